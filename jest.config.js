@@ -1,0 +1,26 @@
+// Unit tests run anywhere; integration and end-to-end tests get real Kafka, Redis and a
+// MongoDB-protocol server from the global setup (see libs/infra).
+const shared = {
+  rootDir: __dirname,
+  testEnvironment: 'node',
+  transform: { '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022', parser: { syntax: 'typescript' } } }] },
+  moduleNameMapper: {
+    '^@grantline/lib-(.*)$': '<rootDir>/libs/$1/src',
+    '^@grantline/svc-(.*)$': '<rootDir>/services/$1/src',
+  },
+  testPathIgnorePatterns: ['/node_modules/', '/dist/'],
+};
+
+module.exports = {
+  projects: [
+    { ...shared, displayName: 'unit', testMatch: ['<rootDir>/**/*.unit.test.ts'] },
+    {
+      ...shared,
+      displayName: 'integration',
+      testMatch: ['<rootDir>/**/*.int.test.ts', '<rootDir>/**/*.e2e.test.ts'],
+      globalSetup: '<rootDir>/test/jest.global-setup.ts',
+      globalTeardown: '<rootDir>/test/jest.global-teardown.ts',
+      testTimeout: 60_000,
+    },
+  ],
+};

@@ -1,0 +1,2 @@
+export { configSchema, type Config } from './schema';
+export { loadConfig, required, describeSettings, ConfigError } from './load-config';

@@ -1,0 +1,77 @@
+import { z } from 'zod';
+
+const flag = z.enum(['true', 'false', '1', '0']).transform((value) => value === 'true' || value === '1');
+const seconds = z.coerce.number().int().positive();
+
+/**
+ * Every setting Grantline reads, one schema for all services. Each service parses it once at
+ * start and reads only the keys it needs. The README's settings table mirrors this file.
+ */
+export const configSchema = z.object({
+  GRANTLINE_ISSUER: z
+    .string()
+    .url()
+    .default('http://localhost:3000')
+    .describe('Public origin of the server; the `iss` of tokens and metadata.'),
+  GRANTLINE_HOST: z.string().default('127.0.0.1').describe('Address the service listens on.'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000).describe('Port the service listens on.'),
+  GRANTLINE_DATA_DIR: z
+    .string()
+    .default('.grantline/data')
+    .describe('Embedded mode: folder holding the event log, signing keys and admin token.'),
+  GRANTLINE_SIGNING_KEYS: z
+    .string()
+    .optional()
+    .describe('JSON array of private JWKs (each with `kid`); the first signs, all verify.'),
+  GRANTLINE_SIGNING_KEYS_DIR: z
+    .string()
+    .optional()
+    .describe('Folder of `*.jwk.json` private keys, read in name order; the first signs.'),
+  GRANTLINE_ACCESS_TOKEN_TTL: seconds.default(3600).describe('Access token lifetime in seconds.'),
+  GRANTLINE_ACCESS_TOKEN_AUDIENCE: z
+    .string()
+    .optional()
+    .describe('The `aud` of access tokens (RFC 9068); defaults to the issuer.'),
+  GRANTLINE_INTROSPECTION_ALLOW_UNAUTHENTICATED: flag
+    .default(false)
+    .describe('Let callers without client credentials introspect, learning only `active`.'),
+  GRANTLINE_INTROSPECTION_UNAUTHENTICATED_LIMIT: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(300)
+    .describe('Unauthenticated introspections allowed per caller address per minute.'),
+  GRANTLINE_ADMIN_TOKEN: z
+    .string()
+    .min(32)
+    .optional()
+    .describe('Bearer token for the admin API used by the CLI (embedded mode generates one).'),
+  KAFKA_BROKERS: z.string().optional().describe('Comma-separated Kafka bootstrap brokers (stack mode).'),
+  GRANTLINE_KAFKA_TOPIC_PREFIX: z.string().default('grantline.').describe('Prefix of every Kafka topic.'),
+  GRANTLINE_KAFKA_REPLICATION_FACTOR: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(1)
+    .describe('Replication factor for topics the project creates (3 in production).'),
+  GRANTLINE_APPEND_TIMEOUT_MS: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(3000)
+    .describe('How long a request waits for the event log before answering 503.'),
+  REDIS_URL: z.string().optional().describe('Redis URL for projections and guards (stack mode).'),
+  GRANTLINE_REDIS_PREFIX: z.string().default('grantline:').describe('Prefix of every Redis key.'),
+  MONGODB_URL: z.string().optional().describe('MongoDB URL for the audit projection (stack mode).'),
+  GRANTLINE_MONGODB_DATABASE: z.string().default('grantline').describe('MongoDB database for audit.'),
+  GRANTLINE_CONSUMER_GROUP_PREFIX: z
+    .string()
+    .default('grantline.')
+    .describe('Prefix of the Kafka consumer groups of the projector and audit consumer.'),
+  LOG_LEVEL: z
+    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+    .default('info')
+    .describe('Log level of the JSON logs.'),
+});
+
+export type Config = z.infer<typeof configSchema>;

@@ -1,0 +1,100 @@
+import { mkdirSync, openSync, readFileSync, existsSync, closeSync, writeSync, fdatasyncSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseEvent, streamOfEvent, type GrantlineEvent } from '@grantline/lib-events';
+import {
+  EventLogUnavailableError,
+  type EventHandler,
+  type EventLog,
+  type LogPosition,
+  type SubscribeOptions,
+  type Subscription,
+} from './port';
+
+interface Listener {
+  options: SubscribeOptions;
+  handler: EventHandler;
+}
+
+/**
+ * The embedded log: one append-only JSON-lines file in a data folder, fsynced on every
+ * append. One process owns it; subscribers in that process see every event in order.
+ */
+export class FileEventLog implements EventLog {
+  private readonly path: string;
+  private fd: number | undefined;
+  private lineCount = 0;
+  private readonly listeners = new Set<Listener>();
+  private delivery: Promise<void> = Promise.resolve();
+
+  constructor(directory: string) {
+    mkdirSync(directory, { recursive: true });
+    this.path = join(directory, 'events.jsonl');
+    this.lineCount = this.readAll().length;
+    this.fd = openSync(this.path, 'a');
+  }
+
+  async append(events: readonly GrantlineEvent[]): Promise<void> {
+    if (this.fd === undefined) throw new EventLogUnavailableError('event log is closed');
+    if (events.length === 0) return;
+    const firstOffset = this.lineCount;
+    try {
+      writeSync(this.fd, events.map((event) => JSON.stringify(event) + '\n').join(''));
+      fdatasyncSync(this.fd);
+    } catch (error) {
+      throw new EventLogUnavailableError('could not write the event log', { cause: error });
+    }
+    this.lineCount += events.length;
+    const positioned = events.map((event, index) => ({ event, offset: firstOffset + index }));
+    const delivered = this.delivery.then(() => this.deliver(positioned));
+    this.delivery = delivered.catch(() => undefined);
+    await delivered;
+  }
+
+  async subscribe(options: SubscribeOptions): Promise<Subscription> {
+    const listener: Listener = { options, handler: options.handler };
+    if (options.fromBeginning) {
+      const history = this.readAll().map((event, offset) => ({ event, offset }));
+      for (const entry of history) await this.deliverTo(listener, entry);
+    }
+    this.listeners.add(listener);
+    return { close: async () => void this.listeners.delete(listener) };
+  }
+
+  async ping(): Promise<boolean> {
+    return this.fd !== undefined;
+  }
+
+  async close(): Promise<void> {
+    if (this.fd !== undefined) closeSync(this.fd);
+    this.fd = undefined;
+    this.listeners.clear();
+  }
+
+  private readAll(): GrantlineEvent[] {
+    if (!existsSync(this.path)) return [];
+    const lines = readFileSync(this.path, 'utf8').split('\n');
+    // A crash mid-write can leave a torn last line; it was never acknowledged, so drop it.
+    return lines
+      .filter((line) => line.trim() !== '')
+      .flatMap((line) => {
+        try {
+          return [parseEvent(JSON.parse(line))];
+        } catch {
+          return [];
+        }
+      });
+  }
+
+  private async deliver(entries: Array<{ event: GrantlineEvent; offset: number }>): Promise<void> {
+    for (const listener of this.listeners) {
+      for (const entry of entries) await this.deliverTo(listener, entry);
+    }
+  }
+
+  private async deliverTo(listener: Listener, entry: { event: GrantlineEvent; offset: number }): Promise<void> {
+    const stream = streamOfEvent(entry.event);
+    if (!listener.options.streams.includes(stream)) return;
+    const position: LogPosition = { stream, partition: 0, offset: String(entry.offset) };
+    await listener.handler(entry.event, position);
+  }
+}

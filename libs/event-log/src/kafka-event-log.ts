@@ -1,0 +1,165 @@
+import { Kafka, logLevel, type Consumer, type Producer, type IHeaders } from 'kafkajs';
+import { parseEvent, streamOfEvent, streams, type GrantlineEvent, type Stream } from '@grantline/lib-events';
+import { BatchingQueue } from './batching-producer';
+import { topicName, topicSpecs } from './kafka-topology';
+import { EventLogUnavailableError, type EventLog, type SubscribeOptions, type Subscription } from './port';
+
+export interface KafkaEventLogOptions {
+  brokers: string[];
+  clientId: string;
+  topicPrefix: string;
+  /** Upper bound for one append; past it the caller answers 503 and hands nothing out. */
+  appendTimeoutMs: number;
+}
+
+export class KafkaEventLog implements EventLog {
+  private readonly kafka: Kafka;
+  private producer: Producer | undefined;
+  private connecting: Promise<Producer> | undefined;
+  private readonly consumers = new Set<Consumer>();
+  private readonly queue = new BatchingQueue<GrantlineEvent>((events) => this.send(events));
+
+  constructor(private readonly options: KafkaEventLogOptions) {
+    this.kafka = new Kafka({
+      clientId: options.clientId,
+      brokers: options.brokers,
+      logLevel: logLevel.NOTHING,
+      connectionTimeout: 1_000,
+      requestTimeout: options.appendTimeoutMs,
+      retry: { retries: 2, initialRetryTime: 100, maxRetryTime: 1_000 },
+    });
+  }
+
+  async append(events: readonly GrantlineEvent[]): Promise<void> {
+    if (events.length === 0) return;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new EventLogUnavailableError('event log did not acknowledge in time')),
+        this.options.appendTimeoutMs,
+      );
+    });
+    try {
+      await Promise.race([this.queue.enqueue(events), timeout]);
+    } catch (error) {
+      if (error instanceof EventLogUnavailableError) throw error;
+      throw new EventLogUnavailableError('event log unavailable', { cause: error });
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  async subscribe(options: SubscribeOptions): Promise<Subscription> {
+    const consumer = this.kafka.consumer({ groupId: options.groupId, allowAutoTopicCreation: false });
+    await consumer.connect();
+    await consumer.subscribe({
+      topics: options.streams.map((stream) => topicName(this.options.topicPrefix, stream)),
+      fromBeginning: options.fromBeginning,
+    });
+    await consumer.run({
+      eachMessage: async ({ topic, partition, message }) => {
+        if (!message.value) return;
+        const event = parseEvent(JSON.parse(message.value.toString('utf8')));
+        await options.handler(event, { stream: this.streamOfTopic(topic), partition, offset: message.offset });
+      },
+    });
+    this.consumers.add(consumer);
+    return {
+      close: async () => {
+        this.consumers.delete(consumer);
+        await consumer.disconnect();
+      },
+    };
+  }
+
+  /** Creates the project's topics with their documented settings; existing ones are left alone. */
+  async ensureTopics(replicationFactor: number): Promise<void> {
+    const admin = this.kafka.admin();
+    await admin.connect();
+    try {
+      const existing = new Set(await admin.listTopics());
+      const missing = topicSpecs().filter((spec) => !existing.has(topicName(this.options.topicPrefix, spec.stream)));
+      if (missing.length === 0) return;
+      await admin.createTopics({
+        waitForLeaders: true,
+        topics: missing.map((spec) => ({
+          topic: topicName(this.options.topicPrefix, spec.stream),
+          numPartitions: spec.partitions,
+          replicationFactor,
+          configEntries: Object.entries({
+            ...spec.config,
+            'min.insync.replicas': String(Math.max(1, Math.min(2, replicationFactor - 1))),
+          }).map(([name, value]) => ({ name, value })),
+        })),
+      });
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
+  async ping(): Promise<boolean> {
+    const admin = this.kafka.admin();
+    try {
+      await admin.connect();
+      await admin.describeCluster();
+      return true;
+    } catch {
+      return false;
+    } finally {
+      await admin.disconnect().catch(() => undefined);
+    }
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.consumers].map((consumer) => consumer.disconnect()));
+    this.consumers.clear();
+    await this.producer?.disconnect();
+    this.producer = undefined;
+    this.connecting = undefined;
+  }
+
+  private async send(events: GrantlineEvent[]): Promise<void> {
+    const producer = await this.connectProducer();
+    const byTopic = new Map<string, Array<{ key: string; value: string; headers: IHeaders }>>();
+    for (const event of events) {
+      const topic = topicName(this.options.topicPrefix, streamOfEvent(event));
+      const messages = byTopic.get(topic) ?? [];
+      messages.push({ key: event.aggregate.id, value: JSON.stringify(event), headers: headersOf(event) });
+      byTopic.set(topic, messages);
+    }
+    // acks -1: the broker answers only once every in-sync replica has the batch.
+    await producer.sendBatch({
+      acks: -1,
+      topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
+    });
+  }
+
+  private connectProducer(): Promise<Producer> {
+    if (this.producer) return Promise.resolve(this.producer);
+    this.connecting ??= (async () => {
+      const producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+      try {
+        await producer.connect();
+      } catch (error) {
+        this.connecting = undefined;
+        throw error;
+      }
+      this.producer = producer;
+      return producer;
+    })();
+    return this.connecting;
+  }
+
+  private streamOfTopic(topic: string): Stream {
+    const stream = streams.find((candidate) => topicName(this.options.topicPrefix, candidate) === topic);
+    if (!stream) throw new Error(`message from unknown topic ${topic}`);
+    return stream;
+  }
+}
+
+function headersOf(event: GrantlineEvent): IHeaders {
+  const headers: IHeaders = { 'event-type': event.type, 'event-id': event.eventId };
+  if (event.traceContext.traceparent) headers.traceparent = event.traceContext.traceparent;
+  if (event.traceContext.tracestate) headers.tracestate = event.traceContext.tracestate;
+  return headers;
+}

@@ -1,0 +1,26 @@
+import type { Stream } from '@grantline/lib-events';
+
+/**
+ * Topic settings per stream (see docs/decisions/0002-topic-layout.md). The replication
+ * factor is a deployment choice: 1 on a laptop, 3 in production with min.insync.replicas 2.
+ */
+export interface TopicSpec {
+  stream: Stream;
+  partitions: number;
+  config: Record<string, string>;
+}
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+export function topicSpecs(): TopicSpec[] {
+  return [
+    // Keyed by client id; every event carries the whole client, so compaction keeps a full history's result.
+    { stream: 'clients', partitions: 3, config: { 'cleanup.policy': 'compact' } },
+    // Keyed by token id; kept longer than any token lives, so revocations rebuild from the log.
+    { stream: 'tokens', partitions: 6, config: { 'cleanup.policy': 'delete', 'retention.ms': String(30 * DAY_MS) } },
+  ];
+}
+
+export function topicName(prefix: string, stream: Stream): string {
+  return `${prefix}${stream}`;
+}

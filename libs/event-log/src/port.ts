@@ -1,0 +1,39 @@
+import type { GrantlineEvent, Stream } from '@grantline/lib-events';
+
+/** Where an event sits in the log; monotonic within one (stream, partition). */
+export interface LogPosition {
+  stream: Stream;
+  partition: number;
+  offset: string;
+}
+
+export type EventHandler = (event: GrantlineEvent, position: LogPosition) => Promise<void>;
+
+export interface SubscribeOptions {
+  /** Consumers sharing a group split the partitions between them (Kafka consumer groups). */
+  groupId: string;
+  streams: readonly Stream[];
+  /** Start from the beginning when the group has no committed position yet. */
+  fromBeginning: boolean;
+  handler: EventHandler;
+}
+
+export interface Subscription {
+  close(): Promise<void>;
+}
+
+/**
+ * The system of record. `append` resolves only once every event is durable (Kafka: acked by
+ * all in-sync replicas; embedded: fsynced), and rejects with `EventLogUnavailableError`
+ * otherwise — in which case the caller must not hand anything out.
+ */
+export interface EventLog {
+  append(events: readonly GrantlineEvent[]): Promise<void>;
+  subscribe(options: SubscribeOptions): Promise<Subscription>;
+  ping(): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+export class EventLogUnavailableError extends Error {
+  override readonly name = 'EventLogUnavailableError';
+}

@@ -1,0 +1,39 @@
+import { z } from 'zod';
+import {
+  clientDeletedSchema,
+  clientRegisteredSchema,
+  clientSecretRotatedSchema,
+  clientUpdatedSchema,
+} from './client-events';
+import { accessTokenIssuedSchema, accessTokenRevokedSchema } from './token-events';
+
+/** Every event Grantline records, as one discriminated union. */
+export const grantlineEventSchema = z.discriminatedUnion('type', [
+  clientRegisteredSchema,
+  clientUpdatedSchema,
+  clientSecretRotatedSchema,
+  clientDeletedSchema,
+  accessTokenIssuedSchema,
+  accessTokenRevokedSchema,
+]);
+export type GrantlineEvent = z.infer<typeof grantlineEventSchema>;
+export type GrantlineEventType = GrantlineEvent['type'];
+export type EventOfType<T extends GrantlineEventType> = Extract<GrantlineEvent, { type: T }>;
+
+/** Compile-time guard for exhaustive switches over the union. */
+export function assertNever(value: never): never {
+  throw new Error(`Unhandled event: ${JSON.stringify(value)}`);
+}
+
+/**
+ * Parses an event read from the log. Older versions are upcast here before validation,
+ * so consumers only ever see the current shape.
+ */
+export function parseEvent(raw: unknown): GrantlineEvent {
+  return grantlineEventSchema.parse(upcast(raw));
+}
+
+function upcast(raw: unknown): unknown {
+  // Version 1 is the only version so far; later versions add their upcasters here.
+  return raw;
+}

@@ -1,0 +1,49 @@
+import { z } from 'zod';
+import { envelopeFields } from './envelope';
+
+export const grantTypes = ['client_credentials', 'authorization_code', 'refresh_token'] as const;
+export const grantTypeSchema = z.enum(grantTypes);
+export type GrantType = z.infer<typeof grantTypeSchema>;
+
+/**
+ * Client events carry the whole client as it is after the change, so the compacted clients
+ * topic (which keeps only the newest event per client) still rebuilds every client.
+ */
+export const clientSnapshotSchema = z
+  .object({
+    clientId: z.string().min(1),
+    name: z.string().min(1),
+    /** scrypt hash of the secret; null for public clients. Never the secret itself. */
+    secretHash: z.string().nullable(),
+    public: z.boolean(),
+    grantTypes: z.array(grantTypeSchema),
+    scopes: z.array(z.string()),
+    redirectUris: z.array(z.string()),
+    webOrigins: z.array(z.string()),
+    createdAt: z.string().datetime(),
+  })
+  .strict();
+export type ClientSnapshot = z.infer<typeof clientSnapshotSchema>;
+
+const clientAggregate = { ...envelopeFields, version: z.literal(1) };
+
+export const clientRegisteredSchema = z.object({
+  ...clientAggregate,
+  type: z.literal('ClientRegistered'),
+  data: z.object({ client: clientSnapshotSchema }),
+});
+export const clientUpdatedSchema = z.object({
+  ...clientAggregate,
+  type: z.literal('ClientUpdated'),
+  data: z.object({ client: clientSnapshotSchema }),
+});
+export const clientSecretRotatedSchema = z.object({
+  ...clientAggregate,
+  type: z.literal('ClientSecretRotated'),
+  data: z.object({ client: clientSnapshotSchema }),
+});
+export const clientDeletedSchema = z.object({
+  ...clientAggregate,
+  type: z.literal('ClientDeleted'),
+  data: z.object({ clientId: z.string().min(1) }),
+});

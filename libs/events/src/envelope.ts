@@ -1,0 +1,27 @@
+import { z } from 'zod';
+
+/** W3C trace context carried with every event so a consumer can continue the request's trace. */
+export const traceContextSchema = z
+  .object({
+    traceparent: z.string().optional(),
+    tracestate: z.string().optional(),
+  })
+  .strict();
+export type TraceContext = z.infer<typeof traceContextSchema>;
+
+export const aggregateTypes = ['client', 'token'] as const;
+export const aggregateSchema = z.object({
+  type: z.enum(aggregateTypes),
+  id: z.string().min(1),
+});
+export type Aggregate = z.infer<typeof aggregateSchema>;
+
+/** Fields every event shares, whatever its payload. */
+export const envelopeFields = {
+  eventId: z.string().uuid(),
+  occurredAt: z.string().datetime(),
+  aggregate: aggregateSchema,
+  traceContext: traceContextSchema.default({}),
+  /** The id of the HTTP request (or CLI invocation) that caused the event. */
+  causationId: z.string().optional(),
+};

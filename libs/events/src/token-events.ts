@@ -1,0 +1,34 @@
+import { z } from 'zod';
+import { envelopeFields } from './envelope';
+import { grantTypeSchema } from './client-events';
+
+const tokenAggregate = { ...envelopeFields, version: z.literal(1) };
+const epochSeconds = z.number().int().nonnegative();
+
+/** Records an issued access token by its id (`jti`); the token value never enters the log. */
+export const accessTokenIssuedSchema = z.object({
+  ...tokenAggregate,
+  type: z.literal('AccessTokenIssued'),
+  data: z.object({
+    jti: z.string().min(1),
+    clientId: z.string().min(1),
+    subject: z.string().min(1),
+    scope: z.string(),
+    grantType: grantTypeSchema,
+    issuedAt: epochSeconds,
+    expiresAt: epochSeconds,
+  }),
+});
+
+export const accessTokenRevokedSchema = z.object({
+  ...tokenAggregate,
+  type: z.literal('AccessTokenRevoked'),
+  data: z.object({
+    jti: z.string().min(1),
+    clientId: z.string().min(1),
+    /** Kept so projections can drop the revocation marker once the token would have expired. */
+    expiresAt: epochSeconds,
+    /** Who asked: the authenticated client, or null when the token alone was presented. */
+    revokedBy: z.string().nullable(),
+  }),
+});

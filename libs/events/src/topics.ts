@@ -1,0 +1,19 @@
+import type { Aggregate } from './envelope';
+import type { GrantlineEvent } from './catalogue';
+
+/** Logical streams; the event-log adapters map them to Kafka topics or files. */
+export const streams = ['clients', 'tokens'] as const;
+export type Stream = (typeof streams)[number];
+
+export function streamOf(aggregate: Aggregate): Stream {
+  switch (aggregate.type) {
+    case 'client':
+      return 'clients';
+    case 'token':
+      return 'tokens';
+  }
+}
+
+export function streamOfEvent(event: GrantlineEvent): Stream {
+  return streamOf(event.aggregate);
+}

@@ -1,0 +1,38 @@
+import express, { type Express, type NextFunction, type Request, type Response } from 'express';
+import type { Logger } from './logger';
+
+export type ReadinessCheck = () => Promise<Record<string, boolean>>;
+
+/**
+ * The express app every service starts from: no framework banner, health and readiness
+ * probes, and an error handler that never shows a stack. Routes are added by the caller
+ * before `finishApp` installs the fallbacks.
+ */
+export function createApp(readiness: ReadinessCheck): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.get('/readyz', async (_req, res) => {
+    const checks = await readiness().catch(() => ({ readiness: false }));
+    const ready = Object.values(checks).every(Boolean);
+    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'unavailable', checks });
+  });
+  return app;
+}
+
+export function finishApp(app: Express, logger: Logger): Express {
+  app.use((_req: Request, res: Response) => {
+    res.status(404).json({ error: 'not_found' });
+  });
+  app.use((error: unknown, _req: Request, res: Response, _next: NextFunction) => {
+    const status = typeof error === 'object' && error !== null && 'status' in error ? Number(error.status) : 500;
+    if (status >= 500) logger.error({ err: error }, 'unhandled error');
+    res.status(status >= 400 && status < 600 ? status : 500).json({
+      error: status >= 500 ? 'server_error' : 'invalid_request',
+    });
+  });
+  return app;
+}

@@ -1,0 +1,32 @@
+import type { Server } from 'node:http';
+import type { Express } from 'express';
+
+/** Starts listening and resolves with the server once the port is bound. */
+export function listen(app: Express, host: string, port: number): Promise<Server> {
+  return new Promise((resolve, reject) => {
+    const server = app.listen(port, host, (error?: Error) => (error ? reject(error) : resolve(server)));
+    // Gateways hold connections open; outlast their idle timeouts to avoid reset races.
+    server.keepAliveTimeout = 65_000;
+    server.headersTimeout = 66_000;
+  });
+}
+
+/** Stops on SIGINT/SIGTERM, running `cleanup` once. */
+export function onShutdown(cleanup: () => Promise<void>): void {
+  let stopping = false;
+  const stop = () => {
+    if (stopping) return;
+    stopping = true;
+    cleanup()
+      .catch(() => undefined)
+      .finally(() => process.exit(0));
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+export function addressOf(server: Server): { host: string; port: number } {
+  const address = server.address();
+  if (!address || typeof address === 'string') throw new Error('server is not listening on TCP');
+  return { host: address.address, port: address.port };
+}

@@ -1,0 +1,63 @@
+import { stampEvent, type GrantType, type GrantlineEvent } from '@grantline/lib-events';
+import { signAccessToken } from '@grantline/lib-tokens';
+import { epochSeconds } from './clock';
+import type { OAuthRequest } from './http-types';
+import type { OAuthContext } from './oauth-context';
+
+export interface IssuedAccessToken {
+  token: string;
+  expiresIn: number;
+  scope: string;
+  event: GrantlineEvent;
+}
+
+/**
+ * Decides an access token: its claims, the signed JWT and the event that records it. Nothing
+ * is appended here; the caller appends the event before it hands the token out.
+ */
+export async function decideAccessToken(
+  context: OAuthContext,
+  request: OAuthRequest,
+  grant: { clientId: string; subject: string; scopes: readonly string[]; grantType: GrantType },
+): Promise<IssuedAccessToken> {
+  const { settings, clock, ids } = context;
+  const issuedAt = epochSeconds(clock);
+  const expiresAt = issuedAt + settings.accessTokenTtlSeconds;
+  const jti = ids.tokenId();
+  const scope = grant.scopes.join(' ');
+  const token = await signAccessToken(context.keys, {
+    iss: settings.issuer,
+    sub: grant.subject,
+    aud: settings.accessTokenAudience,
+    client_id: grant.clientId,
+    scope,
+    jti,
+    iat: issuedAt,
+    exp: expiresAt,
+  });
+  const event = stampEvent(
+    {
+      type: 'AccessTokenIssued',
+      aggregate: { type: 'token', id: jti },
+      data: {
+        jti,
+        clientId: grant.clientId,
+        subject: grant.subject,
+        scope,
+        grantType: grant.grantType,
+        issuedAt,
+        expiresAt,
+      },
+    },
+    eventContext(context, request),
+  );
+  return { token, expiresIn: settings.accessTokenTtlSeconds, scope, event };
+}
+
+export function eventContext(context: OAuthContext, request: OAuthRequest) {
+  return {
+    now: () => context.clock.now(),
+    causationId: request.requestId,
+    traceContext: request.traceparent ? { traceparent: request.traceparent } : {},
+  };
+}

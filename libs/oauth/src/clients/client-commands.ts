@@ -1,0 +1,122 @@
+import { stampEvent, type ClientSnapshot, type EventContext, type GrantlineEvent } from '@grantline/lib-events';
+import type { ClientRecord } from '@grantline/lib-projections';
+import type { IdSource } from '../clock';
+import { hashSecret } from '../client-secret';
+import type { RegisterClientInput, UpdateClientInput } from './client-input';
+
+export class ClientCommandError extends Error {
+  override readonly name = 'ClientCommandError';
+  constructor(
+    readonly status: 400 | 404 | 409 | 504,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface ClientDecision {
+  event: GrantlineEvent;
+  client: ClientSnapshot;
+  /** Present only when a secret was just set: shown once, never stored in the clear. */
+  secret?: string;
+}
+
+export async function registerClient(
+  input: RegisterClientInput,
+  existing: ClientRecord | null,
+  ids: IdSource,
+  context: EventContext,
+): Promise<ClientDecision> {
+  if (existing) throw new ClientCommandError(409, `client ${existing.clientId} already exists`);
+  const clientId = input.client_id ?? ids.tokenId();
+  const secret = input.public ? undefined : (input.client_secret ?? ids.secret());
+  const client: ClientSnapshot = {
+    clientId,
+    name: input.name,
+    secretHash: secret === undefined ? null : await hashSecret(secret),
+    public: input.public,
+    grantTypes: input.grant_types,
+    scopes: input.scopes,
+    redirectUris: input.redirect_uris,
+    webOrigins: input.web_origins,
+    createdAt: context.now().toISOString(),
+  };
+  const event = stampEvent(
+    { type: 'ClientRegistered', aggregate: { type: 'client', id: clientId }, data: { client } },
+    context,
+  );
+  return { event, client, ...(secret === undefined ? {} : { secret }) };
+}
+
+export function updateClient(
+  input: UpdateClientInput,
+  existing: ClientRecord | null,
+  context: EventContext,
+): ClientDecision {
+  const current = requireClient(existing);
+  const client: ClientSnapshot = {
+    ...current,
+    name: input.name ?? current.name,
+    grantTypes: input.grant_types ?? current.grantTypes,
+    scopes: input.scopes ?? current.scopes,
+    redirectUris: input.redirect_uris ?? current.redirectUris,
+    webOrigins: input.web_origins ?? current.webOrigins,
+  };
+  if (client.public && client.grantTypes.includes('client_credentials')) {
+    throw new ClientCommandError(400, 'client_credentials needs a confidential client');
+  }
+  const event = stampEvent(
+    { type: 'ClientUpdated', aggregate: { type: 'client', id: client.clientId }, data: { client } },
+    context,
+  );
+  return { event, client };
+}
+
+export async function rotateClientSecret(
+  newSecret: string | undefined,
+  existing: ClientRecord | null,
+  ids: IdSource,
+  context: EventContext,
+): Promise<ClientDecision> {
+  const current = requireClient(existing);
+  if (current.public) throw new ClientCommandError(400, 'a public client has no secret to rotate');
+  const secret = newSecret ?? ids.secret();
+  const client: ClientSnapshot = { ...current, secretHash: await hashSecret(secret) };
+  const event = stampEvent(
+    { type: 'ClientSecretRotated', aggregate: { type: 'client', id: client.clientId }, data: { client } },
+    context,
+  );
+  return { event, client, secret };
+}
+
+export function deleteClient(existing: ClientRecord | null, context: EventContext): { event: GrantlineEvent } {
+  const current = requireClient(existing);
+  const event = stampEvent(
+    {
+      type: 'ClientDeleted',
+      aggregate: { type: 'client', id: current.clientId },
+      data: { clientId: current.clientId },
+    },
+    context,
+  );
+  return { event };
+}
+
+function requireClient(existing: ClientRecord | null): ClientRecord {
+  if (!existing) throw new ClientCommandError(404, 'no such client');
+  return existing;
+}
+
+/** The client as the admin API shows it: never the secret hash. */
+export function publicView(client: ClientSnapshot): Record<string, unknown> {
+  return {
+    client_id: client.clientId,
+    name: client.name,
+    public: client.public,
+    grant_types: client.grantTypes,
+    scopes: client.scopes,
+    redirect_uris: client.redirectUris,
+    web_origins: client.webOrigins,
+    created_at: client.createdAt,
+  };
+}

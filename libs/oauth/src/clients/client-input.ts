@@ -1,0 +1,49 @@
+import { z } from 'zod';
+import { grantTypeSchema } from '@grantline/lib-events';
+
+const absoluteUri = z
+  .string()
+  .url()
+  .refine((uri) => !uri.includes('#'), 'must not contain a fragment (RFC 6749 §3.1.2)');
+
+const scopeList = z
+  .union([z.string(), z.array(z.string())])
+  .transform((value) => (Array.isArray(value) ? value : value.split(/[\s,]+/)))
+  .transform((scopes) => [...new Set(scopes.filter((scope) => scope !== ''))])
+  .pipe(z.array(z.string().regex(/^[\x21\x23-\x5B\x5D-\x7E]+$/, 'invalid scope token')));
+
+/** Admin API and CLI input for registering a client. */
+export const registerClientSchema = z
+  .object({
+    name: z.string().min(1).max(200),
+    grant_types: z.array(grantTypeSchema).min(1).default(['client_credentials']),
+    scopes: scopeList.default([]),
+    redirect_uris: z.array(absoluteUri).default([]),
+    web_origins: z.array(z.string().url()).default([]),
+    public: z.boolean().default(false),
+    client_id: z
+      .string()
+      .regex(/^[\x21-\x7E]{1,128}$/, 'printable ASCII, at most 128 characters')
+      .optional(),
+    client_secret: z.string().min(8).max(512).optional(),
+  })
+  .strict()
+  .refine((input) => !(input.public && input.client_secret), 'a public client has no secret')
+  .refine(
+    (input) => !(input.public && input.grant_types.includes('client_credentials')),
+    'client_credentials needs a confidential client (RFC 6749 §4.4)',
+  );
+export type RegisterClientInput = z.infer<typeof registerClientSchema>;
+
+export const updateClientSchema = z
+  .object({
+    name: z.string().min(1).max(200).optional(),
+    grant_types: z.array(grantTypeSchema).min(1).optional(),
+    scopes: scopeList.optional(),
+    redirect_uris: z.array(absoluteUri).optional(),
+    web_origins: z.array(z.string().url()).optional(),
+  })
+  .strict();
+export type UpdateClientInput = z.infer<typeof updateClientSchema>;
+
+export const rotateSecretSchema = z.object({ client_secret: z.string().min(8).max(512).optional() }).strict();

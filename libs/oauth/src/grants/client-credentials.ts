@@ -1,0 +1,26 @@
+import { z } from 'zod';
+import { decideAccessToken } from '../access-token-issuer';
+import { grantScopes, parseScope } from '../scopes';
+import type { GrantHandler } from './grant-handler';
+
+const params = z.object({ scope: z.string().optional() });
+
+/** RFC 6749 §4.4; no refresh token (§4.4.3), and only for confidential clients. */
+export const clientCredentialsGrant = {
+  grantType: 'client_credentials',
+  params,
+  allowsPublicClients: false,
+  async handle({ context, request, client, params: input }) {
+    const scopes = grantScopes(parseScope(input.scope), client.client.scopes);
+    const issued = await decideAccessToken(context, request, {
+      clientId: client.client.clientId,
+      subject: client.client.clientId,
+      scopes,
+      grantType: 'client_credentials',
+    });
+    return {
+      events: [issued.event],
+      body: { access_token: issued.token, token_type: 'Bearer', expires_in: issued.expiresIn, scope: issued.scope },
+    };
+  },
+} satisfies GrantHandler<typeof params>;

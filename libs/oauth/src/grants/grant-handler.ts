@@ -1,0 +1,26 @@
+import type { z } from 'zod';
+import type { GrantType, GrantlineEvent } from '@grantline/lib-events';
+import type { AuthenticatedClient } from '../client-authentication';
+import type { OAuthRequest } from '../http-types';
+import type { OAuthContext } from '../oauth-context';
+
+export interface GrantOutcome {
+  /** Appended, durably, before `body` is sent. */
+  events: GrantlineEvent[];
+  body: Record<string, unknown>;
+}
+
+/** One grant type: which parameters it accepts and how it turns them into tokens. */
+export interface GrantHandler<Schema extends z.ZodType = z.ZodType> {
+  grantType: GrantType;
+  /** Parameters beyond grant_type and client credentials; anything unlisted is dropped. */
+  params: Schema;
+  /** Whether public clients (authentication method `none`) may use this grant. */
+  allowsPublicClients: boolean;
+  handle(input: {
+    context: OAuthContext;
+    request: OAuthRequest;
+    client: AuthenticatedClient;
+    params: z.infer<Schema>;
+  }): Promise<GrantOutcome>;
+}

@@ -1,0 +1,28 @@
+/** A transport-neutral view of an HTTP request, so endpoint logic is testable without a server. */
+export interface OAuthRequest {
+  method: string;
+  /** Header names lower-cased, as Node delivers them. */
+  headers: Readonly<Record<string, string | string[] | undefined>>;
+  body: string;
+  remoteAddress: string;
+  requestId: string;
+  traceparent?: string;
+}
+
+export interface OAuthResponse {
+  status: number;
+  headers: Record<string, string>;
+  body: unknown;
+}
+
+export function header(request: OAuthRequest, name: string): string | undefined {
+  const value = request.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+/** RFC 6749 §5.1: token responses (and anything carrying tokens) must not be cached. */
+export const noStoreHeaders = { 'Cache-Control': 'no-store', Pragma: 'no-cache' } as const;
+
+export function jsonResponse(status: number, body: unknown, headers: Record<string, string> = {}): OAuthResponse {
+  return { status, headers: { ...noStoreHeaders, ...headers }, body };
+}

@@ -1,0 +1,17 @@
+export * from './errors';
+export * from './http-types';
+export { toOAuthError, errorResponse } from './error-response';
+export { parseForm } from './form';
+export { systemClock, randomIds, epochSeconds, type Clock, type IdSource } from './clock';
+export { hashSecret, verifySecret, VerifiedSecretCache } from './client-secret';
+export { presentedCredentials, authenticateClient, type AuthenticatedClient } from './client-authentication';
+export { parseScope, grantScopes } from './scopes';
+export type { OAuthContext, OAuthSettings } from './oauth-context';
+export { tokenEndpoint } from './token-endpoint';
+export { introspectionEndpoint } from './introspection-endpoint';
+export { revocationEndpoint } from './revocation-endpoint';
+export { checkAccessToken } from './access-token-check';
+export { supportedGrantTypes } from './grants/registry';
+export { serverMetadata } from './metadata';
+export * from './clients/client-input';
+export * from './clients/client-commands';

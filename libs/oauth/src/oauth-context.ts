@@ -1,0 +1,25 @@
+import type { EventLog } from '@grantline/lib-event-log';
+import type { ProjectionStore } from '@grantline/lib-projections';
+import type { KeyRing, VerifiedTokenCache } from '@grantline/lib-tokens';
+import type { Clock, IdSource } from './clock';
+import type { VerifiedSecretCache } from './client-secret';
+
+/** Settings the OAuth endpoints read; each is one key of the service configuration. */
+export interface OAuthSettings {
+  issuer: string;
+  accessTokenAudience: string;
+  accessTokenTtlSeconds: number;
+  introspection: { allowUnauthenticated: boolean; unauthenticatedLimitPerMinute: number };
+}
+
+/** What every endpoint is built from: adapters, keys and the injected clock and ids. */
+export interface OAuthContext {
+  settings: OAuthSettings;
+  log: EventLog;
+  store: ProjectionStore;
+  keys: KeyRing;
+  clock: Clock;
+  ids: IdSource;
+  secrets: VerifiedSecretCache;
+  tokenCache: VerifiedTokenCache;
+}

@@ -1,0 +1,50 @@
+import { stampEvent } from '@grantline/lib-events';
+import { eventContext } from './access-token-issuer';
+import { verifiedClaims } from './access-token-check';
+import { optionalCaller } from './caller-authentication';
+import { epochSeconds } from './clock';
+import { invalidRequest } from './errors';
+import { parseForm } from './form';
+import { jsonResponse, type OAuthRequest, type OAuthResponse } from './http-types';
+import type { OAuthContext } from './oauth-context';
+
+const REVOKED = jsonResponse(200, {});
+
+/**
+ * POST /oauth/revoke (RFC 7009). Holding a token is proof enough to revoke it; a client that
+ * authenticates may revoke only tokens issued to it. Unknown tokens get 200 (§2.2).
+ */
+export async function revocationEndpoint(context: OAuthContext, request: OAuthRequest): Promise<OAuthResponse> {
+  const form = parseForm(request);
+  const token = form.get('token');
+  if (token === undefined) throw invalidRequest('token is required');
+  const caller = await optionalCaller(context, request, form);
+
+  const claims = await verifiedClaims(context, token);
+  if (!claims || claims.exp <= epochSeconds(context.clock)) return REVOKED;
+  // RFC 7009 §2.1: the server verifies the token was issued to the requesting client.
+  if (caller && caller.client.clientId !== claims.client_id) {
+    throw invalidRequest('The token was not issued to this client');
+  }
+  const state = await context.store.tokenContext(claims.jti, claims.client_id);
+  if (state.revoked) return REVOKED;
+
+  const event = stampEvent(
+    {
+      type: 'AccessTokenRevoked',
+      aggregate: { type: 'token', id: claims.jti },
+      data: {
+        jti: claims.jti,
+        clientId: claims.client_id,
+        expiresAt: claims.exp,
+        revokedBy: caller?.client.clientId ?? null,
+      },
+    },
+    eventContext(context, request),
+  );
+  await context.log.append([event]);
+  // Read-your-writes: every introspection replica reads this marker, so the token is inactive
+  // everywhere before we answer. The projector writes the same marker from the log.
+  await context.store.markRevoked(claims.jti, claims.exp);
+  return REVOKED;
+}

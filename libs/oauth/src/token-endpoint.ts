@@ -1,0 +1,39 @@
+import { authenticateClient, presentedCredentials } from './client-authentication';
+import { invalidClient, invalidRequest, unauthorizedClient } from './errors';
+import { parseForm } from './form';
+import { grantHandlerFor } from './grants/registry';
+import { jsonResponse, type OAuthRequest, type OAuthResponse } from './http-types';
+import type { OAuthContext } from './oauth-context';
+
+const CREDENTIAL_PARAMS = new Set(['grant_type', 'client_id', 'client_secret']);
+
+/**
+ * POST /oauth/token as a pipeline: parse the form, pick the grant, authenticate the client,
+ * check the client may use the grant, validate the grant's parameters, decide, record, answer.
+ */
+export async function tokenEndpoint(context: OAuthContext, request: OAuthRequest): Promise<OAuthResponse> {
+  const form = parseForm(request);
+  const grantType = form.get('grant_type');
+  if (grantType === undefined) throw invalidRequest('grant_type is required');
+  const handler = grantHandlerFor(grantType);
+
+  const credentials = presentedCredentials(request, form);
+  if (!credentials) throw invalidClient('Client authentication is required', false);
+  const client = await authenticateClient(credentials, context.store, context.secrets);
+  if (client.method === 'none' && !handler.allowsPublicClients) {
+    throw unauthorizedClient(`Public clients may not use ${grantType}`);
+  }
+  if (!client.client.grantTypes.includes(handler.grantType)) {
+    throw unauthorizedClient(`This client is not allowed to use ${grantType}`);
+  }
+
+  const parsed = handler.params.safeParse(
+    Object.fromEntries([...form].filter(([name]) => !CREDENTIAL_PARAMS.has(name))),
+  );
+  if (!parsed.success) throw invalidRequest(`Invalid parameters for ${grantType}`, parsed.error.message);
+
+  const outcome = await handler.handle({ context, request, client, params: parsed.data });
+  // Principle: nothing is handed out before the log has it.
+  await context.log.append(outcome.events);
+  return jsonResponse(200, outcome.body);
+}

@@ -1,0 +1,37 @@
+import { assertNever, type GrantlineEvent } from '@grantline/lib-events';
+import type { AuditEntry } from './audit-port';
+import type { LogPosition } from './log-position';
+
+/** Pure mapping from an event to its audit entry. */
+export function auditEntryOf(event: GrantlineEvent, position: LogPosition): AuditEntry {
+  const { clientId, subject } = actorsOf(event);
+  return {
+    eventId: event.eventId,
+    type: event.type,
+    occurredAt: new Date(event.occurredAt),
+    clientId,
+    subject,
+    aggregate: event.aggregate,
+    causationId: event.causationId ?? null,
+    traceparent: event.traceContext.traceparent ?? null,
+    position,
+    event,
+  };
+}
+
+function actorsOf(event: GrantlineEvent): { clientId: string | null; subject: string | null } {
+  switch (event.type) {
+    case 'ClientRegistered':
+    case 'ClientUpdated':
+    case 'ClientSecretRotated':
+      return { clientId: event.data.client.clientId, subject: null };
+    case 'ClientDeleted':
+      return { clientId: event.data.clientId, subject: null };
+    case 'AccessTokenIssued':
+      return { clientId: event.data.clientId, subject: event.data.subject };
+    case 'AccessTokenRevoked':
+      return { clientId: event.data.clientId, subject: null };
+    default:
+      return assertNever(event);
+  }
+}

@@ -1,0 +1,33 @@
+import type { GrantlineEvent, GrantlineEventType } from '@grantline/lib-events';
+import type { LogPosition } from './log-position';
+
+/** One audit entry: the event as recorded, plus the fields security teams query by. */
+export interface AuditEntry {
+  eventId: string;
+  type: GrantlineEventType;
+  occurredAt: Date;
+  clientId: string | null;
+  subject: string | null;
+  aggregate: { type: string; id: string };
+  causationId: string | null;
+  traceparent: string | null;
+  position: LogPosition;
+  event: GrantlineEvent;
+}
+
+export interface AuditQuery {
+  clientId?: string;
+  subject?: string;
+  type?: GrantlineEventType;
+  from?: Date;
+  to?: Date;
+  limit?: number;
+}
+
+/** The audit projection: idempotent by event id, so redelivery never duplicates an entry. */
+export interface AuditStore {
+  record(event: GrantlineEvent, position: LogPosition): Promise<void>;
+  find(query: AuditQuery): Promise<AuditEntry[]>;
+  ping(): Promise<boolean>;
+  close(): Promise<void>;
+}

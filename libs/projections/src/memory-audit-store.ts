@@ -1,0 +1,35 @@
+import type { GrantlineEvent } from '@grantline/lib-events';
+import { auditEntryOf } from './audit-entry';
+import type { AuditEntry, AuditQuery, AuditStore } from './audit-port';
+import type { LogPosition } from './log-position';
+
+export class MemoryAuditStore implements AuditStore {
+  private readonly entries = new Map<string, AuditEntry>();
+
+  async record(event: GrantlineEvent, position: LogPosition): Promise<void> {
+    if (!this.entries.has(event.eventId)) this.entries.set(event.eventId, auditEntryOf(event, position));
+  }
+
+  async find(query: AuditQuery): Promise<AuditEntry[]> {
+    return [...this.entries.values()]
+      .filter((entry) => matches(entry, query))
+      .sort((a, b) => a.occurredAt.getTime() - b.occurredAt.getTime())
+      .slice(0, query.limit ?? 100);
+  }
+
+  async ping(): Promise<boolean> {
+    return true;
+  }
+
+  async close(): Promise<void> {}
+}
+
+function matches(entry: AuditEntry, query: AuditQuery): boolean {
+  return (
+    (query.clientId === undefined || entry.clientId === query.clientId) &&
+    (query.subject === undefined || entry.subject === query.subject) &&
+    (query.type === undefined || entry.type === query.type) &&
+    (query.from === undefined || entry.occurredAt >= query.from) &&
+    (query.to === undefined || entry.occurredAt <= query.to)
+  );
+}

@@ -1,0 +1,68 @@
+import { MongoClient, MongoServerError, type Collection, type Filter } from 'mongodb';
+import type { GrantlineEvent } from '@grantline/lib-events';
+import { auditEntryOf } from './audit-entry';
+import type { AuditEntry, AuditQuery, AuditStore } from './audit-port';
+import type { LogPosition } from './log-position';
+
+const DUPLICATE_KEY = 11000;
+
+/** MongoDB audit projection; only inserts, finds and plain indexes, so FerretDB serves it too. */
+export class MongoAuditStore implements AuditStore {
+  private constructor(
+    private readonly client: MongoClient,
+    private readonly collection: Collection<AuditEntry>,
+  ) {}
+
+  static async connect(url: string, database: string, collectionName = 'audit_events'): Promise<MongoAuditStore> {
+    const client = new MongoClient(url, { serverSelectionTimeoutMS: 5_000 });
+    await client.connect();
+    const collection = client.db(database).collection<AuditEntry>(collectionName);
+    await collection.createIndex({ eventId: 1 }, { unique: true, name: 'event_id_unique' });
+    await collection.createIndex({ subject: 1, occurredAt: 1 }, { name: 'by_subject' });
+    await collection.createIndex({ clientId: 1, occurredAt: 1 }, { name: 'by_client' });
+    await collection.createIndex({ type: 1, occurredAt: 1 }, { name: 'by_type' });
+    await collection.createIndex({ occurredAt: 1 }, { name: 'by_time' });
+    return new MongoAuditStore(client, collection);
+  }
+
+  async record(event: GrantlineEvent, position: LogPosition): Promise<void> {
+    try {
+      await this.collection.insertOne(auditEntryOf(event, position));
+    } catch (error) {
+      // The unique event id makes a redelivered event a no-op.
+      if (error instanceof MongoServerError && error.code === DUPLICATE_KEY) return;
+      throw error;
+    }
+  }
+
+  async find(query: AuditQuery): Promise<AuditEntry[]> {
+    const filter: Filter<AuditEntry> = {};
+    if (query.clientId !== undefined) filter.clientId = query.clientId;
+    if (query.subject !== undefined) filter.subject = query.subject;
+    if (query.type !== undefined) filter.type = query.type;
+    if (query.from !== undefined || query.to !== undefined) {
+      filter.occurredAt = {
+        ...(query.from ? { $gte: query.from } : {}),
+        ...(query.to ? { $lte: query.to } : {}),
+      };
+    }
+    return this.collection
+      .find(filter, { projection: { _id: 0 } })
+      .sort({ occurredAt: 1 })
+      .limit(query.limit ?? 100)
+      .toArray() as Promise<AuditEntry[]>;
+  }
+
+  async ping(): Promise<boolean> {
+    try {
+      await this.client.db('admin').command({ ping: 1 });
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.client.close();
+  }
+}

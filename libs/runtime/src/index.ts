@@ -1,0 +1,3 @@
+export { loadKeyRing, ensureKeyDirectory } from './key-ring';
+export { kafkaEventLog, redisProjectionStore } from './adapters';
+export { createOAuthContext } from './oauth-context';

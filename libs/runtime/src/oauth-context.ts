@@ -1,0 +1,26 @@
+import type { Config } from '@grantline/lib-config';
+import type { EventLog } from '@grantline/lib-event-log';
+import { randomIds, systemClock, VerifiedSecretCache, type OAuthContext } from '@grantline/lib-oauth';
+import type { ProjectionStore } from '@grantline/lib-projections';
+import { VerifiedTokenCache, type KeyRing } from '@grantline/lib-tokens';
+
+export function createOAuthContext(config: Config, log: EventLog, store: ProjectionStore, keys: KeyRing): OAuthContext {
+  return {
+    settings: {
+      issuer: config.GRANTLINE_ISSUER,
+      accessTokenAudience: config.GRANTLINE_ACCESS_TOKEN_AUDIENCE ?? config.GRANTLINE_ISSUER,
+      accessTokenTtlSeconds: config.GRANTLINE_ACCESS_TOKEN_TTL,
+      introspection: {
+        allowUnauthenticated: config.GRANTLINE_INTROSPECTION_ALLOW_UNAUTHENTICATED,
+        unauthenticatedLimitPerMinute: config.GRANTLINE_INTROSPECTION_UNAUTHENTICATED_LIMIT,
+      },
+    },
+    log,
+    store,
+    keys,
+    clock: systemClock,
+    ids: randomIds,
+    secrets: new VerifiedSecretCache(),
+    tokenCache: new VerifiedTokenCache(100_000),
+  };
+}

@@ -1,0 +1,3 @@
+export * from './signing-keys';
+export * from './access-token';
+export { VerifiedTokenCache } from './verified-token-cache';

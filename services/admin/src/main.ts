@@ -1,0 +1,34 @@
+import { loadConfig, required } from '@grantline/lib-config';
+import { createApp, createLogger, finishApp, listen, onShutdown } from '@grantline/lib-http';
+import { randomIds } from '@grantline/lib-oauth';
+import { kafkaEventLog, redisProjectionStore } from '@grantline/lib-runtime';
+import { adminRoutes } from './admin-routes';
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const logger = createLogger('admin', config.LOG_LEVEL);
+  const log = kafkaEventLog(config, 'grantline-admin');
+  await log.ensureTopics(config.GRANTLINE_KAFKA_REPLICATION_FACTOR);
+  const store = redisProjectionStore(config);
+  const app = createApp(async () => ({ kafka: await log.ping(), redis: await store.ping() }));
+  app.use(
+    adminRoutes(required(config, 'GRANTLINE_ADMIN_TOKEN'), {
+      log,
+      store,
+      ids: randomIds,
+      now: () => new Date(),
+      logger,
+    }),
+  );
+  const server = await listen(finishApp(app, logger), config.GRANTLINE_HOST, config.PORT);
+  logger.info({ port: config.PORT }, 'admin service listening');
+  onShutdown(async () => {
+    server.close();
+    await Promise.all([log.close(), store.close()]);
+  });
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});

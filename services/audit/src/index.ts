@@ -1,0 +1,1 @@
+export { startAuditConsumer } from './audit-consumer';

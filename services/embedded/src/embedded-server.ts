@@ -1,0 +1,88 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import type { Server } from 'node:http';
+import { join, resolve } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import type { Config } from '@grantline/lib-config';
+import { FileEventLog } from '@grantline/lib-event-log';
+import { addressOf, createApp, finishApp, listen, type Logger } from '@grantline/lib-http';
+import { randomIds, registerClient, registerClientSchema } from '@grantline/lib-oauth';
+import { MemoryAuditStore, MemoryProjectionStore } from '@grantline/lib-projections';
+import { createOAuthContext, ensureKeyDirectory, loadKeyRing } from '@grantline/lib-runtime';
+import { adminRoutes } from '@grantline/svc-admin';
+import { introspectionRoutes } from '@grantline/svc-introspection';
+import { tokenRoutes } from '@grantline/svc-token';
+
+export interface EmbeddedServer {
+  url: string;
+  adminToken: string;
+  /** Credentials of the demo client, only on the start that created it. */
+  demoClient?: { client_id: string; client_secret: string };
+  close(): Promise<void>;
+}
+
+/**
+ * Every service's handlers in one process, on the embedded log and in-memory projections that
+ * are rebuilt from the log before the first request is served.
+ */
+export async function startEmbeddedServer(config: Config, logger: Logger): Promise<EmbeddedServer> {
+  const dataDir = resolve(config.GRANTLINE_DATA_DIR);
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  const log = new FileEventLog(join(dataDir, 'log'));
+  const store = new MemoryProjectionStore();
+  const audit = new MemoryAuditStore();
+  await log.subscribe({
+    groupId: 'embedded',
+    streams: ['clients', 'tokens'],
+    fromBeginning: true,
+    handler: async (event, position) => {
+      await store.apply(event, position);
+      await audit.record(event, position);
+    },
+  });
+
+  const keysDir = config.GRANTLINE_SIGNING_KEYS_DIR ?? join(dataDir, 'keys');
+  if (!config.GRANTLINE_SIGNING_KEYS) await ensureKeyDirectory(keysDir);
+  const keys = await loadKeyRing({ ...config, GRANTLINE_SIGNING_KEYS_DIR: keysDir });
+  const adminToken = config.GRANTLINE_ADMIN_TOKEN ?? persistentAdminToken(dataDir);
+  const demoClient = await ensureDemoClient(log, store);
+
+  const context = createOAuthContext(config, log, store, keys);
+  const app = createApp(async () => ({ log: await log.ping() }));
+  app.use(tokenRoutes(context, logger));
+  app.use(introspectionRoutes(context, logger));
+  app.use(adminRoutes(adminToken, { log, store, ids: randomIds, now: () => new Date(), logger }));
+  const server: Server = await listen(finishApp(app, logger), config.GRANTLINE_HOST, config.PORT);
+  const { port } = addressOf(server);
+  return {
+    url: `http://${config.GRANTLINE_HOST}:${port}`,
+    adminToken,
+    ...(demoClient ? { demoClient } : {}),
+    close: async () => {
+      server.closeAllConnections();
+      await new Promise<void>((done) => server.close(() => done()));
+      await log.close();
+    },
+  };
+}
+
+/** The CLI finds the admin token of a local embedded server in its data folder. */
+function persistentAdminToken(dataDir: string): string {
+  const path = join(dataDir, 'admin-token');
+  if (existsSync(path)) return readFileSync(path, 'utf8').trim();
+  const token = randomBytes(32).toString('base64url');
+  writeFileSync(path, token + '\n', { mode: 0o600 });
+  return token;
+}
+
+async function ensureDemoClient(log: FileEventLog, store: MemoryProjectionStore) {
+  if ((await store.listClients()).length > 0) return undefined;
+  const input = registerClientSchema.parse({
+    name: 'Demo confidential client',
+    client_id: 'demo-client',
+    grant_types: ['client_credentials'],
+    scopes: 'read write',
+  });
+  const decision = await registerClient(input, null, randomIds, { now: () => new Date(), causationId: 'first-start' });
+  await log.append([decision.event]);
+  return decision.secret ? { client_id: decision.client.clientId, client_secret: decision.secret } : undefined;
+}

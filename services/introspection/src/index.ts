@@ -1,0 +1,1 @@
+export { introspectionRoutes } from './introspection-routes';

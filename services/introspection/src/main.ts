@@ -1,0 +1,33 @@
+import { loadConfig } from '@grantline/lib-config';
+import type { EventLog } from '@grantline/lib-event-log';
+import { createApp, createLogger, finishApp, listen, onShutdown } from '@grantline/lib-http';
+import { createOAuthContext, loadKeyRing, redisProjectionStore } from '@grantline/lib-runtime';
+import { introspectionRoutes } from './introspection-routes';
+
+/** Introspection never writes to the log; it reads projections and verifies signatures. */
+const readOnlyLog: EventLog = {
+  append: () => Promise.reject(new Error('the introspection service does not append events')),
+  subscribe: () => Promise.reject(new Error('the introspection service does not subscribe')),
+  ping: async () => true,
+  close: async () => undefined,
+};
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const logger = createLogger('introspection', config.LOG_LEVEL);
+  const store = redisProjectionStore(config);
+  const context = createOAuthContext(config, readOnlyLog, store, await loadKeyRing(config));
+  const app = createApp(async () => ({ redis: await store.ping() }));
+  app.use(introspectionRoutes(context, logger));
+  const server = await listen(finishApp(app, logger), config.GRANTLINE_HOST, config.PORT);
+  logger.info({ port: config.PORT }, 'introspection service listening');
+  onShutdown(async () => {
+    server.close();
+    await store.close();
+  });
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});
