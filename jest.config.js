@@ -12,6 +12,7 @@ const shared = {
 };
 
 module.exports = {
+  testTimeout: 60_000,
   projects: [
     { ...shared, displayName: 'unit', testMatch: ['<rootDir>/**/*.unit.test.ts'] },
     {
@@ -20,7 +21,6 @@ module.exports = {
       testMatch: ['<rootDir>/**/*.int.test.ts', '<rootDir>/**/*.e2e.test.ts'],
       globalSetup: '<rootDir>/test/jest.global-setup.ts',
       globalTeardown: '<rootDir>/test/jest.global-teardown.ts',
-      testTimeout: 60_000,
     },
   ],
 };

@@ -15,6 +15,10 @@ export const configSchema = z.object({
     .describe('Public origin of the server; the `iss` of tokens and metadata.'),
   GRANTLINE_HOST: z.string().default('127.0.0.1').describe('Address the service listens on.'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000).describe('Port the service listens on.'),
+  GRANTLINE_TRUST_PROXY: z
+    .string()
+    .default('')
+    .describe("Proxies whose X-Forwarded-For is believed (express 'trust proxy', e.g. 'loopback'); empty trusts none."),
   GRANTLINE_DATA_DIR: z
     .string()
     .default('.grantline/data')

@@ -8,8 +8,10 @@ export type ReadinessCheck = () => Promise<Record<string, boolean>>;
  * probes, and an error handler that never shows a stack. Routes are added by the caller
  * before `finishApp` installs the fallbacks.
  */
-export function createApp(readiness: ReadinessCheck): Express {
+export function createApp(readiness: ReadinessCheck, options: { trustProxy?: string } = {}): Express {
   const app = express();
+  // Behind the edge proxy the caller's address comes from X-Forwarded-For, only if trusted.
+  app.set('trust proxy', options.trustProxy ? options.trustProxy : false);
   app.disable('x-powered-by');
   app.set('etag', false);
   app.get('/healthz', (_req, res) => {

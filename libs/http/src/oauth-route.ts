@@ -23,7 +23,7 @@ export function oauthRoute(handler: OAuthHandler, logger: Logger) {
         method: req.method,
         headers: req.headers,
         body,
-        remoteAddress: req.socket.remoteAddress ?? 'unknown',
+        remoteAddress: req.ip ?? req.socket.remoteAddress ?? 'unknown',
         requestId,
         ...(typeof req.headers.traceparent === 'string' ? { traceparent: req.headers.traceparent } : {}),
       });

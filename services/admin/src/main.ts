@@ -10,7 +10,7 @@ async function main(): Promise<void> {
   const log = kafkaEventLog(config, 'grantline-admin');
   await log.ensureTopics(config.GRANTLINE_KAFKA_REPLICATION_FACTOR);
   const store = redisProjectionStore(config);
-  const app = createApp(async () => ({ kafka: await log.ping(), redis: await store.ping() }));
+  const app = createApp(async () => ({ kafka: await log.ping(), redis: await store.ping() }), { trustProxy: config.GRANTLINE_TRUST_PROXY });
   app.use(
     adminRoutes(required(config, 'GRANTLINE_ADMIN_TOKEN'), {
       log,

@@ -11,7 +11,7 @@ async function main(): Promise<void> {
   await log.ensureTopics(config.GRANTLINE_KAFKA_REPLICATION_FACTOR);
   const audit = await MongoAuditStore.connect(required(config, 'MONGODB_URL'), config.GRANTLINE_MONGODB_DATABASE);
   const subscription = await startAuditConsumer(log, audit, `${config.GRANTLINE_CONSUMER_GROUP_PREFIX}audit`);
-  const app = createApp(async () => ({ kafka: await log.ping(), mongodb: await audit.ping() }));
+  const app = createApp(async () => ({ kafka: await log.ping(), mongodb: await audit.ping() }), { trustProxy: config.GRANTLINE_TRUST_PROXY });
   const server = await listen(finishApp(app, logger), config.GRANTLINE_HOST, config.PORT);
   logger.info({ port: config.PORT }, 'audit consumer running');
   onShutdown(async () => {

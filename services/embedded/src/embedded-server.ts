@@ -47,7 +47,7 @@ export async function startEmbeddedServer(config: Config, logger: Logger): Promi
   const demoClient = await ensureDemoClient(log, store);
 
   const context = createOAuthContext(config, log, store, keys);
-  const app = createApp(async () => ({ log: await log.ping() }));
+  const app = createApp(async () => ({ log: await log.ping() }), { trustProxy: config.GRANTLINE_TRUST_PROXY });
   app.use(tokenRoutes(context, logger));
   app.use(introspectionRoutes(context, logger));
   app.use(adminRoutes(adminToken, { log, store, ids: randomIds, now: () => new Date(), logger }));

@@ -17,7 +17,7 @@ async function main(): Promise<void> {
   const logger = createLogger('introspection', config.LOG_LEVEL);
   const store = redisProjectionStore(config);
   const context = createOAuthContext(config, readOnlyLog, store, await loadKeyRing(config));
-  const app = createApp(async () => ({ redis: await store.ping() }));
+  const app = createApp(async () => ({ redis: await store.ping() }), { trustProxy: config.GRANTLINE_TRUST_PROXY });
   app.use(introspectionRoutes(context, logger));
   const server = await listen(finishApp(app, logger), config.GRANTLINE_HOST, config.PORT);
   logger.info({ port: config.PORT }, 'introspection service listening');

@@ -11,7 +11,7 @@ async function main(): Promise<void> {
   const store = redisProjectionStore(config);
   await store.waitUntilReady(10_000);
   const subscription = await startProjector(log, store, `${config.GRANTLINE_CONSUMER_GROUP_PREFIX}projector`);
-  const app = createApp(async () => ({ kafka: await log.ping(), redis: await store.ping() }));
+  const app = createApp(async () => ({ kafka: await log.ping(), redis: await store.ping() }), { trustProxy: config.GRANTLINE_TRUST_PROXY });
   const server = await listen(finishApp(app, logger), config.GRANTLINE_HOST, config.PORT);
   logger.info({ port: config.PORT }, 'projector running');
   onShutdown(async () => {

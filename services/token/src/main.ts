@@ -9,7 +9,7 @@ async function main(): Promise<void> {
   const log = kafkaEventLog(config, 'grantline-token');
   const store = redisProjectionStore(config);
   const context = createOAuthContext(config, log, store, await loadKeyRing(config));
-  const app = createApp(async () => ({ kafka: await log.ping(), redis: await store.ping() }));
+  const app = createApp(async () => ({ kafka: await log.ping(), redis: await store.ping() }), { trustProxy: config.GRANTLINE_TRUST_PROXY });
   app.use(tokenRoutes(context, logger));
   const server = await listen(finishApp(app, logger), config.GRANTLINE_HOST, config.PORT);
   logger.info({ port: config.PORT }, 'token service listening');

@@ -1,0 +1,74 @@
+import { Command } from 'commander';
+import { adminCall, adminTarget } from './admin-client';
+
+const collect = (value: string, previous: string[]) => [...previous, value];
+const list = (value: string) => value.split(/[\s,]+/).filter((item) => item !== '');
+
+function print(value: unknown): void {
+  process.stdout.write(JSON.stringify(value, null, 2) + '\n');
+}
+
+/** `grantline client …`: manage clients through the admin API of a running server. */
+export function clientCommands(): Command {
+  const client = new Command('client').description('register and manage OAuth clients');
+  const target = () => adminTarget(client.parent?.opts() ?? {});
+
+  client
+    .command('create')
+    .description('register a client; prints its client_id and client_secret (shown once)')
+    .requiredOption('--name <name>', 'display name')
+    .option('--grant-types <types>', 'comma or space separated grant types', list, ['client_credentials'])
+    .option('--scopes <scopes>', 'space separated scopes', '')
+    .option('--redirect-uri <uri>', 'registered redirect URI (repeatable)', collect, [])
+    .option('--web-origin <origin>', 'origin allowed to call cross-origin (repeatable)', collect, [])
+    .option('--public', 'a public client (no secret)', false)
+    .option('--client-id <id>', 'choose the client id instead of generating one')
+    .option('--client-secret <secret>', 'choose the secret instead of generating one')
+    .action(async (options) => {
+      print(
+        await adminCall(target(), 'POST', '/admin/clients', {
+          name: options.name,
+          grant_types: options.grantTypes,
+          scopes: options.scopes,
+          redirect_uris: options.redirectUri,
+          web_origins: options.webOrigin,
+          public: options.public,
+          ...(options.clientId ? { client_id: options.clientId } : {}),
+          ...(options.clientSecret ? { client_secret: options.clientSecret } : {}),
+        }),
+      );
+    });
+
+  client
+    .command('list')
+    .description('list clients')
+    .action(async () => print(await adminCall(target(), 'GET', '/admin/clients')));
+
+  client
+    .command('show <clientId>')
+    .description('show one client')
+    .action(async (clientId: string) =>
+      print(await adminCall(target(), 'GET', `/admin/clients/${encodeURIComponent(clientId)}`)),
+    );
+
+  client
+    .command('rotate-secret <clientId>')
+    .description('replace the secret; prints the new one (shown once)')
+    .option('--client-secret <secret>', 'choose the new secret instead of generating one')
+    .action(async (clientId: string, options) =>
+      print(
+        await adminCall(target(), 'POST', `/admin/clients/${encodeURIComponent(clientId)}/rotate-secret`, {
+          ...(options.clientSecret ? { client_secret: options.clientSecret } : {}),
+        }),
+      ),
+    );
+
+  client
+    .command('delete <clientId>')
+    .description('delete a client; its tokens stop introspecting active')
+    .action(async (clientId: string) =>
+      print(await adminCall(target(), 'DELETE', `/admin/clients/${encodeURIComponent(clientId)}`)),
+    );
+
+  return client;
+}

@@ -1,0 +1,1 @@
+export { adminTarget, adminCall, type AdminTarget } from './admin-client';

@@ -1,0 +1,16 @@
+#!/usr/bin/env node
+import { Command } from 'commander';
+import { clientCommands } from './client-commands';
+import { stackCommand } from './stack-command';
+
+const program = new Command('grantline')
+  .description('Grantline, an event-sourced OAuth 2.1 authorization server')
+  .option('--url <url>', 'server origin (GRANTLINE_URL, default http://127.0.0.1:3000)')
+  .option('--admin-token <token>', 'admin API token (GRANTLINE_ADMIN_TOKEN, or read from the data folder)');
+program.addCommand(clientCommands());
+program.addCommand(stackCommand());
+
+program.parseAsync(process.argv).catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

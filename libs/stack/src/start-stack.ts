@@ -1,0 +1,129 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { ensureNginx, freePort, repoRoot, type InfraUrls } from '@grantline/lib-infra';
+import { ensureKeyDirectory } from '@grantline/lib-runtime';
+import { startEdgeProxy, type EdgeProxy } from './edge-proxy';
+import { spawnService, waitUntilReady, type ServiceProcess } from './service-process';
+
+export interface StackOptions {
+  infra: InfraUrls;
+  /** Port of the public origin (3000 for `npm run stack`; 0 picks a free one). */
+  publicPort: number;
+  /** Folder for keys, logs, the nginx config and the admin token. */
+  workDir: string;
+  replicas?: { token?: number; introspection?: number };
+  /** Isolates topics, Redis keys, consumer groups and the audit database (tests run side by side). */
+  namespace?: string;
+  /** Extra settings for every service, e.g. GRANTLINE_INTROSPECTION_ALLOW_UNAUTHENTICATED. */
+  env?: Record<string, string>;
+  /** Where the admin token is kept; defaults to `<workDir>/admin-token`. */
+  adminTokenFile?: string;
+  log?: (line: string) => void;
+}
+
+export interface RunningStack {
+  url: string;
+  adminToken: string;
+  services: ServiceProcess[];
+  env: NodeJS.ProcessEnv;
+  /** Starts another replica of a service, e.g. to restart one that a test killed. */
+  startReplica(service: string): Promise<ServiceProcess>;
+  stop(): Promise<void>;
+}
+
+const READY_TIMEOUT_MS = 60_000;
+
+/** Every service as its own process against real Kafka, Redis and MongoDB, behind nginx. */
+export async function startStack(options: StackOptions): Promise<RunningStack> {
+  const root = repoRoot();
+  const log = options.log ?? (() => undefined);
+  const logDir = join(options.workDir, 'logs');
+  mkdirSync(logDir, { recursive: true });
+  const keysDir = join(options.workDir, 'keys');
+  await ensureKeyDirectory(keysDir);
+  const adminToken = readOrCreateToken(options.adminTokenFile ?? join(options.workDir, 'admin-token'));
+  const publicPort = options.publicPort === 0 ? await freePort() : options.publicPort;
+  const namespace = options.namespace ?? 'grantline';
+  const url = `http://127.0.0.1:${publicPort}`;
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH,
+    KAFKAJS_NO_PARTITIONER_WARNING: '1',
+    KAFKA_BROKERS: options.infra.kafkaBrokers,
+    REDIS_URL: options.infra.redisUrl,
+    MONGODB_URL: options.infra.mongodbUrl,
+    GRANTLINE_ISSUER: options.publicPort === 3000 ? 'http://localhost:3000' : url,
+    GRANTLINE_SIGNING_KEYS_DIR: keysDir,
+    GRANTLINE_ADMIN_TOKEN: adminToken,
+    GRANTLINE_TRUST_PROXY: 'loopback',
+    GRANTLINE_KAFKA_TOPIC_PREFIX: `${namespace}.`,
+    GRANTLINE_REDIS_PREFIX: `${namespace}:`,
+    GRANTLINE_CONSUMER_GROUP_PREFIX: `${namespace}.`,
+    GRANTLINE_MONGODB_DATABASE: namespace.replace(/[^A-Za-z0-9_-]/g, '_'),
+    LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
+    ...options.env,
+  };
+  const services: ServiceProcess[] = [];
+  let edge: EdgeProxy | undefined;
+  const replicaCounts = new Map<string, number>();
+  const startReplica = async (service: string): Promise<ServiceProcess> => {
+    const replica = replicaCounts.get(service) ?? 0;
+    replicaCounts.set(service, replica + 1);
+    const started = spawnService({ root, service, replica, port: await freePort(), env, logDir });
+    services.push(started);
+    await waitUntilReady(started, '/readyz', READY_TIMEOUT_MS);
+    log(`${service}-${replica} ready on ${started.url}`);
+    return started;
+  };
+  const stop = async () => {
+    await edge?.stop();
+    await Promise.all(services.map((service) => service.stop()));
+  };
+
+  try {
+    // The admin service creates the topics, so it starts first.
+    await startReplica('admin');
+    await Promise.all(['projector', 'audit'].map(startReplica));
+    const tokens = await Promise.all(Array.from({ length: options.replicas?.token ?? 2 }, () => startReplica('token')));
+    const introspections = await Promise.all(
+      Array.from({ length: options.replicas?.introspection ?? 2 }, () => startReplica('introspection')),
+    );
+    const admin = services.filter((service) => service.name === 'admin');
+    edge = startEdgeProxy({
+      nginx: await ensureNginx({ log }),
+      workDir: options.workDir,
+      port: publicPort,
+      upstreams: {
+        token: tokens.map((service) => service.port),
+        introspection: introspections.map((service) => service.port),
+        admin: admin.map((service) => service.port),
+      },
+    });
+    await waitForEdge(url);
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  log(`public origin ${url}`);
+  return { url, adminToken, services, env, startReplica, stop };
+}
+
+function readOrCreateToken(path: string): string {
+  if (existsSync(path)) return readFileSync(path, 'utf8').trim();
+  const token = randomBytes(32).toString('base64url');
+  writeFileSync(path, token + '\n', { mode: 0o600 });
+  return token;
+}
+
+async function waitForEdge(url: string): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  while (Date.now() < deadline) {
+    try {
+      if ((await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(1_000) })).ok) return;
+    } catch {
+      // nginx still starting
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`the edge proxy did not answer on ${url}`);
+}

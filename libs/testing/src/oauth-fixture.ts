@@ -1,0 +1,96 @@
+import { MemoryEventLog } from '@grantline/lib-event-log';
+import {
+  randomIds,
+  registerClient,
+  registerClientSchema,
+  VerifiedSecretCache,
+  type Clock,
+  type OAuthContext,
+  type OAuthRequest,
+} from '@grantline/lib-oauth';
+import { MemoryProjectionStore } from '@grantline/lib-projections';
+import { generateSigningJwk, keyRingFromJwks, VerifiedTokenCache } from '@grantline/lib-tokens';
+
+export const TEST_ISSUER = 'https://issuer.test';
+
+/** A clock tests can move. */
+export class ManualClock implements Clock {
+  constructor(private current = new Date('2026-01-01T00:00:00Z')) {}
+  now(): Date {
+    return this.current;
+  }
+  advance(seconds: number): void {
+    this.current = new Date(this.current.getTime() + seconds * 1000);
+  }
+}
+
+export interface OAuthFixture {
+  context: OAuthContext;
+  log: MemoryEventLog;
+  store: MemoryProjectionStore;
+  clock: ManualClock;
+  /** Registers a client through the same decision and log the admin API uses. */
+  registerClient(input: Record<string, unknown>): Promise<{ clientId: string; secret?: string }>;
+}
+
+/** OAuth endpoints wired to in-memory adapters, with the projector applying events in-process. */
+export async function oauthFixture(settings: Partial<OAuthContext['settings']> = {}): Promise<OAuthFixture> {
+  const clock = new ManualClock();
+  const log = new MemoryEventLog();
+  const store = new MemoryProjectionStore({ nowSeconds: () => Math.floor(clock.now().getTime() / 1000) });
+  await log.subscribe({
+    groupId: 'fixture',
+    streams: ['clients', 'tokens'],
+    fromBeginning: true,
+    handler: (event, position) => store.apply(event, position),
+  });
+  const context: OAuthContext = {
+    settings: {
+      issuer: TEST_ISSUER,
+      accessTokenAudience: TEST_ISSUER,
+      accessTokenTtlSeconds: 3600,
+      introspection: { allowUnauthenticated: false, unauthenticatedLimitPerMinute: 3 },
+      ...settings,
+    },
+    log,
+    store,
+    keys: await keyRingFromJwks([await generateSigningJwk('test-key')]),
+    clock,
+    ids: randomIds,
+    secrets: new VerifiedSecretCache(),
+    tokenCache: new VerifiedTokenCache(1000),
+  };
+  return {
+    context,
+    log,
+    store,
+    clock,
+    registerClient: async (input) => {
+      const decision = await registerClient(registerClientSchema.parse(input), null, randomIds, { now: () => clock.now() });
+      await log.append([decision.event]);
+      return { clientId: decision.client.clientId, ...(decision.secret ? { secret: decision.secret } : {}) };
+    },
+  };
+}
+
+/** A form POST as the transport adapter would hand it to an endpoint. */
+export function formRequest(
+  params: Record<string, string> | string,
+  headers: Record<string, string> = {},
+): OAuthRequest {
+  return {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', ...lowerCase(headers) },
+    body: typeof params === 'string' ? params : new URLSearchParams(params).toString(),
+    remoteAddress: '127.0.0.1',
+    requestId: 'test-request',
+  };
+}
+
+export function basicAuth(clientId: string, secret: string): string {
+  return `Basic ${Buffer.from(`${encodeURIComponent(clientId)}:${encodeURIComponent(secret)}`).toString('base64')}`;
+}
+
+function lowerCase(headers: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(headers).map(([name, value]) => [name.toLowerCase(), value]));
+}

@@ -1,0 +1,2 @@
+export { loadRoutingTable, type RoutingTable } from './routing-table';
+export { nginxConfig, type NginxOptions } from './nginx-config';
