@@ -1,2 +1,2 @@
 export { startStack, type StackOptions, type RunningStack } from './start-stack';
-export type { ServiceProcess } from './service-process';
+export { spawnService, waitUntilReady, type ServiceProcess } from './service-process';

@@ -1,0 +1,55 @@
+import { stampEvent, type ClientSnapshot } from '@grantline/lib-events';
+import { RedisProjectionStore } from '@grantline/lib-projections';
+import { infraFromEnv } from '../stack/stack-fixture';
+
+const store = new RedisProjectionStore({ url: infraFromEnv().redisUrl, keyPrefix: `tredis${Date.now().toString(36)}:` });
+const now = new Date();
+const snapshot = (name: string): ClientSnapshot => ({
+  clientId: 'c1',
+  name,
+  secretHash: null,
+  public: true,
+  grantTypes: ['authorization_code'],
+  scopes: ['read'],
+  redirectUris: ['https://app.test/cb'],
+  webOrigins: [],
+  createdAt: now.toISOString(),
+});
+const registered = stampEvent({ type: 'ClientRegistered', aggregate: { type: 'client', id: 'c1' }, data: { client: snapshot('first') } }, { now: () => now });
+const updated = stampEvent({ type: 'ClientUpdated', aggregate: { type: 'client', id: 'c1' }, data: { client: snapshot('second') } }, { now: () => now });
+const deleted = stampEvent({ type: 'ClientDeleted', aggregate: { type: 'client', id: 'c1' }, data: { clientId: 'c1' } }, { now: () => now });
+
+beforeAll(() => store.waitUntilReady(5_000));
+afterAll(() => store.close());
+
+it('applies client events in log order and ignores replays of older positions', async () => {
+  await store.apply(registered, { partition: 1, offset: '10' });
+  await store.apply(updated, { partition: 1, offset: '11' });
+  await store.apply(registered, { partition: 1, offset: '10' });
+  expect((await store.getClient('c1'))?.name).toBe('second');
+  expect((await store.listClients()).map((client) => client.clientId)).toEqual(['c1']);
+
+  await store.apply(deleted, { partition: 1, offset: '12' });
+  await store.apply(updated, { partition: 1, offset: '11' });
+  expect(await store.getClient('c1')).toBeNull();
+  expect(await store.listClients()).toEqual([]);
+});
+
+it('marks revocations until the token would have expired', async () => {
+  const expiresAt = Math.floor(Date.now() / 1000) + 2;
+  await store.markRevoked('jti-1', expiresAt);
+  await store.markRevoked('jti-1', expiresAt);
+  expect((await store.tokenContext('jti-1', 'nobody')).revoked).toBe(true);
+  expect((await store.tokenContext('jti-2', 'nobody')).revoked).toBe(false);
+});
+
+it('counts a fixed window atomically', async () => {
+  const results = await Promise.all(Array.from({ length: 5 }, () => store.consumeRateLimit('caller', 3, 60)));
+  expect(results.filter(Boolean)).toHaveLength(3);
+});
+
+it('fails closed with ProjectionStoreUnavailableError when Redis is unreachable', async () => {
+  const dead = new RedisProjectionStore({ url: 'redis://127.0.0.1:1', keyPrefix: 'x:' });
+  await expect(dead.tokenContext('a', 'b')).rejects.toMatchObject({ name: 'ProjectionStoreUnavailableError' });
+  await dead.close();
+});

@@ -1,0 +1,66 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig } from '@grantline/lib-config';
+import { createLogger } from '@grantline/lib-http';
+import { startEmbeddedServer, type EmbeddedServer } from '@grantline/svc-embedded';
+import { describeClientCredentialsContract } from '../support/client-credentials-contract';
+import { GrantlineTestClient } from '../support/oauth-test-client';
+
+const dataDir = mkdtempSync(join(tmpdir(), 'grantline-embedded-'));
+const config = () => loadConfig({ GRANTLINE_DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'silent' });
+const logger = createLogger('embedded-test', 'silent');
+let server: EmbeddedServer;
+let client: GrantlineTestClient;
+
+beforeAll(async () => {
+  server = await startEmbeddedServer(config(), logger);
+  client = new GrantlineTestClient(server.url, server.adminToken);
+});
+
+afterAll(async () => {
+  await server.close();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+describeClientCredentialsContract('embedded', () => client);
+
+describe('embedded: first start and restart', () => {
+  it('created a demo client on first start whose credentials work', async () => {
+    expect(server.demoClient?.client_id).toBe('demo-client');
+    const token = await client.clientCredentials('demo-client', server.demoClient?.client_secret ?? '');
+    expect(token.token_type).toBe('Bearer');
+  });
+
+  it('rebuilds clients and revocations from the log after a restart', async () => {
+    const registered = await client.registerClient({ name: 'survivor', scopes: 'read' });
+    const kept = String((await client.clientCredentials(registered.client_id, registered.client_secret)).access_token);
+    const revoked = String((await client.clientCredentials(registered.client_id, registered.client_secret)).access_token);
+    expect((await client.revoke(revoked)).status).toBe(200);
+
+    await server.close();
+    server = await startEmbeddedServer(config(), logger);
+    client = new GrantlineTestClient(server.url, server.adminToken);
+
+    expect(server.demoClient).toBeUndefined();
+    expect(await client.introspect(kept, registered.client_id, registered.client_secret)).toMatchObject({ active: true });
+    expect(await client.introspect(revoked, registered.client_id, registered.client_secret)).toEqual({ active: false });
+  });
+
+  it('makes tokens of a deleted client inactive', async () => {
+    const victim = await client.registerClient({ name: 'short-lived', scopes: 'read' });
+    const observer = await client.registerClient({ name: 'resource server', scopes: 'read' });
+    const token = String((await client.clientCredentials(victim.client_id, victim.client_secret)).access_token);
+    const deleted = await fetch(`${server.url}/admin/clients/${victim.client_id}`, {
+      method: 'DELETE',
+      headers: { authorization: `Bearer ${server.adminToken}` },
+    });
+    expect(deleted.status).toBe(200);
+    expect(await client.introspect(token, observer.client_id, observer.client_secret)).toEqual({ active: false });
+  });
+
+  it('refuses the admin API without the admin token', async () => {
+    const response = await fetch(`${server.url}/admin/clients`, { headers: { authorization: 'Bearer wrong' } });
+    expect(response.status).toBe(401);
+  });
+});

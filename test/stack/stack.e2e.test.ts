@@ -1,0 +1,69 @@
+import { MongoClient } from 'mongodb';
+import { describeClientCredentialsContract } from '../support/client-credentials-contract';
+import { GrantlineTestClient } from '../support/oauth-test-client';
+import { startTestStack } from './stack-fixture';
+
+let stack: Awaited<ReturnType<typeof startTestStack>>;
+let client: GrantlineTestClient;
+
+beforeAll(async () => {
+  stack = await startTestStack('stack', { replicas: { token: 2, introspection: 2 } });
+  client = new GrantlineTestClient(stack.url, stack.adminToken);
+}, 120_000);
+
+afterAll(async () => {
+  await stack?.stop();
+});
+
+describeClientCredentialsContract('stack', () => client);
+
+describe('stack: replicas and the audit projection', () => {
+  it('makes a token revoked through one replica inactive on every replica at once', async () => {
+    const registered = await client.registerClient({ name: 'replicas', scopes: 'read' });
+    const introspectors = stack.services.filter((service) => service.name === 'introspection');
+    const tokens = stack.services.filter((service) => service.name === 'token');
+    expect(introspectors.length).toBe(2);
+    expect(tokens.length).toBe(2);
+    for (let round = 0; round < 20; round += 1) {
+      const issuer = tokens[round % tokens.length];
+      const response = await client.form(
+        '/oauth/token',
+        { grant_type: 'client_credentials', client_id: registered.client_id, client_secret: registered.client_secret },
+        {},
+        issuer?.url,
+      );
+      const token = String(((await response.json()) as Record<string, unknown>).access_token);
+      const revoker = tokens[(round + 1) % tokens.length];
+      expect((await client.form('/oauth/revoke', { token }, {}, revoker?.url)).status).toBe(200);
+      const answers = await Promise.all(
+        introspectors.map((replica) => client.introspect(token, registered.client_id, registered.client_secret, replica.url)),
+      );
+      expect(answers).toEqual([{ active: false }, { active: false }]);
+    }
+  });
+
+  it('records client registration, issuance and revocation in MongoDB exactly once each', async () => {
+    const registered = await client.registerClient({ name: 'audited', scopes: 'read' });
+    const token = String((await client.clientCredentials(registered.client_id, registered.client_secret)).access_token);
+    await client.revoke(token);
+    const mongo = new MongoClient(stack.env.MONGODB_URL ?? '');
+    try {
+      const audit = mongo.db(stack.env.GRANTLINE_MONGODB_DATABASE).collection('audit_events');
+      const expected = ['ClientRegistered', 'AccessTokenIssued', 'AccessTokenRevoked'];
+      const deadline = Date.now() + 20_000;
+      let types: string[] = [];
+      while (Date.now() < deadline) {
+        const entries = await audit.find({ clientId: registered.client_id }).toArray();
+        types = entries.map((entry) => String(entry.type)).sort();
+        if (types.length >= expected.length) break;
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+      expect(types).toEqual([...expected].sort());
+      const issued = await audit.findOne({ clientId: registered.client_id, type: 'AccessTokenIssued' });
+      expect(JSON.stringify(issued)).not.toContain(token);
+      expect(JSON.stringify(issued)).not.toContain(registered.client_secret);
+    } finally {
+      await mongo.close();
+    }
+  });
+});
