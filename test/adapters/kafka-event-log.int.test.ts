@@ -26,7 +26,9 @@ it('creates topics with their documented partitions and cleanup policies', async
   const admin = new Kafka({ brokers, logLevel: logLevel.NOTHING }).admin();
   await admin.connect();
   try {
-    const metadata = await admin.fetchTopicMetadata({ topics: [topicName(prefix, 'clients'), topicName(prefix, 'tokens')] });
+    const metadata = await admin.fetchTopicMetadata({
+      topics: [topicName(prefix, 'clients'), topicName(prefix, 'tokens')],
+    });
     expect(Object.fromEntries(metadata.topics.map((topic) => [topic.name, topic.partitions.length]))).toEqual({
       [topicName(prefix, 'clients')]: 3,
       [topicName(prefix, 'tokens')]: 6,
@@ -63,7 +65,12 @@ it('appends concurrently, keyed by aggregate, and delivers every event with its 
 });
 
 it('rejects an append with EventLogUnavailableError when no broker answers', async () => {
-  const dead = new KafkaEventLog({ brokers: ['127.0.0.1:1'], clientId: 'dead', topicPrefix: prefix, appendTimeoutMs: 1_500 });
+  const dead = new KafkaEventLog({
+    brokers: ['127.0.0.1:1'],
+    clientId: 'dead',
+    topicPrefix: prefix,
+    appendTimeoutMs: 1_500,
+  });
   await expect(dead.append([revoked('never')])).rejects.toMatchObject({ name: 'EventLogUnavailableError' });
   await dead.close().catch(() => undefined);
 });

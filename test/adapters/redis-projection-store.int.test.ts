@@ -2,7 +2,10 @@ import { stampEvent, type ClientSnapshot } from '@grantline/lib-events';
 import { RedisProjectionStore } from '@grantline/lib-projections';
 import { infraFromEnv } from '../stack/stack-fixture';
 
-const store = new RedisProjectionStore({ url: infraFromEnv().redisUrl, keyPrefix: `tredis${Date.now().toString(36)}:` });
+const store = new RedisProjectionStore({
+  url: infraFromEnv().redisUrl,
+  keyPrefix: `tredis${Date.now().toString(36)}:`,
+});
 const now = new Date();
 const snapshot = (name: string): ClientSnapshot => ({
   clientId: 'c1',
@@ -15,9 +18,18 @@ const snapshot = (name: string): ClientSnapshot => ({
   webOrigins: [],
   createdAt: now.toISOString(),
 });
-const registered = stampEvent({ type: 'ClientRegistered', aggregate: { type: 'client', id: 'c1' }, data: { client: snapshot('first') } }, { now: () => now });
-const updated = stampEvent({ type: 'ClientUpdated', aggregate: { type: 'client', id: 'c1' }, data: { client: snapshot('second') } }, { now: () => now });
-const deleted = stampEvent({ type: 'ClientDeleted', aggregate: { type: 'client', id: 'c1' }, data: { clientId: 'c1' } }, { now: () => now });
+const registered = stampEvent(
+  { type: 'ClientRegistered', aggregate: { type: 'client', id: 'c1' }, data: { client: snapshot('first') } },
+  { now: () => now },
+);
+const updated = stampEvent(
+  { type: 'ClientUpdated', aggregate: { type: 'client', id: 'c1' }, data: { client: snapshot('second') } },
+  { now: () => now },
+);
+const deleted = stampEvent(
+  { type: 'ClientDeleted', aggregate: { type: 'client', id: 'c1' }, data: { clientId: 'c1' } },
+  { now: () => now },
+);
 
 beforeAll(() => store.waitUntilReady(5_000));
 afterAll(() => store.close());

@@ -35,7 +35,9 @@ describe('embedded: first start and restart', () => {
   it('rebuilds clients and revocations from the log after a restart', async () => {
     const registered = await client.registerClient({ name: 'survivor', scopes: 'read' });
     const kept = String((await client.clientCredentials(registered.client_id, registered.client_secret)).access_token);
-    const revoked = String((await client.clientCredentials(registered.client_id, registered.client_secret)).access_token);
+    const revoked = String(
+      (await client.clientCredentials(registered.client_id, registered.client_secret)).access_token,
+    );
     expect((await client.revoke(revoked)).status).toBe(200);
 
     await server.close();
@@ -43,7 +45,9 @@ describe('embedded: first start and restart', () => {
     client = new GrantlineTestClient(server.url, server.adminToken);
 
     expect(server.demoClient).toBeUndefined();
-    expect(await client.introspect(kept, registered.client_id, registered.client_secret)).toMatchObject({ active: true });
+    expect(await client.introspect(kept, registered.client_id, registered.client_secret)).toMatchObject({
+      active: true,
+    });
     expect(await client.introspect(revoked, registered.client_id, registered.client_secret)).toEqual({ active: false });
   });
 

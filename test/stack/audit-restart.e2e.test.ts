@@ -28,7 +28,15 @@ function issued(index: number): GrantlineEvent {
     {
       type: 'AccessTokenIssued',
       aggregate: { type: 'token', id: jti },
-      data: { jti, clientId: 'audited', subject: 'audited', scope: 'read', grantType: 'client_credentials', issuedAt: at, expiresAt: at + 60 },
+      data: {
+        jti,
+        clientId: 'audited',
+        subject: 'audited',
+        scope: 'read',
+        grantType: 'client_credentials',
+        issuedAt: at,
+        expiresAt: at + 60,
+      },
     },
     { now: () => now },
   );

@@ -63,7 +63,10 @@ beforeAll(async () => {
     webOrigins: [],
     createdAt: now.toISOString(),
   };
-  const event = stampEvent({ type: 'ClientRegistered', aggregate: { type: 'client', id: 'svc' }, data: { client } }, { now: () => now });
+  const event = stampEvent(
+    { type: 'ClientRegistered', aggregate: { type: 'client', id: 'svc' }, data: { client } },
+    { now: () => now },
+  );
   await store.apply(event, { partition: 0, offset: '0' });
   await store.close();
 });
@@ -101,7 +104,11 @@ it('answers 503 from introspection, never a stale active, when Redis is unreacha
     iat: now,
     exp: now + 600,
   });
-  const response = await form(`${introspection.url}/oauth/introspect`, { token: accessToken }, { authorization: basic('svc', 'svc-secret-1') });
+  const response = await form(
+    `${introspection.url}/oauth/introspect`,
+    { token: accessToken },
+    { authorization: basic('svc', 'svc-secret-1') },
+  );
   expect(response.status).toBe(503);
   expect(await response.json()).toMatchObject({ error: 'temporarily_unavailable' });
   expect((await fetch(`${introspection.url}/readyz`)).status).toBe(503);

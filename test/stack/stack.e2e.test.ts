@@ -36,7 +36,9 @@ describe('stack: replicas and the audit projection', () => {
       const revoker = tokens[(round + 1) % tokens.length];
       expect((await client.form('/oauth/revoke', { token }, {}, revoker?.url)).status).toBe(200);
       const answers = await Promise.all(
-        introspectors.map((replica) => client.introspect(token, registered.client_id, registered.client_secret, replica.url)),
+        introspectors.map((replica) =>
+          client.introspect(token, registered.client_id, registered.client_secret, replica.url),
+        ),
       );
       expect(answers).toEqual([{ active: false }, { active: false }]);
     }

@@ -35,7 +35,9 @@ export function describeClientCredentialsContract(name: string, client: () => Gr
       expect(metadata.client_id).toBe(clientId);
       expect(metadata.scope).toBe('read');
       expect(metadata.exp).toBeGreaterThan(Date.now() / 1000);
-      expect(metadata).toEqual(expect.objectContaining({ sub: clientId, jti: expect.any(String), iss: expect.any(String) }));
+      expect(metadata).toEqual(
+        expect.objectContaining({ sub: clientId, jti: expect.any(String), iss: expect.any(String) }),
+      );
     });
 
     it('introspects an invalid token as inactive', async () => {
@@ -94,9 +96,13 @@ export function describeClientCredentialsContract(name: string, client: () => Gr
     });
 
     it('publishes server metadata and the signing keys', async () => {
-      const metadata = (await (await fetch(`${client().baseUrl}/.well-known/oauth-authorization-server`)).json()) as Record<string, unknown>;
+      const metadata = (await (
+        await fetch(`${client().baseUrl}/.well-known/oauth-authorization-server`)
+      ).json()) as Record<string, unknown>;
       expect(metadata).toMatchObject({ grant_types_supported: expect.arrayContaining(['client_credentials']) });
-      const jwks = (await (await fetch(`${client().baseUrl}/.well-known/jwks.json`)).json()) as { keys: Array<Record<string, unknown>> };
+      const jwks = (await (await fetch(`${client().baseUrl}/.well-known/jwks.json`)).json()) as {
+        keys: Array<Record<string, unknown>>;
+      };
       expect(jwks.keys[0]).toMatchObject({ kty: 'EC', crv: 'P-256', kid: expect.any(String) });
       expect(jwks.keys[0]).not.toHaveProperty('d');
     });

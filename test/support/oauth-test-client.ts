@@ -11,7 +11,8 @@ export class GrantlineTestClient {
       headers: { authorization: `Bearer ${this.adminToken}`, 'content-type': 'application/json' },
       body: JSON.stringify(body),
     });
-    if (response.status !== 201) throw new Error(`client registration failed: ${response.status} ${await response.text()}`);
+    if (response.status !== 201)
+      throw new Error(`client registration failed: ${response.status} ${await response.text()}`);
     return (await response.json()) as { client_id: string; client_secret: string };
   }
 
@@ -34,8 +35,18 @@ export class GrantlineTestClient {
     return (await response.json()) as Record<string, unknown>;
   }
 
-  async introspect(token: string, clientId: string, secret: string, baseUrl = this.baseUrl): Promise<Record<string, unknown>> {
-    const response = await this.form('/oauth/introspect', { token }, { authorization: basic(clientId, secret) }, baseUrl);
+  async introspect(
+    token: string,
+    clientId: string,
+    secret: string,
+    baseUrl = this.baseUrl,
+  ): Promise<Record<string, unknown>> {
+    const response = await this.form(
+      '/oauth/introspect',
+      { token },
+      { authorization: basic(clientId, secret) },
+      baseUrl,
+    );
     if (response.status !== 200) throw new Error(`introspection failed: ${response.status} ${await response.text()}`);
     return (await response.json()) as Record<string, unknown>;
   }

@@ -1,6 +1,7 @@
 import { mkdirSync, openSync, readFileSync, existsSync, closeSync, writeSync, fdatasyncSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseEvent, streamOfEvent, type GrantlineEvent } from '@grantline/lib-events';
+import { BatchingQueue } from './batching-producer';
 import {
   EventLogUnavailableError,
   type EventHandler,
@@ -25,6 +26,8 @@ export class FileEventLog implements EventLog {
   private lineCount = 0;
   private readonly listeners = new Set<Listener>();
   private delivery: Promise<void> = Promise.resolve();
+  /** Group commit: appends that arrive while an fsync runs share the next one. */
+  private readonly writes = new BatchingQueue<GrantlineEvent[]>(async (batches) => this.writeBatches(batches));
 
   constructor(directory: string) {
     mkdirSync(directory, { recursive: true });
@@ -36,6 +39,12 @@ export class FileEventLog implements EventLog {
   async append(events: readonly GrantlineEvent[]): Promise<void> {
     if (this.fd === undefined) throw new EventLogUnavailableError('event log is closed');
     if (events.length === 0) return;
+    await this.writes.enqueue([[...events]]);
+  }
+
+  private async writeBatches(batches: GrantlineEvent[][]): Promise<void> {
+    const events = batches.flat();
+    if (this.fd === undefined) throw new EventLogUnavailableError('event log is closed');
     const firstOffset = this.lineCount;
     try {
       writeSync(this.fd, events.map((event) => JSON.stringify(event) + '\n').join(''));
@@ -45,6 +54,7 @@ export class FileEventLog implements EventLog {
     }
     this.lineCount += events.length;
     const positioned = events.map((event, index) => ({ event, offset: firstOffset + index }));
+    // Projections are applied before the appenders resume, so the embedded mode reads its writes.
     const delivered = this.delivery.then(() => this.deliver(positioned));
     this.delivery = delivered.catch(() => undefined);
     await delivered;

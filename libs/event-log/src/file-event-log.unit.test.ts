@@ -13,7 +13,10 @@ const tempDir = () => {
 afterAll(() => dirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
 
 const deleted = (id: string): GrantlineEvent =>
-  stampEvent({ type: 'ClientDeleted', aggregate: { type: 'client', id }, data: { clientId: id } }, { now: () => new Date() });
+  stampEvent(
+    { type: 'ClientDeleted', aggregate: { type: 'client', id }, data: { clientId: id } },
+    { now: () => new Date() },
+  );
 
 describe('FileEventLog', () => {
   it('replays every appended event, in order, to a subscriber started later', async () => {
@@ -43,7 +46,12 @@ describe('FileEventLog', () => {
     appendFileSync(join(dir, 'events.jsonl'), '{"eventId":"trunc');
     const reopened = new FileEventLog(dir);
     const seen: string[] = [];
-    await reopened.subscribe({ groupId: 'g', streams: ['clients'], fromBeginning: true, handler: async (e) => void seen.push(e.aggregate.id) });
+    await reopened.subscribe({
+      groupId: 'g',
+      streams: ['clients'],
+      fromBeginning: true,
+      handler: async (e) => void seen.push(e.aggregate.id),
+    });
     expect(seen).toEqual(['a']);
     await reopened.close();
   });
@@ -51,7 +59,12 @@ describe('FileEventLog', () => {
   it('only delivers the streams a subscriber asked for', async () => {
     const log = new FileEventLog(tempDir());
     const seen: string[] = [];
-    await log.subscribe({ groupId: 'g', streams: ['tokens'], fromBeginning: true, handler: async (e) => void seen.push(e.type) });
+    await log.subscribe({
+      groupId: 'g',
+      streams: ['tokens'],
+      fromBeginning: true,
+      handler: async (e) => void seen.push(e.type),
+    });
     await log.append([deleted('a')]);
     expect(seen).toEqual([]);
     await log.close();

@@ -33,6 +33,7 @@ export class MemoryEventLog implements EventLog {
 
   private async deliver(options: SubscribeOptions, event: GrantlineEvent, offset: number): Promise<void> {
     const stream = streamOfEvent(event);
-    if (options.streams.includes(stream)) await options.handler(event, { stream, partition: 0, offset: String(offset) });
+    if (options.streams.includes(stream))
+      await options.handler(event, { stream, partition: 0, offset: String(offset) });
   }
 }

@@ -37,17 +37,29 @@ export async function verifySecret(secret: string, stored: string): Promise<bool
  */
 export class VerifiedSecretCache {
   private readonly verified = new Map<string, string>();
+  /** Concurrent first requests with one secret share a single scrypt run. */
+  private readonly inFlight = new Map<string, Promise<boolean>>();
 
   constructor(private readonly capacity = 10_000) {}
 
   async verify(clientId: string, secret: string, storedHash: string): Promise<boolean> {
     const key = `${clientId}\u0000${createHash('sha256').update(secret).digest('base64url')}`;
     if (this.verified.get(key) === storedHash) return true;
-    const ok = await verifySecret(secret, storedHash);
-    if (ok) {
-      if (this.verified.size >= this.capacity) this.verified.clear();
-      this.verified.set(key, storedHash);
+    const flightKey = `${key}\u0000${storedHash}`;
+    const pending = this.inFlight.get(flightKey);
+    if (pending) return pending;
+    const check = verifySecret(secret, storedHash).then((ok) => {
+      if (ok) {
+        if (this.verified.size >= this.capacity) this.verified.clear();
+        this.verified.set(key, storedHash);
+      }
+      return ok;
+    });
+    this.inFlight.set(flightKey, check);
+    try {
+      return await check;
+    } finally {
+      this.inFlight.delete(flightKey);
     }
-    return ok;
   }
 }

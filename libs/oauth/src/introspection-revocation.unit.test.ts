@@ -27,7 +27,11 @@ describe('introspection and revocation', () => {
     fixture = await oauthFixture();
     secret = (await fixture.registerClient({ name: 'a', client_id: 'a', scopes: 'read' })).secret ?? '';
     await fixture.registerClient({ name: 'b', client_id: 'b', client_secret: 'b-secret-123', scopes: 'read' });
-    const issued = await call(fixture, tokenEndpoint, formRequest({ grant_type: 'client_credentials', client_id: 'a', client_secret: secret }));
+    const issued = await call(
+      fixture,
+      tokenEndpoint,
+      formRequest({ grant_type: 'client_credentials', client_id: 'a', client_secret: secret }),
+    );
     token = (issued.body as { access_token: string }).access_token;
   });
 
@@ -84,14 +88,22 @@ describe('introspection and revocation', () => {
 
   it("refuses a client revoking another client's token and changes nothing", async () => {
     const before = fixture.log.events.length;
-    const response = await call(fixture, revocationEndpoint, formRequest({ token, client_id: 'b', client_secret: 'b-secret-123' }));
+    const response = await call(
+      fixture,
+      revocationEndpoint,
+      formRequest({ token, client_id: 'b', client_secret: 'b-secret-123' }),
+    );
     expect(response.status).toBe(400);
     expect(fixture.log.events.length).toBe(before);
     expect((await introspect({ token, client_id: 'a', client_secret: secret })).body).toMatchObject({ active: true });
   });
 
   it('refuses wrong caller credentials with 401 and revokes nothing', async () => {
-    const response = await call(fixture, revocationEndpoint, formRequest({ token, client_id: 'a', client_secret: 'nope' }));
+    const response = await call(
+      fixture,
+      revocationEndpoint,
+      formRequest({ token, client_id: 'a', client_secret: 'nope' }),
+    );
     expect(response.status).toBe(401);
     expect((await introspect({ token, client_id: 'a', client_secret: secret })).body).toMatchObject({ active: true });
   });

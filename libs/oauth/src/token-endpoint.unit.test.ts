@@ -62,14 +62,38 @@ describe('POST /oauth/token, client_credentials', () => {
   const malformedBasic = { authorization: 'Basic !!!notbase64' };
   it.each([
     ['missing grant_type', { client_id: 'svc', client_secret: 'S' }, {}, 400, 'invalid_request'],
-    ['unknown grant_type', { grant_type: 'password', client_id: 'svc', client_secret: 'S' }, {}, 400, 'unsupported_grant_type'],
+    [
+      'unknown grant_type',
+      { grant_type: 'password', client_id: 'svc', client_secret: 'S' },
+      {},
+      400,
+      'unsupported_grant_type',
+    ],
     ['implicit is not a grant', { grant_type: 'implicit', client_id: 'svc' }, {}, 400, 'unsupported_grant_type'],
-    ['wrong secret', { grant_type: 'client_credentials', client_id: 'svc', client_secret: 'wrong' }, {}, 401, 'invalid_client'],
+    [
+      'wrong secret',
+      { grant_type: 'client_credentials', client_id: 'svc', client_secret: 'wrong' },
+      {},
+      401,
+      'invalid_client',
+    ],
     ['missing secret', { grant_type: 'client_credentials', client_id: 'svc' }, {}, 401, 'invalid_client'],
     ['no client at all', { grant_type: 'client_credentials' }, {}, 401, 'invalid_client'],
-    ['unknown client', { grant_type: 'client_credentials', client_id: 'nobody', client_secret: 'S' }, {}, 401, 'invalid_client'],
+    [
+      'unknown client',
+      { grant_type: 'client_credentials', client_id: 'nobody', client_secret: 'S' },
+      {},
+      401,
+      'invalid_client',
+    ],
     ['malformed Basic header', { grant_type: 'client_credentials' }, malformedBasic, 401, 'invalid_client'],
-    ['unknown scope', { grant_type: 'client_credentials', client_id: 'svc', client_secret: 'S', scope: 'admin' }, {}, 400, 'invalid_scope'],
+    [
+      'unknown scope',
+      { grant_type: 'client_credentials', client_id: 'svc', client_secret: 'S', scope: 'admin' },
+      {},
+      400,
+      'invalid_scope',
+    ],
   ])('%s → %i %s, nothing recorded', async (_name, params, headers, status, error) => {
     const before = fixture.log.events.length;
     const body = Object.fromEntries(
@@ -82,8 +106,14 @@ describe('POST /oauth/token, client_credentials', () => {
   });
 
   it('sends WWW-Authenticate only when Basic was tried', async () => {
-    const basic = await answer(fixture, formRequest({ grant_type: 'client_credentials' }, { authorization: basicAuth('svc', 'bad') }));
-    const post = await answer(fixture, formRequest({ grant_type: 'client_credentials', client_id: 'svc', client_secret: 'bad' }));
+    const basic = await answer(
+      fixture,
+      formRequest({ grant_type: 'client_credentials' }, { authorization: basicAuth('svc', 'bad') }),
+    );
+    const post = await answer(
+      fixture,
+      formRequest({ grant_type: 'client_credentials', client_id: 'svc', client_secret: 'bad' }),
+    );
     expect(basic.headers['WWW-Authenticate']).toMatch(/^Basic /);
     expect(post.headers['WWW-Authenticate']).toBeUndefined();
   });
@@ -94,7 +124,10 @@ describe('POST /oauth/token, client_credentials', () => {
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ grant_type: 'client_credentials' }),
     });
-    const repeated = await answer(fixture, formRequest(`grant_type=client_credentials&scope=read&scope=write&client_id=svc&client_secret=${secret}`));
+    const repeated = await answer(
+      fixture,
+      formRequest(`grant_type=client_credentials&scope=read&scope=write&client_id=svc&client_secret=${secret}`),
+    );
     expect([json.status, json.body]).toEqual([400, expect.objectContaining({ error: 'invalid_request' })]);
     expect([repeated.status, repeated.body]).toEqual([400, expect.objectContaining({ error: 'invalid_request' })]);
     expect(fixture.log.events.filter((event) => event.type === 'AccessTokenIssued')).toHaveLength(0);
@@ -103,14 +136,21 @@ describe('POST /oauth/token, client_credentials', () => {
   it('refuses Basic and a body secret together (RFC 6749 §2.3)', async () => {
     const response = await answer(
       fixture,
-      formRequest({ grant_type: 'client_credentials', client_secret: secret }, { authorization: basicAuth('svc', secret) }),
+      formRequest(
+        { grant_type: 'client_credentials', client_secret: secret },
+        { authorization: basicAuth('svc', secret) },
+      ),
     );
     expect(response.status).toBe(400);
     expect(response.body).toMatchObject({ error: 'invalid_request' });
   });
 
   it('refuses a client not registered for the grant with unauthorized_client', async () => {
-    const other = await fixture.registerClient({ name: 'code only', grant_types: ['authorization_code'], scopes: 'read' });
+    const other = await fixture.registerClient({
+      name: 'code only',
+      grant_types: ['authorization_code'],
+      scopes: 'read',
+    });
     const response = await answer(
       fixture,
       formRequest({ grant_type: 'client_credentials', client_id: other.clientId, client_secret: other.secret ?? '' }),

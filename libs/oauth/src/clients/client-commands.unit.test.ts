@@ -13,20 +13,31 @@ describe('client commands', () => {
     expect(decision.secret).toEqual(expect.any(String));
     expect(decision.secret?.length).toBeGreaterThanOrEqual(43);
     expect(JSON.stringify(decision.event)).not.toContain(decision.secret);
-    expect(decision.event).toMatchObject({ type: 'ClientRegistered', aggregate: { type: 'client', id: decision.client.clientId } });
+    expect(decision.event).toMatchObject({
+      type: 'ClientRegistered',
+      aggregate: { type: 'client', id: decision.client.clientId },
+    });
     expect(await verifySecret(decision.secret ?? '', decision.client.secretHash ?? '')).toBe(true);
     expect(await verifySecret('not-it', decision.client.secretHash ?? '')).toBe(false);
   });
 
   it('registers a public client without any secret', async () => {
-    const decision = await registerClient(input({ public: true, grant_types: ['authorization_code'] }), null, randomIds, context);
+    const decision = await registerClient(
+      input({ public: true, grant_types: ['authorization_code'] }),
+      null,
+      randomIds,
+      context,
+    );
     expect(decision.secret).toBeUndefined();
     expect(decision.client.secretHash).toBeNull();
   });
 
   it.each([
     ['a public client with client_credentials', { public: true }],
-    ['a public client with a secret', { public: true, grant_types: ['authorization_code'], client_secret: 'abcdefghij' }],
+    [
+      'a public client with a secret',
+      { public: true, grant_types: ['authorization_code'], client_secret: 'abcdefghij' },
+    ],
     ['an unknown grant type', { grant_types: ['password'] }],
     ['a redirect URI with a fragment', { redirect_uris: ['https://app.test/cb#x'] }],
     ['a relative redirect URI', { redirect_uris: ['/cb'] }],
@@ -37,7 +48,9 @@ describe('client commands', () => {
 
   it('refuses to register an id that exists, and to change one that does not', async () => {
     const first = await registerClient(input({ client_id: 'fixed' }), null, randomIds, context);
-    await expect(registerClient(input({ client_id: 'fixed' }), first.client, randomIds, context)).rejects.toBeInstanceOf(ClientCommandError);
+    await expect(
+      registerClient(input({ client_id: 'fixed' }), first.client, randomIds, context),
+    ).rejects.toBeInstanceOf(ClientCommandError);
     expect(() => updateClient(updateClientSchema.parse({ name: 'x' }), null, context)).toThrow(ClientCommandError);
     expect(() => deleteClient(null, context)).toThrow(ClientCommandError);
   });
