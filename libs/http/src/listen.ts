@@ -1,4 +1,6 @@
 import type { Server } from 'node:http';
+import { finishApp } from './create-app';
+import type { Logger } from './logger';
 import type { Express } from 'express';
 
 /** Starts listening and resolves with the server once the port is bound. */
@@ -29,4 +31,30 @@ export function addressOf(server: Server): { host: string; port: number } {
   const address = server.address();
   if (!address || typeof address === 'string') throw new Error('server is not listening on TCP');
   return { host: address.address, port: address.port };
+}
+
+/**
+ * The tail of every service's main: install the fallbacks, listen, log, and on SIGTERM close
+ * the server before releasing the service's adapters.
+ */
+export async function serve(
+  app: Express,
+  logger: Logger,
+  options: { host: string; port: number; service: string; release: () => Promise<unknown> },
+): Promise<Server> {
+  const server = await listen(finishApp(app, logger), options.host, options.port);
+  logger.info({ port: addressOf(server).port }, `${options.service} listening`);
+  onShutdown(async () => {
+    server.close();
+    await options.release();
+  });
+  return server;
+}
+
+/** Runs a service's main, exiting with a one-line message (no stack) if start-up fails. */
+export function runMain(main: () => Promise<unknown>): void {
+  main().catch((error: unknown) => {
+    console.error(error instanceof Error ? error.message : error);
+    process.exit(1);
+  });
 }

@@ -1,5 +1,5 @@
 import { loadConfig, required } from '@grantline/lib-config';
-import { createApp, createLogger, finishApp, listen, onShutdown } from '@grantline/lib-http';
+import { createApp, createLogger, runMain, serve } from '@grantline/lib-http';
 import { randomIds } from '@grantline/lib-oauth';
 import { kafkaEventLog, redisProjectionStore } from '@grantline/lib-runtime';
 import { adminRoutes } from './admin-routes';
@@ -10,7 +10,9 @@ async function main(): Promise<void> {
   const log = kafkaEventLog(config, 'grantline-admin');
   await log.ensureTopics(config.GRANTLINE_KAFKA_REPLICATION_FACTOR);
   const store = redisProjectionStore(config);
-  const app = createApp(async () => ({ kafka: await log.ping(), redis: await store.ping() }), { trustProxy: config.GRANTLINE_TRUST_PROXY });
+  const app = createApp(async () => ({ kafka: await log.ping(), redis: await store.ping() }), {
+    trustProxy: config.GRANTLINE_TRUST_PROXY,
+  });
   app.use(
     adminRoutes(required(config, 'GRANTLINE_ADMIN_TOKEN'), {
       log,
@@ -20,15 +22,12 @@ async function main(): Promise<void> {
       logger,
     }),
   );
-  const server = await listen(finishApp(app, logger), config.GRANTLINE_HOST, config.PORT);
-  logger.info({ port: config.PORT }, 'admin service listening');
-  onShutdown(async () => {
-    server.close();
-    await Promise.all([log.close(), store.close()]);
+  await serve(app, logger, {
+    host: config.GRANTLINE_HOST,
+    port: config.PORT,
+    service: 'admin',
+    release: () => Promise.all([log.close(), store.close()]),
   });
 }
 
-main().catch((error: unknown) => {
-  console.error(error instanceof Error ? error.message : error);
-  process.exit(1);
-});
+runMain(main);

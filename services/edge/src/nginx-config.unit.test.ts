@@ -15,13 +15,19 @@ describe('nginx config from the routing table', () => {
   });
 
   it('keeps upstream connections alive to every replica', () => {
-    expect(config).toMatch(/upstream token \{\s+server 127\.0\.0\.1:4001 max_fails=0;\s+server 127\.0\.0\.1:4002 max_fails=0;\s+keepalive 64;/);
+    expect(config).toMatch(
+      /upstream token \{\s+server 127\.0\.0\.1:4001 max_fails=0;\s+server 127\.0\.0\.1:4002 max_fails=0;\s+keepalive 64;/,
+    );
     expect(config).toContain('proxy_set_header Connection "";');
   });
 
   it('refuses a table naming a service without replicas', () => {
     expect(() =>
-      nginxConfig(loadRoutingTable(), { listen: { host: '127.0.0.1', port: 1 }, upstreams: { token: [1] }, prefix: '/x' }),
+      nginxConfig(loadRoutingTable(), {
+        listen: { host: '127.0.0.1', port: 1 },
+        upstreams: { token: [1] },
+        prefix: '/x',
+      }),
     ).toThrow(/no replicas given/);
   });
 });

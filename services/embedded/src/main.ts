@@ -1,5 +1,5 @@
 import { loadConfig } from '@grantline/lib-config';
-import { createLogger, onShutdown } from '@grantline/lib-http';
+import { createLogger, onShutdown, runMain } from '@grantline/lib-http';
 import { startEmbeddedServer } from './embedded-server';
 
 async function main(): Promise<void> {
@@ -18,7 +18,4 @@ async function main(): Promise<void> {
   onShutdown(() => server.close());
 }
 
-main().catch((error: unknown) => {
-  console.error(error instanceof Error ? error.message : error);
-  process.exit(1);
-});
+runMain(main);

@@ -1,6 +1,6 @@
 import { loadConfig } from '@grantline/lib-config';
 import type { EventLog } from '@grantline/lib-event-log';
-import { createApp, createLogger, finishApp, listen, onShutdown } from '@grantline/lib-http';
+import { createApp, createLogger, runMain, serve } from '@grantline/lib-http';
 import { createOAuthContext, loadKeyRing, redisProjectionStore } from '@grantline/lib-runtime';
 import { introspectionRoutes } from './introspection-routes';
 
@@ -19,15 +19,12 @@ async function main(): Promise<void> {
   const context = createOAuthContext(config, readOnlyLog, store, await loadKeyRing(config));
   const app = createApp(async () => ({ redis: await store.ping() }), { trustProxy: config.GRANTLINE_TRUST_PROXY });
   app.use(introspectionRoutes(context, logger));
-  const server = await listen(finishApp(app, logger), config.GRANTLINE_HOST, config.PORT);
-  logger.info({ port: config.PORT }, 'introspection service listening');
-  onShutdown(async () => {
-    server.close();
-    await store.close();
+  await serve(app, logger, {
+    host: config.GRANTLINE_HOST,
+    port: config.PORT,
+    service: 'introspection',
+    release: () => store.close(),
   });
 }
 
-main().catch((error: unknown) => {
-  console.error(error instanceof Error ? error.message : error);
-  process.exit(1);
-});
+runMain(main);

@@ -1,5 +1,5 @@
 import { loadConfig } from '@grantline/lib-config';
-import { createApp, createLogger, finishApp, listen, onShutdown } from '@grantline/lib-http';
+import { createApp, createLogger, runMain, serve } from '@grantline/lib-http';
 import { kafkaEventLog, redisProjectionStore } from '@grantline/lib-runtime';
 import { startProjector } from './projector';
 
@@ -11,17 +11,15 @@ async function main(): Promise<void> {
   const store = redisProjectionStore(config);
   await store.waitUntilReady(10_000);
   const subscription = await startProjector(log, store, `${config.GRANTLINE_CONSUMER_GROUP_PREFIX}projector`);
-  const app = createApp(async () => ({ kafka: await log.ping(), redis: await store.ping() }), { trustProxy: config.GRANTLINE_TRUST_PROXY });
-  const server = await listen(finishApp(app, logger), config.GRANTLINE_HOST, config.PORT);
-  logger.info({ port: config.PORT }, 'projector running');
-  onShutdown(async () => {
-    server.close();
-    await subscription.close();
-    await Promise.all([log.close(), store.close()]);
+  const app = createApp(async () => ({ kafka: await log.ping(), redis: await store.ping() }), {
+    trustProxy: config.GRANTLINE_TRUST_PROXY,
+  });
+  await serve(app, logger, {
+    host: config.GRANTLINE_HOST,
+    port: config.PORT,
+    service: 'projector',
+    release: () => subscription.close().then(() => Promise.all([log.close(), store.close()])),
   });
 }
 
-main().catch((error: unknown) => {
-  console.error(error instanceof Error ? error.message : error);
-  process.exit(1);
-});
+runMain(main);

@@ -1,5 +1,5 @@
 import { loadConfig } from '@grantline/lib-config';
-import { createApp, createLogger, finishApp, listen, onShutdown } from '@grantline/lib-http';
+import { createApp, createLogger, runMain, serve } from '@grantline/lib-http';
 import { createOAuthContext, kafkaEventLog, loadKeyRing, redisProjectionStore } from '@grantline/lib-runtime';
 import { tokenRoutes } from './token-routes';
 
@@ -9,17 +9,16 @@ async function main(): Promise<void> {
   const log = kafkaEventLog(config, 'grantline-token');
   const store = redisProjectionStore(config);
   const context = createOAuthContext(config, log, store, await loadKeyRing(config));
-  const app = createApp(async () => ({ kafka: await log.ping(), redis: await store.ping() }), { trustProxy: config.GRANTLINE_TRUST_PROXY });
+  const app = createApp(async () => ({ kafka: await log.ping(), redis: await store.ping() }), {
+    trustProxy: config.GRANTLINE_TRUST_PROXY,
+  });
   app.use(tokenRoutes(context, logger));
-  const server = await listen(finishApp(app, logger), config.GRANTLINE_HOST, config.PORT);
-  logger.info({ port: config.PORT }, 'token service listening');
-  onShutdown(async () => {
-    server.close();
-    await Promise.all([log.close(), store.close()]);
+  await serve(app, logger, {
+    host: config.GRANTLINE_HOST,
+    port: config.PORT,
+    service: 'token',
+    release: () => Promise.all([log.close(), store.close()]),
   });
 }
 
-main().catch((error: unknown) => {
-  console.error(error instanceof Error ? error.message : error);
-  process.exit(1);
-});
+runMain(main);
