@@ -19,7 +19,9 @@ export function stackCommand(): Command {
         adminTokenFile: join(resolve(process.env.GRANTLINE_DATA_DIR ?? join(stateDir(), 'data')), 'admin-token'),
         log,
       });
-      log(`Grantline stack on ${stack.url} (started in ${((Date.now() - started) / 1000).toFixed(1)} s); Ctrl-C stops it`);
+      log(
+        `Grantline stack on ${stack.url} (started in ${((Date.now() - started) / 1000).toFixed(1)} s); Ctrl-C stops it`,
+      );
       let stopping = false;
       const stop = () => {
         if (stopping) return;

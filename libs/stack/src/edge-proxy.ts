@@ -20,7 +20,11 @@ export function startEdgeProxy(options: {
   const configPath = join(prefix, 'nginx.conf');
   writeFileSync(
     configPath,
-    nginxConfig(loadRoutingTable(), { listen: { host: '127.0.0.1', port: options.port }, upstreams: options.upstreams, prefix }),
+    nginxConfig(loadRoutingTable(), {
+      listen: { host: '127.0.0.1', port: options.port },
+      upstreams: options.upstreams,
+      prefix,
+    }),
   );
   const child = spawn(options.nginx, ['-p', prefix, '-c', configPath, '-e', join(prefix, 'error.log')], {
     stdio: 'ignore',

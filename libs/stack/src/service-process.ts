@@ -52,7 +52,9 @@ export async function waitUntilReady(service: ServiceProcess, path: string, time
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (service.child.exitCode !== null) {
-      throw new Error(`${service.name}-${service.replica} exited (code ${service.child.exitCode}); see ${service.logFile}`);
+      throw new Error(
+        `${service.name}-${service.replica} exited (code ${service.child.exitCode}); see ${service.logFile}`,
+      );
     }
     try {
       const response = await fetch(`${service.url}${path}`, { signal: AbortSignal.timeout(1_000) });

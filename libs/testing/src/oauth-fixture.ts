@@ -66,7 +66,9 @@ export async function oauthFixture(settings: Partial<OAuthContext['settings']> =
     store,
     clock,
     registerClient: async (input) => {
-      const decision = await registerClient(registerClientSchema.parse(input), null, randomIds, { now: () => clock.now() });
+      const decision = await registerClient(registerClientSchema.parse(input), null, randomIds, {
+        now: () => clock.now(),
+      });
       await log.append([decision.event]);
       return { clientId: decision.client.clientId, ...(decision.secret ? { secret: decision.secret } : {}) };
     },
