@@ -1,4 +1,8 @@
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { MongoClient } from 'mongodb';
+import { repoRoot } from '@grantline/lib-infra';
 import { describeClientCredentialsContract } from '../support/client-credentials-contract';
 import { GrantlineTestClient } from '../support/oauth-test-client';
 import { startTestStack } from './stack-fixture';
@@ -18,6 +22,27 @@ afterAll(async () => {
 describeClientCredentialsContract('stack', () => client);
 
 describe('stack: replicas and the audit projection', () => {
+  it('registers a client with the grantline CLI, usable at once through every token replica', async () => {
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      [join(repoRoot(), 'libs/cli/dist/main.js'), 'client', 'create', '--name', 'cli', '--scopes', 'read'],
+      {
+        env: { PATH: process.env.PATH, GRANTLINE_URL: stack.url, GRANTLINE_ADMIN_TOKEN: stack.adminToken },
+        timeout: 30_000,
+      },
+    );
+    const created = JSON.parse(stdout) as { client_id: string; client_secret: string };
+    for (const replica of stack.services.filter((service) => service.name === 'token')) {
+      const response = await client.form(
+        '/oauth/token',
+        { grant_type: 'client_credentials', client_id: created.client_id, client_secret: created.client_secret },
+        {},
+        replica.url,
+      );
+      expect(response.status).toBe(200);
+    }
+  });
+
   it('makes a token revoked through one replica inactive on every replica at once', async () => {
     const registered = await client.registerClient({ name: 'replicas', scopes: 'read' });
     const introspectors = stack.services.filter((service) => service.name === 'introspection');
