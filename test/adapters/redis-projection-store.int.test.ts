@@ -51,8 +51,11 @@ it('marks revocations until the token would have expired', async () => {
   const expiresAt = Math.floor(Date.now() / 1000) + 2;
   await store.markRevoked('jti-1', expiresAt);
   await store.markRevoked('jti-1', expiresAt);
-  expect((await store.tokenContext('jti-1', 'nobody')).revoked).toBe(true);
-  expect((await store.tokenContext('jti-2', 'nobody')).revoked).toBe(false);
+  expect((await store.read({ clientIds: [], jti: 'jti-1' })).revoked).toBe(true);
+  expect(await store.read({ clientIds: ['nobody'], jti: 'jti-2' })).toEqual({
+    revoked: false,
+    clients: new Map([['nobody', null]]),
+  });
 });
 
 it('counts a fixed window atomically', async () => {
@@ -62,6 +65,8 @@ it('counts a fixed window atomically', async () => {
 
 it('fails closed with ProjectionStoreUnavailableError when Redis is unreachable', async () => {
   const dead = new RedisProjectionStore({ url: 'redis://127.0.0.1:1', keyPrefix: 'x:' });
-  await expect(dead.tokenContext('a', 'b')).rejects.toMatchObject({ name: 'ProjectionStoreUnavailableError' });
+  await expect(dead.read({ clientIds: ['b'], jti: 'a' })).rejects.toMatchObject({
+    name: 'ProjectionStoreUnavailableError',
+  });
   await dead.close();
 });

@@ -3,10 +3,6 @@ import type { ClientRecord } from '@grantline/lib-projections';
 import { epochSeconds } from './clock';
 import type { OAuthContext } from './oauth-context';
 
-export type TokenCheck =
-  | { active: true; claims: AccessTokenClaims; client: ClientRecord }
-  | { active: false; claims: AccessTokenClaims | null };
-
 /** Signature (cached), then expiry against our clock. Null for anything we did not issue. */
 export async function verifiedClaims(context: OAuthContext, token: string): Promise<AccessTokenClaims | null> {
   const cached = context.tokenCache.get(token);
@@ -16,14 +12,35 @@ export async function verifiedClaims(context: OAuthContext, token: string): Prom
   return claims;
 }
 
+export interface TokenInspection {
+  /** The verified claims of an unexpired token we issued, else null. */
+  claims: AccessTokenClaims | null;
+  active: boolean;
+  revoked: boolean;
+  /** The record of the client that presented credentials, read in the same round trip. */
+  callerRecord: ClientRecord | null;
+}
+
 /**
  * Whether an access token is active right now: ours, unexpired, not revoked, and its client
- * still registered. Revocation is read on every call; the projection store fails closed.
+ * still registered. Revocation and the client records of the token and of the caller are read
+ * in one round trip on every call; the projection store fails closed.
  */
-export async function checkAccessToken(context: OAuthContext, token: string): Promise<TokenCheck> {
-  const claims = await verifiedClaims(context, token);
-  if (!claims || claims.exp <= epochSeconds(context.clock)) return { active: false, claims };
-  const state = await context.store.tokenContext(claims.jti, claims.client_id);
-  if (state.revoked || !state.client) return { active: false, claims };
-  return { active: true, claims, client: state.client };
+export async function inspectToken(
+  context: OAuthContext,
+  token: string,
+  callerId: string | undefined,
+): Promise<TokenInspection> {
+  const verified = await verifiedClaims(context, token);
+  const claims = verified && verified.exp > epochSeconds(context.clock) ? verified : null;
+  const clientIds = [...(callerId === undefined ? [] : [callerId]), ...(claims ? [claims.client_id] : [])];
+  if (clientIds.length === 0) return { claims: null, active: false, revoked: false, callerRecord: null };
+  const state = await context.store.read({ clientIds, ...(claims ? { jti: claims.jti } : {}) });
+  const tokenClient = claims ? state.clients.get(claims.client_id) : null;
+  return {
+    claims,
+    active: claims !== null && !state.revoked && Boolean(tokenClient),
+    revoked: state.revoked,
+    callerRecord: callerId === undefined ? null : (state.clients.get(callerId) ?? null),
+  };
 }

@@ -1,19 +1,18 @@
-import { authenticateClient, presentedCredentials, type AuthenticatedClient } from './client-authentication';
-import type { OAuthRequest } from './http-types';
+import { verifyClientCredentials, type AuthenticatedClient, type PresentedCredentials } from './client-authentication';
+import type { ClientRecord } from '@grantline/lib-projections';
 import type { OAuthContext } from './oauth-context';
 
 /**
- * Authenticates the caller of introspection or revocation if it identifies itself; returns
- * null when it sent no client identification at all. A public client's bare client_id does
- * not count as authentication here.
+ * Authenticates the caller of introspection or revocation from the record read alongside the
+ * token. Null when no credentials were presented; a public client's bare client_id does not
+ * count as authentication here.
  */
-export async function optionalCaller(
+export async function authenticatedCaller(
   context: OAuthContext,
-  request: OAuthRequest,
-  form: Map<string, string>,
+  credentials: PresentedCredentials | null,
+  record: ClientRecord | null,
 ): Promise<AuthenticatedClient | null> {
-  const credentials = presentedCredentials(request, form);
   if (!credentials) return null;
-  const caller = await authenticateClient(credentials, context.store, context.secrets);
+  const caller = await verifyClientCredentials(credentials, record, context.secrets);
   return caller.method === 'none' ? null : caller;
 }

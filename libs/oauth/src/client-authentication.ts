@@ -10,7 +10,7 @@ export interface AuthenticatedClient {
   method: ClientAuthMethod;
 }
 
-interface PresentedCredentials {
+export interface PresentedCredentials {
   clientId: string;
   secret: string | undefined;
   method: ClientAuthMethod;
@@ -61,16 +61,24 @@ function parseBasic(encoded: string): { clientId: string; secret: string } {
   }
 }
 
-/**
- * Authenticates presented credentials against the client projection. Public clients may only
- * use `none`; confidential ones must prove their secret. Failures are indistinguishable.
- */
+/** Authenticates presented credentials against the client projection. */
 export async function authenticateClient(
   credentials: PresentedCredentials,
   store: ProjectionStore,
   secrets: VerifiedSecretCache,
 ): Promise<AuthenticatedClient> {
-  const client = await store.getClient(credentials.clientId);
+  return verifyClientCredentials(credentials, await store.getClient(credentials.clientId), secrets);
+}
+
+/**
+ * Checks presented credentials against a client record already read. Public clients may only
+ * use `none`; confidential ones must prove their secret. Every failure looks the same.
+ */
+export async function verifyClientCredentials(
+  credentials: PresentedCredentials,
+  client: ClientRecord | null,
+  secrets: VerifiedSecretCache,
+): Promise<AuthenticatedClient> {
   const fail = (detail: string) => invalidClient('Client authentication failed', credentials.basicAttempted, detail);
   if (!client) throw fail('unknown client');
   if (client.public) {

@@ -4,13 +4,19 @@ export { toOAuthError, errorResponse } from './error-response';
 export { parseForm } from './form';
 export { systemClock, randomIds, epochSeconds, type Clock, type IdSource } from './clock';
 export { hashSecret, verifySecret, VerifiedSecretCache } from './client-secret';
-export { presentedCredentials, authenticateClient, type AuthenticatedClient } from './client-authentication';
+export {
+  presentedCredentials,
+  authenticateClient,
+  verifyClientCredentials,
+  type AuthenticatedClient,
+  type PresentedCredentials,
+} from './client-authentication';
 export { parseScope, grantScopes } from './scopes';
 export type { OAuthContext, OAuthSettings } from './oauth-context';
 export { tokenEndpoint } from './token-endpoint';
 export { introspectionEndpoint } from './introspection-endpoint';
 export { revocationEndpoint } from './revocation-endpoint';
-export { checkAccessToken } from './access-token-check';
+export { inspectToken, verifiedClaims, type TokenInspection } from './access-token-check';
 export { supportedGrantTypes } from './grants/registry';
 export { serverMetadata } from './metadata';
 export * from './clients/client-input';

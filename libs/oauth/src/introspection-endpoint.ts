@@ -1,5 +1,6 @@
-import { checkAccessToken } from './access-token-check';
-import { optionalCaller } from './caller-authentication';
+import { inspectToken } from './access-token-check';
+import { authenticatedCaller } from './caller-authentication';
+import { presentedCredentials } from './client-authentication';
 import { invalidClient, invalidRequest, OAuthError } from './errors';
 import { parseForm } from './form';
 import { jsonResponse, type OAuthRequest, type OAuthResponse } from './http-types';
@@ -13,8 +14,10 @@ export async function introspectionEndpoint(context: OAuthContext, request: OAut
   const token = form.get('token');
   if (token === undefined) throw invalidRequest('token is required');
 
+  const credentials = presentedCredentials(request, form);
+  const inspection = await inspectToken(context, token, credentials?.clientId);
   // RFC 7662 §2.1: the endpoint MUST require some form of authorization.
-  const caller = await optionalCaller(context, request, form);
+  const caller = await authenticatedCaller(context, credentials, inspection.callerRecord);
   if (!caller) {
     const { allowUnauthenticated, unauthenticatedLimitPerMinute } = context.settings.introspection;
     if (!allowUnauthenticated) throw invalidClient('Introspection requires client authentication', false);
@@ -30,10 +33,9 @@ export async function introspectionEndpoint(context: OAuthContext, request: OAut
     }
   }
 
-  const check = await checkAccessToken(context, token);
-  if (!check.active) return jsonResponse(200, INACTIVE);
+  const { claims } = inspection;
+  if (!inspection.active || !claims) return jsonResponse(200, INACTIVE);
   if (!caller) return jsonResponse(200, { active: true });
-  const { claims } = check;
   return jsonResponse(200, {
     active: true,
     scope: claims.scope,

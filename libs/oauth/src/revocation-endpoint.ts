@@ -1,8 +1,8 @@
 import { stampEvent } from '@grantline/lib-events';
 import { eventContext } from './access-token-issuer';
-import { verifiedClaims } from './access-token-check';
-import { optionalCaller } from './caller-authentication';
-import { epochSeconds } from './clock';
+import { inspectToken } from './access-token-check';
+import { authenticatedCaller } from './caller-authentication';
+import { presentedCredentials } from './client-authentication';
 import { invalidRequest } from './errors';
 import { parseForm } from './form';
 import { jsonResponse, type OAuthRequest, type OAuthResponse } from './http-types';
@@ -18,16 +18,15 @@ export async function revocationEndpoint(context: OAuthContext, request: OAuthRe
   const form = parseForm(request);
   const token = form.get('token');
   if (token === undefined) throw invalidRequest('token is required');
-  const caller = await optionalCaller(context, request, form);
-
-  const claims = await verifiedClaims(context, token);
-  if (!claims || claims.exp <= epochSeconds(context.clock)) return REVOKED;
+  const credentials = presentedCredentials(request, form);
+  const inspection = await inspectToken(context, token, credentials?.clientId);
+  const caller = await authenticatedCaller(context, credentials, inspection.callerRecord);
+  const { claims } = inspection;
+  if (!claims || inspection.revoked) return REVOKED;
   // RFC 7009 §2.1: the server verifies the token was issued to the requesting client.
   if (caller && caller.client.clientId !== claims.client_id) {
     throw invalidRequest('The token was not issued to this client');
   }
-  const state = await context.store.tokenContext(claims.jti, claims.client_id);
-  if (state.revoked) return REVOKED;
 
   const event = stampEvent(
     {

@@ -1,6 +1,6 @@
 import type { GrantlineEvent } from '@grantline/lib-events';
 import { evolveClient, type ClientRecord } from './client-projection';
-import type { AppliedPosition, ProjectionStore, TokenContext } from './port';
+import type { AppliedPosition, ProjectionStore, StateQuery, StateSnapshot } from './port';
 
 interface Clock {
   nowSeconds(): number;
@@ -42,11 +42,11 @@ export class MemoryProjectionStore implements ProjectionStore {
     return [...this.clients.values()].map((entry) => entry.record);
   }
 
-  async tokenContext(jti: string, clientId: string): Promise<TokenContext> {
-    const expiresAt = this.revoked.get(jti);
+  async read(query: StateQuery): Promise<StateSnapshot> {
+    const expiresAt = query.jti === undefined ? undefined : this.revoked.get(query.jti);
     return {
       revoked: expiresAt !== undefined && expiresAt > this.clock.nowSeconds(),
-      client: await this.getClient(clientId),
+      clients: new Map(query.clientIds.map((id) => [id, this.clients.get(id)?.record ?? null])),
     };
   }
 

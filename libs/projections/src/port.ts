@@ -7,10 +7,16 @@ export interface AppliedPosition {
   offset: string;
 }
 
-/** What introspection needs about one token, read in a single round trip. */
-export interface TokenContext {
+/** What the hot paths need, read in a single round trip: some clients and a token's revocation. */
+export interface StateQuery {
+  clientIds: readonly string[];
+  jti?: string;
+}
+
+export interface StateSnapshot {
+  clients: ReadonlyMap<string, ClientRecord | null>;
+  /** False when no `jti` was asked for. */
   revoked: boolean;
-  client: ClientRecord | null;
 }
 
 /**
@@ -21,7 +27,7 @@ export interface ProjectionStore {
   apply(event: GrantlineEvent, position: AppliedPosition): Promise<void>;
   getClient(clientId: string): Promise<ClientRecord | null>;
   listClients(): Promise<ClientRecord[]>;
-  tokenContext(jti: string, clientId: string): Promise<TokenContext>;
+  read(query: StateQuery): Promise<StateSnapshot>;
   /** Writes the same marker the projector writes for AccessTokenRevoked; idempotent. */
   markRevoked(jti: string, expiresAt: number): Promise<void>;
   /** Fixed-window counter; true while the caller is within `limit` per `windowSeconds`. */

@@ -2,7 +2,13 @@ import { Redis } from 'ioredis';
 import type { GrantlineEvent } from '@grantline/lib-events';
 import { clientSnapshotSchema } from '@grantline/lib-events';
 import { evolveClient, type ClientRecord } from './client-projection';
-import { ProjectionStoreUnavailableError, type AppliedPosition, type ProjectionStore, type TokenContext } from './port';
+import {
+  ProjectionStoreUnavailableError,
+  type AppliedPosition,
+  type ProjectionStore,
+  type StateQuery,
+  type StateSnapshot,
+} from './port';
 import { applyClientScript, rateLimitScript } from './redis-scripts';
 
 export interface RedisProjectionStoreOptions {
@@ -20,6 +26,7 @@ type StoredClient = { partition: number; offset: string; record?: unknown; delet
 export class RedisProjectionStore implements ProjectionStore {
   private readonly redis: Redis;
   private readonly prefix: string;
+  private readonly clients = new ParsedClientCache(1_000);
 
   constructor(options: RedisProjectionStoreOptions) {
     this.prefix = options.keyPrefix;
@@ -68,26 +75,26 @@ export class RedisProjectionStore implements ProjectionStore {
   }
 
   async getClient(clientId: string): Promise<ClientRecord | null> {
-    return parseClient(await this.run(() => this.redis.get(this.clientKey(clientId))));
+    return this.clients.parse(await this.run(() => this.redis.get(this.clientKey(clientId))));
   }
 
   async listClients(): Promise<ClientRecord[]> {
     const ids = await this.run(() => this.redis.smembers(this.key('clients')));
     if (ids.length === 0) return [];
     const values = await this.run(() => this.redis.mget(ids.map((id) => this.clientKey(id))));
-    return values.map(parseClient).filter((record): record is ClientRecord => record !== null);
+    return values.map((raw) => this.clients.parse(raw)).filter((record): record is ClientRecord => record !== null);
   }
 
-  async tokenContext(jti: string, clientId: string): Promise<TokenContext> {
-    const results = await this.run(() =>
-      this.redis.pipeline().exists(this.revokedKey(jti)).get(this.clientKey(clientId)).exec(),
-    );
-    if (!results) throw new ProjectionStoreUnavailableError('redis pipeline returned nothing');
-    const [revokedResult, clientResult] = results;
-    if (!revokedResult || !clientResult || revokedResult[0] || clientResult[0]) {
+  async read(query: StateQuery): Promise<StateSnapshot> {
+    const ids = [...new Set(query.clientIds)];
+    const pipeline = this.redis.pipeline();
+    for (const id of ids) pipeline.get(this.clientKey(id));
+    if (query.jti !== undefined) pipeline.exists(this.revokedKey(query.jti));
+    const results = await this.run(() => pipeline.exec());
+    if (!results || results.some(([error]) => error))
       throw new ProjectionStoreUnavailableError('redis pipeline failed');
-    }
-    return { revoked: revokedResult[1] === 1, client: parseClient(clientResult[1] as string | null) };
+    const clients = new Map(ids.map((id, index) => [id, this.clients.parse(results[index]?.[1] as string | null)]));
+    return { clients, revoked: query.jti !== undefined && results[ids.length]?.[1] === 1 };
   }
 
   async markRevoked(jti: string, expiresAt: number): Promise<void> {
@@ -142,9 +149,23 @@ export class RedisProjectionStore implements ProjectionStore {
   }
 }
 
-function parseClient(raw: string | null): ClientRecord | null {
-  if (!raw) return null;
-  const stored = JSON.parse(raw) as StoredClient;
-  if (stored.deleted || stored.record === undefined) return null;
-  return clientSnapshotSchema.parse(stored.record);
+/**
+ * Client records are read on every hot-path request; validating the same stored JSON again and
+ * again is wasted work, so parsed records are remembered by their exact stored text.
+ */
+class ParsedClientCache {
+  private readonly parsed = new Map<string, ClientRecord | null>();
+
+  constructor(private readonly capacity: number) {}
+
+  parse(raw: string | null): ClientRecord | null {
+    if (!raw) return null;
+    const known = this.parsed.get(raw);
+    if (known !== undefined) return known;
+    const stored = JSON.parse(raw) as StoredClient;
+    const record = stored.deleted || stored.record === undefined ? null : clientSnapshotSchema.parse(stored.record);
+    if (this.parsed.size >= this.capacity) this.parsed.clear();
+    this.parsed.set(raw, record);
+    return record;
+  }
 }
