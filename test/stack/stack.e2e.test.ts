@@ -71,7 +71,13 @@ describe('stack: replicas and the audit projection', () => {
 
   it('records client registration, issuance and revocation in MongoDB exactly once each', async () => {
     const registered = await client.registerClient({ name: 'audited', scopes: 'read' });
-    const token = String((await client.clientCredentials(registered.client_id, registered.client_secret)).access_token);
+    const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
+    const issuedResponse = await client.form(
+      '/oauth/token',
+      { grant_type: 'client_credentials', client_id: registered.client_id, client_secret: registered.client_secret },
+      { traceparent: `00-${traceId}-00f067aa0ba902b7-01` },
+    );
+    const token = String(((await issuedResponse.json()) as Record<string, unknown>).access_token);
     await client.revoke(token);
     const mongo = new MongoClient(stack.env.MONGODB_URL ?? '');
     try {
@@ -89,6 +95,8 @@ describe('stack: replicas and the audit projection', () => {
       const issued = await audit.findOne({ clientId: registered.client_id, type: 'AccessTokenIssued' });
       expect(JSON.stringify(issued)).not.toContain(token);
       expect(JSON.stringify(issued)).not.toContain(registered.client_secret);
+      // The audit entry names the trace of the request that caused it.
+      expect(issued?.traceparent).toMatch(new RegExp(`^00-${traceId}-[0-9a-f]{16}-01$`));
     } finally {
       await mongo.close();
     }

@@ -3,6 +3,7 @@ import type { Request, Response } from 'express';
 import { errorResponse, OAuthError, toOAuthError, type OAuthRequest, type OAuthResponse } from '@grantline/lib-oauth';
 import type { Logger } from './logger';
 import { BodyTooLargeError, readBody } from './raw-body';
+import { requestTrace } from './trace-context';
 
 export const BODY_LIMIT_BYTES = 16 * 1024;
 
@@ -15,6 +16,7 @@ export type OAuthHandler = (request: OAuthRequest) => Promise<OAuthResponse>;
 export function oauthRoute(handler: OAuthHandler, logger: Logger) {
   return async (req: Request, res: Response): Promise<void> => {
     const requestId = requestIdOf(req);
+    const trace = requestTrace(req.headers.traceparent);
     res.setHeader('X-Request-Id', requestId);
     let response: OAuthResponse;
     try {
@@ -25,23 +27,23 @@ export function oauthRoute(handler: OAuthHandler, logger: Logger) {
         body,
         remoteAddress: req.ip ?? req.socket.remoteAddress ?? 'unknown',
         requestId,
-        ...(typeof req.headers.traceparent === 'string' ? { traceparent: req.headers.traceparent } : {}),
+        traceparent: trace.traceparent,
       });
     } catch (thrown) {
       const error =
         thrown instanceof BodyTooLargeError
           ? new OAuthError('invalid_request', 'The request body is too large', 413)
           : toOAuthError(thrown);
-      logFailure(logger, error, requestId);
+      logFailure(logger, error, requestId, trace.traceId);
       response = errorResponse(error);
     }
     res.status(response.status).set(response.headers).json(response.body);
   };
 }
 
-function logFailure(logger: Logger, error: OAuthError, requestId: string): void {
+function logFailure(logger: Logger, error: OAuthError, requestId: string, traceId: string): void {
   const cause = error.cause instanceof Error ? { name: error.cause.name, message: error.cause.message } : undefined;
-  const entry = { requestId, error: error.error, status: error.status, detail: error.options.detail, cause };
+  const entry = { requestId, traceId, error: error.error, status: error.status, detail: error.options.detail, cause };
   if (error.status >= 500) logger.error(entry, 'request failed');
   else logger.debug(entry, 'request refused');
 }

@@ -1,0 +1,20 @@
+import { randomBytes } from 'node:crypto';
+
+const TRACEPARENT = /^00-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})$/;
+
+export interface RequestTrace {
+  traceId: string;
+  /** W3C traceparent naming this request's span; events and logs carry it. */
+  traceparent: string;
+}
+
+/**
+ * Continues the caller's W3C trace when it sent a valid `traceparent`, or starts one, so every
+ * event the request causes can be traced back to it.
+ */
+export function requestTrace(incoming: string | string[] | undefined): RequestTrace {
+  const match = typeof incoming === 'string' ? TRACEPARENT.exec(incoming) : null;
+  const traceId = match?.[1] && !/^0+$/.test(match[1]) ? match[1] : randomBytes(16).toString('hex');
+  const flags = match?.[3] ?? '01';
+  return { traceId, traceparent: `00-${traceId}-${randomBytes(8).toString('hex')}-${flags}` };
+}
