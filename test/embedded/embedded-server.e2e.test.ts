@@ -63,6 +63,16 @@ describe('embedded: first start and restart', () => {
     expect(await client.introspect(token, observer.client_id, observer.client_secret)).toEqual({ active: false });
   });
 
+  it('exports request latency, issuance and revocation metrics at /metrics', async () => {
+    const registered = await client.registerClient({ name: 'measured', scopes: 'read' });
+    const token = String((await client.clientCredentials(registered.client_id, registered.client_secret)).access_token);
+    await client.revoke(token);
+    const text = await (await fetch(`${server.url}/metrics`)).text();
+    expect(text).toMatch(/grantline_tokens_issued(_total)?\{[^}]*grant_type="client_credentials"[^}]*\} [1-9]/);
+    expect(text).toMatch(/grantline_http_request_duration_seconds_count\{[^}]*route="token"[^}]*status="200"[^}]*\} [1-9]/);
+    expect(text).toMatch(/grantline_revocation_visible_seconds_count\{[^}]*\} [1-9]/);
+  });
+
   it('refuses the admin API without the admin token', async () => {
     const response = await fetch(`${server.url}/admin/clients`, { headers: { authorization: 'Bearer wrong' } });
     expect(response.status).toBe(401);

@@ -1,4 +1,5 @@
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
+import type { Telemetry } from '@grantline/lib-telemetry';
 import type { Logger } from './logger';
 
 export type ReadinessCheck = () => Promise<Record<string, boolean>>;
@@ -8,7 +9,10 @@ export type ReadinessCheck = () => Promise<Record<string, boolean>>;
  * probes, and an error handler that never shows a stack. Routes are added by the caller
  * before `finishApp` installs the fallbacks.
  */
-export function createApp(readiness: ReadinessCheck, options: { trustProxy?: string } = {}): Express {
+export function createApp(
+  readiness: ReadinessCheck,
+  options: { trustProxy?: string; telemetry?: Telemetry } = {},
+): Express {
   const app = express();
   // Behind the edge proxy the caller's address comes from X-Forwarded-For, only if trusted.
   app.set('trust proxy', options.trustProxy ? options.trustProxy : false);
@@ -17,6 +21,9 @@ export function createApp(readiness: ReadinessCheck, options: { trustProxy?: str
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
+  const { telemetry } = options;
+  // Scraped on each replica's own port; the edge does not route it.
+  if (telemetry) app.get('/metrics', (req, res) => telemetry.metricsHandler(req, res));
   app.get('/readyz', async (_req, res) => {
     const checks = await readiness().catch(() => ({ readiness: false }));
     const ready = Object.values(checks).every(Boolean);

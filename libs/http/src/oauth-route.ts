@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Request, Response } from 'express';
 import { errorResponse, OAuthError, toOAuthError, type OAuthRequest, type OAuthResponse } from '@grantline/lib-oauth';
+import type { GrantlineMetrics } from '@grantline/lib-telemetry';
 import type { Logger } from './logger';
 import { BodyTooLargeError, readBody } from './raw-body';
 import { requestTrace } from './trace-context';
@@ -13,8 +14,13 @@ export type OAuthHandler = (request: OAuthRequest) => Promise<OAuthResponse>;
  * Adapts a transport-neutral endpoint to express, with no body-parsing middleware in front:
  * the hot paths read the body themselves and skip everything they do not need.
  */
-export function oauthRoute(handler: OAuthHandler, logger: Logger) {
+export function oauthRoute(
+  route: string,
+  handler: OAuthHandler,
+  { logger, metrics }: { logger: Logger; metrics: GrantlineMetrics },
+) {
   return async (req: Request, res: Response): Promise<void> => {
+    const started = performance.now();
     const requestId = requestIdOf(req);
     const trace = requestTrace(req.headers.traceparent);
     res.setHeader('X-Request-Id', requestId);
@@ -38,6 +44,7 @@ export function oauthRoute(handler: OAuthHandler, logger: Logger) {
       response = errorResponse(error);
     }
     res.status(response.status).set(response.headers).json(response.body);
+    metrics.requestFinished(route, response.status, (performance.now() - started) / 1000);
   };
 }
 

@@ -1,5 +1,6 @@
 import type { EventLog } from '@grantline/lib-event-log';
 import type { ProjectionStore } from '@grantline/lib-projections';
+import type { GrantlineMetrics } from '@grantline/lib-telemetry';
 import type { KeyRing, VerifiedTokenCache } from '@grantline/lib-tokens';
 import type { Clock, IdSource } from './clock';
 import type { VerifiedSecretCache } from './client-secret';
@@ -22,4 +23,5 @@ export interface OAuthContext {
   ids: IdSource;
   secrets: VerifiedSecretCache;
   tokenCache: VerifiedTokenCache;
+  metrics: GrantlineMetrics;
 }

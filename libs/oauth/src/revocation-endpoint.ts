@@ -41,9 +41,11 @@ export async function revocationEndpoint(context: OAuthContext, request: OAuthRe
     },
     eventContext(context, request),
   );
+  const accepted = performance.now();
   await context.log.append([event]);
   // Read-your-writes: every introspection replica reads this marker, so the token is inactive
   // everywhere before we answer. The projector writes the same marker from the log.
   await context.store.markRevoked(claims.jti, claims.exp);
+  context.metrics.revocationVisible((performance.now() - accepted) / 1000);
   return REVOKED;
 }

@@ -35,5 +35,6 @@ export async function tokenEndpoint(context: OAuthContext, request: OAuthRequest
   const outcome = await handler.handle({ context, request, client, params: parsed.data });
   // Principle: nothing is handed out before the log has it.
   await context.log.append(outcome.events);
+  context.metrics.tokenIssued(handler.grantType);
   return jsonResponse(200, outcome.body);
 }

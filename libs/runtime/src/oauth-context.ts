@@ -2,9 +2,16 @@ import type { Config } from '@grantline/lib-config';
 import type { EventLog } from '@grantline/lib-event-log';
 import { randomIds, systemClock, VerifiedSecretCache, type OAuthContext } from '@grantline/lib-oauth';
 import type { ProjectionStore } from '@grantline/lib-projections';
+import type { GrantlineMetrics } from '@grantline/lib-telemetry';
 import { VerifiedTokenCache, type KeyRing } from '@grantline/lib-tokens';
 
-export function createOAuthContext(config: Config, log: EventLog, store: ProjectionStore, keys: KeyRing): OAuthContext {
+export function createOAuthContext(
+  config: Config,
+  log: EventLog,
+  store: ProjectionStore,
+  keys: KeyRing,
+  metrics: GrantlineMetrics,
+): OAuthContext {
   return {
     settings: {
       issuer: config.GRANTLINE_ISSUER,
@@ -22,5 +29,6 @@ export function createOAuthContext(config: Config, log: EventLog, store: Project
     ids: randomIds,
     secrets: new VerifiedSecretCache(),
     tokenCache: new VerifiedTokenCache(100_000),
+    metrics,
   };
 }

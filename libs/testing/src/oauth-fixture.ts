@@ -9,6 +9,7 @@ import {
   type OAuthRequest,
 } from '@grantline/lib-oauth';
 import { MemoryProjectionStore } from '@grantline/lib-projections';
+import { noMetrics } from '@grantline/lib-telemetry';
 import { generateSigningJwk, keyRingFromJwks, VerifiedTokenCache } from '@grantline/lib-tokens';
 
 export const TEST_ISSUER = 'https://issuer.test';
@@ -59,6 +60,7 @@ export async function oauthFixture(settings: Partial<OAuthContext['settings']> =
     ids: randomIds,
     secrets: new VerifiedSecretCache(),
     tokenCache: new VerifiedTokenCache(1000),
+    metrics: noMetrics,
   };
   return {
     context,

@@ -1,5 +1,6 @@
 import { loadConfig, required } from '@grantline/lib-config';
 import { createApp, createLogger, runMain, serve } from '@grantline/lib-http';
+import { createTelemetry } from '@grantline/lib-telemetry';
 import { randomIds } from '@grantline/lib-oauth';
 import { kafkaEventLog, redisProjectionStore } from '@grantline/lib-runtime';
 import { adminRoutes } from './admin-routes';
@@ -7,11 +8,13 @@ import { adminRoutes } from './admin-routes';
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger('admin', config.LOG_LEVEL);
+  const telemetry = createTelemetry('admin');
   const log = kafkaEventLog(config, 'grantline-admin');
   await log.ensureTopics(config.GRANTLINE_KAFKA_REPLICATION_FACTOR);
   const store = redisProjectionStore(config);
   const app = createApp(async () => ({ kafka: await log.ping(), redis: await store.ping() }), {
     trustProxy: config.GRANTLINE_TRUST_PROXY,
+    telemetry,
   });
   app.use(
     adminRoutes(required(config, 'GRANTLINE_ADMIN_TOKEN'), {

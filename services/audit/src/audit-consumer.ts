@@ -1,12 +1,21 @@
 import type { EventLog, Subscription } from '@grantline/lib-event-log';
 import type { AuditStore } from '@grantline/lib-projections';
+import type { GrantlineMetrics } from '@grantline/lib-telemetry';
 
 /** Copies every event into the audit store; the store ignores events it already has. */
-export function startAuditConsumer(log: EventLog, audit: AuditStore, groupId: string): Promise<Subscription> {
+export function startAuditConsumer(
+  log: EventLog,
+  audit: AuditStore,
+  groupId: string,
+  metrics: GrantlineMetrics,
+): Promise<Subscription> {
   return log.subscribe({
     groupId,
     streams: ['clients', 'tokens'],
     fromBeginning: true,
-    handler: (event, position) => audit.record(event, position),
+    handler: async (event, position) => {
+      await audit.record(event, position);
+      metrics.eventApplied('audit', event.type, (Date.now() - Date.parse(event.occurredAt)) / 1000);
+    },
   });
 }

@@ -1,5 +1,6 @@
 import { loadConfig, required } from '@grantline/lib-config';
 import { createApp, createLogger, runMain, serve } from '@grantline/lib-http';
+import { createTelemetry } from '@grantline/lib-telemetry';
 import { MongoAuditStore } from '@grantline/lib-projections';
 import { kafkaEventLog } from '@grantline/lib-runtime';
 import { startAuditConsumer } from './audit-consumer';
@@ -7,12 +8,19 @@ import { startAuditConsumer } from './audit-consumer';
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger('audit', config.LOG_LEVEL);
+  const telemetry = createTelemetry('audit');
   const log = kafkaEventLog(config, 'grantline-audit');
   await log.ensureTopics(config.GRANTLINE_KAFKA_REPLICATION_FACTOR);
   const audit = await MongoAuditStore.connect(required(config, 'MONGODB_URL'), config.GRANTLINE_MONGODB_DATABASE);
-  const subscription = await startAuditConsumer(log, audit, `${config.GRANTLINE_CONSUMER_GROUP_PREFIX}audit`);
+  const subscription = await startAuditConsumer(
+    log,
+    audit,
+    `${config.GRANTLINE_CONSUMER_GROUP_PREFIX}audit`,
+    telemetry.metrics,
+  );
   const app = createApp(async () => ({ kafka: await log.ping(), mongodb: await audit.ping() }), {
     trustProxy: config.GRANTLINE_TRUST_PROXY,
+    telemetry,
   });
   await serve(app, logger, {
     host: config.GRANTLINE_HOST,

@@ -7,6 +7,7 @@ import { FileEventLog } from '@grantline/lib-event-log';
 import { addressOf, createApp, finishApp, listen, type Logger } from '@grantline/lib-http';
 import { randomIds, registerClient, registerClientSchema } from '@grantline/lib-oauth';
 import { MemoryAuditStore, MemoryProjectionStore } from '@grantline/lib-projections';
+import { createTelemetry } from '@grantline/lib-telemetry';
 import { createOAuthContext, ensureKeyDirectory, loadKeyRing } from '@grantline/lib-runtime';
 import { adminRoutes } from '@grantline/svc-admin';
 import { introspectionRoutes } from '@grantline/svc-introspection';
@@ -46,8 +47,12 @@ export async function startEmbeddedServer(config: Config, logger: Logger): Promi
   const adminToken = config.GRANTLINE_ADMIN_TOKEN ?? persistentAdminToken(dataDir);
   const demoClient = await ensureDemoClient(log, store);
 
-  const context = createOAuthContext(config, log, store, keys);
-  const app = createApp(async () => ({ log: await log.ping() }), { trustProxy: config.GRANTLINE_TRUST_PROXY });
+  const telemetry = createTelemetry('embedded');
+  const context = createOAuthContext(config, log, store, keys, telemetry.metrics);
+  const app = createApp(async () => ({ log: await log.ping() }), {
+    trustProxy: config.GRANTLINE_TRUST_PROXY,
+    telemetry,
+  });
   app.use(tokenRoutes(context, logger));
   app.use(introspectionRoutes(context, logger));
   app.use(adminRoutes(adminToken, { log, store, ids: randomIds, now: () => new Date(), logger }));

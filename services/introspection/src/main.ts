@@ -1,6 +1,7 @@
 import { loadConfig } from '@grantline/lib-config';
 import type { EventLog } from '@grantline/lib-event-log';
 import { createApp, createLogger, runMain, serve } from '@grantline/lib-http';
+import { createTelemetry } from '@grantline/lib-telemetry';
 import { createOAuthContext, loadKeyRing, redisProjectionStore } from '@grantline/lib-runtime';
 import { introspectionRoutes } from './introspection-routes';
 
@@ -15,9 +16,13 @@ const readOnlyLog: EventLog = {
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger('introspection', config.LOG_LEVEL);
+  const telemetry = createTelemetry('introspection');
   const store = redisProjectionStore(config);
-  const context = createOAuthContext(config, readOnlyLog, store, await loadKeyRing(config));
-  const app = createApp(async () => ({ redis: await store.ping() }), { trustProxy: config.GRANTLINE_TRUST_PROXY });
+  const context = createOAuthContext(config, readOnlyLog, store, await loadKeyRing(config), telemetry.metrics);
+  const app = createApp(async () => ({ redis: await store.ping() }), {
+    trustProxy: config.GRANTLINE_TRUST_PROXY,
+    telemetry,
+  });
   app.use(introspectionRoutes(context, logger));
   await serve(app, logger, {
     host: config.GRANTLINE_HOST,

@@ -1,15 +1,24 @@
 import type { EventLog, Subscription } from '@grantline/lib-event-log';
 import type { ProjectionStore } from '@grantline/lib-projections';
+import type { GrantlineMetrics } from '@grantline/lib-telemetry';
 
 /**
  * Projects the log into the hot store. The store's apply is idempotent by position, so the
  * at-least-once delivery of a consumer group is safe, and a fresh group rebuilds everything.
  */
-export function startProjector(log: EventLog, store: ProjectionStore, groupId: string): Promise<Subscription> {
+export function startProjector(
+  log: EventLog,
+  store: ProjectionStore,
+  groupId: string,
+  metrics: GrantlineMetrics,
+): Promise<Subscription> {
   return log.subscribe({
     groupId,
     streams: ['clients', 'tokens'],
     fromBeginning: true,
-    handler: (event, position) => store.apply(event, { partition: position.partition, offset: position.offset }),
+    handler: async (event, position) => {
+      await store.apply(event, { partition: position.partition, offset: position.offset });
+      metrics.eventApplied('projector', event.type, (Date.now() - Date.parse(event.occurredAt)) / 1000);
+    },
   });
 }

@@ -1,16 +1,19 @@
 import { loadConfig } from '@grantline/lib-config';
 import { createApp, createLogger, runMain, serve } from '@grantline/lib-http';
+import { createTelemetry } from '@grantline/lib-telemetry';
 import { createOAuthContext, kafkaEventLog, loadKeyRing, redisProjectionStore } from '@grantline/lib-runtime';
 import { tokenRoutes } from './token-routes';
 
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger('token', config.LOG_LEVEL);
+  const telemetry = createTelemetry('token');
   const log = kafkaEventLog(config, 'grantline-token');
   const store = redisProjectionStore(config);
-  const context = createOAuthContext(config, log, store, await loadKeyRing(config));
+  const context = createOAuthContext(config, log, store, await loadKeyRing(config), telemetry.metrics);
   const app = createApp(async () => ({ kafka: await log.ping(), redis: await store.ping() }), {
     trustProxy: config.GRANTLINE_TRUST_PROXY,
+    telemetry,
   });
   app.use(tokenRoutes(context, logger));
   await serve(app, logger, {

@@ -6,13 +6,14 @@ import { publicJwks } from '@grantline/lib-tokens';
 /** /oauth/token, /oauth/revoke and the discovery documents. */
 export function tokenRoutes(context: OAuthContext, logger: Logger): Router {
   const router = Router();
+  const observe = { logger, metrics: context.metrics };
   router.post(
     '/oauth/token',
-    oauthRoute((request) => tokenEndpoint(context, request), logger),
+    oauthRoute('token', (request) => tokenEndpoint(context, request), observe),
   );
   router.post(
     '/oauth/revoke',
-    oauthRoute((request) => revocationEndpoint(context, request), logger),
+    oauthRoute('revoke', (request) => revocationEndpoint(context, request), observe),
   );
   const metadata = serverMetadata(context.settings.issuer);
   router.get('/.well-known/oauth-authorization-server', (_req, res) => {

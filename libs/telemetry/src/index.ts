@@ -1,0 +1,2 @@
+export { noMetrics, type GrantlineMetrics } from './metrics-port';
+export { createTelemetry, type Telemetry } from './otel-metrics';
