@@ -1,5 +1,12 @@
 export { createLogger, type Logger } from './logger';
 export { readBody, BodyTooLargeError } from './raw-body';
-export { oauthRoute, requestIdOf, BODY_LIMIT_BYTES, type OAuthHandler } from './oauth-route';
+export {
+  dispatchOAuth,
+  requestIdOf,
+  BODY_LIMIT_BYTES,
+  type OAuthHandler,
+  type OAuthEndpoint,
+  type DispatchOptions,
+} from './oauth-dispatch';
 export { createApp, finishApp, type ReadinessCheck } from './create-app';
 export { listen, onShutdown, addressOf, serve, runMain } from './listen';

@@ -1,15 +1,22 @@
-import type { Server } from 'node:http';
+import { createServer, type RequestListener, type Server } from 'node:http';
+import type { Express } from 'express';
+import type { GrantlineMetrics } from '@grantline/lib-telemetry';
 import { finishApp } from './create-app';
 import type { Logger } from './logger';
-import type { Express } from 'express';
+import { dispatchOAuth, type OAuthEndpoint } from './oauth-dispatch';
 
 /** Starts listening and resolves with the server once the port is bound. */
-export function listen(app: Express, host: string, port: number): Promise<Server> {
+export function listen(listener: RequestListener, host: string, port: number): Promise<Server> {
   return new Promise((resolve, reject) => {
-    const server = app.listen(port, host, (error?: Error) => (error ? reject(error) : resolve(server)));
+    const server = createServer(listener);
     // Gateways hold connections open; outlast their idle timeouts to avoid reset races.
     server.keepAliveTimeout = 65_000;
     server.headersTimeout = 66_000;
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve(server);
+    });
   });
 }
 
@@ -40,9 +47,18 @@ export function addressOf(server: Server): { host: string; port: number } {
 export async function serve(
   app: Express,
   logger: Logger,
-  options: { host: string; port: number; service: string; release: () => Promise<unknown> },
+  options: {
+    host: string;
+    port: number;
+    service: string;
+    release: () => Promise<unknown>;
+    endpoints?: readonly OAuthEndpoint[];
+    metrics: GrantlineMetrics;
+    trustProxy: string;
+  },
 ): Promise<Server> {
-  const server = await listen(finishApp(app, logger), options.host, options.port);
+  const listener = dispatchOAuth(options.endpoints ?? [], finishApp(app, logger), { ...options, logger });
+  const server = await listen(listener, options.host, options.port);
   logger.info({ port: addressOf(server).port }, `${options.service} listening`);
   onShutdown(async () => {
     server.close();

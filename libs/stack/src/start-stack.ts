@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { ensureNginx, freePort, repoRoot, type InfraUrls } from '@grantline/lib-infra';
 import { ensureKeyDirectory } from '@grantline/lib-runtime';
 import { startEdgeProxy, type EdgeProxy } from './edge-proxy';
@@ -111,6 +111,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
 function readOrCreateToken(path: string): string {
   if (existsSync(path)) return readFileSync(path, 'utf8').trim();
   const token = randomBytes(32).toString('base64url');
+  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
   writeFileSync(path, token + '\n', { mode: 0o600 });
   return token;
 }

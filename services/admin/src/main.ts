@@ -29,6 +29,8 @@ async function main(): Promise<void> {
     host: config.GRANTLINE_HOST,
     port: config.PORT,
     service: 'admin',
+    metrics: telemetry.metrics,
+    trustProxy: config.GRANTLINE_TRUST_PROXY,
     release: () => Promise.all([log.close(), store.close()]),
   });
 }

@@ -26,6 +26,8 @@ async function main(): Promise<void> {
     host: config.GRANTLINE_HOST,
     port: config.PORT,
     service: 'audit',
+    metrics: telemetry.metrics,
+    trustProxy: config.GRANTLINE_TRUST_PROXY,
     release: () => subscription.close().then(() => Promise.all([log.close(), audit.close()])),
   });
 }

@@ -4,14 +4,14 @@ import { join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { Config } from '@grantline/lib-config';
 import { FileEventLog } from '@grantline/lib-event-log';
-import { addressOf, createApp, finishApp, listen, type Logger } from '@grantline/lib-http';
+import { addressOf, createApp, dispatchOAuth, finishApp, listen, type Logger } from '@grantline/lib-http';
 import { randomIds, registerClient, registerClientSchema } from '@grantline/lib-oauth';
 import { MemoryAuditStore, MemoryProjectionStore } from '@grantline/lib-projections';
 import { createTelemetry } from '@grantline/lib-telemetry';
 import { createOAuthContext, ensureKeyDirectory, loadKeyRing } from '@grantline/lib-runtime';
 import { adminRoutes } from '@grantline/svc-admin';
-import { introspectionRoutes } from '@grantline/svc-introspection';
-import { tokenRoutes } from '@grantline/svc-token';
+import { introspectionEndpoints } from '@grantline/svc-introspection';
+import { discoveryRoutes, tokenEndpoints } from '@grantline/svc-token';
 
 export interface EmbeddedServer {
   url: string;
@@ -53,10 +53,14 @@ export async function startEmbeddedServer(config: Config, logger: Logger): Promi
     trustProxy: config.GRANTLINE_TRUST_PROXY,
     telemetry,
   });
-  app.use(tokenRoutes(context, logger));
-  app.use(introspectionRoutes(context, logger));
+  app.use(discoveryRoutes(context));
   app.use(adminRoutes(adminToken, { log, store, ids: randomIds, now: () => new Date(), logger }));
-  const server: Server = await listen(finishApp(app, logger), config.GRANTLINE_HOST, config.PORT);
+  const listener = dispatchOAuth(
+    [...tokenEndpoints(context), ...introspectionEndpoints(context)],
+    finishApp(app, logger),
+    { logger, metrics: telemetry.metrics, trustProxy: config.GRANTLINE_TRUST_PROXY },
+  );
+  const server: Server = await listen(listener, config.GRANTLINE_HOST, config.PORT);
   const { port } = addressOf(server);
   return {
     url: `http://${config.GRANTLINE_HOST}:${port}`,

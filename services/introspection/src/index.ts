@@ -1,1 +1,1 @@
-export { introspectionRoutes } from './introspection-routes';
+export { introspectionEndpoints } from './introspection-routes';

@@ -1,14 +1,9 @@
-import { Router } from 'express';
-import { oauthRoute, type Logger } from '@grantline/lib-http';
+import type { OAuthEndpoint } from '@grantline/lib-http';
 import { introspectionEndpoint, type OAuthContext } from '@grantline/lib-oauth';
 
-/** /oauth/introspect: read-only, the hot path for API gateways. */
-export function introspectionRoutes(context: OAuthContext, logger: Logger): Router {
-  const router = Router();
-  const observe = { logger, metrics: context.metrics };
-  router.post(
-    '/oauth/introspect',
-    oauthRoute('introspect', (request) => introspectionEndpoint(context, request), observe),
-  );
-  return router;
+/** POST /oauth/introspect: read-only, the hot path for API gateways. */
+export function introspectionEndpoints(context: OAuthContext): OAuthEndpoint[] {
+  return [
+    { path: '/oauth/introspect', name: 'introspect', handle: (request) => introspectionEndpoint(context, request) },
+  ];
 }

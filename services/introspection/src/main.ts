@@ -3,7 +3,7 @@ import type { EventLog } from '@grantline/lib-event-log';
 import { createApp, createLogger, runMain, serve } from '@grantline/lib-http';
 import { createTelemetry } from '@grantline/lib-telemetry';
 import { createOAuthContext, loadKeyRing, redisProjectionStore } from '@grantline/lib-runtime';
-import { introspectionRoutes } from './introspection-routes';
+import { introspectionEndpoints } from './introspection-routes';
 
 /** Introspection never writes to the log; it reads projections and verifies signatures. */
 const readOnlyLog: EventLog = {
@@ -23,11 +23,13 @@ async function main(): Promise<void> {
     trustProxy: config.GRANTLINE_TRUST_PROXY,
     telemetry,
   });
-  app.use(introspectionRoutes(context, logger));
   await serve(app, logger, {
     host: config.GRANTLINE_HOST,
     port: config.PORT,
     service: 'introspection',
+    metrics: telemetry.metrics,
+    trustProxy: config.GRANTLINE_TRUST_PROXY,
+    endpoints: introspectionEndpoints(context),
     release: () => store.close(),
   });
 }

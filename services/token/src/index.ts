@@ -1,1 +1,1 @@
-export { tokenRoutes } from './token-routes';
+export { tokenEndpoints, discoveryRoutes } from './token-routes';

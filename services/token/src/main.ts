@@ -2,7 +2,7 @@ import { loadConfig } from '@grantline/lib-config';
 import { createApp, createLogger, runMain, serve } from '@grantline/lib-http';
 import { createTelemetry } from '@grantline/lib-telemetry';
 import { createOAuthContext, kafkaEventLog, loadKeyRing, redisProjectionStore } from '@grantline/lib-runtime';
-import { tokenRoutes } from './token-routes';
+import { discoveryRoutes, tokenEndpoints } from './token-routes';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -15,11 +15,14 @@ async function main(): Promise<void> {
     trustProxy: config.GRANTLINE_TRUST_PROXY,
     telemetry,
   });
-  app.use(tokenRoutes(context, logger));
+  app.use(discoveryRoutes(context));
   await serve(app, logger, {
     host: config.GRANTLINE_HOST,
     port: config.PORT,
     service: 'token',
+    metrics: telemetry.metrics,
+    trustProxy: config.GRANTLINE_TRUST_PROXY,
+    endpoints: tokenEndpoints(context),
     release: () => Promise.all([log.close(), store.close()]),
   });
 }

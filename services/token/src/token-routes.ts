@@ -1,20 +1,19 @@
 import { Router } from 'express';
-import { oauthRoute, type Logger } from '@grantline/lib-http';
+import type { OAuthEndpoint } from '@grantline/lib-http';
 import { revocationEndpoint, serverMetadata, tokenEndpoint, type OAuthContext } from '@grantline/lib-oauth';
 import { publicJwks } from '@grantline/lib-tokens';
 
-/** /oauth/token, /oauth/revoke and the discovery documents. */
-export function tokenRoutes(context: OAuthContext, logger: Logger): Router {
+/** POST /oauth/token and POST /oauth/revoke, served on the lean path. */
+export function tokenEndpoints(context: OAuthContext): OAuthEndpoint[] {
+  return [
+    { path: '/oauth/token', name: 'token', handle: (request) => tokenEndpoint(context, request) },
+    { path: '/oauth/revoke', name: 'revoke', handle: (request) => revocationEndpoint(context, request) },
+  ];
+}
+
+/** The discovery documents (RFC 8414, RFC 7517). */
+export function discoveryRoutes(context: OAuthContext): Router {
   const router = Router();
-  const observe = { logger, metrics: context.metrics };
-  router.post(
-    '/oauth/token',
-    oauthRoute('token', (request) => tokenEndpoint(context, request), observe),
-  );
-  router.post(
-    '/oauth/revoke',
-    oauthRoute('revoke', (request) => revocationEndpoint(context, request), observe),
-  );
   const metadata = serverMetadata(context.settings.issuer);
   router.get('/.well-known/oauth-authorization-server', (_req, res) => {
     res.json(metadata);

@@ -1,0 +1,102 @@
+import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+import { randomUUID } from 'node:crypto';
+import proxyaddr from 'proxy-addr';
+import { errorResponse, OAuthError, toOAuthError, type OAuthRequest, type OAuthResponse } from '@grantline/lib-oauth';
+import type { GrantlineMetrics } from '@grantline/lib-telemetry';
+import type { Logger } from './logger';
+import { BodyTooLargeError, readBody } from './raw-body';
+import { requestTrace } from './trace-context';
+
+export const BODY_LIMIT_BYTES = 16 * 1024;
+
+export type OAuthHandler = (request: OAuthRequest) => Promise<OAuthResponse>;
+
+/** A form-POST OAuth endpoint, served without any framework in front of it. */
+export interface OAuthEndpoint {
+  path: string;
+  /** Name used in metrics. */
+  name: string;
+  handle: OAuthHandler;
+}
+
+export interface DispatchOptions {
+  logger: Logger;
+  metrics: GrantlineMetrics;
+  /** express-style `trust proxy` value; empty trusts no forwarded address. */
+  trustProxy: string;
+}
+
+/**
+ * The hot paths (token, introspection, revocation) are answered straight from node:http: on
+ * this machine class express alone costs several times what the endpoint's own work does.
+ * Everything else (probes, metadata, admin) falls through to the express app.
+ */
+export function dispatchOAuth(
+  endpoints: readonly OAuthEndpoint[],
+  fallback: RequestListener,
+  options: DispatchOptions,
+): RequestListener {
+  const byPath = new Map(endpoints.map((endpoint) => [endpoint.path, endpoint]));
+  const trust = proxyaddr.compile(options.trustProxy ? options.trustProxy.split(',').map((entry) => entry.trim()) : []);
+  return (req, res) => {
+    const url = req.url ?? '/';
+    const query = url.indexOf('?');
+    const endpoint = req.method === 'POST' ? byPath.get(query === -1 ? url : url.slice(0, query)) : undefined;
+    if (!endpoint) {
+      fallback(req, res);
+      return;
+    }
+    void serveEndpoint(endpoint, req, res, proxyaddr(req, trust), options);
+  };
+}
+
+async function serveEndpoint(
+  endpoint: OAuthEndpoint,
+  req: IncomingMessage,
+  res: ServerResponse,
+  remoteAddress: string,
+  { logger, metrics }: DispatchOptions,
+): Promise<void> {
+  const started = performance.now();
+  const requestId = requestIdOf(req.headers['x-request-id']);
+  const trace = requestTrace(req.headers.traceparent);
+  let response: OAuthResponse;
+  try {
+    const body = await readBody(req, BODY_LIMIT_BYTES);
+    response = await endpoint.handle({
+      method: 'POST',
+      headers: req.headers,
+      body,
+      remoteAddress,
+      requestId,
+      traceparent: trace.traceparent,
+    });
+  } catch (thrown) {
+    const error =
+      thrown instanceof BodyTooLargeError
+        ? new OAuthError('invalid_request', 'The request body is too large', 413)
+        : toOAuthError(thrown);
+    logFailure(logger, error, requestId, trace.traceId);
+    response = errorResponse(error);
+  }
+  const payload = JSON.stringify(response.body);
+  res.writeHead(response.status, {
+    ...response.headers,
+    'Content-Type': 'application/json; charset=utf-8',
+    'Content-Length': Buffer.byteLength(payload),
+    'X-Request-Id': requestId,
+  });
+  res.end(payload);
+  metrics.requestFinished(endpoint.name, response.status, (performance.now() - started) / 1000);
+}
+
+function logFailure(logger: Logger, error: OAuthError, requestId: string, traceId: string): void {
+  const cause = error.cause instanceof Error ? { name: error.cause.name, message: error.cause.message } : undefined;
+  const entry = { requestId, traceId, error: error.error, status: error.status, detail: error.options.detail, cause };
+  if (error.status >= 500) logger.error(entry, 'request failed');
+  else logger.debug(entry, 'request refused');
+}
+
+export function requestIdOf(given: string | string[] | undefined): string {
+  return typeof given === 'string' && /^[\w.-]{1,128}$/.test(given) ? given : randomUUID();
+}
