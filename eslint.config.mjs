@@ -13,7 +13,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['test/jest.global-*.ts', 'jest.config.js', 'eslint.config.mjs'],
+    files: ['test/jest.global-*.ts', 'jest.config.js', 'eslint.config.mjs', 'libs/cli/bin/*.js'],
     rules: { 'no-restricted-syntax': 'off', '@typescript-eslint/no-require-imports': 'off' },
   },
   {

@@ -1,4 +1,3 @@
-#!/usr/bin/env node
 import { Command } from 'commander';
 import { clientCommands } from './client-commands';
 import { stackCommand } from './stack-command';
