@@ -51,6 +51,10 @@ export class KafkaEventLog implements EventLog {
 
   async subscribe(options: SubscribeOptions): Promise<Subscription> {
     const consumer = this.kafka.consumer({ groupId: options.groupId, allowAutoTopicCreation: false });
+    consumer.on(consumer.events.CRASH, ({ payload }) => {
+      // kafkajs restarts the consumer after retriable failures; anything else stops it for good.
+      if (!payload.restart) options.onFatal?.(payload.error);
+    });
     await consumer.connect();
     await consumer.subscribe({
       topics: options.streams.map((stream) => topicName(this.options.topicPrefix, stream)),

@@ -16,6 +16,8 @@ export interface SubscribeOptions {
   /** Start from the beginning when the group has no committed position yet. */
   fromBeginning: boolean;
   handler: EventHandler;
+  /** Called when the subscription has stopped for good; the process should exit and be restarted. */
+  onFatal?: (error: unknown) => void;
 }
 
 export interface Subscription {

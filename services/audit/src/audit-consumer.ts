@@ -8,11 +8,13 @@ export function startAuditConsumer(
   audit: AuditStore,
   groupId: string,
   metrics: GrantlineMetrics,
+  onFatal?: (error: unknown) => void,
 ): Promise<Subscription> {
   return log.subscribe({
     groupId,
     streams: ['clients', 'tokens'],
     fromBeginning: true,
+    ...(onFatal ? { onFatal } : {}),
     handler: async (event, position) => {
       await audit.record(event, position);
       metrics.eventApplied('audit', event.type, (Date.now() - Date.parse(event.occurredAt)) / 1000);

@@ -17,6 +17,10 @@ async function main(): Promise<void> {
     store,
     `${config.GRANTLINE_CONSUMER_GROUP_PREFIX}projector`,
     telemetry.metrics,
+    (error) => {
+      logger.fatal({ err: error }, 'event subscription stopped');
+      process.exit(1);
+    },
   );
   const app = createApp(async () => ({ kafka: await log.ping(), redis: await store.ping() }), {
     trustProxy: config.GRANTLINE_TRUST_PROXY,

@@ -11,11 +11,13 @@ export function startProjector(
   store: ProjectionStore,
   groupId: string,
   metrics: GrantlineMetrics,
+  onFatal?: (error: unknown) => void,
 ): Promise<Subscription> {
   return log.subscribe({
     groupId,
     streams: ['clients', 'tokens'],
     fromBeginning: true,
+    ...(onFatal ? { onFatal } : {}),
     handler: async (event, position) => {
       await store.apply(event, { partition: position.partition, offset: position.offset });
       metrics.eventApplied('projector', event.type, (Date.now() - Date.parse(event.occurredAt)) / 1000);
