@@ -1,0 +1,53 @@
+import type { Target } from './target';
+
+export interface Client {
+  id: string;
+  secret: string;
+}
+
+export function basic(client: Client): string {
+  return `Basic ${Buffer.from(`${encodeURIComponent(client.id)}:${encodeURIComponent(client.secret)}`).toString('base64')}`;
+}
+
+export function form(
+  url: string,
+  params: Record<string, string>,
+  headers: Record<string, string> = {},
+): Promise<Response> {
+  return fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+    body: new URLSearchParams(params),
+    signal: AbortSignal.timeout(10_000),
+  });
+}
+
+export async function registerClient(target: Target): Promise<Client> {
+  const response = await fetch(`${target.origin}/admin/clients`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${target.adminToken}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ name: 'bench', grant_types: ['client_credentials'], scopes: 'read' }),
+    signal: AbortSignal.timeout(10_000),
+  });
+  if (response.status !== 201) {
+    throw new Error(`client registration failed: ${response.status} ${await response.text()}`);
+  }
+  const body = (await response.json()) as { client_id: string; client_secret: string };
+  return { id: body.client_id, secret: body.client_secret };
+}
+
+export function tokenRequest(client: Client): Record<string, string> {
+  return { grant_type: 'client_credentials', client_id: client.id, client_secret: client.secret, scope: 'read' };
+}
+
+export async function issueToken(origin: string, client: Client): Promise<string> {
+  const response = await form(`${origin}/oauth/token`, tokenRequest(client));
+  if (response.status !== 200) throw new Error(`token request failed: ${response.status} ${await response.text()}`);
+  return String(((await response.json()) as { access_token: unknown }).access_token);
+}
+
+export async function isActive(url: string, token: string, client: Client): Promise<boolean> {
+  const response = await form(`${url}/oauth/introspect`, { token }, { authorization: basic(client) });
+  if (response.status !== 200) throw new Error(`introspection failed: ${response.status} ${await response.text()}`);
+  return ((await response.json()) as { active: unknown }).active === true;
+}
