@@ -95,6 +95,19 @@ export function describeClientCredentialsContract(name: string, client: () => Gr
       expect(response.status).toBe(413);
     });
 
+    it('answers GET on the token endpoint with 405 and never takes credentials from the query', async () => {
+      const query = new URLSearchParams({
+        grant_type: 'client_credentials',
+        client_id: clientId,
+        client_secret: secret,
+      });
+      const response = await fetch(`${client().baseUrl}/oauth/token?${query}`);
+      expect(response.status).toBe(405);
+      expect(response.headers.get('allow')).toBe('POST');
+      const body = (await response.json()) as Record<string, unknown>;
+      expect(body).not.toHaveProperty('access_token');
+    });
+
     it('publishes server metadata and the signing keys', async () => {
       const metadata = (await (
         await fetch(`${client().baseUrl}/.well-known/oauth-authorization-server`)

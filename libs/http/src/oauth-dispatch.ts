@@ -41,9 +41,20 @@ export function dispatchOAuth(
   return (req, res) => {
     const url = req.url ?? '/';
     const query = url.indexOf('?');
-    const endpoint = req.method === 'POST' ? byPath.get(query === -1 ? url : url.slice(0, query)) : undefined;
+    const endpoint = byPath.get(query === -1 ? url : url.slice(0, query));
     if (!endpoint) {
       fallback(req, res);
+      return;
+    }
+    if (req.method !== 'POST') {
+      // RFC 6749 §3.2 and RFC 7662 §2.1: these endpoints take POST only.
+      const payload = JSON.stringify({ error: 'invalid_request', error_description: 'Use POST' });
+      res.writeHead(405, {
+        Allow: 'POST',
+        'Content-Type': 'application/json; charset=utf-8',
+        'Cache-Control': 'no-store',
+      });
+      res.end(payload);
       return;
     }
     void serveEndpoint(endpoint, req, res, proxyaddr(req, trust), options);
