@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { Redis } from 'ioredis';
 import { MongoClient } from 'mongodb';
 import { repoRoot } from '@grantline/lib-infra';
 import { describeClientCredentialsContract } from '../support/client-credentials-contract';
@@ -100,5 +101,31 @@ describe('stack: replicas and the audit projection', () => {
     } finally {
       await mongo.close();
     }
+  });
+
+  it('verifies the Redis projection against the log, and notices when it is damaged', async () => {
+    const verify = () =>
+      promisify(execFile)(process.execPath, [join(repoRoot(), 'libs/cli/dist/main.js'), 'projections', 'verify'], {
+        env: stack.env,
+        timeout: 60_000,
+      });
+    const healthy = JSON.parse((await verify()).stdout) as Record<string, unknown>;
+    expect(healthy).toMatchObject({ consistent: true, differences: [] });
+    expect(healthy.clients).toBeGreaterThan(0);
+    expect(healthy.revocations).toBeGreaterThan(0);
+
+    const victim = await client.registerClient({ name: 'to be lost', scopes: 'read' });
+    const redis = new Redis(stack.env.REDIS_URL ?? '');
+    try {
+      await redis.del(`${stack.env.GRANTLINE_REDIS_PREFIX}client:${victim.client_id}`);
+    } finally {
+      redis.disconnect();
+    }
+    const damaged = await verify().catch((error: { code: number; stdout: string }) => error);
+    expect('code' in damaged ? damaged.code : 0).toBe(1);
+    expect(JSON.parse(damaged.stdout)).toMatchObject({
+      consistent: false,
+      differences: [{ kind: 'client-missing', clientId: victim.client_id }],
+    });
   });
 });

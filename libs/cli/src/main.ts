@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { clientCommands } from './client-commands';
+import { projectionsCommand } from './projections-command';
 import { stackCommand } from './stack-command';
 
 const program = new Command('grantline')
@@ -8,6 +9,7 @@ const program = new Command('grantline')
   .option('--admin-token <token>', 'admin API token (GRANTLINE_ADMIN_TOKEN, or read from the data folder)');
 program.addCommand(clientCommands());
 program.addCommand(stackCommand());
+program.addCommand(projectionsCommand());
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);

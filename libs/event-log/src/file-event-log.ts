@@ -1,6 +1,6 @@
 import { mkdirSync, openSync, readFileSync, existsSync, closeSync, writeSync, fdatasyncSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseEvent, streamOfEvent, type GrantlineEvent } from '@grantline/lib-events';
+import { parseEvent, streamOfEvent, type GrantlineEvent, type Stream } from '@grantline/lib-events';
 import { BatchingQueue } from './batching-producer';
 import {
   EventLogUnavailableError,
@@ -68,6 +68,17 @@ export class FileEventLog implements EventLog {
     }
     this.listeners.add(listener);
     return { close: async () => void this.listeners.delete(listener) };
+  }
+
+  async replay(streams: readonly Stream[], handler: EventHandler): Promise<number> {
+    let count = 0;
+    for (const [offset, event] of this.readAll().entries()) {
+      const stream = streamOfEvent(event);
+      if (!streams.includes(stream)) continue;
+      await handler(event, { stream, partition: 0, offset: String(offset) });
+      count += 1;
+    }
+    return count;
   }
 
   async ping(): Promise<boolean> {

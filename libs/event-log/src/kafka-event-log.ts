@@ -1,8 +1,15 @@
 import { Kafka, logLevel, type Consumer, type Producer, type IHeaders } from 'kafkajs';
 import { parseEvent, streamOfEvent, streams, type GrantlineEvent, type Stream } from '@grantline/lib-events';
 import { BatchingQueue } from './batching-producer';
+import { replayTopics } from './kafka-replay';
 import { topicName, topicSpecs } from './kafka-topology';
-import { EventLogUnavailableError, type EventLog, type SubscribeOptions, type Subscription } from './port';
+import {
+  EventLogUnavailableError,
+  type EventHandler,
+  type EventLog,
+  type SubscribeOptions,
+  type Subscription,
+} from './port';
 
 export interface KafkaEventLogOptions {
   brokers: string[];
@@ -74,6 +81,11 @@ export class KafkaEventLog implements EventLog {
         await consumer.disconnect();
       },
     };
+  }
+
+  replay(streams: readonly Stream[], handler: EventHandler): Promise<number> {
+    const topics = new Map(streams.map((stream) => [topicName(this.options.topicPrefix, stream), stream] as const));
+    return replayTopics(this.kafka, topics, handler, 120_000);
   }
 
   /** Creates the project's topics with their documented settings; existing ones are left alone. */

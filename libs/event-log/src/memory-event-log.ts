@@ -1,5 +1,11 @@
-import { streamOfEvent, type GrantlineEvent } from '@grantline/lib-events';
-import { EventLogUnavailableError, type EventLog, type SubscribeOptions, type Subscription } from './port';
+import { streamOfEvent, type GrantlineEvent, type Stream } from '@grantline/lib-events';
+import {
+  EventLogUnavailableError,
+  type EventHandler,
+  type EventLog,
+  type SubscribeOptions,
+  type Subscription,
+} from './port';
 
 /** An in-process log for unit tests; `unavailable` makes every append fail like a lost broker. */
 export class MemoryEventLog implements EventLog {
@@ -21,6 +27,17 @@ export class MemoryEventLog implements EventLog {
     }
     this.subscribers.add(options);
     return { close: async () => void this.subscribers.delete(options) };
+  }
+
+  async replay(streams: readonly Stream[], handler: EventHandler): Promise<number> {
+    let count = 0;
+    for (const [offset, event] of this.events.entries()) {
+      const stream = streamOfEvent(event);
+      if (!streams.includes(stream)) continue;
+      await handler(event, { stream, partition: 0, offset: String(offset) });
+      count += 1;
+    }
+    return count;
   }
 
   async ping(): Promise<boolean> {

@@ -32,6 +32,12 @@ export interface Subscription {
 export interface EventLog {
   append(events: readonly GrantlineEvent[]): Promise<void>;
   subscribe(options: SubscribeOptions): Promise<Subscription>;
+  /**
+   * Reads every event of the streams, from the start up to the end as it is when called, in log
+   * order per partition; resolves with the count once the end is reached. Rebuilds and checks
+   * projections without touching any consumer group's position.
+   */
+  replay(streams: readonly Stream[], handler: EventHandler): Promise<number>;
   ping(): Promise<boolean>;
   close(): Promise<void>;
 }

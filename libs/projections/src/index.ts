@@ -6,3 +6,4 @@ export type { AuditEntry, AuditQuery, AuditStore } from './audit-port';
 export { auditEntryOf } from './audit-entry';
 export { MemoryAuditStore } from './memory-audit-store';
 export { MongoAuditStore } from './mongo-audit-store';
+export { ProjectionCheck, type ProjectionCheckResult, type ProjectionDifference } from './projection-check';

@@ -9,6 +9,7 @@ import { introspectionEndpoints } from './introspection-routes';
 const readOnlyLog: EventLog = {
   append: () => Promise.reject(new Error('the introspection service does not append events')),
   subscribe: () => Promise.reject(new Error('the introspection service does not subscribe')),
+  replay: () => Promise.reject(new Error('the introspection service does not read the log')),
   ping: async () => true,
   close: async () => undefined,
 };

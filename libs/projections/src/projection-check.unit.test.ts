@@ -1,0 +1,67 @@
+import { stampEvent, type ClientSnapshot } from '@grantline/lib-events';
+import { MemoryProjectionStore } from './memory-projection-store';
+import { ProjectionCheck } from './projection-check';
+
+const now = new Date('2026-01-01T00:00:00Z');
+const seconds = () => Math.floor(now.getTime() / 1000);
+const snapshot = (clientId: string): ClientSnapshot => ({
+  clientId,
+  name: clientId,
+  secretHash: null,
+  public: true,
+  grantTypes: ['authorization_code'],
+  scopes: [],
+  redirectUris: [],
+  webOrigins: [],
+  createdAt: now.toISOString(),
+});
+const events = [
+  stampEvent(
+    { type: 'ClientRegistered', aggregate: { type: 'client', id: 'a' }, data: { client: snapshot('a') } },
+    { now: () => now },
+  ),
+  stampEvent(
+    { type: 'ClientRegistered', aggregate: { type: 'client', id: 'b' }, data: { client: snapshot('b') } },
+    { now: () => now },
+  ),
+  stampEvent(
+    {
+      type: 'AccessTokenRevoked',
+      aggregate: { type: 'token', id: 't' },
+      data: { jti: 't', clientId: 'a', expiresAt: seconds() + 60, revokedBy: null },
+    },
+    { now: () => now },
+  ),
+];
+
+async function projected(upTo: number): Promise<MemoryProjectionStore> {
+  const store = new MemoryProjectionStore({ nowSeconds: seconds });
+  for (const [offset, event] of events.slice(0, upTo).entries())
+    await store.apply(event, { partition: 0, offset: String(offset) });
+  return store;
+}
+
+async function check(actual: MemoryProjectionStore) {
+  const checker = new ProjectionCheck(seconds);
+  for (const [offset, event] of events.entries()) await checker.apply(event, { partition: 0, offset: String(offset) });
+  return checker.compare(actual);
+}
+
+describe('ProjectionCheck', () => {
+  it('finds no difference in a store that applied the whole log', async () => {
+    expect(await check(await projected(events.length))).toEqual({
+      events: 3,
+      clients: 2,
+      revocations: 1,
+      differences: [],
+    });
+  });
+
+  it('reports what a store that fell behind is missing', async () => {
+    const result = await check(await projected(1));
+    expect(result.differences).toEqual([
+      { kind: 'client-missing', clientId: 'b' },
+      { kind: 'revocation-missing', jti: 't' },
+    ]);
+  });
+});
