@@ -1,4 +1,5 @@
-import { mkdirSync, openSync, readFileSync, existsSync, closeSync, writeSync, fdatasyncSync } from 'node:fs';
+import { closeSync, existsSync, fdatasync, mkdirSync, openSync, readFileSync, write } from 'node:fs';
+import { promisify } from 'node:util';
 import { join } from 'node:path';
 import { parseEvent, streamOfEvent, type GrantlineEvent, type Stream } from '@grantline/lib-events';
 import { BatchingQueue } from './batching-producer';
@@ -10,6 +11,14 @@ import {
   type SubscribeOptions,
   type Subscription,
 } from './port';
+
+const writeAsync = promisify(write) as (
+  fd: number,
+  buffer: Buffer,
+  offset: number,
+  length: number,
+) => Promise<{ bytesWritten: number }>;
+const fdatasyncAsync = promisify(fdatasync);
 
 interface Listener {
   options: SubscribeOptions;
@@ -47,8 +56,12 @@ export class FileEventLog implements EventLog {
     if (this.fd === undefined) throw new EventLogUnavailableError('event log is closed');
     const firstOffset = this.lineCount;
     try {
-      writeSync(this.fd, events.map((event) => JSON.stringify(event) + '\n').join(''));
-      fdatasyncSync(this.fd);
+      // Asynchronous, so requests keep being served (and batched) while the disk syncs.
+      const data = Buffer.from(events.map((event) => JSON.stringify(event) + '\n').join(''));
+      for (let written = 0; written < data.length;) {
+        written += (await writeAsync(this.fd, data, written, data.length - written)).bytesWritten;
+      }
+      await fdatasyncAsync(this.fd);
     } catch (error) {
       throw new EventLogUnavailableError('could not write the event log', { cause: error });
     }
