@@ -75,6 +75,24 @@ describe('embedded: first start and restart', () => {
     expect(text).toMatch(/grantline_revocation_visible_seconds_count\{[^}]*\} [1-9]/);
   });
 
+  it('answers audit queries by client and event type', async () => {
+    const registered = await client.registerClient({ name: 'audited', scopes: 'read' });
+    const token = String((await client.clientCredentials(registered.client_id, registered.client_secret)).access_token);
+    await client.revoke(token);
+    const query = new URLSearchParams({ client_id: registered.client_id, type: 'AccessTokenRevoked' });
+    const response = await fetch(`${server.url}/admin/audit?${query}`, {
+      headers: { authorization: `Bearer ${server.adminToken}` },
+    });
+    const body = (await response.json()) as { entries: Array<Record<string, unknown>> };
+    expect(body.entries).toHaveLength(1);
+    expect(body.entries[0]).toMatchObject({ type: 'AccessTokenRevoked', client_id: registered.client_id });
+    expect(JSON.stringify(body)).not.toContain(token);
+    const bad = await fetch(`${server.url}/admin/audit?type=NoSuchEvent`, {
+      headers: { authorization: `Bearer ${server.adminToken}` },
+    });
+    expect(bad.status).toBe(400);
+  });
+
   it('refuses the admin API without the admin token', async () => {
     const response = await fetch(`${server.url}/admin/clients`, { headers: { authorization: 'Bearer wrong' } });
     expect(response.status).toBe(401);

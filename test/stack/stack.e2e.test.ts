@@ -96,6 +96,16 @@ describe('stack: replicas and the audit projection', () => {
       const issued = await audit.findOne({ clientId: registered.client_id, type: 'AccessTokenIssued' });
       expect(JSON.stringify(issued)).not.toContain(token);
       expect(JSON.stringify(issued)).not.toContain(registered.client_secret);
+      const viaCli = JSON.parse(
+        (
+          await promisify(execFile)(
+            process.execPath,
+            [join(repoRoot(), 'libs/cli/dist/main.js'), 'audit', '--client-id', registered.client_id],
+            { env: { PATH: process.env.PATH, GRANTLINE_URL: stack.url, GRANTLINE_ADMIN_TOKEN: stack.adminToken } },
+          )
+        ).stdout,
+      ) as { entries: Array<{ type: string; traceparent: string | null }> };
+      expect(viaCli.entries.map((entry) => entry.type).sort()).toEqual([...expected].sort());
       // The audit entry names the trace of the request that caused it.
       expect(issued?.traceparent).toMatch(new RegExp(`^00-${traceId}-[0-9a-f]{16}-01$`));
     } finally {

@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { auditCommand } from './audit-command';
 import { clientCommands } from './client-commands';
 import { projectionsCommand } from './projections-command';
 import { stackCommand } from './stack-command';
@@ -10,6 +11,7 @@ const program = new Command('grantline')
 program.addCommand(clientCommands());
 program.addCommand(stackCommand());
 program.addCommand(projectionsCommand());
+program.addCommand(auditCommand());
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);

@@ -2,6 +2,7 @@ import { loadConfig, required } from '@grantline/lib-config';
 import { createApp, createLogger, runMain, serve } from '@grantline/lib-http';
 import { createTelemetry } from '@grantline/lib-telemetry';
 import { randomIds } from '@grantline/lib-oauth';
+import { MongoAuditStore } from '@grantline/lib-projections';
 import { kafkaEventLog, redisProjectionStore } from '@grantline/lib-runtime';
 import { adminRoutes } from './admin-routes';
 
@@ -12,10 +13,15 @@ async function main(): Promise<void> {
   const log = kafkaEventLog(config, 'grantline-admin');
   await log.ensureTopics(config.GRANTLINE_KAFKA_REPLICATION_FACTOR);
   const store = redisProjectionStore(config);
-  const app = createApp(async () => ({ kafka: await log.ping(), redis: await store.ping() }), {
-    trustProxy: config.GRANTLINE_TRUST_PROXY,
-    telemetry,
-  });
+  // Read-only here: the audit consumer is the projection's single writer.
+  const audit = await MongoAuditStore.connect(required(config, 'MONGODB_URL'), config.GRANTLINE_MONGODB_DATABASE);
+  const app = createApp(
+    async () => ({ kafka: await log.ping(), redis: await store.ping(), mongodb: await audit.ping() }),
+    {
+      trustProxy: config.GRANTLINE_TRUST_PROXY,
+      telemetry,
+    },
+  );
   app.use(
     adminRoutes(required(config, 'GRANTLINE_ADMIN_TOKEN'), {
       log,
@@ -23,6 +29,7 @@ async function main(): Promise<void> {
       ids: randomIds,
       now: () => new Date(),
       logger,
+      audit,
     }),
   );
   await serve(app, logger, {
@@ -31,7 +38,7 @@ async function main(): Promise<void> {
     service: 'admin',
     metrics: telemetry.metrics,
     trustProxy: config.GRANTLINE_TRUST_PROXY,
-    release: () => Promise.all([log.close(), store.close()]),
+    release: () => Promise.all([log.close(), store.close(), audit.close()]),
   });
 }
 

@@ -54,7 +54,7 @@ export async function startEmbeddedServer(config: Config, logger: Logger): Promi
     telemetry,
   });
   app.use(discoveryRoutes(context));
-  app.use(adminRoutes(adminToken, { log, store, ids: randomIds, now: () => new Date(), logger }));
+  app.use(adminRoutes(adminToken, { log, store, audit, ids: randomIds, now: () => new Date(), logger }));
   const listener = dispatchOAuth(
     [...tokenEndpoints(context), ...introspectionEndpoints(context)],
     finishApp(app, logger),
