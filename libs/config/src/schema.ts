@@ -72,6 +72,11 @@ export const configSchema = z.object({
     .string()
     .default('grantline.')
     .describe('Prefix of the Kafka consumer groups of the projector and audit consumer.'),
+  OTEL_EXPORTER_OTLP_ENDPOINT: z
+    .string()
+    .url()
+    .optional()
+    .describe('OpenTelemetry collector (OTLP/HTTP) to export spans to; unset records no spans.'),
   LOG_LEVEL: z
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
     .default('info')

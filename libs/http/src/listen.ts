@@ -1,6 +1,6 @@
 import { createServer, type RequestListener, type Server } from 'node:http';
 import type { Express } from 'express';
-import type { GrantlineMetrics } from '@grantline/lib-telemetry';
+import type { Telemetry } from '@grantline/lib-telemetry';
 import { finishApp } from './create-app';
 import type { Logger } from './logger';
 import { dispatchOAuth, type OAuthEndpoint } from './oauth-dispatch';
@@ -53,16 +53,22 @@ export async function serve(
     service: string;
     release: () => Promise<unknown>;
     endpoints?: readonly OAuthEndpoint[];
-    metrics: GrantlineMetrics;
+    telemetry: Telemetry;
     trustProxy: string;
   },
 ): Promise<Server> {
-  const listener = dispatchOAuth(options.endpoints ?? [], finishApp(app, logger), { ...options, logger });
+  const listener = dispatchOAuth(options.endpoints ?? [], finishApp(app, logger), {
+    logger,
+    metrics: options.telemetry.metrics,
+    tracing: options.telemetry.tracing,
+    trustProxy: options.trustProxy,
+  });
   const server = await listen(listener, options.host, options.port);
   logger.info({ port: addressOf(server).port }, `${options.service} listening`);
   onShutdown(async () => {
     server.close();
     await options.release();
+    await options.telemetry.shutdown();
   });
   return server;
 }

@@ -2,10 +2,9 @@ import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http
 import { randomUUID } from 'node:crypto';
 import proxyaddr from 'proxy-addr';
 import { errorResponse, OAuthError, toOAuthError, type OAuthRequest, type OAuthResponse } from '@grantline/lib-oauth';
-import type { GrantlineMetrics } from '@grantline/lib-telemetry';
+import type { GrantlineMetrics, Tracing } from '@grantline/lib-telemetry';
 import type { Logger } from './logger';
 import { BodyTooLargeError, readBody } from './raw-body';
-import { requestTrace } from './trace-context';
 
 export const BODY_LIMIT_BYTES = 16 * 1024;
 
@@ -22,6 +21,7 @@ export interface OAuthEndpoint {
 export interface DispatchOptions {
   logger: Logger;
   metrics: GrantlineMetrics;
+  tracing: Tracing;
   /** express-style `trust proxy` value; empty trusts no forwarded address. */
   trustProxy: string;
 }
@@ -66,11 +66,11 @@ async function serveEndpoint(
   req: IncomingMessage,
   res: ServerResponse,
   remoteAddress: string,
-  { logger, metrics }: DispatchOptions,
+  { logger, metrics, tracing }: DispatchOptions,
 ): Promise<void> {
   const started = performance.now();
   const requestId = requestIdOf(req.headers['x-request-id']);
-  const trace = requestTrace(req.headers.traceparent);
+  const trace = tracing.startRequest(`POST ${endpoint.path}`, req.headers.traceparent);
   let response: OAuthResponse;
   try {
     const body = await readBody(req, BODY_LIMIT_BYTES);
@@ -98,6 +98,7 @@ async function serveEndpoint(
     'X-Request-Id': requestId,
   });
   res.end(payload);
+  trace.end(response.status);
   metrics.requestFinished(endpoint.name, response.status, (performance.now() - started) / 1000);
 }
 

@@ -2,9 +2,11 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
 import { MeterProvider } from '@opentelemetry/sdk-metrics';
 import type { GrantlineMetrics } from './metrics-port';
+import { otlpTracing, propagationOnly, type Tracing } from './tracing';
 
 export interface Telemetry {
   metrics: GrantlineMetrics;
+  tracing: Tracing;
   /** Serves the Prometheus text format; mounted at /metrics on each service's own port. */
   metricsHandler(request: IncomingMessage, response: ServerResponse): void;
   shutdown(): Promise<void>;
@@ -13,7 +15,8 @@ export interface Telemetry {
 const LATENCY_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5];
 
 /** OpenTelemetry metrics, pulled by Prometheus; nothing is pushed off the machine. */
-export function createTelemetry(service: string): Telemetry {
+export function createTelemetry(service: string, otlpEndpoint?: string): Telemetry {
+  const tracing = otlpEndpoint ? otlpTracing(service, otlpEndpoint) : propagationOnly;
   const exporter = new PrometheusExporter({ preventServerStart: true });
   const provider = new MeterProvider({ readers: [exporter] });
   const meter = provider.getMeter('grantline', '0.1.0');
@@ -41,6 +44,9 @@ export function createTelemetry(service: string): Telemetry {
       revocationVisible: (seconds) => revocation.record(seconds, { service }),
     },
     metricsHandler: (request, response) => exporter.getMetricsRequestHandler(request, response),
-    shutdown: () => provider.shutdown(),
+    tracing,
+    shutdown: async () => {
+      await Promise.all([provider.shutdown(), tracing.shutdown()]);
+    },
   };
 }

@@ -9,7 +9,7 @@ import { adminRoutes } from './admin-routes';
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger('admin', config.LOG_LEVEL);
-  const telemetry = createTelemetry('admin');
+  const telemetry = createTelemetry('admin', config.OTEL_EXPORTER_OTLP_ENDPOINT);
   const log = kafkaEventLog(config, 'grantline-admin');
   await log.ensureTopics(config.GRANTLINE_KAFKA_REPLICATION_FACTOR);
   const store = redisProjectionStore(config);
@@ -36,7 +36,7 @@ async function main(): Promise<void> {
     host: config.GRANTLINE_HOST,
     port: config.PORT,
     service: 'admin',
-    metrics: telemetry.metrics,
+    telemetry,
     trustProxy: config.GRANTLINE_TRUST_PROXY,
     release: () => Promise.all([log.close(), store.close(), audit.close()]),
   });

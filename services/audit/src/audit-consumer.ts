@@ -1,13 +1,13 @@
 import type { EventLog, Subscription } from '@grantline/lib-event-log';
 import type { AuditStore } from '@grantline/lib-projections';
-import type { GrantlineMetrics } from '@grantline/lib-telemetry';
+import type { Telemetry } from '@grantline/lib-telemetry';
 
 /** Copies every event into the audit store; the store ignores events it already has. */
 export function startAuditConsumer(
   log: EventLog,
   audit: AuditStore,
   groupId: string,
-  metrics: GrantlineMetrics,
+  { metrics, tracing }: Pick<Telemetry, 'metrics' | 'tracing'>,
   onFatal?: (error: unknown) => void,
 ): Promise<Subscription> {
   return log.subscribe({
@@ -16,7 +16,7 @@ export function startAuditConsumer(
     fromBeginning: true,
     ...(onFatal ? { onFatal } : {}),
     handler: async (event, position) => {
-      await audit.record(event, position);
+      await tracing.inEvent(`audit ${event.type}`, event.traceContext.traceparent, () => audit.record(event, position));
       metrics.eventApplied('audit', event.type, (Date.now() - Date.parse(event.occurredAt)) / 1000);
     },
   });

@@ -8,7 +8,7 @@ import { startAuditConsumer } from './audit-consumer';
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger('audit', config.LOG_LEVEL);
-  const telemetry = createTelemetry('audit');
+  const telemetry = createTelemetry('audit', config.OTEL_EXPORTER_OTLP_ENDPOINT);
   const log = kafkaEventLog(config, 'grantline-audit');
   await log.ensureTopics(config.GRANTLINE_KAFKA_REPLICATION_FACTOR);
   const audit = await MongoAuditStore.connect(required(config, 'MONGODB_URL'), config.GRANTLINE_MONGODB_DATABASE);
@@ -16,7 +16,7 @@ async function main(): Promise<void> {
     log,
     audit,
     `${config.GRANTLINE_CONSUMER_GROUP_PREFIX}audit`,
-    telemetry.metrics,
+    telemetry,
     (error) => {
       logger.fatal({ err: error }, 'event subscription stopped');
       process.exit(1);
@@ -30,7 +30,7 @@ async function main(): Promise<void> {
     host: config.GRANTLINE_HOST,
     port: config.PORT,
     service: 'audit',
-    metrics: telemetry.metrics,
+    telemetry,
     trustProxy: config.GRANTLINE_TRUST_PROXY,
     release: () => subscription.close().then(() => Promise.all([log.close(), audit.close()])),
   });

@@ -47,7 +47,7 @@ export async function startEmbeddedServer(config: Config, logger: Logger): Promi
   const adminToken = config.GRANTLINE_ADMIN_TOKEN ?? persistentAdminToken(dataDir);
   const demoClient = await ensureDemoClient(log, store);
 
-  const telemetry = createTelemetry('embedded');
+  const telemetry = createTelemetry('embedded', config.OTEL_EXPORTER_OTLP_ENDPOINT);
   const context = createOAuthContext(config, log, store, keys, telemetry.metrics);
   const app = createApp(async () => ({ log: await log.ping() }), {
     trustProxy: config.GRANTLINE_TRUST_PROXY,
@@ -58,7 +58,12 @@ export async function startEmbeddedServer(config: Config, logger: Logger): Promi
   const listener = dispatchOAuth(
     [...tokenEndpoints(context), ...introspectionEndpoints(context)],
     finishApp(app, logger),
-    { logger, metrics: telemetry.metrics, trustProxy: config.GRANTLINE_TRUST_PROXY },
+    {
+      logger,
+      metrics: telemetry.metrics,
+      tracing: telemetry.tracing,
+      trustProxy: config.GRANTLINE_TRUST_PROXY,
+    },
   );
   const server: Server = await listen(listener, config.GRANTLINE_HOST, config.PORT);
   const { port } = addressOf(server);

@@ -17,7 +17,7 @@ const readOnlyLog: EventLog = {
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger('introspection', config.LOG_LEVEL);
-  const telemetry = createTelemetry('introspection');
+  const telemetry = createTelemetry('introspection', config.OTEL_EXPORTER_OTLP_ENDPOINT);
   const store = redisProjectionStore(config);
   const context = createOAuthContext(config, readOnlyLog, store, await loadKeyRing(config), telemetry.metrics);
   const app = createApp(async () => ({ redis: await store.ping() }), {
@@ -28,7 +28,7 @@ async function main(): Promise<void> {
     host: config.GRANTLINE_HOST,
     port: config.PORT,
     service: 'introspection',
-    metrics: telemetry.metrics,
+    telemetry,
     trustProxy: config.GRANTLINE_TRUST_PROXY,
     endpoints: introspectionEndpoints(context),
     release: () => store.close(),

@@ -7,7 +7,7 @@ import { startProjector } from './projector';
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger('projector', config.LOG_LEVEL);
-  const telemetry = createTelemetry('projector');
+  const telemetry = createTelemetry('projector', config.OTEL_EXPORTER_OTLP_ENDPOINT);
   const log = kafkaEventLog(config, 'grantline-projector');
   await log.ensureTopics(config.GRANTLINE_KAFKA_REPLICATION_FACTOR);
   const store = redisProjectionStore(config);
@@ -16,7 +16,7 @@ async function main(): Promise<void> {
     log,
     store,
     `${config.GRANTLINE_CONSUMER_GROUP_PREFIX}projector`,
-    telemetry.metrics,
+    telemetry,
     (error) => {
       logger.fatal({ err: error }, 'event subscription stopped');
       process.exit(1);
@@ -30,7 +30,7 @@ async function main(): Promise<void> {
     host: config.GRANTLINE_HOST,
     port: config.PORT,
     service: 'projector',
-    metrics: telemetry.metrics,
+    telemetry,
     trustProxy: config.GRANTLINE_TRUST_PROXY,
     release: () => subscription.close().then(() => Promise.all([log.close(), store.close()])),
   });

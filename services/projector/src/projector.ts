@@ -1,6 +1,6 @@
 import type { EventLog, Subscription } from '@grantline/lib-event-log';
 import type { ProjectionStore } from '@grantline/lib-projections';
-import type { GrantlineMetrics } from '@grantline/lib-telemetry';
+import type { Telemetry } from '@grantline/lib-telemetry';
 
 /**
  * Projects the log into the hot store. The store's apply is idempotent by position, so the
@@ -10,7 +10,7 @@ export function startProjector(
   log: EventLog,
   store: ProjectionStore,
   groupId: string,
-  metrics: GrantlineMetrics,
+  { metrics, tracing }: Pick<Telemetry, 'metrics' | 'tracing'>,
   onFatal?: (error: unknown) => void,
 ): Promise<Subscription> {
   return log.subscribe({
@@ -19,7 +19,9 @@ export function startProjector(
     fromBeginning: true,
     ...(onFatal ? { onFatal } : {}),
     handler: async (event, position) => {
-      await store.apply(event, { partition: position.partition, offset: position.offset });
+      await tracing.inEvent(`projector ${event.type}`, event.traceContext.traceparent, () =>
+        store.apply(event, { partition: position.partition, offset: position.offset }),
+      );
       metrics.eventApplied('projector', event.type, (Date.now() - Date.parse(event.occurredAt)) / 1000);
     },
   });

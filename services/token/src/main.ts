@@ -7,7 +7,7 @@ import { discoveryRoutes, tokenEndpoints } from './token-routes';
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger('token', config.LOG_LEVEL);
-  const telemetry = createTelemetry('token');
+  const telemetry = createTelemetry('token', config.OTEL_EXPORTER_OTLP_ENDPOINT);
   const log = kafkaEventLog(config, 'grantline-token');
   const store = redisProjectionStore(config);
   const context = createOAuthContext(config, log, store, await loadKeyRing(config), telemetry.metrics);
@@ -20,7 +20,7 @@ async function main(): Promise<void> {
     host: config.GRANTLINE_HOST,
     port: config.PORT,
     service: 'token',
-    metrics: telemetry.metrics,
+    telemetry,
     trustProxy: config.GRANTLINE_TRUST_PROXY,
     endpoints: tokenEndpoints(context),
     release: () => Promise.all([log.close(), store.close()]),
