@@ -3,6 +3,7 @@ import { promisify } from 'node:util';
 import { join } from 'node:path';
 import { parseEvent, streamOfEvent, type GrantlineEvent, type Stream } from '@grantline/lib-events';
 import { BatchingQueue } from './batching-producer';
+import { replayEntries } from './replay-entries';
 import {
   EventLogUnavailableError,
   type EventHandler,
@@ -83,15 +84,8 @@ export class FileEventLog implements EventLog {
     return { close: async () => void this.listeners.delete(listener) };
   }
 
-  async replay(streams: readonly Stream[], handler: EventHandler): Promise<number> {
-    let count = 0;
-    for (const [offset, event] of this.readAll().entries()) {
-      const stream = streamOfEvent(event);
-      if (!streams.includes(stream)) continue;
-      await handler(event, { stream, partition: 0, offset: String(offset) });
-      count += 1;
-    }
-    return count;
+  replay(streams: readonly Stream[], handler: EventHandler): Promise<number> {
+    return replayEntries(this.readAll(), streams, handler);
   }
 
   async ping(): Promise<boolean> {

@@ -1,4 +1,5 @@
 import { streamOfEvent, type GrantlineEvent, type Stream } from '@grantline/lib-events';
+import { replayEntries } from './replay-entries';
 import {
   EventLogUnavailableError,
   type EventHandler,
@@ -29,15 +30,8 @@ export class MemoryEventLog implements EventLog {
     return { close: async () => void this.subscribers.delete(options) };
   }
 
-  async replay(streams: readonly Stream[], handler: EventHandler): Promise<number> {
-    let count = 0;
-    for (const [offset, event] of this.events.entries()) {
-      const stream = streamOfEvent(event);
-      if (!streams.includes(stream)) continue;
-      await handler(event, { stream, partition: 0, offset: String(offset) });
-      count += 1;
-    }
-    return count;
+  replay(streams: readonly Stream[], handler: EventHandler): Promise<number> {
+    return replayEntries(this.events, streams, handler);
   }
 
   async ping(): Promise<boolean> {

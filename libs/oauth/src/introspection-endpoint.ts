@@ -1,8 +1,5 @@
-import { inspectToken } from './access-token-check';
-import { authenticatedCaller } from './caller-authentication';
-import { presentedCredentials } from './client-authentication';
-import { invalidClient, invalidRequest, OAuthError } from './errors';
-import { parseForm } from './form';
+import { readTokenRequest } from './token-request';
+import { invalidClient, OAuthError } from './errors';
 import { jsonResponse, type OAuthRequest, type OAuthResponse } from './http-types';
 import type { OAuthContext } from './oauth-context';
 
@@ -10,14 +7,8 @@ const INACTIVE = { active: false } as const;
 
 /** POST /oauth/introspect (RFC 7662). */
 export async function introspectionEndpoint(context: OAuthContext, request: OAuthRequest): Promise<OAuthResponse> {
-  const form = parseForm(request);
-  const token = form.get('token');
-  if (token === undefined) throw invalidRequest('token is required');
-
-  const credentials = presentedCredentials(request, form);
-  const inspection = await inspectToken(context, token, credentials?.clientId);
+  const { inspection, caller } = await readTokenRequest(context, request);
   // RFC 7662 §2.1: the endpoint MUST require some form of authorization.
-  const caller = await authenticatedCaller(context, credentials, inspection.callerRecord);
   if (!caller) {
     const { allowUnauthenticated, unauthenticatedLimitPerMinute } = context.settings.introspection;
     if (!allowUnauthenticated) throw invalidClient('Introspection requires client authentication', false);

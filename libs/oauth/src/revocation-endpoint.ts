@@ -1,10 +1,7 @@
 import { stampEvent } from '@grantline/lib-events';
 import { eventContext } from './access-token-issuer';
-import { inspectToken } from './access-token-check';
-import { authenticatedCaller } from './caller-authentication';
-import { presentedCredentials } from './client-authentication';
+import { readTokenRequest } from './token-request';
 import { invalidRequest } from './errors';
-import { parseForm } from './form';
 import { jsonResponse, type OAuthRequest, type OAuthResponse } from './http-types';
 import type { OAuthContext } from './oauth-context';
 
@@ -15,12 +12,7 @@ const REVOKED = jsonResponse(200, {});
  * authenticates may revoke only tokens issued to it. Unknown tokens get 200 (§2.2).
  */
 export async function revocationEndpoint(context: OAuthContext, request: OAuthRequest): Promise<OAuthResponse> {
-  const form = parseForm(request);
-  const token = form.get('token');
-  if (token === undefined) throw invalidRequest('token is required');
-  const credentials = presentedCredentials(request, form);
-  const inspection = await inspectToken(context, token, credentials?.clientId);
-  const caller = await authenticatedCaller(context, credentials, inspection.callerRecord);
+  const { inspection, caller } = await readTokenRequest(context, request);
   const { claims } = inspection;
   if (!claims || inspection.revoked) return REVOKED;
   // RFC 7009 §2.1: the server verifies the token was issued to the requesting client.

@@ -1,5 +1,6 @@
 import type { EventLog, Subscription } from '@grantline/lib-event-log';
 import type { AuditStore } from '@grantline/lib-projections';
+import { startEventConsumer } from '@grantline/lib-runtime';
 import type { Telemetry } from '@grantline/lib-telemetry';
 
 /** Copies every event into the audit store; the store ignores events it already has. */
@@ -7,17 +8,14 @@ export function startAuditConsumer(
   log: EventLog,
   audit: AuditStore,
   groupId: string,
-  { metrics, tracing }: Pick<Telemetry, 'metrics' | 'tracing'>,
+  telemetry: Pick<Telemetry, 'metrics' | 'tracing'>,
   onFatal?: (error: unknown) => void,
 ): Promise<Subscription> {
-  return log.subscribe({
+  return startEventConsumer(log, {
+    name: 'audit',
     groupId,
-    streams: ['clients', 'tokens'],
-    fromBeginning: true,
+    telemetry,
     ...(onFatal ? { onFatal } : {}),
-    handler: async (event, position) => {
-      await tracing.inEvent(`audit ${event.type}`, event.traceContext.traceparent, () => audit.record(event, position));
-      metrics.eventApplied('audit', event.type, (Date.now() - Date.parse(event.occurredAt)) / 1000);
-    },
+    apply: (event, position) => audit.record(event, position),
   });
 }

@@ -1,5 +1,6 @@
 import type { EventLog, Subscription } from '@grantline/lib-event-log';
 import type { ProjectionStore } from '@grantline/lib-projections';
+import { startEventConsumer } from '@grantline/lib-runtime';
 import type { Telemetry } from '@grantline/lib-telemetry';
 
 /**
@@ -10,19 +11,14 @@ export function startProjector(
   log: EventLog,
   store: ProjectionStore,
   groupId: string,
-  { metrics, tracing }: Pick<Telemetry, 'metrics' | 'tracing'>,
+  telemetry: Pick<Telemetry, 'metrics' | 'tracing'>,
   onFatal?: (error: unknown) => void,
 ): Promise<Subscription> {
-  return log.subscribe({
+  return startEventConsumer(log, {
+    name: 'projector',
     groupId,
-    streams: ['clients', 'tokens'],
-    fromBeginning: true,
+    telemetry,
     ...(onFatal ? { onFatal } : {}),
-    handler: async (event, position) => {
-      await tracing.inEvent(`projector ${event.type}`, event.traceContext.traceparent, () =>
-        store.apply(event, { partition: position.partition, offset: position.offset }),
-      );
-      metrics.eventApplied('projector', event.type, (Date.now() - Date.parse(event.occurredAt)) / 1000);
-    },
+    apply: (event, position) => store.apply(event, { partition: position.partition, offset: position.offset }),
   });
 }

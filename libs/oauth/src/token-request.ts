@@ -1,0 +1,43 @@
+import type { ClientRecord } from '@grantline/lib-projections';
+import { inspectToken, type TokenInspection } from './access-token-check';
+import {
+  presentedCredentials,
+  verifyClientCredentials,
+  type AuthenticatedClient,
+  type PresentedCredentials,
+} from './client-authentication';
+import { invalidRequest } from './errors';
+import { parseForm } from './form';
+import type { OAuthRequest } from './http-types';
+import type { OAuthContext } from './oauth-context';
+
+/**
+ * The shared first steps of introspection and revocation: the form, the `token` parameter,
+ * the token's state and the caller's authentication, read in one round trip.
+ */
+export async function readTokenRequest(
+  context: OAuthContext,
+  request: OAuthRequest,
+): Promise<{ inspection: TokenInspection; caller: AuthenticatedClient | null }> {
+  const form = parseForm(request);
+  const token = form.get('token');
+  if (token === undefined) throw invalidRequest('token is required');
+  const credentials = presentedCredentials(request, form);
+  const inspection = await inspectToken(context, token, credentials?.clientId);
+  return { inspection, caller: await authenticatedCaller(context, credentials, inspection.callerRecord) };
+}
+
+/**
+ * Authenticates the caller of introspection or revocation from the record read alongside the
+ * token. Null when no credentials were presented; a public client's bare client_id does not
+ * count as authentication here.
+ */
+async function authenticatedCaller(
+  context: OAuthContext,
+  credentials: PresentedCredentials | null,
+  record: ClientRecord | null,
+): Promise<AuthenticatedClient | null> {
+  if (!credentials) return null;
+  const caller = await verifyClientCredentials(credentials, record, context.secrets);
+  return caller.method === 'none' ? null : caller;
+}
