@@ -1,13 +1,13 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { stampEvent } from '@grantline/lib-events';
 import { freePort, repoRoot } from '@grantline/lib-infra';
 import { hashSecret } from '@grantline/lib-oauth';
 import { RedisProjectionStore } from '@grantline/lib-projections';
 import { ensureKeyDirectory } from '@grantline/lib-runtime';
 import { spawnService, waitUntilReady, type ServiceProcess } from '@grantline/lib-stack';
 import { keyRingFromJwks, readJwkFiles, signAccessToken } from '@grantline/lib-tokens';
+import { clientRegistered, clientSnapshot } from '@grantline/lib-testing';
 import { infraFromEnv } from './stack-fixture';
 import { basic } from '../support/oauth-test-client';
 
@@ -51,22 +51,14 @@ beforeAll(async () => {
   // Seed the client projection directly, as the projector would have.
   const store = new RedisProjectionStore({ url: infraFromEnv().redisUrl, keyPrefix: prefix });
   await store.waitUntilReady(5_000);
-  const now = new Date();
-  const client = {
+  const client = clientSnapshot({
     clientId: 'svc',
-    name: 'svc',
     secretHash: await hashSecret('svc-secret-1'),
     public: false,
-    grantTypes: ['client_credentials' as const],
+    grantTypes: ['client_credentials'],
     scopes: ['read'],
-    redirectUris: [],
-    webOrigins: [],
-    createdAt: now.toISOString(),
-  };
-  const event = stampEvent(
-    { type: 'ClientRegistered', aggregate: { type: 'client', id: 'svc' }, data: { client } },
-    { now: () => now },
-  );
+  });
+  const event = clientRegistered(client, new Date());
   await store.apply(event, { partition: 0, offset: '0' });
   await store.close();
 });

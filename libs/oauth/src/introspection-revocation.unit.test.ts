@@ -1,5 +1,4 @@
-import { basicAuth, formRequest, oauthFixture, type OAuthFixture } from '@grantline/lib-testing';
-import { errorResponse, toOAuthError } from './error-response';
+import { basicAuth, formRequest, oauthFixture, respond, type OAuthFixture } from '@grantline/lib-testing';
 import type { OAuthRequest, OAuthResponse } from './http-types';
 import { introspectionEndpoint } from './introspection-endpoint';
 import { revocationEndpoint } from './revocation-endpoint';
@@ -7,14 +6,8 @@ import { tokenEndpoint } from './token-endpoint';
 import type { OAuthContext } from './oauth-context';
 
 type Endpoint = (context: OAuthContext, request: OAuthRequest) => Promise<OAuthResponse>;
-
-async function call(fixture: OAuthFixture, endpoint: Endpoint, request: OAuthRequest) {
-  try {
-    return await endpoint(fixture.context, request);
-  } catch (error) {
-    return errorResponse(toOAuthError(error));
-  }
-}
+const call = (fixture: OAuthFixture, endpoint: Endpoint, request: OAuthRequest) =>
+  respond(fixture.context, endpoint, request);
 
 describe('introspection and revocation', () => {
   let fixture: OAuthFixture;

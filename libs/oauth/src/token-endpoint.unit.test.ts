@@ -1,15 +1,8 @@
-import { basicAuth, formRequest, oauthFixture, type OAuthFixture } from '@grantline/lib-testing';
-import { errorResponse, toOAuthError } from './error-response';
+import { basicAuth, formRequest, oauthFixture, respond, type OAuthFixture } from '@grantline/lib-testing';
 import type { OAuthRequest } from './http-types';
 import { tokenEndpoint } from './token-endpoint';
 
-async function answer(fixture: OAuthFixture, request: OAuthRequest) {
-  try {
-    return await tokenEndpoint(fixture.context, request);
-  } catch (error) {
-    return errorResponse(toOAuthError(error));
-  }
-}
+const answer = (fixture: OAuthFixture, request: OAuthRequest) => respond(fixture.context, tokenEndpoint, request);
 
 describe('POST /oauth/token, client_credentials', () => {
   let fixture: OAuthFixture;

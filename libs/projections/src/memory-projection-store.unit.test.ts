@@ -1,22 +1,9 @@
-import { stampEvent, type ClientSnapshot } from '@grantline/lib-events';
+import { stampEvent } from '@grantline/lib-events';
+import { clientRegistered, clientSnapshot, FIXTURE_TIME } from '@grantline/lib-testing';
 import { MemoryProjectionStore } from './memory-projection-store';
 
-const now = new Date('2026-01-01T00:00:00Z');
-const client: ClientSnapshot = {
-  clientId: 'c',
-  name: 'c',
-  secretHash: null,
-  public: true,
-  grantTypes: ['authorization_code'],
-  scopes: [],
-  redirectUris: [],
-  webOrigins: [],
-  createdAt: now.toISOString(),
-};
-const registered = stampEvent(
-  { type: 'ClientRegistered', aggregate: { type: 'client', id: 'c' }, data: { client } },
-  { now: () => now },
-);
+const now = FIXTURE_TIME;
+const registered = clientRegistered(clientSnapshot({ clientId: 'c' }));
 const deleted = stampEvent(
   { type: 'ClientDeleted', aggregate: { type: 'client', id: 'c' }, data: { clientId: 'c' } },
   { now: () => now },

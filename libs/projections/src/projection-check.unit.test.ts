@@ -1,29 +1,13 @@
-import { stampEvent, type ClientSnapshot } from '@grantline/lib-events';
+import { stampEvent } from '@grantline/lib-events';
+import { clientRegistered, clientSnapshot, FIXTURE_TIME } from '@grantline/lib-testing';
 import { MemoryProjectionStore } from './memory-projection-store';
 import { ProjectionCheck } from './projection-check';
 
-const now = new Date('2026-01-01T00:00:00Z');
+const now = FIXTURE_TIME;
 const seconds = () => Math.floor(now.getTime() / 1000);
-const snapshot = (clientId: string): ClientSnapshot => ({
-  clientId,
-  name: clientId,
-  secretHash: null,
-  public: true,
-  grantTypes: ['authorization_code'],
-  scopes: [],
-  redirectUris: [],
-  webOrigins: [],
-  createdAt: now.toISOString(),
-});
 const events = [
-  stampEvent(
-    { type: 'ClientRegistered', aggregate: { type: 'client', id: 'a' }, data: { client: snapshot('a') } },
-    { now: () => now },
-  ),
-  stampEvent(
-    { type: 'ClientRegistered', aggregate: { type: 'client', id: 'b' }, data: { client: snapshot('b') } },
-    { now: () => now },
-  ),
+  clientRegistered(clientSnapshot({ clientId: 'a' })),
+  clientRegistered(clientSnapshot({ clientId: 'b' })),
   stampEvent(
     {
       type: 'AccessTokenRevoked',

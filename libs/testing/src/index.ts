@@ -1,1 +1,2 @@
 export * from './oauth-fixture';
+export * from './client-fixtures';

@@ -1,5 +1,8 @@
 import { MemoryEventLog } from '@grantline/lib-event-log';
 import {
+  errorResponse,
+  toOAuthError,
+  type OAuthResponse,
   randomIds,
   registerClient,
   registerClientSchema,
@@ -97,4 +100,17 @@ export function basicAuth(clientId: string, secret: string): string {
 
 function lowerCase(headers: Record<string, string>): Record<string, string> {
   return Object.fromEntries(Object.entries(headers).map(([name, value]) => [name.toLowerCase(), value]));
+}
+
+/** Calls an endpoint as the transport adapter does: thrown errors become RFC 6749 §5.2 responses. */
+export async function respond(
+  context: OAuthContext,
+  endpoint: (context: OAuthContext, request: OAuthRequest) => Promise<OAuthResponse>,
+  request: OAuthRequest,
+): Promise<OAuthResponse> {
+  try {
+    return await endpoint(context, request);
+  } catch (error) {
+    return errorResponse(toOAuthError(error));
+  }
 }
