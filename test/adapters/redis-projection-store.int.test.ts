@@ -16,6 +16,8 @@ const snapshot = (name: string): ClientSnapshot => ({
   scopes: ['read'],
   redirectUris: ['https://app.test/cb'],
   webOrigins: [],
+  firstParty: false,
+  refreshTokens: { idleTtl: 3600, absoluteTtl: 7200, gracePeriod: 0 },
   createdAt: now.toISOString(),
 });
 const registered = stampEvent(

@@ -1,9 +1,10 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { loadConfig } from '@grantline/lib-config';
+import { verifySecret } from '@grantline/lib-oauth';
 import { createLogger } from '@grantline/lib-http';
 import { repoRoot } from '@grantline/lib-infra';
 import { startEmbeddedServer, type EmbeddedServer } from '@grantline/svc-embedded';
@@ -20,6 +21,22 @@ async function grantline(...args: string[]): Promise<Record<string, unknown>> {
     timeout: 30_000,
   });
   return JSON.parse(stdout) as Record<string, unknown>;
+}
+
+/** The same, with `input` piped to standard input (how `--password-stdin` is meant to be used). */
+function grantlineWithStdin(input: string, ...args: string[]): Promise<Record<string, unknown>> {
+  return new Promise((resolve, reject) => {
+    const child = execFile(
+      process.execPath,
+      [join(repoRoot(), 'libs/cli/dist/main.js'), ...args],
+      { env: { PATH: process.env.PATH, GRANTLINE_URL: server.url, GRANTLINE_DATA_DIR: dataDir }, timeout: 30_000 },
+      (error, stdout, stderr) =>
+        error
+          ? reject(Object.assign(error, { stdout, stderr }))
+          : resolve(JSON.parse(stdout) as Record<string, unknown>),
+    );
+    child.stdin?.end(input);
+  });
 }
 
 beforeAll(async () => {
@@ -77,13 +94,84 @@ it('creates, shows, lists, rotates and deletes a client against a running server
   await http.clientCredentials('reporting', String(rotated.client_secret));
 
   expect(await grantline('client', 'delete', 'reporting')).toEqual({ client_id: 'reporting', deleted: true });
-  expect(await http.introspect(token, 'demo-client', server.demoClient?.client_secret ?? '')).toEqual({
+  expect(await http.introspect(token, 'demo-client', server.demo?.client.client_secret ?? '')).toEqual({
     active: false,
   });
 });
 
 it('fails with a message, not a stack trace, for an unknown client', async () => {
   await expect(grantline('client', 'show', 'nobody')).rejects.toMatchObject({
+    stderr: expect.stringContaining('404'),
+  });
+});
+
+it('creates users with --password-stdin, lists them without secrets, refuses duplicates, and disables them', async () => {
+  const password = 'grace-hopper-password';
+  const created = await grantlineWithStdin(
+    `${password}\n`,
+    'user',
+    'create',
+    '--email',
+    ' Grace@Example.COM',
+    '--name',
+    'Grace Hopper',
+    '--password-stdin',
+  );
+  expect(created).toEqual({
+    user_id: expect.stringMatching(/^[0-9A-HJKMNP-TV-Z]{26}$/),
+    email: 'grace@example.com',
+    name: 'Grace Hopper',
+    disabled: false,
+    created_at: expect.any(String),
+  });
+  const userId = String(created.user_id);
+
+  // Only a hash reaches the log, and it is of the password without the newline `echo` adds.
+  const logged = readFileSync(join(dataDir, 'log', 'events.jsonl'), 'utf8');
+  expect(logged).not.toContain(password);
+  const registered = logged
+    .split('\n')
+    .filter((line) => line.includes('"UserRegistered"'))
+    .map((line) => JSON.parse(line) as { data: { user: { userId: string; passwordHash: string } } })
+    .find((event) => event.data.user.userId === userId);
+  expect(await verifySecret(password, registered?.data.user.passwordHash ?? '')).toBe(true);
+
+  const listed = (await grantline('user', 'list')) as { users: Array<Record<string, unknown>> };
+  expect(listed.users).toContainEqual(created);
+  expect(JSON.stringify(listed)).not.toMatch(/hash|scrypt|password/i);
+
+  const duplicate = grantlineWithStdin(
+    'another-password\n',
+    'user',
+    'create',
+    '--email',
+    'grace@example.com',
+    '--name',
+    'Someone else',
+    '--password-stdin',
+  );
+  await expect(duplicate).rejects.toMatchObject({
+    code: 1,
+    stderr: expect.stringMatching(/409.*a user with this email already exists/),
+  });
+  await expect(
+    grantline('user', 'create', '--email', 'x@example.com', '--name', 'X', '--password', 'on-the-command-line'),
+  ).rejects.toMatchObject({ code: 1, stderr: expect.stringContaining('--password-stdin') });
+
+  expect(await grantline('user', 'disable', userId)).toEqual({ ...created, disabled: true });
+  expect(await grantline('user', 'show', userId)).toMatchObject({ user_id: userId, disabled: true });
+  await expect(grantline('user', 'disable', userId)).rejects.toMatchObject({
+    code: 1,
+    stderr: expect.stringContaining('already disabled'),
+  });
+  expect(await grantline('user', 'enable', userId)).toEqual(created);
+
+  expect(await grantlineWithStdin('a-new-password\n', 'user', 'set-password', userId, '--password-stdin')).toEqual({
+    user_id: userId,
+    password_changed: true,
+  });
+  await expect(grantline('user', 'consent-withdraw', userId, 'demo-client')).rejects.toMatchObject({
+    code: 1,
     stderr: expect.stringContaining('404'),
   });
 });

@@ -5,6 +5,7 @@ import { loadConfig } from '@grantline/lib-config';
 import { createLogger } from '@grantline/lib-http';
 import { startEmbeddedServer, type EmbeddedServer } from '@grantline/svc-embedded';
 import { describeClientCredentialsContract } from '../support/client-credentials-contract';
+import { describeAuthorizationCodeContract } from '../support/authorization-code-contract';
 import { GrantlineTestClient } from '../support/oauth-test-client';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'grantline-embedded-'));
@@ -24,11 +25,12 @@ afterAll(async () => {
 });
 
 describeClientCredentialsContract('embedded', () => client);
+describeAuthorizationCodeContract('embedded', () => client);
 
 describe('embedded: first start and restart', () => {
   it('created a demo client on first start whose credentials work', async () => {
-    expect(server.demoClient?.client_id).toBe('demo-client');
-    const token = await client.clientCredentials('demo-client', server.demoClient?.client_secret ?? '');
+    expect(server.demo?.client.client_id).toBe('demo-client');
+    const token = await client.clientCredentials('demo-client', server.demo?.client.client_secret ?? '');
     expect(token.token_type).toBe('Bearer');
   });
 
@@ -44,7 +46,7 @@ describe('embedded: first start and restart', () => {
     server = await startEmbeddedServer(config(), logger);
     client = new GrantlineTestClient(server.url, server.adminToken);
 
-    expect(server.demoClient).toBeUndefined();
+    expect(server.demo).toBeUndefined();
     expect(await client.introspect(kept, registered.client_id, registered.client_secret)).toMatchObject({
       active: true,
     });

@@ -5,6 +5,7 @@ import { Redis } from 'ioredis';
 import { MongoClient } from 'mongodb';
 import { repoRoot } from '@grantline/lib-infra';
 import { describeClientCredentialsContract } from '../support/client-credentials-contract';
+import { describeAuthorizationCodeContract } from '../support/authorization-code-contract';
 import { GrantlineTestClient } from '../support/oauth-test-client';
 import { startTestStack } from './stack-fixture';
 
@@ -21,6 +22,7 @@ afterAll(async () => {
 });
 
 describeClientCredentialsContract('stack', () => client);
+describeAuthorizationCodeContract('stack', () => client);
 
 describe('stack: replicas and the audit projection', () => {
   it('registers a client with the grantline CLI, usable at once through every token replica', async () => {
@@ -42,6 +44,36 @@ describe('stack: replicas and the audit projection', () => {
       );
       expect(response.status).toBe(200);
     }
+  });
+
+  it('creates a user with the grantline CLI, readable at once through the Redis projection', async () => {
+    const cli = (args: string[], input?: string) =>
+      new Promise<Record<string, unknown>>((resolve, reject) => {
+        const child = execFile(
+          process.execPath,
+          [join(repoRoot(), 'libs/cli/dist/main.js'), ...args],
+          {
+            env: { PATH: process.env.PATH, GRANTLINE_URL: stack.url, GRANTLINE_ADMIN_TOKEN: stack.adminToken },
+            timeout: 30_000,
+          },
+          (error, stdout, stderr) =>
+            error ? reject(Object.assign(error, { stderr })) : resolve(JSON.parse(stdout) as Record<string, unknown>),
+        );
+        child.stdin?.end(input ?? '');
+      });
+    const email = `stack-${Date.now()}@example.com`;
+    const created = await cli(
+      ['user', 'create', '--email', email, '--name', 'Stack', '--password-stdin'],
+      'stack-password\n',
+    );
+    expect(created).toMatchObject({ email, disabled: false });
+    expect(await cli(['user', 'show', String(created.user_id)])).toEqual(created);
+    await expect(
+      cli(
+        ['user', 'create', '--email', email.toUpperCase(), '--name', 'Again', '--password-stdin'],
+        'stack-password\n',
+      ),
+    ).rejects.toMatchObject({ stderr: expect.stringContaining('409') });
   });
 
   it('makes a token revoked through one replica inactive on every replica at once', async () => {

@@ -103,7 +103,7 @@ export function describeClientCredentialsContract(name: string, client: () => Gr
       });
       const response = await fetch(`${client().baseUrl}/oauth/token?${query}`);
       expect(response.status).toBe(405);
-      expect(response.headers.get('allow')).toBe('POST');
+      expect(response.headers.get('allow')).toBe('POST, OPTIONS');
       const body = (await response.json()) as Record<string, unknown>;
       expect(body).not.toHaveProperty('access_token');
     });

@@ -16,6 +16,32 @@ export class GrantlineTestClient {
     return (await response.json()) as { client_id: string; client_secret: string };
   }
 
+  async registerUser(body: { email: string; name: string; password: string }): Promise<{ user_id: string }> {
+    const response = await fetch(`${this.baseUrl}/admin/users`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${this.adminToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    if (response.status !== 201)
+      throw new Error(`user registration failed: ${response.status} ${await response.text()}`);
+    return (await response.json()) as { user_id: string };
+  }
+
+  async admin(method: string, path: string, body?: unknown): Promise<Response> {
+    return fetch(`${this.baseUrl}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${this.adminToken}`, 'content-type': 'application/json' },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+  }
+
+  async userInfo(token: string, init: RequestInit = {}): Promise<Response> {
+    return fetch(`${this.baseUrl}/api/user`, {
+      ...init,
+      headers: { authorization: `Bearer ${token}`, ...(init.headers as Record<string, string>) },
+    });
+  }
+
   form(path: string, params: Record<string, string>, headers: Record<string, string> = {}, baseUrl = this.baseUrl) {
     return fetch(`${baseUrl}${path}`, {
       method: 'POST',

@@ -36,6 +36,24 @@ export const configSchema = z.object({
     .string()
     .optional()
     .describe('The `aud` of access tokens (RFC 9068); defaults to the issuer.'),
+  GRANTLINE_AUTHORIZATION_CODE_TTL: seconds
+    .max(60)
+    .default(60)
+    .describe('Authorization code lifetime in seconds (at most 60).'),
+  GRANTLINE_SESSION_TTL: seconds.default(8 * 60 * 60).describe('How long a sign-in on the authorization page lasts.'),
+  GRANTLINE_SIGN_IN_LIMIT_PER_ACCOUNT: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(5)
+    .describe('Sign-in attempts allowed per account per window.'),
+  GRANTLINE_SIGN_IN_LIMIT_PER_ADDRESS: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(30)
+    .describe('Sign-in attempts allowed per client address per window.'),
+  GRANTLINE_SIGN_IN_WINDOW: seconds.default(15 * 60).describe('The sign-in rate-limit window in seconds.'),
   GRANTLINE_INTROSPECTION_ALLOW_UNAUTHENTICATED: flag
     .default(false)
     .describe('Let callers without client credentials introspect, learning only `active`.'),

@@ -16,7 +16,9 @@ export function topicSpecs(): TopicSpec[] {
   return [
     // Keyed by client id; every event carries the whole client, so compaction keeps a full history's result.
     { stream: 'clients', partitions: 3, config: { 'cleanup.policy': 'compact' } },
-    // Keyed by token id; kept longer than any token lives, so revocations rebuild from the log.
+    // Keyed by user id, or user and client for consents; events carry the whole record, so compaction keeps the state.
+    { stream: 'users', partitions: 3, config: { 'cleanup.policy': 'compact' } },
+    // Keyed by token, grant or sign-in id; kept longer than any token lives, so revocations rebuild from the log.
     { stream: 'tokens', partitions: 6, config: { 'cleanup.policy': 'delete', 'retention.ms': String(30 * DAY_MS) } },
   ];
 }

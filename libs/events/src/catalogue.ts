@@ -6,6 +6,24 @@ import {
   clientUpdatedSchema,
 } from './client-events';
 import { accessTokenIssuedSchema, accessTokenRevokedSchema } from './token-events';
+import {
+  consentGrantedSchema,
+  consentWithdrawnSchema,
+  userDisabledSchema,
+  userEnabledSchema,
+  userPasswordChangedSchema,
+  userRegisteredSchema,
+} from './user-events';
+import {
+  artifactReuseDetectedSchema,
+  authorizationCodeIssuedSchema,
+  authorizationCodeRedeemedSchema,
+  grantRevokedSchema,
+  refreshTokenIssuedSchema,
+  refreshTokenRotatedSchema,
+  signInFailedSchema,
+  signInSucceededSchema,
+} from './grant-events';
 
 /** Every event Grantline records, as one discriminated union. */
 export const grantlineEventSchema = z.discriminatedUnion('type', [
@@ -15,6 +33,20 @@ export const grantlineEventSchema = z.discriminatedUnion('type', [
   clientDeletedSchema,
   accessTokenIssuedSchema,
   accessTokenRevokedSchema,
+  userRegisteredSchema,
+  userPasswordChangedSchema,
+  userDisabledSchema,
+  userEnabledSchema,
+  consentGrantedSchema,
+  consentWithdrawnSchema,
+  authorizationCodeIssuedSchema,
+  authorizationCodeRedeemedSchema,
+  refreshTokenIssuedSchema,
+  refreshTokenRotatedSchema,
+  artifactReuseDetectedSchema,
+  grantRevokedSchema,
+  signInSucceededSchema,
+  signInFailedSchema,
 ]);
 export type GrantlineEvent = z.infer<typeof grantlineEventSchema>;
 export type GrantlineEventType = GrantlineEvent['type'];

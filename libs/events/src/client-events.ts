@@ -5,6 +5,29 @@ export const grantTypes = ['client_credentials', 'authorization_code', 'refresh_
 export const grantTypeSchema = z.enum(grantTypes);
 export type GrantType = z.infer<typeof grantTypeSchema>;
 
+const DAY = 24 * 60 * 60;
+
+/** How a client's refresh tokens age and rotate; every value is in seconds. */
+export const refreshTokenPolicySchema = z
+  .object({
+    /** A refresh token unused for this long expires. */
+    idleTtl: z
+      .number()
+      .int()
+      .positive()
+      .default(14 * DAY),
+    /** No refresh token of a grant outlives the grant's start plus this. */
+    absoluteTtl: z
+      .number()
+      .int()
+      .positive()
+      .default(90 * DAY),
+    /** How long a just-rotated token may be presented again without revoking the grant; 0 is strict. */
+    gracePeriod: z.number().int().nonnegative().max(300).default(0),
+  })
+  .strict();
+export type RefreshTokenPolicy = z.infer<typeof refreshTokenPolicySchema>;
+
 /**
  * Client events carry the whole client as it is after the change, so the compacted clients
  * topic (which keeps only the newest event per client) still rebuilds every client.
@@ -20,6 +43,9 @@ export const clientSnapshotSchema = z
     scopes: z.array(z.string()),
     redirectUris: z.array(z.string()),
     webOrigins: z.array(z.string()),
+    /** First-party clients skip the consent page. */
+    firstParty: z.boolean().default(false),
+    refreshTokens: refreshTokenPolicySchema.prefault({}),
     createdAt: z.string().datetime(),
   })
   .strict();

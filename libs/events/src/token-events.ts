@@ -17,6 +17,8 @@ export const accessTokenIssuedSchema = z.object({
     grantType: grantTypeSchema,
     issuedAt: epochSeconds,
     expiresAt: epochSeconds,
+    /** The user grant the token belongs to; absent for client_credentials. */
+    grantId: z.string().min(1).optional(),
   }),
 });
 

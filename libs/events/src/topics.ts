@@ -2,14 +2,19 @@ import type { Aggregate } from './envelope';
 import type { GrantlineEvent } from './catalogue';
 
 /** Logical streams; the event-log adapters map them to Kafka topics or files. */
-export const streams = ['clients', 'tokens'] as const;
+export const streams = ['clients', 'users', 'tokens'] as const;
 export type Stream = (typeof streams)[number];
 
 export function streamOf(aggregate: Aggregate): Stream {
   switch (aggregate.type) {
     case 'client':
       return 'clients';
+    case 'user':
+    case 'consent':
+      return 'users';
     case 'token':
+    case 'grant':
+    case 'sign-in':
       return 'tokens';
   }
 }

@@ -55,6 +55,7 @@ export async function serve(
     endpoints?: readonly OAuthEndpoint[];
     telemetry: Telemetry;
     trustProxy: string;
+    isWebOrigin?: (origin: string) => Promise<boolean>;
   },
 ): Promise<Server> {
   const listener = dispatchOAuth(options.endpoints ?? [], finishApp(app, logger), {
@@ -62,6 +63,7 @@ export async function serve(
     metrics: options.telemetry.metrics,
     tracing: options.telemetry.tracing,
     trustProxy: options.trustProxy,
+    ...(options.isWebOrigin ? { isWebOrigin: options.isWebOrigin } : {}),
   });
   const server = await listen(listener, options.host, options.port);
   logger.info({ port: addressOf(server).port }, `${options.service} listening`);

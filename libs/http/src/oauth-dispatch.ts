@@ -10,11 +10,15 @@ export const BODY_LIMIT_BYTES = 16 * 1024;
 
 export type OAuthHandler = (request: OAuthRequest) => Promise<OAuthResponse>;
 
-/** A form-POST OAuth endpoint, served without any framework in front of it. */
+/** An OAuth endpoint, served without any framework in front of it. */
 export interface OAuthEndpoint {
   path: string;
   /** Name used in metrics. */
   name: string;
+  /** POST (the default) for form endpoints; GET for resources such as /api/user. */
+  method?: 'GET' | 'POST';
+  /** Answers CORS for the web origins registered on clients (browser apps call it cross-origin). */
+  cors?: boolean;
   handle: OAuthHandler;
 }
 
@@ -24,6 +28,8 @@ export interface DispatchOptions {
   tracing: Tracing;
   /** express-style `trust proxy` value; empty trusts no forwarded address. */
   trustProxy: string;
+  /** Whether any client registered this web origin; CORS is refused for every origin without it. */
+  isWebOrigin?: (origin: string) => Promise<boolean>;
 }
 
 /**
@@ -46,19 +52,78 @@ export function dispatchOAuth(
       fallback(req, res);
       return;
     }
-    if (req.method !== 'POST') {
-      // RFC 6749 §3.2 and RFC 7662 §2.1: these endpoints take POST only.
-      const payload = JSON.stringify({ error: 'invalid_request', error_description: 'Use POST' });
+    const method = endpoint.method ?? 'POST';
+    if (req.method === 'OPTIONS' && endpoint.cors) {
+      void answerPreflight(endpoint, req, res, options);
+      return;
+    }
+    if (req.method !== method) {
+      // RFC 6749 §3.2 and RFC 7662 §2.1: the OAuth endpoints take POST only.
+      const payload = JSON.stringify({ error: 'invalid_request', error_description: `Use ${method}` });
       res.writeHead(405, {
-        Allow: 'POST',
+        Allow: endpoint.cors ? `${method}, OPTIONS` : method,
         'Content-Type': 'application/json; charset=utf-8',
         'Cache-Control': 'no-store',
       });
       res.end(payload);
       return;
     }
-    void serveEndpoint(endpoint, req, res, proxyaddr(req, trust), options);
+    void serveEndpoint(endpoint, req, res, proxyaddr(req, trust), query === -1 ? '' : url.slice(query + 1), options);
   };
+}
+
+/**
+ * A CORS preflight carries no client id, so it is allowed for any origin some client
+ * registered; the response itself is then allowed only for the origins of its own client.
+ */
+async function answerPreflight(
+  endpoint: OAuthEndpoint,
+  req: IncomingMessage,
+  res: ServerResponse,
+  options: DispatchOptions,
+): Promise<void> {
+  const origin = req.headers.origin;
+  const allowed = typeof origin === 'string' && (await webOriginKnown(origin, options));
+  res.writeHead(204, {
+    Vary: 'Origin',
+    ...(allowed
+      ? {
+          'Access-Control-Allow-Origin': origin,
+          'Access-Control-Allow-Methods': `${endpoint.method ?? 'POST'}, OPTIONS`,
+          'Access-Control-Allow-Headers': 'Authorization, Content-Type, DPoP',
+          'Access-Control-Max-Age': '600',
+        }
+      : {}),
+  });
+  res.end();
+}
+
+async function webOriginKnown(origin: string, options: DispatchOptions): Promise<boolean> {
+  try {
+    return (await options.isWebOrigin?.(origin)) ?? false;
+  } catch {
+    return false;
+  }
+}
+
+async function corsHeaders(
+  endpoint: OAuthEndpoint,
+  req: IncomingMessage,
+  response: OAuthResponse,
+  options: DispatchOptions,
+): Promise<Record<string, string>> {
+  const origin = req.headers.origin;
+  if (!endpoint.cors || typeof origin !== 'string') return {};
+  const allowed = response.allowedOrigins
+    ? response.allowedOrigins.includes(origin)
+    : await webOriginKnown(origin, options);
+  return allowed
+    ? {
+        'Access-Control-Allow-Origin': origin,
+        'Access-Control-Expose-Headers': 'WWW-Authenticate, DPoP-Nonce',
+        Vary: 'Origin',
+      }
+    : { Vary: 'Origin' };
 }
 
 async function serveEndpoint(
@@ -66,18 +131,22 @@ async function serveEndpoint(
   req: IncomingMessage,
   res: ServerResponse,
   remoteAddress: string,
-  { logger, metrics, tracing }: DispatchOptions,
+  query: string,
+  options: DispatchOptions,
 ): Promise<void> {
+  const { logger, metrics, tracing } = options;
   const started = performance.now();
   const requestId = requestIdOf(req.headers['x-request-id']);
-  const trace = tracing.startRequest(`POST ${endpoint.path}`, req.headers.traceparent);
+  const method = endpoint.method ?? 'POST';
+  const trace = tracing.startRequest(`${method} ${endpoint.path}`, req.headers.traceparent);
   let response: OAuthResponse;
   try {
-    const body = await readBody(req, BODY_LIMIT_BYTES);
+    const body = method === 'POST' ? await readBody(req, BODY_LIMIT_BYTES) : '';
     response = await endpoint.handle({
-      method: 'POST',
+      method,
       headers: req.headers,
       body,
+      query,
       remoteAddress,
       requestId,
       traceparent: trace.traceparent,
@@ -91,8 +160,10 @@ async function serveEndpoint(
     response = errorResponse(error);
   }
   const payload = JSON.stringify(response.body);
+  const cors = await corsHeaders(endpoint, req, response, options);
   res.writeHead(response.status, {
     ...response.headers,
+    ...cors,
     'Content-Type': 'application/json; charset=utf-8',
     'Content-Length': Buffer.byteLength(payload),
     'X-Request-Id': requestId,

@@ -19,6 +19,8 @@ export interface TokenInspection {
   revoked: boolean;
   /** The record of the client that presented credentials, read in the same round trip. */
   callerRecord: ClientRecord | null;
+  /** The record of the client the token was issued to. */
+  tokenClientRecord: ClientRecord | null;
 }
 
 /**
@@ -34,13 +36,17 @@ export async function inspectToken(
   const verified = await verifiedClaims(context, token);
   const claims = verified && verified.exp > epochSeconds(context.clock) ? verified : null;
   const clientIds = [...(callerId === undefined ? [] : [callerId]), ...(claims ? [claims.client_id] : [])];
-  if (clientIds.length === 0) return { claims: null, active: false, revoked: false, callerRecord: null };
-  const state = await context.store.read({ clientIds, ...(claims ? { jti: claims.jti } : {}) });
+  if (clientIds.length === 0) {
+    return { claims: null, active: false, revoked: false, callerRecord: null, tokenClientRecord: null };
+  }
+  const marks = claims ? { jti: claims.jti, ...(claims.gid === undefined ? {} : { grantId: claims.gid }) } : {};
+  const state = await context.store.read({ clientIds, ...marks });
   const tokenClient = claims ? state.clients.get(claims.client_id) : null;
   return {
     claims,
     active: claims !== null && !state.revoked && Boolean(tokenClient),
     revoked: state.revoked,
     callerRecord: callerId === undefined ? null : (state.clients.get(callerId) ?? null),
+    tokenClientRecord: tokenClient ?? null,
   };
 }

@@ -18,7 +18,7 @@ export interface IssuedAccessToken {
 export async function decideAccessToken(
   context: OAuthContext,
   request: OAuthRequest,
-  grant: { clientId: string; subject: string; scopes: readonly string[]; grantType: GrantType },
+  grant: { clientId: string; subject: string; scopes: readonly string[]; grantType: GrantType; grantId?: string },
 ): Promise<IssuedAccessToken> {
   const { settings, clock, ids } = context;
   const issuedAt = epochSeconds(clock);
@@ -34,6 +34,7 @@ export async function decideAccessToken(
     jti,
     iat: issuedAt,
     exp: expiresAt,
+    ...(grant.grantId === undefined ? {} : { gid: grant.grantId }),
   });
   const event = stampEvent(
     {
@@ -47,6 +48,7 @@ export async function decideAccessToken(
         grantType: grant.grantType,
         issuedAt,
         expiresAt,
+        ...(grant.grantId === undefined ? {} : { grantId: grant.grantId }),
       },
     },
     eventContext(context, request),

@@ -4,6 +4,8 @@ export interface OAuthRequest {
   /** Header names lower-cased, as Node delivers them. */
   headers: Readonly<Record<string, string | string[] | undefined>>;
   body: string;
+  /** The query string without `?`, when the endpoint reads it. */
+  query?: string;
   remoteAddress: string;
   requestId: string;
   traceparent?: string;
@@ -13,6 +15,8 @@ export interface OAuthResponse {
   status: number;
   headers: Record<string, string>;
   body: unknown;
+  /** The web origins of the client the response concerns, for CORS; unset when no client is known. */
+  allowedOrigins?: readonly string[];
 }
 
 export function header(request: OAuthRequest, name: string): string | undefined {

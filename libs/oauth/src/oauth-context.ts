@@ -1,7 +1,7 @@
 import type { EventLog } from '@grantline/lib-event-log';
 import type { ProjectionStore } from '@grantline/lib-projections';
 import type { GrantlineMetrics } from '@grantline/lib-telemetry';
-import type { KeyRing, VerifiedTokenCache } from '@grantline/lib-tokens';
+import type { ArtifactSealer, KeyRing, VerifiedTokenCache } from '@grantline/lib-tokens';
 import type { Clock, IdSource } from './clock';
 import type { VerifiedSecretCache } from './client-secret';
 
@@ -11,6 +11,9 @@ export interface OAuthSettings {
   accessTokenAudience: string;
   accessTokenTtlSeconds: number;
   introspection: { allowUnauthenticated: boolean; unauthenticatedLimitPerMinute: number };
+  authorizationCodeTtlSeconds: number;
+  sessionTtlSeconds: number;
+  signIn: { limitPerAccount: number; limitPerAddress: number; windowSeconds: number };
 }
 
 /** What every endpoint is built from: adapters, keys and the injected clock and ids. */
@@ -19,6 +22,8 @@ export interface OAuthContext {
   log: EventLog;
   store: ProjectionStore;
   keys: KeyRing;
+  /** Seals and opens codes, refresh tokens, sessions and pending authorization requests. */
+  artifacts: ArtifactSealer;
   clock: Clock;
   ids: IdSource;
   secrets: VerifiedSecretCache;

@@ -1,6 +1,8 @@
 import { stampEvent } from '@grantline/lib-events';
 import { eventContext } from './access-token-issuer';
 import { readTokenRequest } from './token-request';
+import { revokeGrant } from './grants/grant-revocation';
+import { openRefreshToken } from './grants/sealed-grants';
 import { invalidRequest } from './errors';
 import { jsonResponse, type OAuthRequest, type OAuthResponse } from './http-types';
 import type { OAuthContext } from './oauth-context';
@@ -12,9 +14,10 @@ const REVOKED = jsonResponse(200, {});
  * authenticates may revoke only tokens issued to it. Unknown tokens get 200 (§2.2).
  */
 export async function revocationEndpoint(context: OAuthContext, request: OAuthRequest): Promise<OAuthResponse> {
-  const { inspection, caller } = await readTokenRequest(context, request);
+  const { token, inspection, caller } = await readTokenRequest(context, request);
   const { claims } = inspection;
-  if (!claims || inspection.revoked) return REVOKED;
+  if (!claims) return revokeRefreshToken(context, request, token, caller?.client.clientId ?? null);
+  if (inspection.revoked) return REVOKED;
   // RFC 7009 §2.1: the server verifies the token was issued to the requesting client.
   if (caller && caller.client.clientId !== claims.client_id) {
     throw invalidRequest('The token was not issued to this client');
@@ -38,6 +41,28 @@ export async function revocationEndpoint(context: OAuthContext, request: OAuthRe
   // Read-your-writes: every introspection replica reads this marker, so the token is inactive
   // everywhere before we answer. The projector writes the same marker from the log.
   await context.store.markRevoked(claims.jti, claims.exp);
+  context.metrics.revocationVisible((performance.now() - accepted) / 1000);
+  return { ...REVOKED, allowedOrigins: inspection.tokenClientRecord?.webOrigins ?? [] };
+}
+
+/** Revoking a refresh token revokes its whole grant (RFC 7009 §2.1 lets the server do so). */
+async function revokeRefreshToken(
+  context: OAuthContext,
+  request: OAuthRequest,
+  token: string,
+  callerId: string | null,
+): Promise<OAuthResponse> {
+  const refresh = await openRefreshToken(context, token);
+  if (!refresh) return REVOKED;
+  if (callerId !== null && callerId !== refresh.client_id)
+    throw invalidRequest('The token was not issued to this client');
+  const accepted = performance.now();
+  await revokeGrant(
+    context,
+    request,
+    { grantId: refresh.gid, clientId: refresh.client_id, expiresAt: refresh.gexp },
+    { reason: 'refresh_token_revoked', revokedBy: callerId },
+  );
   context.metrics.revocationVisible((performance.now() - accepted) / 1000);
   return REVOKED;
 }

@@ -34,7 +34,12 @@ export async function tokenEndpoint(context: OAuthContext, request: OAuthRequest
 
   const outcome = await handler.handle({ context, request, client, params: parsed.data });
   // Principle: nothing is handed out before the log has it.
-  await context.log.append(outcome.events);
+  try {
+    await context.log.append(outcome.events);
+  } catch (error) {
+    await outcome.onAppendFailed?.().catch(() => undefined);
+    throw error;
+  }
   context.metrics.tokenIssued(handler.grantType);
-  return jsonResponse(200, outcome.body);
+  return { ...jsonResponse(200, outcome.body), allowedOrigins: client.client.webOrigins };
 }

@@ -18,13 +18,13 @@ import type { OAuthContext } from './oauth-context';
 export async function readTokenRequest(
   context: OAuthContext,
   request: OAuthRequest,
-): Promise<{ inspection: TokenInspection; caller: AuthenticatedClient | null }> {
+): Promise<{ token: string; inspection: TokenInspection; caller: AuthenticatedClient | null }> {
   const form = parseForm(request);
   const token = form.get('token');
   if (token === undefined) throw invalidRequest('token is required');
   const credentials = presentedCredentials(request, form);
   const inspection = await inspectToken(context, token, credentials?.clientId);
-  return { inspection, caller: await authenticatedCaller(context, credentials, inspection.callerRecord) };
+  return { token, inspection, caller: await authenticatedCaller(context, credentials, inspection.callerRecord) };
 }
 
 /**

@@ -31,6 +31,24 @@ function actorsOf(event: GrantlineEvent): { clientId: string | null; subject: st
       return { clientId: event.data.clientId, subject: event.data.subject };
     case 'AccessTokenRevoked':
       return { clientId: event.data.clientId, subject: null };
+    case 'UserRegistered':
+    case 'UserPasswordChanged':
+    case 'UserDisabled':
+    case 'UserEnabled':
+      return { clientId: null, subject: event.data.user.userId };
+    case 'ConsentGranted':
+    case 'ConsentWithdrawn':
+    case 'AuthorizationCodeIssued':
+    case 'RefreshTokenIssued':
+    case 'RefreshTokenRotated':
+    case 'SignInSucceeded':
+      return { clientId: event.data.clientId, subject: event.data.userId };
+    case 'SignInFailed':
+      return { clientId: event.data.clientId, subject: event.data.userId };
+    case 'AuthorizationCodeRedeemed':
+    case 'ArtifactReuseDetected':
+    case 'GrantRevoked':
+      return { clientId: event.data.clientId, subject: null };
     default:
       return assertNever(event);
   }

@@ -1,4 +1,4 @@
-import { assertNever, type ClientSnapshot, type GrantlineEvent } from '@grantline/lib-events';
+import { type ClientSnapshot, type GrantlineEvent } from '@grantline/lib-events';
 
 /** The client as every service sees it. */
 export type ClientRecord = ClientSnapshot;
@@ -12,10 +12,7 @@ export function evolveClient(state: ClientRecord | null, event: GrantlineEvent):
       return event.data.client;
     case 'ClientDeleted':
       return null;
-    case 'AccessTokenIssued':
-    case 'AccessTokenRevoked':
-      return state;
     default:
-      return assertNever(event);
+      return state;
   }
 }

@@ -7,3 +7,4 @@ export { auditEntryOf } from './audit-entry';
 export { MemoryAuditStore } from './memory-audit-store';
 export { MongoAuditStore } from './mongo-audit-store';
 export { ProjectionCheck, type ProjectionCheckResult, type ProjectionDifference } from './projection-check';
+export { normaliseEmail, userOf, consentOf, type UserRecord } from './user-projection';

@@ -1,5 +1,6 @@
 import type { GrantlineEvent } from '@grantline/lib-events';
 import type { ClientRecord } from './client-projection';
+import type { UserRecord } from './user-projection';
 
 /** Where an applied event sat in the log, so re-applying it is a no-op. */
 export interface AppliedPosition {
@@ -7,17 +8,30 @@ export interface AppliedPosition {
   offset: string;
 }
 
-/** What the hot paths need, read in a single round trip: some clients and a token's revocation. */
+/** What the hot paths need, read in a single round trip: clients, a token's and its grant's revocation, a user. */
 export interface StateQuery {
   clientIds: readonly string[];
   jti?: string;
+  grantId?: string;
+  userId?: string;
 }
 
 export interface StateSnapshot {
   clients: ReadonlyMap<string, ClientRecord | null>;
-  /** False when no `jti` was asked for. */
+  /** True when the token or its grant is revoked; false when neither was asked for. */
   revoked: boolean;
+  /** Present when a `userId` was asked for. */
+  user?: UserRecord | null;
 }
+
+/** Outcome of presenting a refresh token to its single-use claim. */
+export type RefreshClaim =
+  /** First presentation: the caller rotates it. */
+  | { kind: 'first' }
+  /** Already rotated, but within the client's grace period. */
+  | { kind: 'grace' }
+  /** Already rotated and outside any grace period: reuse. */
+  | { kind: 'reused' };
 
 /**
  * The hot projections. `apply` is the projector's (single writer); `markRevoked` and
@@ -30,6 +44,23 @@ export interface ProjectionStore {
   read(query: StateQuery): Promise<StateSnapshot>;
   /** Writes the same marker the projector writes for AccessTokenRevoked; idempotent. */
   markRevoked(jti: string, expiresAt: number): Promise<void>;
+  getUser(userId: string): Promise<UserRecord | null>;
+  findUserByEmail(email: string): Promise<UserRecord | null>;
+  listUsers(): Promise<UserRecord[]>;
+  /** The remembered consented scopes of a user for a client, or null. */
+  getConsent(userId: string, clientId: string): Promise<readonly string[] | null>;
+  /** Whether any registered client lists this web origin (CORS preflights, which carry no client id). */
+  isWebOrigin(origin: string): Promise<boolean>;
+  /** Writes the same marker the projector writes for GrantRevoked; idempotent. */
+  markGrantRevoked(grantId: string, expiresAt: number): Promise<void>;
+  /** Atomic single-use claim (authorization codes): true for the first caller only. */
+  claimOnce(key: string, expiresAt: number): Promise<boolean>;
+  /** Undoes a claim whose request failed before anything was handed out, so the client may retry. */
+  releaseClaim(key: string): Promise<void>;
+  /** Atomic rotation guard for one refresh token; `graceSeconds` counts from the first presentation. */
+  claimRefreshToken(refreshId: string, expiresAt: number, graceSeconds: number): Promise<RefreshClaim>;
+  /** Whether the fixed-window counter has reached `limit`, without counting this call. */
+  isRateLimited(key: string, limit: number): Promise<boolean>;
   /** Fixed-window counter; true while the caller is within `limit` per `windowSeconds`. */
   consumeRateLimit(key: string, limit: number, windowSeconds: number): Promise<boolean>;
   ping(): Promise<boolean>;

@@ -1,15 +1,17 @@
 import { Redis } from 'ioredis';
 import type { GrantlineEvent } from '@grantline/lib-events';
-import { clientSnapshotSchema } from '@grantline/lib-events';
+import { clientSnapshotSchema, userSnapshotSchema } from '@grantline/lib-events';
 import { evolveClient, type ClientRecord } from './client-projection';
 import {
   ProjectionStoreUnavailableError,
   type AppliedPosition,
   type ProjectionStore,
+  type RefreshClaim,
   type StateQuery,
   type StateSnapshot,
 } from './port';
-import { applyClientScript, rateLimitScript } from './redis-scripts';
+import { applyClientWithOriginsScript, applyRecordScript, claimRefreshScript, rateLimitScript } from './redis-scripts';
+import { consentOf, normaliseEmail, userOf, type UserRecord } from './user-projection';
 
 export interface RedisProjectionStoreOptions {
   url: string;
@@ -38,7 +40,9 @@ export class RedisProjectionStore implements ProjectionStore {
       lazyConnect: false,
     });
     this.redis.on('error', () => undefined);
-    this.redis.defineCommand('grantlineApplyClient', { numberOfKeys: 2, lua: applyClientScript });
+    this.redis.defineCommand('grantlineApplyClient', { numberOfKeys: 2, lua: applyClientWithOriginsScript });
+    this.redis.defineCommand('grantlineApplyRecord', { numberOfKeys: 2, lua: applyRecordScript });
+    this.redis.defineCommand('grantlineClaimRefresh', { numberOfKeys: 1, lua: claimRefreshScript });
     this.redis.defineCommand('grantlineRateLimit', { numberOfKeys: 1, lua: rateLimitScript });
   }
 
@@ -55,23 +59,51 @@ export class RedisProjectionStore implements ProjectionStore {
   }
 
   async apply(event: GrantlineEvent, position: AppliedPosition): Promise<void> {
-    if (event.type === 'AccessTokenRevoked') {
-      await this.markRevoked(event.data.jti, event.data.expiresAt);
+    switch (event.type) {
+      case 'AccessTokenRevoked':
+        return this.markRevoked(event.data.jti, event.data.expiresAt);
+      case 'GrantRevoked':
+        return this.markGrantRevoked(event.data.grantId, event.data.expiresAt);
+    }
+    const at = [String(position.partition), position.offset];
+    const id = event.aggregate.id;
+    if (event.aggregate.type === 'client') {
+      // Client events carry the whole client, so the reducer needs no prior state.
+      const next = evolveClient(null, event);
+      await this.run(() =>
+        this.call('grantlineApplyClient', [
+          this.clientKey(id),
+          this.key('clients'),
+          id,
+          ...at,
+          next ? JSON.stringify(next) : '',
+          this.key('origin:'),
+        ]),
+      );
       return;
     }
-    if (event.aggregate.type !== 'client') return;
-    // Client events carry the whole client, so the reducer needs no prior state.
-    const next = evolveClient(null, event);
-    await this.run(() =>
-      this.call('grantlineApplyClient', [
-        this.clientKey(event.aggregate.id),
-        this.key('clients'),
-        event.aggregate.id,
-        String(position.partition),
-        position.offset,
-        next ? JSON.stringify(next) : '',
-      ]),
-    );
+    const user = userOf(event);
+    if (user) {
+      const record = JSON.stringify(user);
+      await this.run(() => this.call('grantlineApplyRecord', [this.userKey(id), this.key('users'), id, ...at, record]));
+      // The first account registered with an address keeps it; replays set the same value.
+      await this.run(() => this.redis.set(this.emailKey(user.email), user.userId, 'NX'));
+      return;
+    }
+    const consent = consentOf(event);
+    if (consent) {
+      const [userId = ''] = consent.key.split(':');
+      const record = consent.scopes ? JSON.stringify(consent.scopes) : '';
+      await this.run(() =>
+        this.call('grantlineApplyRecord', [
+          this.consentKey(consent.key),
+          this.key(`consents:${userId}`),
+          consent.key,
+          ...at,
+          record,
+        ]),
+      );
+    }
   }
 
   async getClient(clientId: string): Promise<ClientRecord | null> {
@@ -85,21 +117,82 @@ export class RedisProjectionStore implements ProjectionStore {
     return values.map((raw) => this.clients.parse(raw)).filter((record): record is ClientRecord => record !== null);
   }
 
+  async getUser(userId: string): Promise<UserRecord | null> {
+    return parseStored(await this.run(() => this.redis.get(this.userKey(userId))), parseUser);
+  }
+
+  async findUserByEmail(email: string): Promise<UserRecord | null> {
+    const userId = await this.run(() => this.redis.get(this.emailKey(email)));
+    return userId === null ? null : this.getUser(userId);
+  }
+
+  async listUsers(): Promise<UserRecord[]> {
+    const ids = await this.run(() => this.redis.smembers(this.key('users')));
+    if (ids.length === 0) return [];
+    const values = await this.run(() => this.redis.mget(ids.map((id) => this.userKey(id))));
+    return values.map((raw) => parseStored(raw, parseUser)).filter((user): user is UserRecord => user !== null);
+  }
+
+  async getConsent(userId: string, clientId: string): Promise<readonly string[] | null> {
+    const raw = await this.run(() => this.redis.get(this.consentKey(`${userId}:${clientId}`)));
+    return parseStored(raw, (record) => (record as unknown[]).filter((scope) => typeof scope === 'string'));
+  }
+
+  async isWebOrigin(origin: string): Promise<boolean> {
+    return (await this.run(() => this.redis.scard(this.key(`origin:${origin}`)))) > 0;
+  }
+
   async read(query: StateQuery): Promise<StateSnapshot> {
     const ids = [...new Set(query.clientIds)];
     const pipeline = this.redis.pipeline();
     for (const id of ids) pipeline.get(this.clientKey(id));
-    if (query.jti !== undefined) pipeline.exists(this.revokedKey(query.jti));
+    const marks = [
+      ...(query.jti === undefined ? [] : [this.revokedKey(query.jti)]),
+      ...(query.grantId === undefined ? [] : [this.grantRevokedKey(query.grantId)]),
+    ];
+    if (marks.length > 0) pipeline.exists(...marks);
+    if (query.userId !== undefined) pipeline.get(this.userKey(query.userId));
     const results = await this.run(() => pipeline.exec());
     if (!results || results.some(([error]) => error))
       throw new ProjectionStoreUnavailableError('redis pipeline failed');
     const clients = new Map(ids.map((id, index) => [id, this.clients.parse(results[index]?.[1] as string | null)]));
-    return { clients, revoked: query.jti !== undefined && results[ids.length]?.[1] === 1 };
+    const revoked = marks.length > 0 && Number(results[ids.length]?.[1]) > 0;
+    if (query.userId === undefined) return { clients, revoked };
+    const rawUser = results[ids.length + (marks.length > 0 ? 1 : 0)]?.[1] as string | null;
+    return { clients, revoked, user: parseStored(rawUser, parseUser) };
   }
 
   async markRevoked(jti: string, expiresAt: number): Promise<void> {
-    if (expiresAt * 1000 <= Date.now()) return;
-    await this.run(() => this.redis.set(this.revokedKey(jti), '1', 'EXAT', expiresAt));
+    await this.setMarker(this.revokedKey(jti), expiresAt);
+  }
+
+  async markGrantRevoked(grantId: string, expiresAt: number): Promise<void> {
+    await this.setMarker(this.grantRevokedKey(grantId), expiresAt);
+  }
+
+  async claimOnce(key: string, expiresAt: number): Promise<boolean> {
+    const exat = Math.max(expiresAt, Math.floor(Date.now() / 1000) + 1);
+    return (await this.run(() => this.redis.set(this.key(`claim:${key}`), '1', 'EXAT', exat, 'NX'))) === 'OK';
+  }
+
+  async releaseClaim(key: string): Promise<void> {
+    await this.run(() => this.redis.del(this.key(`claim:${key}`), this.key(`refresh:${key}`)));
+  }
+
+  async claimRefreshToken(refreshId: string, expiresAt: number, graceSeconds: number): Promise<RefreshClaim> {
+    const outcome = await this.run(() =>
+      this.call('grantlineClaimRefresh', [
+        this.key(`refresh:${refreshId}`),
+        String(expiresAt),
+        String(graceSeconds * 1000),
+      ]),
+    );
+    const kinds = ['first', 'grace', 'reused'] as const;
+    return { kind: kinds[Number(outcome)] ?? 'reused' };
+  }
+
+  async isRateLimited(key: string, limit: number): Promise<boolean> {
+    return Number((await this.run(() => this.redis.get(this.key(`rate:${key}`)))) ?? 0) >= limit;
   }
 
   async consumeRateLimit(key: string, limit: number, windowSeconds: number): Promise<boolean> {
@@ -133,6 +226,27 @@ export class RedisProjectionStore implements ProjectionStore {
     return this.key(`revoked:${jti}`);
   }
 
+  private grantRevokedKey(grantId: string): string {
+    return this.key(`grant-revoked:${grantId}`);
+  }
+
+  private userKey(userId: string): string {
+    return this.key(`user:${userId}`);
+  }
+
+  private emailKey(email: string): string {
+    return this.key(`user-email:${normaliseEmail(email)}`);
+  }
+
+  private consentKey(consentId: string): string {
+    return this.key(`consent:${consentId}`);
+  }
+
+  private async setMarker(key: string, expiresAt: number): Promise<void> {
+    if (expiresAt * 1000 <= Date.now()) return;
+    await this.run(() => this.redis.set(key, '1', 'EXAT', expiresAt));
+  }
+
   private call(command: string, args: string[]): Promise<unknown> {
     const redis = this.redis as unknown as Record<string, (...commandArgs: string[]) => Promise<unknown>>;
     const fn = redis[command];
@@ -147,6 +261,17 @@ export class RedisProjectionStore implements ProjectionStore {
       throw new ProjectionStoreUnavailableError('redis unavailable', { cause: error });
     }
   }
+}
+
+function parseUser(record: unknown): UserRecord {
+  return userSnapshotSchema.parse(record);
+}
+
+/** Reads a stored `{partition, offset, record}` entry; null when absent or deleted. */
+function parseStored<T>(raw: string | null, parse: (record: unknown) => T): T | null {
+  if (!raw) return null;
+  const stored = JSON.parse(raw) as StoredClient;
+  return stored.deleted || stored.record === undefined ? null : parse(stored.record);
 }
 
 /**

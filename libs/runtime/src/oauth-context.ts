@@ -3,7 +3,7 @@ import type { EventLog } from '@grantline/lib-event-log';
 import { randomIds, systemClock, VerifiedSecretCache, type OAuthContext } from '@grantline/lib-oauth';
 import type { ProjectionStore } from '@grantline/lib-projections';
 import type { GrantlineMetrics } from '@grantline/lib-telemetry';
-import { VerifiedTokenCache, type KeyRing } from '@grantline/lib-tokens';
+import { ArtifactSealer, VerifiedTokenCache, type KeyRing } from '@grantline/lib-tokens';
 
 export function createOAuthContext(
   config: Config,
@@ -21,10 +21,18 @@ export function createOAuthContext(
         allowUnauthenticated: config.GRANTLINE_INTROSPECTION_ALLOW_UNAUTHENTICATED,
         unauthenticatedLimitPerMinute: config.GRANTLINE_INTROSPECTION_UNAUTHENTICATED_LIMIT,
       },
+      authorizationCodeTtlSeconds: config.GRANTLINE_AUTHORIZATION_CODE_TTL,
+      sessionTtlSeconds: config.GRANTLINE_SESSION_TTL,
+      signIn: {
+        limitPerAccount: config.GRANTLINE_SIGN_IN_LIMIT_PER_ACCOUNT,
+        limitPerAddress: config.GRANTLINE_SIGN_IN_LIMIT_PER_ADDRESS,
+        windowSeconds: config.GRANTLINE_SIGN_IN_WINDOW,
+      },
     },
     log,
     store,
     keys,
+    artifacts: new ArtifactSealer(keys),
     clock: systemClock,
     ids: randomIds,
     secrets: new VerifiedSecretCache(),

@@ -12,7 +12,7 @@ export interface StackOptions {
   publicPort: number;
   /** Folder for keys, logs, the nginx config and the admin token. */
   workDir: string;
-  replicas?: { token?: number; introspection?: number };
+  replicas?: { authorize?: number; token?: number; introspection?: number };
   /** Isolates topics, Redis keys, consumer groups and the audit database (tests run side by side). */
   namespace?: string;
   /** Extra settings for every service, e.g. GRANTLINE_INTROSPECTION_ALLOW_UNAUTHENTICATED. */
@@ -88,12 +88,16 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     const introspections = await Promise.all(
       Array.from({ length: options.replicas?.introspection ?? 2 }, () => startReplica('introspection')),
     );
+    const authorizers = await Promise.all(
+      Array.from({ length: options.replicas?.authorize ?? 1 }, () => startReplica('authorize')),
+    );
     const admin = services.filter((service) => service.name === 'admin');
     edge = startEdgeProxy({
       nginx: await ensureNginx({ log }),
       workDir: options.workDir,
       port: publicPort,
       upstreams: {
+        authorize: authorizers.map((service) => service.port),
         token: tokens.map((service) => service.port),
         introspection: introspections.map((service) => service.port),
         admin: admin.map((service) => service.port),

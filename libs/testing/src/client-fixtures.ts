@@ -1,4 +1,4 @@
-import { stampEvent, type ClientSnapshot, type GrantlineEvent } from '@grantline/lib-events';
+import { refreshTokenPolicySchema, stampEvent, type ClientSnapshot, type GrantlineEvent } from '@grantline/lib-events';
 
 export const FIXTURE_TIME = new Date('2026-01-01T00:00:00Z');
 
@@ -12,6 +12,8 @@ export function clientSnapshot(overrides: Partial<ClientSnapshot> & { clientId: 
     scopes: [],
     redirectUris: [],
     webOrigins: [],
+    firstParty: false,
+    refreshTokens: refreshTokenPolicySchema.parse({}),
     createdAt: FIXTURE_TIME.toISOString(),
     ...overrides,
   };

@@ -13,7 +13,8 @@ import {
 } from '@grantline/lib-oauth';
 import { MemoryProjectionStore } from '@grantline/lib-projections';
 import { noMetrics } from '@grantline/lib-telemetry';
-import { generateSigningJwk, keyRingFromJwks, VerifiedTokenCache } from '@grantline/lib-tokens';
+import { streams } from '@grantline/lib-events';
+import { ArtifactSealer, generateSigningJwk, keyRingFromJwks, VerifiedTokenCache } from '@grantline/lib-tokens';
 
 export const TEST_ISSUER = 'https://issuer.test';
 
@@ -44,21 +45,26 @@ export async function oauthFixture(settings: Partial<OAuthContext['settings']> =
   const store = new MemoryProjectionStore({ nowSeconds: () => Math.floor(clock.now().getTime() / 1000) });
   await log.subscribe({
     groupId: 'fixture',
-    streams: ['clients', 'tokens'],
+    streams,
     fromBeginning: true,
     handler: (event, position) => store.apply(event, position),
   });
+  const keys = await keyRingFromJwks([await generateSigningJwk('test-key')]);
   const context: OAuthContext = {
     settings: {
       issuer: TEST_ISSUER,
       accessTokenAudience: TEST_ISSUER,
       accessTokenTtlSeconds: 3600,
       introspection: { allowUnauthenticated: false, unauthenticatedLimitPerMinute: 3 },
+      authorizationCodeTtlSeconds: 60,
+      sessionTtlSeconds: 3600,
+      signIn: { limitPerAccount: 5, limitPerAddress: 30, windowSeconds: 900 },
       ...settings,
     },
     log,
     store,
-    keys: await keyRingFromJwks([await generateSigningJwk('test-key')]),
+    keys,
+    artifacts: new ArtifactSealer(keys),
     clock,
     ids: randomIds,
     secrets: new VerifiedSecretCache(),

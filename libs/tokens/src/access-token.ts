@@ -11,13 +11,16 @@ export interface AccessTokenClaims {
   jti: string;
   iat: number;
   exp: number;
+  /** The user grant the token was issued from; absent for client_credentials. */
+  gid?: string;
 }
 
 export const ACCESS_TOKEN_TYP = 'at+jwt';
 
 export async function signAccessToken(ring: KeyRing, claims: AccessTokenClaims): Promise<string> {
   const { active } = ring;
-  return new SignJWT({ client_id: claims.client_id, scope: claims.scope })
+  const extra = claims.gid === undefined ? {} : { gid: claims.gid };
+  return new SignJWT({ client_id: claims.client_id, scope: claims.scope, ...extra })
     .setProtectedHeader({ alg: active.alg, typ: ACCESS_TOKEN_TYP, kid: active.kid })
     .setIssuer(claims.iss)
     .setSubject(claims.sub)
@@ -56,7 +59,7 @@ export async function verifyAccessToken(
 }
 
 function toClaims(payload: Record<string, unknown>): AccessTokenClaims | null {
-  const { iss, sub, aud, client_id, scope, jti, iat, exp } = payload;
+  const { iss, sub, aud, client_id, scope, jti, iat, exp, gid } = payload;
   if (
     typeof iss !== 'string' ||
     typeof sub !== 'string' ||
@@ -65,9 +68,10 @@ function toClaims(payload: Record<string, unknown>): AccessTokenClaims | null {
     typeof scope !== 'string' ||
     typeof jti !== 'string' ||
     typeof iat !== 'number' ||
-    typeof exp !== 'number'
+    typeof exp !== 'number' ||
+    (gid !== undefined && typeof gid !== 'string')
   ) {
     return null;
   }
-  return { iss, sub, aud, client_id, scope, jti, iat, exp };
+  return { iss, sub, aud, client_id, scope, jti, iat, exp, ...(gid === undefined ? {} : { gid }) };
 }

@@ -13,6 +13,8 @@ export interface SigningKey {
   privateKey: KeyLike;
   publicKey: KeyLike;
   publicJwk: JWK;
+  /** Private key material from which the keys that seal opaque artifacts are derived. */
+  seed: Uint8Array;
 }
 
 /** The keys in force: the first signs; every one verifies, so old tokens outlive a rotation. */
@@ -50,7 +52,7 @@ async function importSigningKey(jwk: z.infer<typeof privateJwkSchema>): Promise<
   const { d: _private, ...publicFields } = jwk;
   const publicJwk: JWK = { ...(publicFields as JWK), use: 'sig' };
   const publicKey = (await importJWK(publicJwk, jwk.alg)) as KeyLike;
-  return { kid: jwk.kid, alg: jwk.alg, privateKey, publicKey, publicJwk };
+  return { kid: jwk.kid, alg: jwk.alg, privateKey, publicKey, publicJwk, seed: Buffer.from(jwk.d, 'base64url') };
 }
 
 /** The public half of every key, as served at /.well-known/jwks.json (RFC 7517). */

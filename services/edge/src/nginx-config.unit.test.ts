@@ -4,7 +4,7 @@ import { nginxConfig } from './nginx-config';
 describe('nginx config from the routing table', () => {
   const config = nginxConfig(loadRoutingTable(), {
     listen: { host: '127.0.0.1', port: 3000 },
-    upstreams: { token: [4001, 4002], introspection: [4003, 4004], admin: [4005] },
+    upstreams: { authorize: [4006], token: [4001, 4002], introspection: [4003, 4004], admin: [4005] },
     prefix: '/var/tmp/edge',
   });
 
@@ -12,6 +12,8 @@ describe('nginx config from the routing table', () => {
     expect(config).toContain('location = /oauth/token { proxy_pass http://token; }');
     expect(config).toContain('location = /oauth/introspect { proxy_pass http://introspection; }');
     expect(config).toContain('location /admin/ { proxy_pass http://admin; }');
+    expect(config).toContain('location = /oauth/authorize { proxy_pass http://authorize; }');
+    expect(config).toContain('location = /api/user { proxy_pass http://introspection; }');
   });
 
   it('keeps upstream connections alive to every replica', () => {

@@ -3,21 +3,24 @@ import type { Server } from 'node:http';
 import { join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { Config } from '@grantline/lib-config';
+import { streams } from '@grantline/lib-events';
 import { FileEventLog } from '@grantline/lib-event-log';
 import { addressOf, createApp, dispatchOAuth, finishApp, listen, type Logger } from '@grantline/lib-http';
-import { randomIds, registerClient, registerClientSchema } from '@grantline/lib-oauth';
+import { randomIds } from '@grantline/lib-oauth';
 import { MemoryAuditStore, MemoryProjectionStore } from '@grantline/lib-projections';
 import { createTelemetry } from '@grantline/lib-telemetry';
 import { createOAuthContext, ensureKeyDirectory, loadKeyRing } from '@grantline/lib-runtime';
 import { adminRoutes } from '@grantline/svc-admin';
+import { authorizeRoutes } from '@grantline/svc-authorize';
 import { introspectionEndpoints } from '@grantline/svc-introspection';
 import { discoveryRoutes, tokenEndpoints } from '@grantline/svc-token';
+import { ensureDemoData, type DemoData } from './demo-data';
 
 export interface EmbeddedServer {
   url: string;
   adminToken: string;
-  /** Credentials of the demo client, only on the start that created it. */
-  demoClient?: { client_id: string; client_secret: string };
+  /** The demo clients and user, only on the start that created them. */
+  demo?: DemoData;
   close(): Promise<void>;
 }
 
@@ -33,7 +36,7 @@ export async function startEmbeddedServer(config: Config, logger: Logger): Promi
   const audit = new MemoryAuditStore();
   await log.subscribe({
     groupId: 'embedded',
-    streams: ['clients', 'tokens'],
+    streams,
     fromBeginning: true,
     handler: async (event, position) => {
       await store.apply(event, position);
@@ -45,7 +48,7 @@ export async function startEmbeddedServer(config: Config, logger: Logger): Promi
   if (!config.GRANTLINE_SIGNING_KEYS) await ensureKeyDirectory(keysDir);
   const keys = await loadKeyRing({ ...config, GRANTLINE_SIGNING_KEYS_DIR: keysDir });
   const adminToken = config.GRANTLINE_ADMIN_TOKEN ?? persistentAdminToken(dataDir);
-  const demoClient = await ensureDemoClient(log, store);
+  const demo = await ensureDemoData(log, store);
 
   const telemetry = createTelemetry('embedded', config.OTEL_EXPORTER_OTLP_ENDPOINT);
   const context = createOAuthContext(config, log, store, keys, telemetry.metrics);
@@ -54,6 +57,7 @@ export async function startEmbeddedServer(config: Config, logger: Logger): Promi
     telemetry,
   });
   app.use(discoveryRoutes(context));
+  app.use(authorizeRoutes(context, logger));
   app.use(adminRoutes(adminToken, { log, store, audit, ids: randomIds, now: () => new Date(), logger }));
   const listener = dispatchOAuth(
     [...tokenEndpoints(context), ...introspectionEndpoints(context)],
@@ -63,6 +67,7 @@ export async function startEmbeddedServer(config: Config, logger: Logger): Promi
       metrics: telemetry.metrics,
       tracing: telemetry.tracing,
       trustProxy: config.GRANTLINE_TRUST_PROXY,
+      isWebOrigin: (origin) => store.isWebOrigin(origin),
     },
   );
   const server: Server = await listen(listener, config.GRANTLINE_HOST, config.PORT);
@@ -70,7 +75,7 @@ export async function startEmbeddedServer(config: Config, logger: Logger): Promi
   return {
     url: `http://${config.GRANTLINE_HOST}:${port}`,
     adminToken,
-    ...(demoClient ? { demoClient } : {}),
+    ...(demo ? { demo } : {}),
     close: async () => {
       server.closeAllConnections();
       await new Promise<void>((done) => server.close(() => done()));
@@ -86,17 +91,4 @@ function persistentAdminToken(dataDir: string): string {
   const token = randomBytes(32).toString('base64url');
   writeFileSync(path, token + '\n', { mode: 0o600 });
   return token;
-}
-
-async function ensureDemoClient(log: FileEventLog, store: MemoryProjectionStore) {
-  if ((await store.listClients()).length > 0) return undefined;
-  const input = registerClientSchema.parse({
-    name: 'Demo confidential client',
-    client_id: 'demo-client',
-    grant_types: ['client_credentials'],
-    scopes: 'read write',
-  });
-  const decision = await registerClient(input, null, randomIds, { now: () => new Date(), causationId: 'first-start' });
-  await log.append([decision.event]);
-  return decision.secret ? { client_id: decision.client.clientId, client_secret: decision.secret } : undefined;
 }

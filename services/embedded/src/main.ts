@@ -7,11 +7,15 @@ async function main(): Promise<void> {
   const logger = createLogger('grantline', config.LOG_LEVEL);
   const server = await startEmbeddedServer(config, logger);
   const lines = [`Grantline (embedded) listening on ${server.url}`, `  data: ${config.GRANTLINE_DATA_DIR}`];
-  if (server.demoClient) {
+  const { demo } = server;
+  if (demo) {
     lines.push(
-      '  demo client created (the secret is shown only now):',
-      `    client_id:     ${server.demoClient.client_id}`,
-      `    client_secret: ${server.demoClient.client_secret}`,
+      '  demo data created (secrets are shown only now):',
+      `    confidential client  client_id: ${demo.client.client_id}  client_secret: ${demo.client.client_secret}`,
+      `    public SPA client    client_id: ${demo.spaClient.client_id}`,
+      `                         redirect URIs: ${demo.spaClient.redirect_uris.join(', ')} (127.0.0.1: any port)`,
+      `                         web origins: ${demo.spaClient.web_origins.join(', ')}`,
+      `    user                 email: ${demo.user.email}  password: ${demo.user.password}`,
     );
   }
   process.stdout.write(lines.join('\n') + '\n');

@@ -31,6 +31,7 @@ async function main(): Promise<void> {
     telemetry,
     trustProxy: config.GRANTLINE_TRUST_PROXY,
     endpoints: introspectionEndpoints(context),
+    isWebOrigin: (origin) => store.isWebOrigin(origin),
     release: () => store.close(),
   });
 }

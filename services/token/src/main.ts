@@ -23,6 +23,7 @@ async function main(): Promise<void> {
     telemetry,
     trustProxy: config.GRANTLINE_TRUST_PROXY,
     endpoints: tokenEndpoints(context),
+    isWebOrigin: (origin) => store.isWebOrigin(origin),
     release: () => Promise.all([log.close(), store.close()]),
   });
 }

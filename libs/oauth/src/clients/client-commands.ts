@@ -1,4 +1,11 @@
-import { stampEvent, type ClientSnapshot, type EventContext, type GrantlineEvent } from '@grantline/lib-events';
+import {
+  refreshTokenPolicySchema,
+  stampEvent,
+  type ClientSnapshot,
+  type RefreshTokenPolicy,
+  type EventContext,
+  type GrantlineEvent,
+} from '@grantline/lib-events';
 import type { ClientRecord } from '@grantline/lib-projections';
 import type { IdSource } from '../clock';
 import { hashSecret } from '../client-secret';
@@ -39,6 +46,8 @@ export async function registerClient(
     scopes: input.scopes,
     redirectUris: input.redirect_uris,
     webOrigins: input.web_origins,
+    firstParty: input.first_party,
+    refreshTokens: refreshPolicy(input, refreshTokenPolicySchema.parse({})),
     createdAt: context.now().toISOString(),
   };
   const event = stampEvent(
@@ -61,6 +70,8 @@ export function updateClient(
     scopes: input.scopes ?? current.scopes,
     redirectUris: input.redirect_uris ?? current.redirectUris,
     webOrigins: input.web_origins ?? current.webOrigins,
+    firstParty: input.first_party ?? current.firstParty,
+    refreshTokens: refreshPolicy(input, current.refreshTokens),
   };
   if (client.public && client.grantTypes.includes('client_credentials')) {
     throw new ClientCommandError(400, 'client_credentials needs a confidential client');
@@ -102,6 +113,24 @@ export function deleteClient(existing: ClientRecord | null, context: EventContex
   return { event };
 }
 
+function refreshPolicy(
+  input: Pick<
+    RegisterClientInput,
+    'refresh_token_idle_ttl' | 'refresh_token_absolute_ttl' | 'refresh_token_grace_period'
+  >,
+  current: RefreshTokenPolicy,
+): RefreshTokenPolicy {
+  const policy = {
+    idleTtl: input.refresh_token_idle_ttl ?? current.idleTtl,
+    absoluteTtl: input.refresh_token_absolute_ttl ?? current.absoluteTtl,
+    gracePeriod: input.refresh_token_grace_period ?? current.gracePeriod,
+  };
+  if (policy.idleTtl > policy.absoluteTtl) {
+    throw new ClientCommandError(400, 'refresh_token_idle_ttl must not exceed refresh_token_absolute_ttl');
+  }
+  return policy;
+}
+
 function requireClient(existing: ClientRecord | null): ClientRecord {
   if (!existing) throw new ClientCommandError(404, 'no such client');
   return existing;
@@ -117,6 +146,10 @@ export function publicView(client: ClientSnapshot): Record<string, unknown> {
     scopes: client.scopes,
     redirect_uris: client.redirectUris,
     web_origins: client.webOrigins,
+    first_party: client.firstParty,
+    refresh_token_idle_ttl: client.refreshTokens.idleTtl,
+    refresh_token_absolute_ttl: client.refreshTokens.absoluteTtl,
+    refresh_token_grace_period: client.refreshTokens.gracePeriod,
     created_at: client.createdAt,
   };
 }

@@ -12,6 +12,22 @@ const scopeList = z
   .transform((scopes) => [...new Set(scopes.filter((scope) => scope !== ''))])
   .pipe(z.array(z.string().regex(/^[\x21\x23-\x5B\x5D-\x7E]+$/, 'invalid scope token')));
 
+/** A web origin is scheme, host and port only (RFC 6454), as browsers send it in `Origin`. */
+const webOrigin = z
+  .string()
+  .url()
+  .refine((value) => new URL(value).origin === value.replace(/\/$/, ''), 'must be an origin: scheme://host[:port]')
+  .transform((value) => new URL(value).origin);
+
+const seconds = z.number().int().positive();
+
+/** Per-client refresh-token settings, in seconds. */
+const refreshTokenFields = {
+  refresh_token_idle_ttl: seconds.optional(),
+  refresh_token_absolute_ttl: seconds.optional(),
+  refresh_token_grace_period: z.number().int().nonnegative().max(300).optional(),
+};
+
 /** Admin API and CLI input for registering a client. */
 export const registerClientSchema = z
   .object({
@@ -19,8 +35,10 @@ export const registerClientSchema = z
     grant_types: z.array(grantTypeSchema).min(1).default(['client_credentials']),
     scopes: scopeList.default([]),
     redirect_uris: z.array(absoluteUri).default([]),
-    web_origins: z.array(z.string().url()).default([]),
+    web_origins: z.array(webOrigin).default([]),
     public: z.boolean().default(false),
+    first_party: z.boolean().default(false),
+    ...refreshTokenFields,
     client_id: z
       .string()
       .regex(/^[\x21-\x7E]{1,128}$/, 'printable ASCII, at most 128 characters')
@@ -41,7 +59,9 @@ export const updateClientSchema = z
     grant_types: z.array(grantTypeSchema).min(1).optional(),
     scopes: scopeList.optional(),
     redirect_uris: z.array(absoluteUri).optional(),
-    web_origins: z.array(z.string().url()).optional(),
+    web_origins: z.array(webOrigin).optional(),
+    first_party: z.boolean().optional(),
+    ...refreshTokenFields,
   })
   .strict();
 export type UpdateClientInput = z.infer<typeof updateClientSchema>;

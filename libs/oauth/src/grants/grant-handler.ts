@@ -8,6 +8,8 @@ export interface GrantOutcome {
   /** Appended, durably, before `body` is sent. */
   events: GrantlineEvent[];
   body: Record<string, unknown>;
+  /** Undoes single-use claims when the events could not be recorded, so the client may retry. */
+  onAppendFailed?: () => Promise<void>;
 }
 
 /** One grant type: which parameters it accepts and how it turns them into tokens. */

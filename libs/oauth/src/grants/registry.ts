@@ -1,9 +1,14 @@
 import type { GrantHandler } from './grant-handler';
 import { clientCredentialsGrant } from './client-credentials';
+import { authorizationCodeGrant } from './authorization-code';
+import { refreshTokenGrant } from './refresh-token';
 import { unsupportedGrantType } from '../errors';
 
 const handlers: ReadonlyMap<string, GrantHandler> = new Map<string, GrantHandler>(
-  [clientCredentialsGrant].map((handler) => [handler.grantType, handler as GrantHandler]),
+  [authorizationCodeGrant, refreshTokenGrant, clientCredentialsGrant].map((handler) => [
+    handler.grantType,
+    handler as GrantHandler,
+  ]),
 );
 
 /** RFC 6749 §5.2: anything not registered here is unsupported_grant_type. */

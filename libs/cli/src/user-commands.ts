@@ -1,0 +1,95 @@
+import { Command, Option } from 'commander';
+import { adminCall, adminTarget } from './admin-client';
+
+function print(value: unknown): void {
+  process.stdout.write(JSON.stringify(value, null, 2) + '\n');
+}
+
+const userPath = (userId: string, rest = '') => `/admin/users/${encodeURIComponent(userId)}${rest}`;
+
+/**
+ * The password comes only from standard input, never from an argument, which other users of
+ * the machine can read in the process list and which lands in shell history.
+ */
+async function readPasswordFromStdin(stdin: NodeJS.ReadStream = process.stdin): Promise<string> {
+  if (stdin.isTTY) {
+    throw new Error('--password-stdin reads a pipe or file, e.g. printf %s "$PASSWORD" | grantline user …');
+  }
+  const chunks: Buffer[] = [];
+  for await (const chunk of stdin) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk)));
+  // `echo` adds one newline; only that one is removed, the rest is the password as typed.
+  const password = Buffer.concat(chunks)
+    .toString('utf8')
+    .replace(/\r?\n$/, '');
+  if (password === '') throw new Error('no password on standard input');
+  return password;
+}
+
+/** Options that would put a password on the command line: refused with a pointer to stdin. */
+function refusePasswordArgument(command: Command): Command {
+  return command.addOption(new Option('--password <password>').hideHelp()).hook('preAction', (_parent, action) => {
+    if (action.opts().password !== undefined) {
+      throw new Error('refusing --password: pass the password on standard input with --password-stdin');
+    }
+    if (!action.opts().passwordStdin) throw new Error('--password-stdin is required');
+  });
+}
+
+/** `grantline user …`: manage user accounts through the admin API of a running server. */
+export function userCommands(): Command {
+  const user = new Command('user').description('create and manage user accounts');
+  const target = () => adminTarget(user.parent?.opts() ?? {});
+
+  refusePasswordArgument(
+    user
+      .command('create')
+      .description('create a user; the password is read from standard input')
+      .requiredOption('--email <email>', 'sign-in address (unique, compared case-insensitively)')
+      .requiredOption('--name <name>', 'display name')
+      .option('--password-stdin', 'read the password from standard input (one trailing newline is dropped)'),
+  ).action(async (options: { email: string; name: string }) => {
+    const password = await readPasswordFromStdin();
+    print(await adminCall(target(), 'POST', '/admin/users', { email: options.email, name: options.name, password }));
+  });
+
+  user
+    .command('list')
+    .description('list users')
+    .action(async () => print(await adminCall(target(), 'GET', '/admin/users')));
+
+  user
+    .command('show <userId>')
+    .description('show one user')
+    .action(async (userId: string) => print(await adminCall(target(), 'GET', userPath(userId))));
+
+  user
+    .command('disable <userId>')
+    .description('disable a user: they can no longer sign in')
+    .action(async (userId: string) => print(await adminCall(target(), 'POST', userPath(userId, '/disable'))));
+
+  user
+    .command('enable <userId>')
+    .description('enable a disabled user again')
+    .action(async (userId: string) => print(await adminCall(target(), 'POST', userPath(userId, '/enable'))));
+
+  refusePasswordArgument(
+    user
+      .command('set-password <userId>')
+      .description("replace a user's password; the new one is read from standard input")
+      .option('--password-stdin', 'read the password from standard input (one trailing newline is dropped)'),
+  ).action(async (userId: string) => {
+    const password = await readPasswordFromStdin();
+    await adminCall(target(), 'POST', userPath(userId, '/password'), { password });
+    print({ user_id: userId, password_changed: true });
+  });
+
+  user
+    .command('consent-withdraw <userId> <clientId>')
+    .description('forget the scopes a user approved for a client; the next authorization asks again')
+    .action(async (userId: string, clientId: string) => {
+      await adminCall(target(), 'DELETE', userPath(userId, `/consents/${encodeURIComponent(clientId)}`));
+      print({ user_id: userId, client_id: clientId, consent_withdrawn: true });
+    });
+
+  return user;
+}

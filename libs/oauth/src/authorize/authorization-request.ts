@@ -1,0 +1,134 @@
+import type { ClientRecord, ProjectionStore } from '@grantline/lib-projections';
+import { OAuthError } from '../errors';
+import { isWellFormedChallenge } from '../grants/pkce';
+import { grantScopes, parseScope } from '../scopes';
+import { matchesRegisteredRedirect } from './redirect-uri';
+
+/** A validated authorization request: everything needed to ask the user and issue a code. */
+export interface AuthorizationRequest {
+  clientId: string;
+  redirectUri: string;
+  /** Whether the request named the redirect URI; then the token request must repeat it. */
+  redirectUriGiven: boolean;
+  scopes: string[];
+  state?: string;
+  codeChallenge: string;
+  prompt?: 'none' | 'consent' | 'login';
+}
+
+/** Authorization errors (RFC 6749 §4.1.2.1, OpenID prompt=none errors). */
+export type AuthorizationErrorCode =
+  | 'invalid_request'
+  | 'unauthorized_client'
+  | 'access_denied'
+  | 'unsupported_response_type'
+  | 'invalid_scope'
+  | 'server_error'
+  | 'temporarily_unavailable'
+  | 'login_required'
+  | 'consent_required';
+
+export type AuthorizationRequestCheck =
+  /** The client or redirect URI cannot be trusted: show an error page, never redirect. */
+  | { kind: 'fatal'; message: string }
+  /** Tell the client, at its verified redirect URI. */
+  | {
+      kind: 'redirect-error';
+      redirectUri: string;
+      state?: string;
+      error: AuthorizationErrorCode;
+      description: string;
+    }
+  | { kind: 'valid'; request: AuthorizationRequest; client: ClientRecord };
+
+const SINGLE = [
+  'response_type',
+  'client_id',
+  'redirect_uri',
+  'scope',
+  'state',
+  'code_challenge',
+  'code_challenge_method',
+  'prompt',
+];
+
+/**
+ * Checks a GET /oauth/authorize query in the order RFC 6749 §4.1.2.1 asks: first the client and
+ * the redirect URI (errors there are never redirected), then everything else (redirected with
+ * the error).
+ */
+export async function checkAuthorizationRequest(
+  query: URLSearchParams,
+  store: ProjectionStore,
+): Promise<AuthorizationRequestCheck> {
+  const repeated = SINGLE.filter((name) => query.getAll(name).length > 1);
+  const clientId = query.get('client_id');
+  if (!clientId) return { kind: 'fatal', message: 'The request does not name a client (client_id is missing).' };
+  if (repeated.includes('client_id') || repeated.includes('redirect_uri')) {
+    return { kind: 'fatal', message: 'The request repeats client_id or redirect_uri.' };
+  }
+  const client = await store.getClient(clientId);
+  if (!client) return { kind: 'fatal', message: 'The application that sent you here is not registered.' };
+  const given = query.get('redirect_uri');
+  let redirectUri: string;
+  if (given === null) {
+    const [only, ...others] = client.redirectUris;
+    if (!only || others.length > 0) {
+      return { kind: 'fatal', message: 'The request does not say where to return (redirect_uri is missing).' };
+    }
+    redirectUri = only;
+  } else if (matchesRegisteredRedirect(client, given)) {
+    redirectUri = given;
+  } else {
+    return { kind: 'fatal', message: 'The return address (redirect_uri) is not registered for this application.' };
+  }
+
+  const state = query.get('state') ?? undefined;
+  const fail = (error: AuthorizationErrorCode, description: string): AuthorizationRequestCheck => ({
+    kind: 'redirect-error',
+    redirectUri,
+    ...(state === undefined || repeated.includes('state') ? {} : { state }),
+    error,
+    description,
+  });
+  if (repeated.length > 0) return fail('invalid_request', `Repeated parameter: ${repeated.join(', ')}`);
+  const responseType = query.get('response_type');
+  if (!responseType) return fail('invalid_request', 'response_type is required');
+  if (responseType !== 'code') return fail('unsupported_response_type', 'Only response_type=code is supported');
+  if (!client.grantTypes.includes('authorization_code')) {
+    return fail('unauthorized_client', 'This client may not use the authorization code flow');
+  }
+  if (query.has('request') || query.has('request_uri')) {
+    return fail('invalid_request', 'Request objects are not supported');
+  }
+  const challenge = query.get('code_challenge');
+  if (!challenge) return fail('invalid_request', 'PKCE code_challenge is required');
+  const method = query.get('code_challenge_method');
+  if (method !== 'S256') return fail('invalid_request', 'code_challenge_method must be S256');
+  if (!isWellFormedChallenge(challenge)) return fail('invalid_request', 'code_challenge is malformed');
+  const prompt = query.get('prompt') ?? undefined;
+  if (prompt !== undefined && prompt !== 'none' && prompt !== 'consent' && prompt !== 'login') {
+    return fail('invalid_request', 'prompt must be none, login or consent');
+  }
+
+  let scopes: string[];
+  try {
+    scopes = grantScopes(parseScope(query.get('scope') ?? undefined), client.scopes);
+  } catch (error) {
+    if (error instanceof OAuthError) return fail('invalid_scope', error.error_description);
+    throw error;
+  }
+  return {
+    kind: 'valid',
+    client,
+    request: {
+      clientId,
+      redirectUri,
+      redirectUriGiven: given !== null,
+      scopes,
+      ...(state === undefined ? {} : { state }),
+      codeChallenge: challenge,
+      ...(prompt === undefined ? {} : { prompt }),
+    },
+  };
+}

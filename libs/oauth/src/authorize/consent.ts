@@ -1,0 +1,36 @@
+import { consentId, stampEvent, type GrantlineEvent } from '@grantline/lib-events';
+import type { ClientRecord, UserRecord } from '@grantline/lib-projections';
+import { eventContext } from '../access-token-issuer';
+import type { OAuthRequest } from '../http-types';
+import type { OAuthContext } from '../oauth-context';
+
+/** First-party clients skip consent; others need a remembered consent covering every scope. */
+export async function needsConsent(
+  context: OAuthContext,
+  client: ClientRecord,
+  user: UserRecord,
+  scopes: readonly string[],
+): Promise<boolean> {
+  if (client.firstParty) return false;
+  const remembered = await context.store.getConsent(user.userId, client.clientId);
+  return remembered === null || scopes.some((scope) => !remembered.includes(scope));
+}
+
+/** Remembers the approved scopes, together with any approved before, for this user and client. */
+export async function consentGranted(
+  context: OAuthContext,
+  request: OAuthRequest,
+  client: ClientRecord,
+  user: UserRecord,
+  scopes: readonly string[],
+): Promise<GrantlineEvent> {
+  const before = (await context.store.getConsent(user.userId, client.clientId)) ?? [];
+  return stampEvent(
+    {
+      type: 'ConsentGranted',
+      aggregate: { type: 'consent', id: consentId(user.userId, client.clientId) },
+      data: { userId: user.userId, clientId: client.clientId, scopes: [...new Set([...before, ...scopes])] },
+    },
+    eventContext(context, request),
+  );
+}

@@ -1,0 +1,41 @@
+import type { ClientRecord } from '@grantline/lib-projections';
+
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', '[::1]']);
+
+/**
+ * Exact string match against a registered redirect URI, except that a registered loopback
+ * URI (`http://127.0.0.1/...` or `http://[::1]/...`) matches on any port (RFC 8252 §7.3).
+ * Nothing else is normalised: no prefix, case, path or query leniency.
+ */
+export function matchesRegisteredRedirect(client: ClientRecord, given: string): boolean {
+  return client.redirectUris.some((registered) => registered === given || loopbackMatch(registered, given));
+}
+
+function loopbackMatch(registered: string, given: string): boolean {
+  const a = parse(registered);
+  const b = parse(given);
+  if (!a || !b || a.protocol !== 'http:' || b.protocol !== 'http:') return false;
+  if (!LOOPBACK_HOSTS.has(a.hostname) || a.hostname !== b.hostname) return false;
+  // Compare everything but the port, on the raw strings, so no normalisation sneaks in.
+  return withoutPort(registered, a) === withoutPort(given, b) && !b.username && !b.password;
+}
+
+function parse(uri: string): URL | null {
+  try {
+    return new URL(uri);
+  } catch {
+    return null;
+  }
+}
+
+function withoutPort(raw: string, url: URL): string {
+  const authority = url.port === '' ? url.hostname : `${url.hostname}:${url.port}`;
+  return raw.replace(`//${authority}`, `//${url.hostname}`);
+}
+
+/** Appends response parameters to the redirect URI's own query, form-encoded. */
+export function redirectWith(redirectUri: string, params: Record<string, string | undefined>): string {
+  const url = new URL(redirectUri);
+  for (const [name, value] of Object.entries(params)) if (value !== undefined) url.searchParams.append(name, value);
+  return url.toString();
+}

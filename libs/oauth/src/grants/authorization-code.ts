@@ -1,0 +1,91 @@
+import { stampEvent } from '@grantline/lib-events';
+import { z } from 'zod';
+import { decideAccessToken, eventContext } from '../access-token-issuer';
+import { invalidGrant, invalidRequest } from '../errors';
+import type { GrantHandler } from './grant-handler';
+import { revokeGrant } from './grant-revocation';
+import { isWellFormedVerifier, verifierMatches } from './pkce';
+import { decideRefreshToken } from './refresh-token-issuer';
+import { openCode } from './sealed-grants';
+
+const params = z.object({
+  code: z.string().min(1, 'code is required'),
+  redirect_uri: z.string().optional(),
+  code_verifier: z.string().optional(),
+});
+
+const INVALID_CODE = 'The authorization code is invalid, expired or was issued to another client';
+
+/**
+ * RFC 6749 §4.1.3 with PKCE (RFC 7636) as OAuth 2.1 requires. Everything is checked before the
+ * code's single-use claim, so a wrong verifier or redirect URI changes nothing. A code presented
+ * again revokes the grant it started, with every token issued from it.
+ */
+export const authorizationCodeGrant = {
+  grantType: 'authorization_code',
+  params,
+  allowsPublicClients: true,
+  async handle({ context, request, client, params: input }) {
+    if (input.code_verifier === undefined) throw invalidRequest('code_verifier is required');
+    if (!isWellFormedVerifier(input.code_verifier)) throw invalidRequest('code_verifier is malformed (RFC 7636 §4.1)');
+    const code = await openCode(context, input.code);
+    if (!code || code.client_id !== client.client.clientId) throw invalidGrant(INVALID_CODE);
+    if ((code.redirect_uri_given || input.redirect_uri !== undefined) && input.redirect_uri !== code.redirect_uri) {
+      throw invalidGrant('redirect_uri does not match the authorization request');
+    }
+    if (!verifierMatches(input.code_verifier, code.code_challenge)) {
+      throw invalidGrant('code_verifier does not match the code_challenge');
+    }
+
+    const grant = { grantId: code.gid, clientId: code.client_id, expiresAt: code.gexp };
+    if (!(await context.store.claimOnce(`code:${code.cid}`, code.exp + 60))) {
+      await revokeGrant(context, request, grant, { reason: 'code_reuse', artifactId: code.cid });
+      throw invalidGrant(INVALID_CODE, 'authorization code presented again; grant revoked');
+    }
+    const release = () => context.store.releaseClaim(`code:${code.cid}`);
+    try {
+      const user = await context.store.getUser(code.sub);
+      if (!user || user.disabled) throw invalidGrant('The user of this authorization is no longer active');
+      const scopes = code.scope === '' ? [] : code.scope.split(' ');
+      const access = await decideAccessToken(context, request, {
+        clientId: code.client_id,
+        subject: code.sub,
+        scopes,
+        grantType: 'authorization_code',
+        grantId: code.gid,
+      });
+      const redeemed = stampEvent(
+        {
+          type: 'AuthorizationCodeRedeemed',
+          aggregate: { type: 'grant', id: code.gid },
+          data: { grantId: code.gid, codeId: code.cid, clientId: code.client_id },
+        },
+        eventContext(context, request),
+      );
+      const refresh = client.client.grantTypes.includes('refresh_token')
+        ? await decideRefreshToken(context, request, client.client, {
+            gid: code.gid,
+            client_id: code.client_id,
+            sub: code.sub,
+            scope: code.scope,
+            auth_time: code.auth_time,
+            gexp: code.gexp,
+          })
+        : undefined;
+      return {
+        events: [redeemed, access.event, ...(refresh ? [refresh.event] : [])],
+        body: {
+          access_token: access.token,
+          token_type: 'Bearer',
+          expires_in: access.expiresIn,
+          scope: access.scope,
+          ...(refresh ? { refresh_token: refresh.token } : {}),
+        },
+        onAppendFailed: release,
+      };
+    } catch (error) {
+      await release().catch(() => undefined);
+      throw error;
+    }
+  },
+} satisfies GrantHandler<typeof params>;

@@ -1,0 +1,61 @@
+import { stampEvent, type GrantlineEvent } from '@grantline/lib-events';
+import { eventContext } from '../access-token-issuer';
+import type { OAuthRequest } from '../http-types';
+import type { OAuthContext } from '../oauth-context';
+
+export interface GrantToRevoke {
+  grantId: string;
+  clientId: string;
+  /** The grant's absolute end: after it nothing of the grant is valid anyway. */
+  expiresAt: number;
+}
+
+/**
+ * Revokes a whole grant: every access and refresh token issued from it. The event is durable
+ * before the marker is written, and the marker is written before anyone is answered, so each
+ * replica sees the grant revoked at once (the projector writes the same marker from the log).
+ */
+export async function revokeGrant(
+  context: OAuthContext,
+  request: OAuthRequest,
+  grant: GrantToRevoke,
+  cause:
+    | { reason: 'code_reuse' | 'refresh_token_reuse'; artifactId: string }
+    | { reason: 'refresh_token_revoked'; revokedBy: string | null },
+): Promise<void> {
+  const events: GrantlineEvent[] = [];
+  const stamp = eventContext(context, request);
+  const aggregate = { type: 'grant', id: grant.grantId } as const;
+  if (cause.reason !== 'refresh_token_revoked') {
+    const artifact = cause.reason === 'code_reuse' ? 'authorization_code' : 'refresh_token';
+    events.push(
+      stampEvent(
+        {
+          type: 'ArtifactReuseDetected',
+          aggregate,
+          data: { grantId: grant.grantId, artifact, artifactId: cause.artifactId, clientId: grant.clientId },
+        },
+        stamp,
+      ),
+    );
+  }
+  const revokedBy = cause.reason === 'refresh_token_revoked' ? cause.revokedBy : null;
+  events.push(
+    stampEvent(
+      {
+        type: 'GrantRevoked',
+        aggregate,
+        data: {
+          grantId: grant.grantId,
+          clientId: grant.clientId,
+          reason: cause.reason,
+          expiresAt: grant.expiresAt,
+          revokedBy,
+        },
+      },
+      stamp,
+    ),
+  );
+  await context.log.append(events);
+  await context.store.markGrantRevoked(grant.grantId, grant.expiresAt);
+}

@@ -1,0 +1,81 @@
+import { z } from 'zod';
+import { decideAccessToken } from '../access-token-issuer';
+import { invalidGrant, invalidScope } from '../errors';
+import { parseScope } from '../scopes';
+import type { GrantHandler } from './grant-handler';
+import { revokeGrant } from './grant-revocation';
+import { decideRefreshToken } from './refresh-token-issuer';
+import { openRefreshToken } from './sealed-grants';
+
+const params = z.object({
+  refresh_token: z.string().min(1, 'refresh_token is required'),
+  scope: z.string().optional(),
+});
+
+const INVALID_REFRESH = 'The refresh token is invalid, expired or revoked';
+
+/**
+ * RFC 6749 §6 with rotation on every use (OAuth 2.1 §4.3.1). Scopes may be narrowed for the
+ * new access token, never widened; the grant keeps its scope. A rotated-out token presented
+ * again revokes the grant, unless it comes within the client's grace period
+ * (docs/decisions/0010-refresh-token-rotation.md).
+ */
+export const refreshTokenGrant = {
+  grantType: 'refresh_token',
+  params,
+  allowsPublicClients: true,
+  async handle({ context, request, client, params: input }) {
+    const refresh = await openRefreshToken(context, input.refresh_token);
+    if (!refresh || refresh.client_id !== client.client.clientId) throw invalidGrant(INVALID_REFRESH);
+    const granted = refresh.scope === '' ? [] : refresh.scope.split(' ');
+    const requested = parseScope(input.scope);
+    const widened = (requested ?? []).filter((scope) => !granted.includes(scope));
+    if (widened.length > 0) throw invalidScope(`The grant does not include: ${widened.join(' ')}`);
+
+    const state = await context.store.read({ clientIds: [], grantId: refresh.gid, userId: refresh.sub });
+    if (state.revoked) throw invalidGrant(INVALID_REFRESH, 'grant revoked');
+    if (!state.user || state.user.disabled) throw invalidGrant(INVALID_REFRESH, 'user missing or disabled');
+
+    const grant = { grantId: refresh.gid, clientId: refresh.client_id, expiresAt: refresh.gexp };
+    const claim = await context.store.claimRefreshToken(
+      refresh.rid,
+      refresh.exp,
+      client.client.refreshTokens.gracePeriod,
+    );
+    if (claim.kind === 'reused') {
+      await revokeGrant(context, request, grant, { reason: 'refresh_token_reuse', artifactId: refresh.rid });
+      throw invalidGrant(INVALID_REFRESH, 'rotated refresh token presented again; grant revoked');
+    }
+    const release = async () => {
+      if (claim.kind === 'first') await context.store.releaseClaim(refresh.rid);
+    };
+    try {
+      const access = await decideAccessToken(context, request, {
+        clientId: refresh.client_id,
+        subject: refresh.sub,
+        scopes: requested ?? granted,
+        grantType: 'refresh_token',
+        grantId: refresh.gid,
+      });
+      const { rid, exp: _expiry, ...grantFields } = refresh;
+      const next = await decideRefreshToken(context, request, client.client, grantFields, {
+        previousId: rid,
+        withinGracePeriod: claim.kind === 'grace',
+      });
+      return {
+        events: [next.event, access.event],
+        body: {
+          access_token: access.token,
+          token_type: 'Bearer',
+          expires_in: access.expiresIn,
+          scope: access.scope,
+          refresh_token: next.token,
+        },
+        onAppendFailed: release,
+      };
+    } catch (error) {
+      await release().catch(() => undefined);
+      throw error;
+    }
+  },
+} satisfies GrantHandler<typeof params>;

@@ -1,0 +1,130 @@
+import { ulid } from 'ulid';
+import {
+  consentId,
+  stampEvent,
+  type EventContext,
+  type GrantlineEvent,
+  type UserSnapshot,
+} from '@grantline/lib-events';
+import type { UserRecord } from '@grantline/lib-projections';
+import { hashSecret } from '../client-secret';
+import type { CreateUserInput } from './user-input';
+
+export class UserCommandError extends Error {
+  override readonly name = 'UserCommandError';
+  constructor(
+    readonly status: 400 | 404 | 409 | 504,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface UserDecision {
+  event: GrantlineEvent;
+  /** The user after the change. Carries the password hash: show it only through `publicUserView`. */
+  user: UserSnapshot;
+}
+
+/** A new user id: a ULID, so ids sort by creation time. */
+export function generateUserId(): string {
+  return ulid();
+}
+
+/**
+ * Registers a user. `existingWithEmail` is the account already holding the (normalised)
+ * address, if any; an address belongs to one account only.
+ */
+export async function registerUser(
+  input: CreateUserInput,
+  existingWithEmail: UserRecord | null,
+  newUserId: () => string,
+  context: EventContext,
+): Promise<UserDecision> {
+  if (existingWithEmail) throw new UserCommandError(409, 'a user with this email already exists');
+  const user: UserSnapshot = {
+    userId: newUserId(),
+    email: input.email,
+    name: input.name,
+    passwordHash: await hashSecret(input.password),
+    disabled: false,
+    createdAt: context.now().toISOString(),
+  };
+  return { event: userEvent('UserRegistered', user, context), user };
+}
+
+export async function changePassword(
+  password: string,
+  existing: UserRecord | null,
+  context: EventContext,
+): Promise<UserDecision> {
+  const user: UserSnapshot = { ...requireUser(existing), passwordHash: await hashSecret(password) };
+  return { event: userEvent('UserPasswordChanged', user, context), user };
+}
+
+/**
+ * Disabling and enabling are refused (409) when the user is already in that state, so
+ * every decision records exactly one event and a repeated command is visible to its caller.
+ */
+export function disableUser(existing: UserRecord | null, context: EventContext): UserDecision {
+  const current = requireUser(existing);
+  if (current.disabled) throw new UserCommandError(409, 'the user is already disabled');
+  const user: UserSnapshot = { ...current, disabled: true };
+  return { event: userEvent('UserDisabled', user, context), user };
+}
+
+export function enableUser(existing: UserRecord | null, context: EventContext): UserDecision {
+  const current = requireUser(existing);
+  if (!current.disabled) throw new UserCommandError(409, 'the user is not disabled');
+  const user: UserSnapshot = { ...current, disabled: false };
+  return { event: userEvent('UserEnabled', user, context), user };
+}
+
+/** Forgets the scopes a user approved for a client, so the next authorization asks again. */
+export function withdrawConsent(
+  userId: string,
+  clientId: string,
+  existingScopes: readonly string[] | null,
+  context: EventContext,
+): { event: GrantlineEvent } {
+  if (existingScopes === null) throw new UserCommandError(404, 'no consent recorded for this user and client');
+  const event = stampEvent(
+    {
+      type: 'ConsentWithdrawn',
+      aggregate: { type: 'consent', id: consentId(userId, clientId) },
+      data: { userId, clientId },
+    },
+    context,
+  );
+  return { event };
+}
+
+type UserEventType = 'UserRegistered' | 'UserPasswordChanged' | 'UserDisabled' | 'UserEnabled';
+
+function userEvent(type: UserEventType, user: UserSnapshot, context: EventContext): GrantlineEvent {
+  return stampEvent({ type, aggregate: { type: 'user', id: user.userId }, data: { user } }, context);
+}
+
+function requireUser(existing: UserRecord | null): UserRecord {
+  if (!existing) throw new UserCommandError(404, 'no such user');
+  return existing;
+}
+
+export interface PublicUserView {
+  user_id: string;
+  email: string;
+  name: string;
+  disabled: boolean;
+  created_at: string;
+}
+
+/** The user as the admin API shows it: never the password hash. */
+export function publicUserView(user: UserSnapshot): PublicUserView {
+  return {
+    user_id: user.userId,
+    email: user.email,
+    name: user.name,
+    disabled: user.disabled,
+    created_at: user.createdAt,
+  };
+}

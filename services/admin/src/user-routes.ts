@@ -1,0 +1,212 @@
+import express, { Router, type Request, type Response } from 'express';
+import { EventLogUnavailableError } from '@grantline/lib-event-log';
+import {
+  UserCommandError,
+  changePassword,
+  createUserSchema,
+  disableUser,
+  enableUser,
+  generateUserId,
+  publicUserView,
+  registerUser,
+  setPasswordSchema,
+  withdrawConsent,
+} from '@grantline/lib-oauth';
+import { ProjectionStoreUnavailableError, type UserRecord } from '@grantline/lib-projections';
+import type { Logger } from '@grantline/lib-http';
+import { ZodError } from 'zod';
+import type { AdminDependencies } from './client-routes';
+
+/** A reply without a body is sent as 204. */
+type Action = (req: Request) => Promise<{ status: number; body?: unknown }>;
+
+/**
+ * /admin/users: create, list, show, set the password, disable, enable, and show or withdraw
+ * a user's remembered consent for a client. Passwords arrive only in request bodies and
+ * leave only as hashes in events; no reply or log line contains one.
+ */
+export function userRoutes(deps: AdminDependencies): Router {
+  const { log, store } = deps;
+  const router = Router();
+  router.use('/admin/users', express.json({ limit: '16kb' }));
+  const context = (req: Request) => ({
+    now: deps.now,
+    causationId: String(req.headers['x-request-id'] ?? '') || undefined,
+  });
+  /** Waits until the projection shows the change, and returns what it then reads. */
+  const settle = async <T>(read: () => Promise<T>, expected: (value: T) => boolean): Promise<T> => {
+    const seen = await waitForProjection(read, expected);
+    if (!seen) throw new UserCommandError(504, 'the change is recorded but not yet visible; retry the read');
+    return seen.value;
+  };
+  const settleUser = (userId: string, expected: (record: UserRecord | null) => boolean) =>
+    settle(() => store.getUser(userId), expected);
+  const requireUser = async (userId: string) => {
+    const user = await store.getUser(userId);
+    if (!user) throw new UserCommandError(404, 'no such user');
+    return user;
+  };
+
+  router.get(
+    '/admin/users',
+    handle(deps.logger, async () => {
+      const users = (await store.listUsers()).sort((a, b) => a.userId.localeCompare(b.userId));
+      return { status: 200, body: { users: users.map(publicUserView) } };
+    }),
+  );
+
+  router.get(
+    '/admin/users/:id',
+    handle(deps.logger, async (req) => ({
+      status: 200,
+      body: publicUserView(await requireUser(String(req.params.id))),
+    })),
+  );
+
+  router.post(
+    '/admin/users',
+    handle(deps.logger, async (req) => {
+      const input = createUserSchema.parse(req.body);
+      const decision = await registerUser(
+        input,
+        await store.findUserByEmail(input.email),
+        generateUserId,
+        context(req),
+      );
+      await log.append([decision.event]);
+      const { userId } = decision.user;
+      await settleUser(userId, (record) => record !== null);
+      // Two concurrent registrations can both find the address free; the projection gives it
+      // to the first one applied, and the other account is disabled again and refused.
+      const owner = await settle(
+        () => store.findUserByEmail(input.email),
+        (found) => found !== null,
+      );
+      if (owner?.userId !== userId) {
+        const orphan = disableUser(decision.user, context(req));
+        await log.append([orphan.event]);
+        throw new UserCommandError(409, 'a user with this email already exists');
+      }
+      return { status: 201, body: publicUserView(decision.user) };
+    }),
+  );
+
+  router.post(
+    '/admin/users/:id/password',
+    handle(deps.logger, async (req) => {
+      const input = setPasswordSchema.parse(req.body ?? {});
+      const decision = await changePassword(input.password, await store.getUser(String(req.params.id)), context(req));
+      await log.append([decision.event]);
+      await settleUser(decision.user.userId, (record) => record?.passwordHash === decision.user.passwordHash);
+      return { status: 204 };
+    }),
+  );
+
+  router.post(
+    '/admin/users/:id/disable',
+    handle(deps.logger, async (req) => {
+      const decision = disableUser(await store.getUser(String(req.params.id)), context(req));
+      await log.append([decision.event]);
+      await settleUser(decision.user.userId, (record) => record?.disabled === true);
+      return { status: 200, body: publicUserView(decision.user) };
+    }),
+  );
+
+  router.post(
+    '/admin/users/:id/enable',
+    handle(deps.logger, async (req) => {
+      const decision = enableUser(await store.getUser(String(req.params.id)), context(req));
+      // An account refused at registration because another one holds its address stays off.
+      if ((await store.findUserByEmail(decision.user.email))?.userId !== decision.user.userId) {
+        throw new UserCommandError(409, 'another user holds this email');
+      }
+      await log.append([decision.event]);
+      await settleUser(decision.user.userId, (record) => record?.disabled === false);
+      return { status: 200, body: publicUserView(decision.user) };
+    }),
+  );
+
+  router.get(
+    '/admin/users/:id/consents/:clientId',
+    handle(deps.logger, async (req) => {
+      const user = await requireUser(String(req.params.id));
+      const scopes = await store.getConsent(user.userId, String(req.params.clientId));
+      if (scopes === null) throw new UserCommandError(404, 'no consent recorded for this user and client');
+      return { status: 200, body: { scopes } };
+    }),
+  );
+
+  router.delete(
+    '/admin/users/:id/consents/:clientId',
+    handle(deps.logger, async (req) => {
+      const user = await requireUser(String(req.params.id));
+      const clientId = String(req.params.clientId);
+      const decision = withdrawConsent(
+        user.userId,
+        clientId,
+        await store.getConsent(user.userId, clientId),
+        context(req),
+      );
+      await log.append([decision.event]);
+      await settle(
+        () => store.getConsent(user.userId, clientId),
+        (scopes) => scopes === null,
+      );
+      return { status: 204 };
+    }),
+  );
+
+  return router;
+}
+
+/**
+ * Like the client routes, answers only once the projector has applied the change, so the
+ * next read (or sign-in) sees it.
+ */
+async function waitForProjection<T>(
+  read: () => Promise<T>,
+  expected: (value: T) => boolean,
+  timeoutMs = 10_000,
+): Promise<{ value: T } | undefined> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const value = await read();
+    if (expected(value)) return { value };
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  return undefined;
+}
+
+function handle(logger: Logger, action: Action) {
+  return async (req: Request, res: Response): Promise<void> => {
+    try {
+      const { status, body } = await action(req);
+      res.status(status).set('Cache-Control', 'no-store');
+      if (body === undefined) res.end();
+      else res.json(body);
+    } catch (error) {
+      const { status, body } = adminError(error);
+      if (status >= 500) logger.error({ err: error }, 'admin request failed');
+      res.status(status).set('Cache-Control', 'no-store').json(body);
+    }
+  };
+}
+
+function adminError(error: unknown): { status: number; body: unknown } {
+  if (error instanceof ZodError) {
+    return {
+      status: 400,
+      body: {
+        error: 'invalid_request',
+        issues: error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`),
+      },
+    };
+  }
+  if (error instanceof UserCommandError) {
+    return { status: error.status, body: { error: 'invalid_request', message: error.message } };
+  }
+  if (error instanceof EventLogUnavailableError || error instanceof ProjectionStoreUnavailableError) {
+    return { status: 503, body: { error: 'temporarily_unavailable' } };
+  }
+  return { status: 500, body: { error: 'server_error' } };
+}

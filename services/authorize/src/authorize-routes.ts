@@ -1,0 +1,239 @@
+import express, { Router, type Request, type Response } from 'express';
+import type { GrantlineEvent } from '@grantline/lib-events';
+import { requestIdOf, type Logger } from '@grantline/lib-http';
+import {
+  checkAuthorizationRequest,
+  consentGranted,
+  decideAuthorizationCode,
+  errorRedirect,
+  needsConsent,
+  signIn,
+  type AuthorizationRequest,
+  type OAuthContext,
+  type OAuthRequest,
+} from '@grantline/lib-oauth';
+import type { ClientRecord, UserRecord } from '@grantline/lib-projections';
+import { BrowserState, type Interaction } from './browser-state';
+import { pageHeaders, renderConsentPage, renderErrorPage, renderSignInPage } from './pages';
+
+const AUTHORIZE = '/oauth/authorize';
+const SIGN_IN = '/oauth/authorize/sign-in';
+const CONSENT = '/oauth/authorize/consent';
+
+type Valid = { request: AuthorizationRequest; client: ClientRecord };
+
+/**
+ * GET /oauth/authorize and its sign-in and consent forms: server-rendered, no JavaScript.
+ * The authorization request is validated on every step, so a form can never widen it.
+ */
+export function authorizeRoutes(context: OAuthContext, logger: Logger): Router {
+  const router = Router();
+  const state = new BrowserState(context);
+  const form = express.urlencoded({ extended: false, limit: '8kb', parameterLimit: 20 });
+
+  /** Validates the query; answers the fatal and redirected errors itself. */
+  async function validate(res: Response, query: string): Promise<Valid | null> {
+    const check = await checkAuthorizationRequest(new URLSearchParams(query), context.store);
+    if (check.kind === 'valid') return check;
+    if (check.kind === 'fatal') {
+      sendPage(res, 400, renderErrorPage({ title: 'This sign-in link is not valid', message: check.message }));
+    } else {
+      redirect(
+        res,
+        errorRedirect(context.settings.issuer, check.redirectUri, check.error, check.description, check.state),
+      );
+    }
+    return null;
+  }
+
+  async function activeUser(userId: string | undefined): Promise<UserRecord | null> {
+    if (userId === undefined) return null;
+    const user = await context.store.getUser(userId);
+    return user && !user.disabled ? user : null;
+  }
+
+  async function showSignIn(req: Request, res: Response, valid: Valid, query: string, status = 200, extra = {}) {
+    const csrf = state.csrfNonce(req, res);
+    const interaction = await state.sealInteraction({ q: query, csrf });
+    sendPage(
+      res,
+      status,
+      renderSignInPage({
+        clientName: valid.client.name,
+        action: SIGN_IN,
+        hidden: { interaction, csrf_token: csrf },
+        ...extra,
+      }),
+    );
+  }
+
+  async function showConsent(req: Request, res: Response, valid: Valid, query: string, user: UserRecord) {
+    const csrf = state.csrfNonce(req, res);
+    const interaction = await state.sealInteraction({ q: query, csrf, uid: user.userId });
+    sendPage(
+      res,
+      200,
+      renderConsentPage({
+        clientName: valid.client.name,
+        userName: user.name,
+        userEmail: user.email,
+        scopes: valid.request.scopes,
+        action: CONSENT,
+        hidden: { interaction, csrf_token: csrf },
+      }),
+    );
+  }
+
+  /** Records the events (the code's among them) durably, then sends the browser back with the code. */
+  async function issueCode(
+    req: Request,
+    res: Response,
+    valid: Valid,
+    user: UserRecord,
+    authTime: number,
+    before: GrantlineEvent[] = [],
+  ) {
+    const request = oauthRequestOf(req);
+    const issued = await decideAuthorizationCode(context, request, valid.request, valid.client, user, authTime);
+    await context.log.append([...before, issued.event]);
+    redirect(res, issued.location, req.method === 'POST' ? 303 : 302);
+  }
+
+  function fail(res: Response, valid: Valid, error: string, description: string, status = 302) {
+    const { redirectUri, state: clientState } = valid.request;
+    redirect(res, errorRedirect(context.settings.issuer, redirectUri, error, description, clientState), status);
+  }
+
+  router.get(AUTHORIZE, async (req, res, next) => {
+    try {
+      const query = queryOf(req);
+      const valid = await validate(res, query);
+      if (!valid) return;
+      const session = await state.readSession(req);
+      const user = await activeUser(session?.uid);
+      const prompt = valid.request.prompt;
+      if (!session || !user || prompt === 'login') {
+        if (prompt === 'none') return fail(res, valid, 'login_required', 'The user is not signed in');
+        return await showSignIn(req, res, valid, query);
+      }
+      const consent = prompt === 'consent' || (await needsConsent(context, valid.client, user, valid.request.scopes));
+      if (consent) {
+        if (prompt === 'none') return fail(res, valid, 'consent_required', 'The user has not approved this app');
+        return await showConsent(req, res, valid, query, user);
+      }
+      await issueCode(req, res, valid, user, session.auth_time);
+    } catch (error) {
+      next(error);
+    }
+  });
+
+  router.post(SIGN_IN, form, async (req, res, next) => {
+    try {
+      const interaction = await state.openInteraction(req);
+      if (!interaction) return refuseForm(res);
+      const valid = await validate(res, interaction.q);
+      if (!valid) return;
+      const body = req.body as Record<string, unknown>;
+      const email = typeof body.email === 'string' ? body.email : '';
+      const password = typeof body.password === 'string' ? body.password : '';
+      if (email === '' || password === '') {
+        return await showSignIn(req, res, valid, interaction.q, 400, {
+          email,
+          error: 'Enter your email and password.',
+        });
+      }
+      const outcome = await signIn(context, oauthRequestOf(req), { email, password, clientId: valid.client.clientId });
+      await context.log.append([outcome.event]);
+      if (!outcome.ok) {
+        if (outcome.reason === 'rate_limited') res.set('Retry-After', String(context.settings.signIn.windowSeconds));
+        const status = outcome.reason === 'rate_limited' ? 429 : 401;
+        return await showSignIn(req, res, valid, interaction.q, status, { email, error: outcome.message });
+      }
+      await state.startSession(res, outcome.user.userId);
+      // Back to the authorization request, now signed in; prompt=login has been satisfied.
+      redirect(res, `${AUTHORIZE}?${withoutLoginPrompt(interaction.q)}`, 303);
+    } catch (error) {
+      next(error);
+    }
+  });
+
+  router.post(CONSENT, form, async (req, res, next) => {
+    try {
+      const interaction = await state.openInteraction(req);
+      const session = await state.readSession(req);
+      if (!interaction || !session || interaction.uid !== session.uid) return refuseForm(res);
+      const valid = await validate(res, interaction.q);
+      if (!valid) return;
+      const user = await activeUser(session.uid);
+      if (!user) return refuseForm(res);
+      const decision = (req.body as Record<string, unknown>).decision;
+      if (decision === 'deny') return fail(res, valid, 'access_denied', 'The user denied the request', 303);
+      if (decision !== 'approve') return refuseForm(res);
+      const consent = await consentGranted(context, oauthRequestOf(req), valid.client, user, valid.request.scopes);
+      await issueCode(req, res, valid, user, session.auth_time, [consent]);
+    } catch (error) {
+      next(error);
+    }
+  });
+
+  router.use([AUTHORIZE, SIGN_IN, CONSENT], (error: unknown, _req: Request, res: Response, _next: unknown) => {
+    logger.error({ err: error }, 'authorization step failed');
+    sendPage(
+      res,
+      503,
+      renderErrorPage({
+        title: 'Sign-in is temporarily unavailable',
+        message: 'Nothing was changed. Please try again in a moment.',
+      }),
+    );
+  });
+  return router;
+}
+
+/** A form that is not ours, expired, or posted without this browser's CSRF cookie. */
+function refuseForm(res: Response): void {
+  sendPage(
+    res,
+    403,
+    renderErrorPage({
+      title: 'This form has expired',
+      message:
+        'The form was not sent from this sign-in page, or it was open too long. Go back to the app and start again.',
+    }),
+  );
+}
+
+function sendPage(res: Response, status: number, html: string): void {
+  res.status(status).set(pageHeaders()).send(html);
+}
+
+function redirect(res: Response, location: string, status = 302): void {
+  res.status(status).set({ 'Cache-Control': 'no-store', Pragma: 'no-cache', 'Referrer-Policy': 'no-referrer' });
+  res.location(location).end();
+}
+
+function queryOf(req: Request): string {
+  const url = req.originalUrl;
+  const index = url.indexOf('?');
+  return index === -1 ? '' : url.slice(index + 1);
+}
+
+function withoutLoginPrompt(query: string): string {
+  const params = new URLSearchParams(query);
+  if (params.get('prompt') === 'login') params.delete('prompt');
+  return params.toString();
+}
+
+function oauthRequestOf(req: Request): OAuthRequest {
+  const traceparent = req.get('traceparent');
+  return {
+    method: req.method,
+    headers: req.headers,
+    body: '',
+    remoteAddress: req.ip ?? 'unknown',
+    requestId: requestIdOf(req.headers['x-request-id']),
+    ...(traceparent ? { traceparent } : {}),
+  };
+}
+
+export type { Interaction };

@@ -1,0 +1,108 @@
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import type { Request, Response } from 'express';
+import { z } from 'zod';
+import { epochSeconds, type OAuthContext } from '@grantline/lib-oauth';
+
+const SESSION_COOKIE = 'grantline_session';
+const CSRF_COOKIE = 'grantline_csrf';
+/** How long a sign-in or consent form stays valid. */
+const INTERACTION_TTL_SECONDS = 10 * 60;
+
+const sessionSchema = z.object({ uid: z.string().min(1), auth_time: z.number().int() });
+export type BrowserSession = z.infer<typeof sessionSchema>;
+
+const interactionSchema = z.object({
+  /** The authorization request's query string, checked again when the form comes back. */
+  q: z.string(),
+  /** Bound to the browser's CSRF cookie. */
+  csrf: z.string().min(1),
+  /** On the consent form: the user who was asked. */
+  uid: z.string().optional(),
+});
+export type Interaction = z.infer<typeof interactionSchema>;
+
+/**
+ * What the authorization pages keep in the browser: a sealed session (nothing readable in it)
+ * and a CSRF nonce. Every form carries a sealed interaction bound to that nonce, so a form
+ * posted from another site, or without the cookie, is refused.
+ */
+export class BrowserState {
+  private readonly secure: boolean;
+
+  constructor(private readonly context: OAuthContext) {
+    this.secure = context.settings.issuer.startsWith('https:');
+  }
+
+  async readSession(req: Request): Promise<BrowserSession | null> {
+    const sealed = cookieOf(req, SESSION_COOKIE);
+    if (!sealed) return null;
+    const payload = await this.context.artifacts.open('session', sealed, this.now());
+    const parsed = sessionSchema.safeParse(payload);
+    return parsed.success ? parsed.data : null;
+  }
+
+  async startSession(res: Response, userId: string): Promise<void> {
+    const now = this.now();
+    const ttl = this.context.settings.sessionTtlSeconds;
+    const sealed = await this.context.artifacts.seal('session', { uid: userId, auth_time: now }, now + ttl);
+    res.cookie(SESSION_COOKIE, sealed, this.cookieOptions(ttl));
+  }
+
+  /** The browser's CSRF nonce, created on first use. */
+  csrfNonce(req: Request, res: Response): string {
+    const existing = cookieOf(req, CSRF_COOKIE);
+    if (existing && /^[A-Za-z0-9_-]{43}$/.test(existing)) return existing;
+    const nonce = randomBytes(32).toString('base64url');
+    res.cookie(CSRF_COOKIE, nonce, this.cookieOptions());
+    return nonce;
+  }
+
+  async sealInteraction(interaction: Interaction): Promise<string> {
+    return this.context.artifacts.seal('interaction', interaction, this.now() + INTERACTION_TTL_SECONDS);
+  }
+
+  /**
+   * The interaction a form carried, if it is ours, unexpired, and bound to this browser's
+   * CSRF cookie (and the form's csrf_token repeats it). Null means: refuse the form.
+   */
+  async openInteraction(req: Request): Promise<Interaction | null> {
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const cookie = cookieOf(req, CSRF_COOKIE);
+    const site = req.get('sec-fetch-site');
+    if (!cookie || (site !== undefined && site !== 'same-origin' && site !== 'none')) return null;
+    if (typeof body.interaction !== 'string' || typeof body.csrf_token !== 'string') return null;
+    const payload = await this.context.artifacts.open('interaction', body.interaction, this.now());
+    const parsed = interactionSchema.safeParse(payload);
+    if (!parsed.success) return null;
+    return same(parsed.data.csrf, cookie) && same(body.csrf_token, cookie) ? parsed.data : null;
+  }
+
+  private cookieOptions(maxAgeSeconds?: number) {
+    return {
+      httpOnly: true,
+      secure: this.secure,
+      sameSite: 'lax' as const,
+      path: '/',
+      ...(maxAgeSeconds === undefined ? {} : { maxAge: maxAgeSeconds * 1000 }),
+    };
+  }
+
+  private now(): number {
+    return epochSeconds(this.context.clock);
+  }
+}
+
+function same(a: string, b: string): boolean {
+  const left = Buffer.from(a);
+  const right = Buffer.from(b);
+  return left.length === right.length && timingSafeEqual(left, right);
+}
+
+/** Reads one cookie from the Cookie header (RFC 6265 §5.4); values we set are base64url. */
+function cookieOf(req: Request, name: string): string | undefined {
+  for (const part of (req.get('cookie') ?? '').split(';')) {
+    const separator = part.indexOf('=');
+    if (separator > 0 && part.slice(0, separator).trim() === name) return part.slice(separator + 1).trim();
+  }
+  return undefined;
+}

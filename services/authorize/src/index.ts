@@ -1,0 +1,1 @@
+export { authorizeRoutes } from './authorize-routes';

@@ -1,0 +1,49 @@
+import { escapeHtml } from './escape';
+import { renderHiddenFields } from './hidden-fields';
+import { renderLayout } from './layout';
+import { describeScopes } from './scope-descriptions';
+
+export interface ConsentView {
+  clientName: string;
+  userName: string;
+  userEmail: string;
+  /** Requested scopes, as sent by the client. */
+  scopes: readonly string[];
+  /** URL the decision is posted to. */
+  action: string;
+  /** Request parameters carried through the form as hidden inputs. */
+  hidden: Record<string, string>;
+}
+
+function renderScopes(clientNameHtml: string, scopes: readonly string[]): string {
+  if (scopes.length === 0) {
+    return `<p>${clientNameHtml} asks for basic access only.</p>`;
+  }
+  const items = describeScopes(scopes).map(
+    (scope) =>
+      `<li><span class="scope-name">${escapeHtml(scope.name)}</span>` +
+      `<span class="scope-description">${escapeHtml(scope.description)}</span></li>`,
+  );
+  return `<h2 id="scopes-heading">This will allow ${clientNameHtml} to:</h2>
+<ul class="scopes" aria-labelledby="scopes-heading">
+${items.join('\n')}
+</ul>`;
+}
+
+/** The consent screen: the requested scopes and one form with Allow and Deny. */
+export function renderConsentPage(view: ConsentView): string {
+  const clientName = escapeHtml(view.clientName);
+
+  const body = `<h1>${clientName} wants to access your account</h1>
+<p class="muted">Signed in as <strong>${escapeHtml(view.userName)}</strong> (${escapeHtml(view.userEmail)})</p>
+${renderScopes(clientName, view.scopes)}
+<form method="post" action="${escapeHtml(view.action)}">
+${renderHiddenFields(view.hidden)}
+<div class="actions">
+<button type="submit" name="decision" value="approve" class="primary">Allow</button>
+<button type="submit" name="decision" value="deny">Deny</button>
+</div>
+</form>`;
+
+  return renderLayout({ title: `Allow ${view.clientName} to access your account?`, body });
+}

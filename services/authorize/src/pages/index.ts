@@ -1,0 +1,11 @@
+export { escapeHtml } from './escape';
+export { renderLayout, pageHeaders, PAGE_STYLE } from './layout';
+export type { LayoutInput } from './layout';
+export { describeScope, describeScopes } from './scope-descriptions';
+export type { ScopeDescription } from './scope-descriptions';
+export { renderSignInPage } from './sign-in-page';
+export type { SignInView } from './sign-in-page';
+export { renderConsentPage } from './consent-page';
+export type { ConsentView } from './consent-page';
+export { renderErrorPage } from './error-page';
+export type { ErrorView } from './error-page';
