@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { authorize, codeOf, obtainTokens, refresh, tokenRequest } from './code-flow';
-import { FormBrowser, pkcePair } from './form-browser';
+import { authorize, codeOf, FormBrowser, obtainTokens, pkcePair, refresh, tokenRequest } from '@grantline/lib-testing';
 import type { GrantlineTestClient } from './oauth-test-client';
 
 const REDIRECT = 'http://127.0.0.1:4999/oauth/callback';

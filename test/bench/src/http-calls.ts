@@ -22,17 +22,26 @@ export function form(
   });
 }
 
-export async function registerClient(target: Target): Promise<Client> {
-  const response = await fetch(`${target.origin}/admin/clients`, {
+/** POSTs JSON to the target's admin API and returns the 201 body. */
+export async function adminCreate<T>(target: Target, path: string, body: unknown): Promise<T> {
+  const response = await fetch(`${target.origin}/admin/${path}`, {
     method: 'POST',
     headers: { authorization: `Bearer ${target.adminToken}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ name: 'bench', grant_types: ['client_credentials'], scopes: 'read' }),
+    body: JSON.stringify(body),
     signal: AbortSignal.timeout(10_000),
   });
   if (response.status !== 201) {
-    throw new Error(`client registration failed: ${response.status} ${await response.text()}`);
+    throw new Error(`POST /admin/${path} failed: ${response.status} ${await response.text()}`);
   }
-  const body = (await response.json()) as { client_id: string; client_secret: string };
+  return (await response.json()) as T;
+}
+
+export async function registerClient(target: Target): Promise<Client> {
+  const body = await adminCreate<{ client_id: string; client_secret: string }>(target, 'clients', {
+    name: 'bench',
+    grant_types: ['client_credentials'],
+    scopes: 'read',
+  });
   return { id: body.client_id, secret: body.client_secret };
 }
 

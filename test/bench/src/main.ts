@@ -1,3 +1,4 @@
+import { measureCodeFlow, printCodeFlow } from './code-flow-timing';
 import { basic, isActive, issueToken, registerClient, tokenRequest } from './http-calls';
 import { measureRevocationVisibility, REVOCATION_GIVE_UP_MS, REVOCATION_ROUNDS } from './revocation-probe';
 import { ms, percentile, printTable, runScenario, type ScenarioResult } from './scenario';
@@ -13,6 +14,7 @@ function positiveInt(name: string, fallback: number): number {
 async function main(): Promise<void> {
   const seconds = positiveInt('BENCH_SECONDS', 5);
   const connections = positiveInt('BENCH_CONNECTIONS', 50);
+  const codeFlowRuns = positiveInt('BENCH_CODE_FLOW_RUNS', 200);
   const target = await openTarget();
 
   let closing: Promise<void> | undefined;
@@ -74,6 +76,10 @@ async function main(): Promise<void> {
         `${REVOCATION_ROUNDS * revocation.replicas}; rounds never inactive within ${REVOCATION_GIVE_UP_MS} ms: ` +
         `${revocation.neverInactive}`,
     );
+
+    console.log('');
+    console.log(`authorization code flow, ${codeFlowRuns} sequential runs:`);
+    printCodeFlow(await measureCodeFlow(target, codeFlowRuns));
   } finally {
     await close();
     process.off('SIGINT', onSignal);

@@ -60,16 +60,22 @@ export function ms(value: number): string {
 }
 
 export function printTable(results: ScenarioResult[]): void {
-  const header = ['scenario', 'req/s', 'p50 ms', 'p95 ms', 'p99 ms', 'non-2xx', 'errors'];
-  const rows = results.map((r) => [
-    r.name,
-    r.requestsPerSecond.toFixed(1),
-    ms(r.p50),
-    ms(r.p95),
-    ms(r.p99),
-    String(r.non2xx),
-    String(r.errors),
-  ]);
+  printRows(
+    ['scenario', 'req/s', 'p50 ms', 'p95 ms', 'p99 ms', 'non-2xx', 'errors'],
+    results.map((r) => [
+      r.name,
+      r.requestsPerSecond.toFixed(1),
+      ms(r.p50),
+      ms(r.p95),
+      ms(r.p99),
+      String(r.non2xx),
+      String(r.errors),
+    ]),
+  );
+}
+
+/** Prints aligned columns: the first left-aligned, the others right-aligned. */
+export function printRows(header: string[], rows: string[][]): void {
   const widths = header.map((title, column) =>
     Math.max(title.length, ...rows.map((row) => (row[column] ?? '').length)),
   );
