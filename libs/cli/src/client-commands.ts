@@ -24,6 +24,10 @@ export function clientCommands(): Command {
     .option('--public', 'a public client (no secret)', false)
     .option('--client-id <id>', 'choose the client id instead of generating one')
     .option('--client-secret <secret>', 'choose the secret instead of generating one')
+    .option('--first-party', 'a client of ours: users are not asked for consent', false)
+    .option('--refresh-token-idle-ttl <seconds>', 'refresh tokens unused this long expire', Number)
+    .option('--refresh-token-absolute-ttl <seconds>', 'no refresh token outlives the grant by more', Number)
+    .option('--refresh-token-grace-period <seconds>', 'a rotated token may be presented again this long', Number)
     .action(async (options) => {
       print(
         await adminCall(target(), 'POST', '/admin/clients', {
@@ -35,6 +39,14 @@ export function clientCommands(): Command {
           public: options.public,
           ...(options.clientId ? { client_id: options.clientId } : {}),
           ...(options.clientSecret ? { client_secret: options.clientSecret } : {}),
+          first_party: options.firstParty,
+          ...(options.refreshTokenIdleTtl === undefined ? {} : { refresh_token_idle_ttl: options.refreshTokenIdleTtl }),
+          ...(options.refreshTokenAbsoluteTtl === undefined
+            ? {}
+            : { refresh_token_absolute_ttl: options.refreshTokenAbsoluteTtl }),
+          ...(options.refreshTokenGracePeriod === undefined
+            ? {}
+            : { refresh_token_grace_period: options.refreshTokenGracePeriod }),
         }),
       );
     });

@@ -8,6 +8,17 @@ export function createLogger(service: string, level: string): Logger {
     name: service,
     level,
     base: { service },
-    redact: { paths: ['req.headers.authorization', 'client_secret', 'token'], remove: true },
+    redact: {
+      paths: [
+        'req.headers.authorization',
+        'req.headers.cookie',
+        'client_secret',
+        'token',
+        'password',
+        'code',
+        'refresh_token',
+      ],
+      remove: true,
+    },
   });
 }

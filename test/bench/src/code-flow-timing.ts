@@ -75,7 +75,7 @@ export async function measureCodeFlow(target: Target, runs: number): Promise<Cod
 
 export function printCodeFlow(result: CodeFlowResult): void {
   printRows(
-    ['authorization code flow', 'runs', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms'],
+    ['step', 'runs', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms'],
     result.steps.map((step) => [
       step.name,
       String(step.samples.length),

@@ -78,7 +78,7 @@ async function main(): Promise<void> {
     );
 
     console.log('');
-    console.log(`authorization code flow, ${codeFlowRuns} sequential runs:`);
+    console.log(`authorization code flow, ${codeFlowRuns} sequential runs after a consent warm-up:`);
     printCodeFlow(await measureCodeFlow(target, codeFlowRuns));
   } finally {
     await close();
