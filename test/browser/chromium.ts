@@ -2,6 +2,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext } from 'playwright-core';
+import { ensureChromium } from '@grantline/lib-infra';
 
 export const CHROMIUM_PATH_ENV = 'CHROMIUM_PATH';
 export const DEFAULT_CHROMIUM_PATH = '/usr/bin/chromium';
@@ -20,19 +21,26 @@ export const CHROMIUM_ARGS: readonly string[] = [
 
 const LAUNCH_TIMEOUT_MS = 30_000;
 
-/** The Chromium binary to drive: `$CHROMIUM_PATH`, or /usr/bin/chromium. Throws, saying how to get it, when absent. */
-export function chromiumExecutable(): string {
+/**
+ * The Chromium binary to drive: `$CHROMIUM_PATH`, or the Debian package, installed with apt-get
+ * when missing (as the local Redis and nginx are). Throws, saying how to get it, otherwise.
+ */
+export async function chromiumExecutable(): Promise<string> {
   const fromEnv = process.env[CHROMIUM_PATH_ENV]?.trim();
-  const path = fromEnv || DEFAULT_CHROMIUM_PATH;
-  if (!existsSync(path)) {
-    const source = fromEnv ? `from ${CHROMIUM_PATH_ENV}` : `the default; ${CHROMIUM_PATH_ENV} is not set`;
+  if (fromEnv) {
+    if (existsSync(fromEnv)) return fromEnv;
+    throw new Error(`Chromium is missing: ${CHROMIUM_PATH_ENV} names ${fromEnv}, which does not exist.`);
+  }
+  if (existsSync(DEFAULT_CHROMIUM_PATH)) return DEFAULT_CHROMIUM_PATH;
+  try {
+    return await ensureChromium();
+  } catch (error) {
     throw new Error(
-      `Chromium is missing: there is no ${path} (${source}). The browser tests need it: install it with ` +
-        '`apt-get update && apt-get install -y chromium` (as root), or set ' +
+      `Chromium is missing and could not be installed (${error instanceof Error ? error.message : String(error)}). ` +
+        'The browser tests need it: `apt-get update && apt-get install -y chromium` (as root), or set ' +
         `${CHROMIUM_PATH_ENV} to a Chromium binary. (\`npx playwright install\` does not work on these machines.)`,
     );
   }
-  return path;
 }
 
 export interface ChromiumSession {
@@ -53,7 +61,7 @@ function browserEnv(): Record<string, string> {
 
 /** Starts Chromium with a fresh profile in a temporary folder, which `close()` removes. */
 export async function launchChromium(): Promise<ChromiumSession> {
-  const executablePath = chromiumExecutable();
+  const executablePath = await chromiumExecutable();
   const userDataDir = mkdtempSync(join(tmpdir(), 'grantline-chromium-'));
   let context: BrowserContext;
   try {

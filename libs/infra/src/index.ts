@@ -5,3 +5,4 @@ export { localInfraStatus } from './local-status';
 export { ensureNginx } from './nginx';
 export { repoRoot, stateDir } from './paths';
 export { freePort } from './ports';
+export { ensureChromium } from './chromium';
