@@ -90,7 +90,7 @@ export function describeAuthorizationCodeContract(name: string, client: () => Gr
         expect.objectContaining({ id: userId, sub: userId, email, name: 'Ada Lovelace' }),
       );
       expect(await introspect(String(tokens.access_token))).toEqual(
-        expect.objectContaining({ active: true, sub: userId, client_id: spa, scope: 'read write' }),
+        expect.objectContaining({ active: true, sub: userId, client_id: spa, scope: 'read write', username: email }),
       );
 
       const rotated = await refresh(base(), spa, String(tokens.refresh_token), { scope: 'read' });
@@ -228,6 +228,31 @@ export function describeAuthorizationCodeContract(name: string, client: () => Gr
       }
     });
 
+    it('returns native apps to their private-use URI scheme (the seed iOS and Android apps)', async () => {
+      const native = await client().registerClient({
+        name: 'Contract mobile app',
+        public: true,
+        grant_types: ['authorization_code', 'refresh_token'],
+        scopes: 'read write',
+        redirect_uris: ['yourapp://oauth/callback'],
+      });
+      const result = await authorize(
+        browser(),
+        login({ clientId: native.client_id, redirectUri: 'yourapp://oauth/callback' }),
+      );
+      expect(result.callback.protocol).toBe('yourapp:');
+      const exchanged = await tokenRequest(base(), {
+        grant_type: 'authorization_code',
+        code: codeOf(result),
+        client_id: native.client_id,
+        redirect_uri: 'yourapp://oauth/callback',
+        code_verifier: result.verifier,
+      });
+      expect(exchanged.status).toBe(200);
+      const refreshed = await refresh(base(), native.client_id, String(exchanged.body.refresh_token));
+      expect(refreshed.status).toBe(200);
+    });
+
     it('takes a loopback redirect on any port (RFC 8252 §7.3)', async () => {
       const result = await authorize(browser(), login({ redirectUri: 'http://127.0.0.1:61234/oauth/callback' }));
       expect(result.callback.port).toBe('61234');
@@ -324,6 +349,7 @@ export function describeAuthorizationCodeContract(name: string, client: () => Gr
       await expect(authorize(browser(), login({ email: disabled }))).rejects.toThrow(/401.*disabled/s);
       expect((await refresh(base(), spa, String(tokens.refresh_token))).body.error).toBe('invalid_grant');
       expect((await client().userInfo(tokens.access_token)).status).toBe(401);
+      expect(await introspect(tokens.access_token)).toEqual({ active: false });
       expect(created.user_id).toBeTruthy();
     });
 

@@ -21,6 +21,8 @@ export interface TokenInspection {
   callerRecord: ClientRecord | null;
   /** The record of the client the token was issued to. */
   tokenClientRecord: ClientRecord | null;
+  /** For a user's token: the user's email, which introspection reports as `username`. */
+  username?: string;
 }
 
 /**
@@ -39,12 +41,17 @@ export async function inspectToken(
   if (clientIds.length === 0) {
     return { claims: null, active: false, revoked: false, callerRecord: null, tokenClientRecord: null };
   }
-  const marks = claims ? { jti: claims.jti, ...(claims.gid === undefined ? {} : { grantId: claims.gid }) } : {};
+  // A user's token (one with a grant) also needs its user: still there and not disabled.
+  const marks = claims
+    ? { jti: claims.jti, ...(claims.gid === undefined ? {} : { grantId: claims.gid, userId: claims.sub }) }
+    : {};
   const state = await context.store.read({ clientIds, ...marks });
   const tokenClient = claims ? state.clients.get(claims.client_id) : null;
+  const userActive = state.user === undefined || (state.user !== null && !state.user.disabled);
   return {
     claims,
-    active: claims !== null && !state.revoked && Boolean(tokenClient),
+    active: claims !== null && !state.revoked && Boolean(tokenClient) && userActive,
+    ...(state.user ? { username: state.user.email } : {}),
     revoked: state.revoked,
     callerRecord: callerId === undefined ? null : (state.clients.get(callerId) ?? null),
     tokenClientRecord: tokenClient ?? null,

@@ -38,5 +38,6 @@ export async function introspectionEndpoint(context: OAuthContext, request: OAut
     iss: claims.iss,
     aud: claims.aud,
     jti: claims.jti,
+    ...(inspection.username === undefined ? {} : { username: inspection.username }),
   });
 }

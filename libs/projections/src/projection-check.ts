@@ -4,11 +4,14 @@ import type { AppliedPosition, ProjectionStore } from './port';
 
 export type ProjectionDifference =
   | { kind: 'client-missing' | 'client-unexpected' | 'client-differs'; clientId: string }
-  | { kind: 'revocation-missing'; jti: string };
+  | { kind: 'user-missing' | 'user-unexpected' | 'user-differs'; userId: string }
+  | { kind: 'revocation-missing'; jti: string }
+  | { kind: 'grant-revocation-missing'; grantId: string };
 
 export interface ProjectionCheckResult {
   events: number;
   clients: number;
+  users: number;
   revocations: number;
   differences: ProjectionDifference[];
 }
@@ -21,6 +24,7 @@ export interface ProjectionCheckResult {
 export class ProjectionCheck {
   private readonly expected: MemoryProjectionStore;
   private readonly revoked = new Map<string, number>();
+  private readonly revokedGrants = new Map<string, number>();
   private events = 0;
 
   constructor(private readonly nowSeconds: () => number = () => Math.floor(Date.now() / 1000)) {
@@ -31,6 +35,7 @@ export class ProjectionCheck {
     this.events += 1;
     await this.expected.apply(event, position);
     if (event.type === 'AccessTokenRevoked') this.revoked.set(event.data.jti, event.data.expiresAt);
+    if (event.type === 'GrantRevoked') this.revokedGrants.set(event.data.grantId, event.data.expiresAt);
   }
 
   async compare(actual: ProjectionStore): Promise<ProjectionCheckResult> {
@@ -45,11 +50,33 @@ export class ProjectionCheck {
     for (const clientId of actualClients.keys()) {
       if (!expectedClients.has(clientId)) differences.push({ kind: 'client-unexpected', clientId });
     }
+    const expectedUsers = new Map((await this.expected.listUsers()).map((user) => [user.userId, user]));
+    const actualUsers = new Map((await actual.listUsers()).map((user) => [user.userId, user]));
+    for (const [userId, user] of expectedUsers) {
+      const live = actualUsers.get(userId);
+      if (!live) differences.push({ kind: 'user-missing', userId });
+      else if (JSON.stringify(live) !== JSON.stringify(user)) differences.push({ kind: 'user-differs', userId });
+    }
+    for (const userId of actualUsers.keys()) {
+      if (!expectedUsers.has(userId)) differences.push({ kind: 'user-unexpected', userId });
+    }
     const now = this.nowSeconds();
     const unexpired = [...this.revoked].filter(([, expiresAt]) => expiresAt > now);
     for (const [jti] of unexpired) {
       if (!(await actual.read({ clientIds: [], jti })).revoked) differences.push({ kind: 'revocation-missing', jti });
     }
-    return { events: this.events, clients: expectedClients.size, revocations: unexpired.length, differences };
+    for (const [grantId, expiresAt] of this.revokedGrants) {
+      if (expiresAt <= now) continue;
+      if (!(await actual.read({ clientIds: [], grantId })).revoked) {
+        differences.push({ kind: 'grant-revocation-missing', grantId });
+      }
+    }
+    return {
+      events: this.events,
+      clients: expectedClients.size,
+      users: expectedUsers.size,
+      revocations: unexpired.length,
+      differences,
+    };
   }
 }

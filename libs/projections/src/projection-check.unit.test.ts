@@ -36,6 +36,7 @@ describe('ProjectionCheck', () => {
     expect(await check(await projected(events.length))).toEqual({
       events: 3,
       clients: 2,
+      users: 0,
       revocations: 1,
       differences: [],
     });

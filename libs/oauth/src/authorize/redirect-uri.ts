@@ -17,7 +17,7 @@ function loopbackMatch(registered: string, given: string): boolean {
   if (!a || !b || a.protocol !== 'http:' || b.protocol !== 'http:') return false;
   if (!LOOPBACK_HOSTS.has(a.hostname) || a.hostname !== b.hostname) return false;
   // Compare everything but the port, on the raw strings, so no normalisation sneaks in.
-  return withoutPort(registered, a) === withoutPort(given, b) && !b.username && !b.password;
+  return withoutPort(registered) === withoutPort(given) && !b.username && !b.password;
 }
 
 function parse(uri: string): URL | null {
@@ -28,9 +28,9 @@ function parse(uri: string): URL | null {
   }
 }
 
-function withoutPort(raw: string, url: URL): string {
-  const authority = url.port === '' ? url.hostname : `${url.hostname}:${url.port}`;
-  return raw.replace(`//${authority}`, `//${url.hostname}`);
+/** Drops an explicit port (`:80` included) after a loopback host; the caller checked the host. */
+function withoutPort(raw: string): string {
+  return raw.replace(/^(http:\/\/(?:127\.0\.0\.1|\[::1\]))(?::\d+)?(?=[/?]|$)/, '$1');
 }
 
 /** Appends response parameters to the redirect URI's own query, form-encoded. */

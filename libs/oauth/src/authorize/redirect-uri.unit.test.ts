@@ -11,6 +11,13 @@ describe('matchesRegisteredRedirect', () => {
     expect(matchesRegisteredRedirect(web, 'https://app.test/cb?tenant=a')).toBe(true);
   });
 
+  it('treats an explicit port 80 on a loopback redirect like any other port', () => {
+    expect(matchesRegisteredRedirect(clientWith('http://127.0.0.1/cb'), 'http://127.0.0.1:80/cb')).toBe(true);
+    expect(matchesRegisteredRedirect(clientWith('http://127.0.0.1:80/cb'), 'http://127.0.0.1:5000/cb')).toBe(true);
+    expect(matchesRegisteredRedirect(clientWith('http://[::1]/cb'), 'http://[::1]:80/cb')).toBe(true);
+    expect(matchesRegisteredRedirect(clientWith('http://127.0.0.1/cb'), 'http://127.0.0.1:80/cb/x')).toBe(false);
+  });
+
   it('accepts nothing for a client without redirect URIs', () => {
     expect(matchesRegisteredRedirect(clientWith(), 'https://app.test/callback')).toBe(false);
   });

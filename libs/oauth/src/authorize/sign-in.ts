@@ -41,7 +41,7 @@ export async function signIn(
     return {
       ok: false,
       reason: 'rate_limited',
-      message: `Too many sign-in attempts. Wait ${Math.ceil(windowSeconds / 60)} minutes and try again.`,
+      message: `Too many sign-in attempts. Wait ${waitText(windowSeconds)} and try again.`,
       event: failed('rate_limited'),
     };
   }
@@ -70,4 +70,9 @@ export async function signIn(
     user,
     event: stampEvent({ type: 'SignInSucceeded', aggregate, data: { ...base, userId: user.userId } }, stamp),
   };
+}
+
+function waitText(seconds: number): string {
+  const minutes = Math.ceil(seconds / 60);
+  return minutes === 1 ? 'a minute' : `${minutes} minutes`;
 }

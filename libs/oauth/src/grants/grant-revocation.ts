@@ -1,12 +1,13 @@
 import { stampEvent, type GrantlineEvent } from '@grantline/lib-events';
 import { eventContext } from '../access-token-issuer';
+import { epochSeconds } from '../clock';
 import type { OAuthRequest } from '../http-types';
 import type { OAuthContext } from '../oauth-context';
 
 export interface GrantToRevoke {
   grantId: string;
   clientId: string;
-  /** The grant's absolute end: after it nothing of the grant is valid anyway. */
+  /** The grant's absolute end: no refresh token of the grant outlives it. */
   expiresAt: number;
 }
 
@@ -23,6 +24,9 @@ export async function revokeGrant(
     | { reason: 'code_reuse' | 'refresh_token_reuse'; artifactId: string }
     | { reason: 'refresh_token_revoked'; revokedBy: string | null },
 ): Promise<void> {
+  // Access tokens issued just before the grant's end live a full lifetime past it, so the
+  // marker must too.
+  const expiresAt = Math.max(grant.expiresAt, epochSeconds(context.clock) + context.settings.accessTokenTtlSeconds);
   const events: GrantlineEvent[] = [];
   const stamp = eventContext(context, request);
   const aggregate = { type: 'grant', id: grant.grantId } as const;
@@ -49,7 +53,7 @@ export async function revokeGrant(
           grantId: grant.grantId,
           clientId: grant.clientId,
           reason: cause.reason,
-          expiresAt: grant.expiresAt,
+          expiresAt,
           revokedBy,
         },
       },
@@ -57,5 +61,5 @@ export async function revokeGrant(
     ),
   );
   await context.log.append(events);
-  await context.store.markGrantRevoked(grant.grantId, grant.expiresAt);
+  await context.store.markGrantRevoked(grant.grantId, expiresAt);
 }
