@@ -27,6 +27,17 @@ export function describeAuthorizationCodeContract(name: string, client: () => Gr
       scope: 'read write',
       ...overrides,
     });
+    /** An authorization request for the SPA client with a fresh S256 challenge, overridable. */
+    const authorizePath = (params: Record<string, string> = {}) =>
+      '/oauth/authorize?' +
+      new URLSearchParams({
+        response_type: 'code',
+        client_id: spa,
+        redirect_uri: REDIRECT,
+        code_challenge: pkcePair().challenge,
+        code_challenge_method: 'S256',
+        ...params,
+      }).toString();
     const introspect = (token: string) =>
       client().introspect(token, resourceServer.client_id, resourceServer.client_secret);
 
@@ -169,20 +180,7 @@ export function describeAuthorizationCodeContract(name: string, client: () => Gr
     });
 
     it('accepts only S256 and validates the request before asking anyone to sign in', async () => {
-      const { challenge } = pkcePair();
-      const ask = (params: Record<string, string>) =>
-        browser().get(
-          '/oauth/authorize?' +
-            new URLSearchParams({
-              response_type: 'code',
-              client_id: spa,
-              redirect_uri: REDIRECT,
-              code_challenge: challenge,
-              code_challenge_method: 'S256',
-              state: 'xyz',
-              ...params,
-            }),
-        );
+      const ask = (params: Record<string, string>) => browser().get(authorizePath({ state: 'xyz', ...params }));
       const errorOf = async (params: Record<string, string>) => {
         const response = await ask(params);
         expect(response.status).toBe(302);
@@ -199,7 +197,6 @@ export function describeAuthorizationCodeContract(name: string, client: () => Gr
     });
 
     it('never redirects for an unknown client or an unregistered redirect URI', async () => {
-      const { challenge } = pkcePair();
       const attempts = [
         { client_id: 'no-such-client', redirect_uri: REDIRECT },
         { client_id: spa, redirect_uri: 'https://evil.example/callback' },
@@ -210,15 +207,7 @@ export function describeAuthorizationCodeContract(name: string, client: () => Gr
         { client_id: spa, redirect_uri: 'http://LOCALHOST/callback' },
       ];
       for (const attempt of attempts) {
-        const response = await browser().get(
-          '/oauth/authorize?' +
-            new URLSearchParams({
-              response_type: 'code',
-              code_challenge: challenge,
-              code_challenge_method: 'S256',
-              ...attempt,
-            }),
-        );
+        const response = await browser().get(authorizePath(attempt));
         expect([attempt.redirect_uri, response.status, response.headers.get('location')]).toEqual([
           attempt.redirect_uri,
           400,
@@ -308,17 +297,7 @@ export function describeAuthorizationCodeContract(name: string, client: () => Gr
 
     it('refuses forms without the CSRF binding, and posts from other sites', async () => {
       const agent = browser();
-      const { challenge } = pkcePair();
-      const page = await agent.get(
-        '/oauth/authorize?' +
-          new URLSearchParams({
-            response_type: 'code',
-            client_id: spa,
-            redirect_uri: REDIRECT,
-            code_challenge: challenge,
-            code_challenge_method: 'S256',
-          }),
-      );
+      const page = await agent.get(authorizePath());
       const html = await page.text();
       const crossSite = await agent.submit(html, { email, password }, { 'sec-fetch-site': 'cross-site' });
       expect(crossSite.status).toBe(403);
@@ -403,17 +382,7 @@ export function describeAuthorizationCodeContract(name: string, client: () => Gr
 
     it('serves sign-in pages that cannot be framed and set a cookie nobody can read', async () => {
       const agent = browser();
-      const { challenge } = pkcePair();
-      const page = await agent.get(
-        '/oauth/authorize?' +
-          new URLSearchParams({
-            response_type: 'code',
-            client_id: spa,
-            redirect_uri: REDIRECT,
-            code_challenge: challenge,
-            code_challenge_method: 'S256',
-          }),
-      );
+      const page = await agent.get(authorizePath());
       expect(page.headers.get('x-frame-options')).toBe('DENY');
       expect(page.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
       const signedIn = await agent.submit(await page.text(), { email, password });

@@ -40,25 +40,19 @@ export class ProjectionCheck {
 
   async compare(actual: ProjectionStore): Promise<ProjectionCheckResult> {
     const differences: ProjectionDifference[] = [];
-    const expectedClients = new Map((await this.expected.listClients()).map((client) => [client.clientId, client]));
-    const actualClients = new Map((await actual.listClients()).map((client) => [client.clientId, client]));
-    for (const [clientId, client] of expectedClients) {
-      const live = actualClients.get(clientId);
-      if (!live) differences.push({ kind: 'client-missing', clientId });
-      else if (JSON.stringify(live) !== JSON.stringify(client)) differences.push({ kind: 'client-differs', clientId });
+    const expectedClients = byId(await this.expected.listClients(), (client) => client.clientId);
+    for (const [clientId, outcome] of diffRecords(
+      expectedClients,
+      byId(await actual.listClients(), (c) => c.clientId),
+    )) {
+      differences.push({ kind: `client-${outcome}`, clientId });
     }
-    for (const clientId of actualClients.keys()) {
-      if (!expectedClients.has(clientId)) differences.push({ kind: 'client-unexpected', clientId });
-    }
-    const expectedUsers = new Map((await this.expected.listUsers()).map((user) => [user.userId, user]));
-    const actualUsers = new Map((await actual.listUsers()).map((user) => [user.userId, user]));
-    for (const [userId, user] of expectedUsers) {
-      const live = actualUsers.get(userId);
-      if (!live) differences.push({ kind: 'user-missing', userId });
-      else if (JSON.stringify(live) !== JSON.stringify(user)) differences.push({ kind: 'user-differs', userId });
-    }
-    for (const userId of actualUsers.keys()) {
-      if (!expectedUsers.has(userId)) differences.push({ kind: 'user-unexpected', userId });
+    const expectedUsers = byId(await this.expected.listUsers(), (user) => user.userId);
+    for (const [userId, outcome] of diffRecords(
+      expectedUsers,
+      byId(await actual.listUsers(), (u) => u.userId),
+    )) {
+      differences.push({ kind: `user-${outcome}`, userId });
     }
     const now = this.nowSeconds();
     const unexpired = [...this.revoked].filter(([, expiresAt]) => expiresAt > now);
@@ -79,4 +73,23 @@ export class ProjectionCheck {
       differences,
     };
   }
+}
+
+function byId<T>(records: readonly T[], id: (record: T) => string): Map<string, T> {
+  return new Map(records.map((record) => [id(record), record]));
+}
+
+/** Compares two keyed record sets by their JSON. */
+function diffRecords<T>(
+  expected: ReadonlyMap<string, T>,
+  actual: ReadonlyMap<string, T>,
+): Array<[string, 'missing' | 'differs' | 'unexpected']> {
+  const outcomes: Array<[string, 'missing' | 'differs' | 'unexpected']> = [];
+  for (const [id, record] of expected) {
+    const live = actual.get(id);
+    if (live === undefined) outcomes.push([id, 'missing']);
+    else if (JSON.stringify(live) !== JSON.stringify(record)) outcomes.push([id, 'differs']);
+  }
+  for (const id of actual.keys()) if (!expected.has(id)) outcomes.push([id, 'unexpected']);
+  return outcomes;
 }

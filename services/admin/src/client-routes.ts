@@ -1,5 +1,6 @@
-import express, { Router, type Request, type Response } from 'express';
-import { EventLogUnavailableError, type EventLog } from '@grantline/lib-event-log';
+import express, { Router, type Request } from 'express';
+import { handle } from './admin-handler';
+import type { EventLog } from '@grantline/lib-event-log';
 import {
   ClientCommandError,
   deleteClient,
@@ -12,9 +13,8 @@ import {
   updateClientSchema,
   type IdSource,
 } from '@grantline/lib-oauth';
-import { ProjectionStoreUnavailableError, type ClientRecord, type ProjectionStore } from '@grantline/lib-projections';
+import type { ClientRecord, ProjectionStore } from '@grantline/lib-projections';
 import type { Logger } from '@grantline/lib-http';
-import { ZodError } from 'zod';
 import { waitForClient } from './projection-wait';
 
 export interface AdminDependencies {
@@ -24,8 +24,6 @@ export interface AdminDependencies {
   now: () => Date;
   logger: Logger;
 }
-
-type Action = (req: Request) => Promise<{ status: number; body: unknown }>;
 
 /** /admin/clients: register, list, show, update, rotate the secret, delete. */
 export function clientRoutes(deps: AdminDependencies): Router {
@@ -111,35 +109,4 @@ export function clientRoutes(deps: AdminDependencies): Router {
   );
 
   return router;
-}
-
-function handle(logger: Logger, action: Action) {
-  return async (req: Request, res: Response): Promise<void> => {
-    try {
-      const { status, body } = await action(req);
-      res.status(status).set('Cache-Control', 'no-store').json(body);
-    } catch (error) {
-      const { status, body } = adminError(error);
-      if (status >= 500) logger.error({ err: error }, 'admin request failed');
-      res.status(status).set('Cache-Control', 'no-store').json(body);
-    }
-  };
-}
-
-function adminError(error: unknown): { status: number; body: unknown } {
-  if (error instanceof ZodError) {
-    return {
-      status: 400,
-      body: {
-        error: 'invalid_request',
-        issues: error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`),
-      },
-    };
-  }
-  if (error instanceof ClientCommandError)
-    return { status: error.status, body: { error: 'invalid_request', message: error.message } };
-  if (error instanceof EventLogUnavailableError || error instanceof ProjectionStoreUnavailableError) {
-    return { status: 503, body: { error: 'temporarily_unavailable' } };
-  }
-  return { status: 500, body: { error: 'server_error' } };
 }

@@ -1,5 +1,6 @@
-import express, { Router, type Request, type Response } from 'express';
-import { EventLogUnavailableError } from '@grantline/lib-event-log';
+import express, { Router, type Request } from 'express';
+import { handle } from './admin-handler';
+import { waitForProjection } from './projection-wait';
 import {
   UserCommandError,
   changePassword,
@@ -12,13 +13,8 @@ import {
   setPasswordSchema,
   withdrawConsent,
 } from '@grantline/lib-oauth';
-import { ProjectionStoreUnavailableError, type UserRecord } from '@grantline/lib-projections';
-import type { Logger } from '@grantline/lib-http';
-import { ZodError } from 'zod';
+import type { UserRecord } from '@grantline/lib-projections';
 import type { AdminDependencies } from './client-routes';
-
-/** A reply without a body is sent as 204. */
-type Action = (req: Request) => Promise<{ status: number; body?: unknown }>;
 
 /**
  * /admin/users: create, list, show, set the password, disable, enable, and show or withdraw
@@ -157,56 +153,4 @@ export function userRoutes(deps: AdminDependencies): Router {
   );
 
   return router;
-}
-
-/**
- * Like the client routes, answers only once the projector has applied the change, so the
- * next read (or sign-in) sees it.
- */
-async function waitForProjection<T>(
-  read: () => Promise<T>,
-  expected: (value: T) => boolean,
-  timeoutMs = 10_000,
-): Promise<{ value: T } | undefined> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const value = await read();
-    if (expected(value)) return { value };
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  return undefined;
-}
-
-function handle(logger: Logger, action: Action) {
-  return async (req: Request, res: Response): Promise<void> => {
-    try {
-      const { status, body } = await action(req);
-      res.status(status).set('Cache-Control', 'no-store');
-      if (body === undefined) res.end();
-      else res.json(body);
-    } catch (error) {
-      const { status, body } = adminError(error);
-      if (status >= 500) logger.error({ err: error }, 'admin request failed');
-      res.status(status).set('Cache-Control', 'no-store').json(body);
-    }
-  };
-}
-
-function adminError(error: unknown): { status: number; body: unknown } {
-  if (error instanceof ZodError) {
-    return {
-      status: 400,
-      body: {
-        error: 'invalid_request',
-        issues: error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`),
-      },
-    };
-  }
-  if (error instanceof UserCommandError) {
-    return { status: error.status, body: { error: 'invalid_request', message: error.message } };
-  }
-  if (error instanceof EventLogUnavailableError || error instanceof ProjectionStoreUnavailableError) {
-    return { status: 503, body: { error: 'temporarily_unavailable' } };
-  }
-  return { status: 500, body: { error: 'server_error' } };
 }
