@@ -257,6 +257,21 @@ export function describeAuthorizationCodeContract(name: string, client: () => Gr
       expect(result.callback.searchParams.get('code')).toBeNull();
     });
 
+    it('ends the sign-in session when the password changes', async () => {
+      const fresh = `pw.${randomBytes(4).toString('hex')}@example.test`;
+      const created = await client().registerUser({ email: fresh, name: 'Pat', password });
+      const agent = browser();
+      expect((await authorize(agent, login({ email: fresh }))).pages).toEqual(['sign-in', 'consent']);
+      expect((await authorize(agent, login({ email: fresh }))).pages).toEqual([]);
+      const changed = await client().admin('POST', `/admin/users/${created.user_id}/password`, {
+        password: 'a brand new password',
+      });
+      expect(changed.status).toBe(204);
+      await expect(authorize(agent, login({ email: fresh }))).rejects.toThrow(/401/);
+      const again = await authorize(agent, login({ email: fresh, password: 'a brand new password' }));
+      expect(again.pages).toEqual(['sign-in']);
+    });
+
     it('skips the consent page for first-party clients', async () => {
       const firstParty = await client().registerClient({
         name: 'First party',

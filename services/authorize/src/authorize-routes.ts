@@ -13,7 +13,7 @@ import {
   type OAuthRequest,
 } from '@grantline/lib-oauth';
 import type { ClientRecord, UserRecord } from '@grantline/lib-projections';
-import { BrowserState, type Interaction } from './browser-state';
+import { BrowserState, sessionHolds, type BrowserSession, type Interaction } from './browser-state';
 import { pageHeaders, renderConsentPage, renderErrorPage, renderSignInPage } from './pages';
 
 const AUTHORIZE = '/oauth/authorize';
@@ -46,10 +46,11 @@ export function authorizeRoutes(context: OAuthContext, logger: Logger): Router {
     return null;
   }
 
-  async function activeUser(userId: string | undefined): Promise<UserRecord | null> {
-    if (userId === undefined) return null;
-    const user = await context.store.getUser(userId);
-    return user && !user.disabled ? user : null;
+  /** The signed-in user, if the session still holds: user enabled and password unchanged. */
+  async function signedInUser(session: BrowserSession | null): Promise<UserRecord | null> {
+    if (!session) return null;
+    const user = await context.store.getUser(session.uid);
+    return sessionHolds(session, user) ? user : null;
   }
 
   async function showSignIn(req: Request, res: Response, valid: Valid, query: string, status = 200, extra = {}) {
@@ -110,7 +111,7 @@ export function authorizeRoutes(context: OAuthContext, logger: Logger): Router {
       const valid = await validate(res, query);
       if (!valid) return;
       const session = await state.readSession(req);
-      const user = await activeUser(session?.uid);
+      const user = await signedInUser(session);
       const prompt = valid.request.prompt;
       if (!session || !user || prompt === 'login') {
         if (prompt === 'none') return fail(res, valid, 'login_required', 'The user is not signed in');
@@ -149,7 +150,7 @@ export function authorizeRoutes(context: OAuthContext, logger: Logger): Router {
         const status = outcome.reason === 'rate_limited' ? 429 : 401;
         return await showSignIn(req, res, valid, interaction.q, status, { email, error: outcome.message });
       }
-      await state.startSession(res, outcome.user.userId);
+      await state.startSession(res, outcome.user);
       // Back to the authorization request, now signed in; prompt=login has been satisfied.
       redirect(res, `${AUTHORIZE}?${withoutLoginPrompt(interaction.q)}`, 303);
     } catch (error) {
@@ -164,7 +165,7 @@ export function authorizeRoutes(context: OAuthContext, logger: Logger): Router {
       if (!interaction || !session || interaction.uid !== session.uid) return refuseForm(res);
       const valid = await validate(res, interaction.q);
       if (!valid) return;
-      const user = await activeUser(session.uid);
+      const user = await signedInUser(session);
       if (!user) return refuseForm(res);
       const decision = (req.body as Record<string, unknown>).decision;
       if (decision === 'deny') return fail(res, valid, 'access_denied', 'The user denied the request', 303);

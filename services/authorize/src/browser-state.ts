@@ -1,14 +1,20 @@
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Request, Response } from 'express';
 import { z } from 'zod';
 import { epochSeconds, type OAuthContext } from '@grantline/lib-oauth';
+import type { UserRecord } from '@grantline/lib-projections';
 
 const SESSION_COOKIE = 'grantline_session';
 const CSRF_COOKIE = 'grantline_csrf';
 /** How long a sign-in or consent form stays valid. */
 const INTERACTION_TTL_SECONDS = 10 * 60;
 
-const sessionSchema = z.object({ uid: z.string().min(1), auth_time: z.number().int() });
+const sessionSchema = z.object({
+  uid: z.string().min(1),
+  auth_time: z.number().int(),
+  /** Fingerprint of the password the user signed in with: changing the password ends the session. */
+  pwd: z.string().min(1),
+});
 export type BrowserSession = z.infer<typeof sessionSchema>;
 
 const interactionSchema = z.object({
@@ -41,10 +47,11 @@ export class BrowserState {
     return parsed.success ? parsed.data : null;
   }
 
-  async startSession(res: Response, userId: string): Promise<void> {
+  async startSession(res: Response, user: UserRecord): Promise<void> {
     const now = this.now();
     const ttl = this.context.settings.sessionTtlSeconds;
-    const sealed = await this.context.artifacts.seal('session', { uid: userId, auth_time: now }, now + ttl);
+    const session: BrowserSession = { uid: user.userId, auth_time: now, pwd: passwordFingerprint(user) };
+    const sealed = await this.context.artifacts.seal('session', session, now + ttl);
     res.cookie(SESSION_COOKIE, sealed, this.cookieOptions(ttl));
   }
 
@@ -90,6 +97,15 @@ export class BrowserState {
   private now(): number {
     return epochSeconds(this.context.clock);
   }
+}
+
+/** Whether the session still belongs to this user as they are now: present, enabled, same password. */
+export function sessionHolds(session: BrowserSession, user: UserRecord | null): user is UserRecord {
+  return user !== null && !user.disabled && user.userId === session.uid && same(session.pwd, passwordFingerprint(user));
+}
+
+function passwordFingerprint(user: UserRecord): string {
+  return createHash('sha256').update(user.passwordHash).digest('base64url').slice(0, 22);
 }
 
 function same(a: string, b: string): boolean {
