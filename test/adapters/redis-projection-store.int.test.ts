@@ -60,6 +60,15 @@ it('marks revocations until the token would have expired', async () => {
   });
 });
 
+it('keeps the newest consent-withdrawal cutoff, read in the same pipeline as the token state', async () => {
+  const consent = { userId: 'u1', clientId: 'c1' };
+  expect((await store.read({ clientIds: [], jti: 'nothing', consent })).grantsRevokedBefore).toBe(0);
+  await store.markConsentWithdrawn('u1', 'c1', 2_000);
+  await store.markConsentWithdrawn('u1', 'c1', 1_000);
+  const state = await store.read({ clientIds: [], jti: 'nothing', userId: 'u1', consent });
+  expect(state).toEqual({ clients: new Map(), revoked: false, user: null, grantsRevokedBefore: 2_000 });
+});
+
 it('counts a fixed window atomically', async () => {
   const results = await Promise.all(Array.from({ length: 5 }, () => store.consumeRateLimit('caller', 3, 60)));
   expect(results.filter(Boolean)).toHaveLength(3);

@@ -272,6 +272,41 @@ export function describeAuthorizationCodeContract(name: string, client: () => Gr
       expect(again.pages).toEqual(['sign-in']);
     });
 
+    it('withdrawing consent ends the grants the client holds and asks again next time', async () => {
+      const fresh = `wd.${randomBytes(4).toString('hex')}@example.test`;
+      const created = await client().registerUser({ email: fresh, name: 'Wendy', password });
+      const agent = browser();
+      const tokens = await obtainTokens(agent, login({ email: fresh }));
+      const pending = await authorize(agent, login({ email: fresh }));
+      expect(pending.pages).toEqual([]);
+      const withdrawn = await client().admin('DELETE', `/admin/users/${created.user_id}/consents/${spa}`);
+      expect(withdrawn.status).toBe(204);
+      expect(await introspect(tokens.access_token)).toEqual({ active: false });
+      expect((await client().userInfo(tokens.access_token)).status).toBe(401);
+      expect((await refresh(base(), spa, String(tokens.refresh_token))).body.error).toBe('invalid_grant');
+      const stale = await tokenRequest(base(), {
+        grant_type: 'authorization_code',
+        code: codeOf(pending),
+        redirect_uri: REDIRECT,
+        client_id: spa,
+        code_verifier: pending.verifier,
+      });
+      expect(stale.body.error).toBe('invalid_grant');
+      // A new consent counts from the next second on (docs/decisions/0011).
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      const again = await authorize(agent, login({ email: fresh }));
+      expect(again.pages).toEqual(['consent']);
+      const renewed = await tokenRequest(base(), {
+        grant_type: 'authorization_code',
+        code: codeOf(again),
+        redirect_uri: REDIRECT,
+        client_id: spa,
+        code_verifier: again.verifier,
+      });
+      expect(renewed.status).toBe(200);
+      expect(await introspect(String(renewed.body.access_token))).toEqual(expect.objectContaining({ active: true }));
+    });
+
     it('skips the consent page for first-party clients', async () => {
       const firstParty = await client().registerClient({
         name: 'First party',

@@ -45,7 +45,12 @@ export const consentGrantedSchema = z.object({
 export const consentWithdrawnSchema = z.object({
   ...userAggregate,
   type: z.literal('ConsentWithdrawn'),
-  data: z.object({ userId: z.string().min(1), clientId: z.string().min(1) }),
+  data: z.object({
+    userId: z.string().min(1),
+    clientId: z.string().min(1),
+    /** Grants of this user and client started before this time (epoch seconds) end with the consent. */
+    revokesGrantsBefore: z.number().int().nonnegative(),
+  }),
 });
 
 /** The aggregate id of a user's consent for one client (the key on the compacted topic). */

@@ -12,6 +12,18 @@ export async function verifiedClaims(context: OAuthContext, token: string): Prom
   return claims;
 }
 
+/**
+ * What a user's token also depends on: its grant not revoked, its user still active, and the
+ * user's consent for the client not withdrawn since the token was issued.
+ */
+export function userGrantQuery(claims: AccessTokenClaims) {
+  return {
+    ...(claims.gid === undefined ? {} : { grantId: claims.gid }),
+    userId: claims.sub,
+    consent: { userId: claims.sub, clientId: claims.client_id },
+  };
+}
+
 export interface TokenInspection {
   /** The verified claims of an unexpired token we issued, else null. */
   claims: AccessTokenClaims | null;
@@ -42,15 +54,15 @@ export async function inspectToken(
     return { claims: null, active: false, revoked: false, callerRecord: null, tokenClientRecord: null };
   }
   // A user's token (one with a grant) also needs its user: still there and not disabled.
-  const marks = claims
-    ? { jti: claims.jti, ...(claims.gid === undefined ? {} : { grantId: claims.gid, userId: claims.sub }) }
-    : {};
+  const userGrant = claims?.gid === undefined ? {} : userGrantQuery(claims);
+  const marks = claims ? { jti: claims.jti, ...userGrant } : {};
   const state = await context.store.read({ clientIds, ...marks });
   const tokenClient = claims ? state.clients.get(claims.client_id) : null;
   const userActive = state.user === undefined || (state.user !== null && !state.user.disabled);
+  const consentHolds = claims === null || claims.iat >= (state.grantsRevokedBefore ?? 0);
   return {
     claims,
-    active: claims !== null && !state.revoked && Boolean(tokenClient) && userActive,
+    active: claims !== null && !state.revoked && Boolean(tokenClient) && userActive && consentHolds,
     ...(state.user ? { username: state.user.email } : {}),
     revoked: state.revoked,
     callerRecord: callerId === undefined ? null : (state.clients.get(callerId) ?? null),

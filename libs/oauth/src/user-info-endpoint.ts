@@ -1,4 +1,4 @@
-import { verifiedClaims } from './access-token-check';
+import { userGrantQuery, verifiedClaims } from './access-token-check';
 import { epochSeconds } from './clock';
 import { OAuthError } from './errors';
 import { header, jsonResponse, type OAuthRequest, type OAuthResponse } from './http-types';
@@ -37,14 +37,10 @@ export async function userInfoEndpoint(context: OAuthContext, request: OAuthRequ
   const claims = verified && verified.exp > epochSeconds(context.clock) ? verified : null;
   if (!claims) throw invalidToken('The access token is invalid or expired');
   if (claims.gid === undefined) throw invalidToken('The access token was not issued for a user');
-  const state = await context.store.read({
-    clientIds: [claims.client_id],
-    jti: claims.jti,
-    grantId: claims.gid,
-    userId: claims.sub,
-  });
+  const state = await context.store.read({ clientIds: [claims.client_id], jti: claims.jti, ...userGrantQuery(claims) });
   const client = state.clients.get(claims.client_id);
-  if (state.revoked || !client) throw invalidToken('The access token is no longer active');
+  const withdrawn = claims.iat < (state.grantsRevokedBefore ?? 0);
+  if (state.revoked || withdrawn || !client) throw invalidToken('The access token is no longer active');
   const user = state.user;
   if (!user || user.disabled) throw invalidToken('The access token is no longer active');
   return {

@@ -34,7 +34,7 @@ function consentWithdrawn(userId: string, clientId: string): GrantlineEvent {
     {
       type: 'ConsentWithdrawn',
       aggregate: { type: 'consent', id: consentId(userId, clientId) },
-      data: { userId, clientId },
+      data: { userId, clientId, revokesGrantsBefore: 0 },
     },
     stamp,
   );
@@ -228,6 +228,18 @@ describe('MemoryProjectionStore guards and lookups', () => {
       expect(await store.getConsent(ADA, 'app')).toEqual(['read', 'write']);
       await apply(consentWithdrawn(ADA, 'app'));
       expect(await store.getConsent(ADA, 'app')).toBeNull();
+    });
+
+    it('records when consent was withdrawn, a cutoff that never moves back', async () => {
+      const cutoff = async () =>
+        (await store.read({ clientIds: [], consent: { userId: ADA, clientId: 'app' } })).grantsRevokedBefore;
+      expect(await cutoff()).toBe(0);
+      await store.markConsentWithdrawn(ADA, 'app', 2_000);
+      await store.markConsentWithdrawn(ADA, 'app', 1_500);
+      expect(await cutoff()).toBe(2_000);
+      expect(
+        (await store.read({ clientIds: [], consent: { userId: ADA, clientId: 'other' } })).grantsRevokedBefore,
+      ).toBe(0);
     });
 
     it('ignores a stale redelivery of a consent', async () => {

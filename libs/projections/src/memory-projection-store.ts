@@ -20,6 +20,7 @@ export class MemoryProjectionStore implements ProjectionStore {
   private readonly consents = new Map<string, Positioned<string[] | null>>();
   private readonly revoked = new Map<string, number>();
   private readonly revokedGrants = new Map<string, number>();
+  private readonly consentCutoffs = new Map<string, number>();
   private readonly claims = new Map<string, number>();
   private readonly refreshClaims = new Map<string, { firstAt: number; expiresAt: number }>();
   private readonly windows = new Map<string, { count: number; resetsAt: number }>();
@@ -32,6 +33,9 @@ export class MemoryProjectionStore implements ProjectionStore {
         return this.markRevoked(event.data.jti, event.data.expiresAt);
       case 'GrantRevoked':
         return this.markGrantRevoked(event.data.grantId, event.data.expiresAt);
+      case 'ConsentWithdrawn':
+        await this.markConsentWithdrawn(event.data.userId, event.data.clientId, event.data.revokesGrantsBefore);
+        break;
     }
     const id = event.aggregate.id;
     if (event.aggregate.type === 'client') {
@@ -95,11 +99,19 @@ export class MemoryProjectionStore implements ProjectionStore {
       revoked: live(this.revoked, query.jti) || live(this.revokedGrants, query.grantId),
       clients: new Map(query.clientIds.map((id) => [id, this.clients.get(id)?.value ?? null])),
       ...(query.userId === undefined ? {} : { user: this.users.get(query.userId)?.value ?? null }),
+      ...(query.consent === undefined
+        ? {}
+        : { grantsRevokedBefore: this.consentCutoffs.get(consentKey(query.consent)) ?? 0 }),
     };
   }
 
   async markRevoked(jti: string, expiresAt: number): Promise<void> {
     if (expiresAt > this.clock.nowSeconds()) this.revoked.set(jti, expiresAt);
+  }
+
+  async markConsentWithdrawn(userId: string, clientId: string, revokesGrantsBefore: number): Promise<void> {
+    const key = consentKey({ userId, clientId });
+    this.consentCutoffs.set(key, Math.max(this.consentCutoffs.get(key) ?? 0, revokesGrantsBefore));
   }
 
   async markGrantRevoked(grantId: string, expiresAt: number): Promise<void> {
@@ -149,6 +161,10 @@ export class MemoryProjectionStore implements ProjectionStore {
   }
 
   async close(): Promise<void> {}
+}
+
+function consentKey(consent: { userId: string; clientId: string }): string {
+  return `${consent.userId}:${consent.clientId}`;
 }
 
 /** Offsets are compared as integers within a partition; an aggregate's events share one partition. */

@@ -14,6 +14,8 @@ export interface StateQuery {
   jti?: string;
   grantId?: string;
   userId?: string;
+  /** Reads when consent for this user and client was last withdrawn. */
+  consent?: { userId: string; clientId: string };
 }
 
 export interface StateSnapshot {
@@ -22,6 +24,8 @@ export interface StateSnapshot {
   revoked: boolean;
   /** Present when a `userId` was asked for. */
   user?: UserRecord | null;
+  /** When `consent` was asked for: grants started before this (epoch seconds) are revoked; 0 if never withdrawn. */
+  grantsRevokedBefore?: number;
 }
 
 /** Outcome of presenting a refresh token to its single-use claim. */
@@ -51,6 +55,8 @@ export interface ProjectionStore {
   getConsent(userId: string, clientId: string): Promise<readonly string[] | null>;
   /** Whether any registered client lists this web origin (CORS preflights, which carry no client id). */
   isWebOrigin(origin: string): Promise<boolean>;
+  /** Writes the marker the projector writes for ConsentWithdrawn; idempotent, and never moves it back. */
+  markConsentWithdrawn(userId: string, clientId: string, revokesGrantsBefore: number): Promise<void>;
   /** Writes the same marker the projector writes for GrantRevoked; idempotent. */
   markGrantRevoked(grantId: string, expiresAt: number): Promise<void>;
   /** Atomic single-use claim (authorization codes): true for the first caller only. */

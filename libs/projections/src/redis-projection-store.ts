@@ -10,7 +10,13 @@ import {
   type StateQuery,
   type StateSnapshot,
 } from './port';
-import { applyClientWithOriginsScript, applyRecordScript, claimRefreshScript, rateLimitScript } from './redis-scripts';
+import {
+  applyClientWithOriginsScript,
+  applyRecordScript,
+  claimRefreshScript,
+  raiseToScript,
+  rateLimitScript,
+} from './redis-scripts';
 import { consentOf, normaliseEmail, userOf, type UserRecord } from './user-projection';
 
 export interface RedisProjectionStoreOptions {
@@ -43,6 +49,7 @@ export class RedisProjectionStore implements ProjectionStore {
     this.redis.defineCommand('grantlineApplyClient', { numberOfKeys: 2, lua: applyClientWithOriginsScript });
     this.redis.defineCommand('grantlineApplyRecord', { numberOfKeys: 2, lua: applyRecordScript });
     this.redis.defineCommand('grantlineClaimRefresh', { numberOfKeys: 1, lua: claimRefreshScript });
+    this.redis.defineCommand('grantlineRaiseTo', { numberOfKeys: 1, lua: raiseToScript });
     this.redis.defineCommand('grantlineRateLimit', { numberOfKeys: 1, lua: rateLimitScript });
   }
 
@@ -64,6 +71,9 @@ export class RedisProjectionStore implements ProjectionStore {
         return this.markRevoked(event.data.jti, event.data.expiresAt);
       case 'GrantRevoked':
         return this.markGrantRevoked(event.data.grantId, event.data.expiresAt);
+      case 'ConsentWithdrawn':
+        await this.markConsentWithdrawn(event.data.userId, event.data.clientId, event.data.revokesGrantsBefore);
+        break;
     }
     const at = [String(position.partition), position.offset];
     const id = event.aggregate.id;
@@ -152,14 +162,26 @@ export class RedisProjectionStore implements ProjectionStore {
     ];
     if (marks.length > 0) pipeline.exists(...marks);
     if (query.userId !== undefined) pipeline.get(this.userKey(query.userId));
+    if (query.consent !== undefined) pipeline.get(this.consentCutoffKey(query.consent.userId, query.consent.clientId));
     const results = await this.run(() => pipeline.exec());
     if (!results || results.some(([error]) => error))
       throw new ProjectionStoreUnavailableError('redis pipeline failed');
+    let next = ids.length;
+    const take = () => results[next++]?.[1];
     const clients = new Map(ids.map((id, index) => [id, this.clients.parse(results[index]?.[1] as string | null)]));
-    const revoked = marks.length > 0 && Number(results[ids.length]?.[1]) > 0;
-    if (query.userId === undefined) return { clients, revoked };
-    const rawUser = results[ids.length + (marks.length > 0 ? 1 : 0)]?.[1] as string | null;
-    return { clients, revoked, user: parseStored(rawUser, parseUser) };
+    const revoked = marks.length > 0 && Number(take()) > 0;
+    return {
+      clients,
+      revoked,
+      ...(query.userId === undefined ? {} : { user: parseStored(take() as string | null, parseUser) }),
+      ...(query.consent === undefined ? {} : { grantsRevokedBefore: Number(take() ?? 0) }),
+    };
+  }
+
+  async markConsentWithdrawn(userId: string, clientId: string, revokesGrantsBefore: number): Promise<void> {
+    await this.run(() =>
+      this.call('grantlineRaiseTo', [this.consentCutoffKey(userId, clientId), String(revokesGrantsBefore)]),
+    );
   }
 
   async markRevoked(jti: string, expiresAt: number): Promise<void> {
@@ -236,6 +258,10 @@ export class RedisProjectionStore implements ProjectionStore {
 
   private emailKey(email: string): string {
     return this.key(`user-email:${normaliseEmail(email)}`);
+  }
+
+  private consentCutoffKey(userId: string, clientId: string): string {
+    return this.key(`consent-cutoff:${userId}:${clientId}`);
   }
 
   private consentKey(consentId: string): string {

@@ -79,3 +79,10 @@ if tonumber(ARGV[2]) > 0 and now - tonumber(first) <= tonumber(ARGV[2]) then
 end
 return 2
 `;
+
+/** Sets KEYS[1] to ARGV[1] unless it already holds a larger number: a marker that never moves back. */
+export const raiseToScript = `
+local current = tonumber(redis.call('GET', KEYS[1]) or '0')
+if tonumber(ARGV[1]) > current then redis.call('SET', KEYS[1], ARGV[1]) end
+return 1
+`;

@@ -38,6 +38,7 @@ export async function decideAuthorizationCode(
     redirect_uri_given: authorization.redirectUriGiven,
     code_challenge: authorization.codeChallenge,
     auth_time: authTime,
+    gat: now,
     gexp: now + client.refreshTokens.absoluteTtl,
     exp: now + context.settings.authorizationCodeTtlSeconds,
   };

@@ -38,6 +38,8 @@ export const authorizationCodeGrant = {
     }
 
     const grant = { grantId: code.gid, clientId: code.client_id, expiresAt: code.gexp };
+    const state = await context.store.read({ clientIds: [], consent: { userId: code.sub, clientId: code.client_id } });
+    if (code.gat < (state.grantsRevokedBefore ?? 0)) throw invalidGrant(INVALID_CODE, 'consent withdrawn since');
     if (!(await context.store.claimOnce(`code:${code.cid}`, code.exp + 60))) {
       await revokeGrant(context, request, grant, { reason: 'code_reuse', artifactId: code.cid });
       throw invalidGrant(INVALID_CODE, 'authorization code presented again; grant revoked');
@@ -69,6 +71,7 @@ export const authorizationCodeGrant = {
             sub: code.sub,
             scope: code.scope,
             auth_time: code.auth_time,
+            gat: code.gat,
             gexp: code.gexp,
           })
         : undefined;

@@ -32,8 +32,14 @@ export const refreshTokenGrant = {
     const widened = (requested ?? []).filter((scope) => !granted.includes(scope));
     if (widened.length > 0) throw invalidScope(`The grant does not include: ${widened.join(' ')}`);
 
-    const state = await context.store.read({ clientIds: [], grantId: refresh.gid, userId: refresh.sub });
+    const state = await context.store.read({
+      clientIds: [],
+      grantId: refresh.gid,
+      userId: refresh.sub,
+      consent: { userId: refresh.sub, clientId: refresh.client_id },
+    });
     if (state.revoked) throw invalidGrant(INVALID_REFRESH, 'grant revoked');
+    if (refresh.gat < (state.grantsRevokedBefore ?? 0)) throw invalidGrant(INVALID_REFRESH, 'consent withdrawn');
     if (!state.user || state.user.disabled) throw invalidGrant(INVALID_REFRESH, 'user missing or disabled');
 
     const grant = { grantId: refresh.gid, clientId: refresh.client_id, expiresAt: refresh.gexp };

@@ -16,6 +16,8 @@ export const codePayloadSchema = z.object({
   redirect_uri_given: z.boolean(),
   code_challenge: z.string().min(1),
   auth_time: z.number().int(),
+  /** When the grant started (epoch seconds); a later consent withdrawal ends it. */
+  gat: z.number().int(),
   /** The grant's absolute end. */
   gexp: z.number().int(),
   exp: z.number().int(),
@@ -31,6 +33,7 @@ export const refreshPayloadSchema = z.object({
   sub: z.string().min(1),
   scope: z.string(),
   auth_time: z.number().int(),
+  gat: z.number().int(),
   gexp: z.number().int(),
   exp: z.number().int(),
 });

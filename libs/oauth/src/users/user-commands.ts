@@ -80,7 +80,11 @@ export function enableUser(existing: UserRecord | null, context: EventContext): 
   return { event: userEvent('UserEnabled', user, context), user };
 }
 
-/** Forgets the scopes a user approved for a client, so the next authorization asks again. */
+/**
+ * Forgets the scopes a user approved for a client, so the next authorization asks again, and
+ * ends the grants the client holds for the user: every grant started up to and including this
+ * second (a new consent in the same second must be given again).
+ */
 export function withdrawConsent(
   userId: string,
   clientId: string,
@@ -92,7 +96,7 @@ export function withdrawConsent(
     {
       type: 'ConsentWithdrawn',
       aggregate: { type: 'consent', id: consentId(userId, clientId) },
-      data: { userId, clientId },
+      data: { userId, clientId, revokesGrantsBefore: Math.floor(context.now().getTime() / 1000) + 1 },
     },
     context,
   );
