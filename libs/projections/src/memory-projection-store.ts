@@ -1,5 +1,6 @@
 import type { GrantlineEvent } from '@grantline/lib-events';
 import { evolveClient, type ClientRecord } from './client-projection';
+import { applyMarkers } from './marker-events';
 import type { AppliedPosition, ProjectionStore, RefreshClaim, StateQuery, StateSnapshot } from './port';
 import { consentOf, normaliseEmail, userOf, type UserRecord } from './user-projection';
 
@@ -28,15 +29,7 @@ export class MemoryProjectionStore implements ProjectionStore {
   constructor(private readonly clock: Clock = { nowSeconds: () => Math.floor(Date.now() / 1000) }) {}
 
   async apply(event: GrantlineEvent, position: AppliedPosition): Promise<void> {
-    switch (event.type) {
-      case 'AccessTokenRevoked':
-        return this.markRevoked(event.data.jti, event.data.expiresAt);
-      case 'GrantRevoked':
-        return this.markGrantRevoked(event.data.grantId, event.data.expiresAt);
-      case 'ConsentWithdrawn':
-        await this.markConsentWithdrawn(event.data.userId, event.data.clientId, event.data.revokesGrantsBefore);
-        break;
-    }
+    if (await applyMarkers(this, event)) return;
     const id = event.aggregate.id;
     if (event.aggregate.type === 'client') {
       const current = this.clients.get(id);

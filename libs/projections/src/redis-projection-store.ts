@@ -2,6 +2,7 @@ import { Redis } from 'ioredis';
 import type { GrantlineEvent } from '@grantline/lib-events';
 import { clientSnapshotSchema, userSnapshotSchema } from '@grantline/lib-events';
 import { evolveClient, type ClientRecord } from './client-projection';
+import { applyMarkers } from './marker-events';
 import {
   ProjectionStoreUnavailableError,
   type AppliedPosition,
@@ -66,15 +67,7 @@ export class RedisProjectionStore implements ProjectionStore {
   }
 
   async apply(event: GrantlineEvent, position: AppliedPosition): Promise<void> {
-    switch (event.type) {
-      case 'AccessTokenRevoked':
-        return this.markRevoked(event.data.jti, event.data.expiresAt);
-      case 'GrantRevoked':
-        return this.markGrantRevoked(event.data.grantId, event.data.expiresAt);
-      case 'ConsentWithdrawn':
-        await this.markConsentWithdrawn(event.data.userId, event.data.clientId, event.data.revokesGrantsBefore);
-        break;
-    }
+    if (await applyMarkers(this, event)) return;
     const at = [String(position.partition), position.offset];
     const id = event.aggregate.id;
     if (event.aggregate.type === 'client') {
