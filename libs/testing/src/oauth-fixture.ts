@@ -6,12 +6,15 @@ import {
   randomIds,
   registerClient,
   registerClientSchema,
+  registerUser,
+  createUserSchema,
+  generateUserId,
   VerifiedSecretCache,
   type Clock,
   type OAuthContext,
   type OAuthRequest,
 } from '@grantline/lib-oauth';
-import { MemoryProjectionStore } from '@grantline/lib-projections';
+import { MemoryProjectionStore, type UserRecord } from '@grantline/lib-projections';
 import { noMetrics } from '@grantline/lib-telemetry';
 import { streams } from '@grantline/lib-events';
 import { ArtifactSealer, generateSigningJwk, keyRingFromJwks, VerifiedTokenCache } from '@grantline/lib-tokens';
@@ -36,6 +39,8 @@ export interface OAuthFixture {
   clock: ManualClock;
   /** Registers a client through the same decision and log the admin API uses. */
   registerClient(input: Record<string, unknown>): Promise<{ clientId: string; secret?: string }>;
+  /** Registers a user the same way; resolves with the user as projected. */
+  registerUser(input: { email: string; name: string; password: string }): Promise<UserRecord>;
 }
 
 /** OAuth endpoints wired to in-memory adapters, with the projector applying events in-process. */
@@ -82,6 +87,17 @@ export async function oauthFixture(settings: Partial<OAuthContext['settings']> =
       });
       await log.append([decision.event]);
       return { clientId: decision.client.clientId, ...(decision.secret ? { secret: decision.secret } : {}) };
+    },
+    registerUser: async (input) => {
+      const parsed = createUserSchema.parse(input);
+      const decision = await registerUser(
+        parsed,
+        await store.findUserByEmail(parsed.email),
+        generateUserId,
+        { now: () => clock.now() },
+      );
+      await log.append([decision.event]);
+      return decision.user;
     },
   };
 }

@@ -3,8 +3,7 @@ import type { UserRecord } from '@grantline/lib-projections';
 import { oauthFixture, type OAuthFixture } from '@grantline/lib-testing';
 import type { OAuthRequest } from '../http-types';
 import type { OAuthSettings } from '../oauth-context';
-import { createUserSchema } from '../users/user-input';
-import { disableUser, generateUserId, registerUser } from '../users/user-commands';
+import { disableUser } from '../users/user-commands';
 import { signIn, type SignInOutcome } from './sign-in';
 
 const PASSWORD = 'correct horse battery';
@@ -26,14 +25,7 @@ describe('signIn', () => {
 
   async function setUp(signInSettings?: OAuthSettings['signIn']): Promise<void> {
     fixture = await oauthFixture(signInSettings ? { signIn: signInSettings } : {});
-    const registered = await registerUser(
-      createUserSchema.parse({ email: EMAIL, name: 'Ada', password: PASSWORD }),
-      null,
-      generateUserId,
-      { now: () => fixture.clock.now() },
-    );
-    await fixture.log.append([registered.event]);
-    user = registered.user;
+    user = await fixture.registerUser({ email: EMAIL, name: 'Ada', password: PASSWORD });
     events = [];
   }
 

@@ -8,8 +8,7 @@ import { introspectionEndpoint } from '../introspection-endpoint';
 import type { OAuthContext } from '../oauth-context';
 import { tokenEndpoint } from '../token-endpoint';
 import { userInfoEndpoint } from '../user-info-endpoint';
-import { createUserSchema } from '../users/user-input';
-import { disableUser, generateUserId, registerUser } from '../users/user-commands';
+import { disableUser } from '../users/user-commands';
 
 const REDIRECT = 'https://app.test/cb';
 const authorizeRequest: OAuthRequest = {
@@ -101,14 +100,7 @@ describe('POST /oauth/token, authorization_code', () => {
       redirect_uris: [REDIRECT],
     });
     await fixture.registerClient({ name: 'rs', client_id: 'rs', client_secret: 'rs-secret-1' });
-    const registered = await registerUser(
-      createUserSchema.parse({ email: 'ada@example.test', name: 'Ada', password: 'correct horse battery' }),
-      null,
-      generateUserId,
-      { now: () => fixture.clock.now() },
-    );
-    await fixture.log.append([registered.event]);
-    user = registered.user;
+    user = await fixture.registerUser({ email: 'ada@example.test', name: 'Ada', password: 'correct horse battery' });
   });
 
   it('redeems a code for an access and a refresh token bound to its grant, recording them first', async () => {

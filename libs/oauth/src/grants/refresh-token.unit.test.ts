@@ -8,8 +8,7 @@ import { introspectionEndpoint } from '../introspection-endpoint';
 import type { OAuthContext } from '../oauth-context';
 import { revocationEndpoint } from '../revocation-endpoint';
 import { tokenEndpoint } from '../token-endpoint';
-import { createUserSchema } from '../users/user-input';
-import { disableUser, generateUserId, registerUser } from '../users/user-commands';
+import { disableUser } from '../users/user-commands';
 
 const REDIRECT = 'https://app.test/cb';
 const authorizeRequest: OAuthRequest = {
@@ -102,14 +101,7 @@ describe('POST /oauth/token, refresh_token', () => {
     fixture = await oauthFixture();
     await registerApp('app');
     await fixture.registerClient({ name: 'rs', client_id: 'rs', client_secret: 'rs-secret-1' });
-    const registered = await registerUser(
-      createUserSchema.parse({ email: 'ada@example.test', name: 'Ada', password: 'correct horse battery' }),
-      null,
-      generateUserId,
-      { now: () => fixture.clock.now() },
-    );
-    await fixture.log.append([registered.event]);
-    user = registered.user;
+    user = await fixture.registerUser({ email: 'ada@example.test', name: 'Ada', password: 'correct horse battery' });
   });
 
   describe('rotation', () => {
