@@ -1,5 +1,14 @@
 import { randomBytes } from 'node:crypto';
-import { authorize, codeOf, FormBrowser, obtainTokens, pkcePair, refresh, tokenRequest } from '@grantline/lib-testing';
+import {
+  authorize,
+  codeExchange,
+  codeOf,
+  FormBrowser,
+  obtainTokens,
+  pkcePair,
+  refresh,
+  tokenRequest,
+} from '@grantline/lib-testing';
 import type { GrantlineTestClient } from './oauth-test-client';
 
 const REDIRECT = 'http://127.0.0.1:4999/oauth/callback';
@@ -38,6 +47,8 @@ export function describeAuthorizationCodeContract(name: string, client: () => Gr
         code_challenge_method: 'S256',
         ...params,
       }).toString();
+    /** The SPA client as a code exchange names it (registered in beforeAll). */
+    const spaClient = () => ({ clientId: spa, redirectUri: REDIRECT });
     const introspect = (token: string) =>
       client().introspect(token, resourceServer.client_id, resourceServer.client_secret);
 
@@ -82,13 +93,7 @@ export function describeAuthorizationCodeContract(name: string, client: () => Gr
       expect(result.callback.origin + result.callback.pathname).toBe(REDIRECT);
       expect(result.callback.searchParams.get('state')).toBe('state-123');
       expect(result.callback.searchParams.get('iss')).toBe(await issuer(base()));
-      const exchange = await tokenRequest(base(), {
-        grant_type: 'authorization_code',
-        code: codeOf(result),
-        redirect_uri: REDIRECT,
-        client_id: spa,
-        code_verifier: result.verifier,
-      });
+      const exchange = await tokenRequest(base(), codeExchange(result, spaClient()));
       expect(exchange.status).toBe(200);
       expect(exchange.headers.get('cache-control')).toBe('no-store');
       const tokens = exchange.body;
@@ -123,13 +128,10 @@ export function describeAuthorizationCodeContract(name: string, client: () => Gr
         ...login({ clientId: web.client_id, redirectUri: 'https://app.example.test/oauth/callback' }),
         extra: { code_challenge: challenge },
       });
-      const params = {
-        grant_type: 'authorization_code',
-        code: codeOf(result),
-        redirect_uri: 'https://app.example.test/oauth/callback',
-        code_verifier: verifier,
-        client_id: web.client_id,
-      };
+      const params = codeExchange(
+        { ...result, verifier },
+        { clientId: web.client_id, redirectUri: 'https://app.example.test/oauth/callback' },
+      );
       expect((await tokenRequest(base(), params)).status).toBe(401);
       const exchanged = await tokenRequest(base(), { ...params, client_secret: web.client_secret });
       expect(exchanged.status).toBe(200);
@@ -137,13 +139,7 @@ export function describeAuthorizationCodeContract(name: string, client: () => Gr
 
     it('refuses a replayed code and revokes every token issued from its first use', async () => {
       const result = await authorize(browser(), login());
-      const params = {
-        grant_type: 'authorization_code',
-        code: codeOf(result),
-        redirect_uri: REDIRECT,
-        client_id: spa,
-        code_verifier: result.verifier,
-      };
+      const params = codeExchange(result, spaClient());
       const first = await tokenRequest(base(), params);
       expect(first.status).toBe(200);
       const replay = await tokenRequest(base(), params);
@@ -156,13 +152,7 @@ export function describeAuthorizationCodeContract(name: string, client: () => Gr
 
     it('refuses a wrong or missing verifier and a redirect_uri mismatch without using up the code', async () => {
       const result = await authorize(browser(), login());
-      const params = {
-        grant_type: 'authorization_code',
-        code: codeOf(result),
-        redirect_uri: REDIRECT,
-        client_id: spa,
-        code_verifier: result.verifier,
-      };
+      const params = codeExchange(result, spaClient());
       const wrong = await tokenRequest(base(), { ...params, code_verifier: pkcePair().verifier });
       expect([wrong.status, wrong.body.error]).toEqual([400, 'invalid_grant']);
       const { code_verifier: _omitted, ...withoutVerifier } = params;
@@ -230,13 +220,10 @@ export function describeAuthorizationCodeContract(name: string, client: () => Gr
         login({ clientId: native.client_id, redirectUri: 'yourapp://oauth/callback' }),
       );
       expect(result.callback.protocol).toBe('yourapp:');
-      const exchanged = await tokenRequest(base(), {
-        grant_type: 'authorization_code',
-        code: codeOf(result),
-        client_id: native.client_id,
-        redirect_uri: 'yourapp://oauth/callback',
-        code_verifier: result.verifier,
-      });
+      const exchanged = await tokenRequest(
+        base(),
+        codeExchange(result, { clientId: native.client_id, redirectUri: 'yourapp://oauth/callback' }),
+      );
       expect(exchanged.status).toBe(200);
       const refreshed = await refresh(base(), native.client_id, String(exchanged.body.refresh_token));
       expect(refreshed.status).toBe(200);
@@ -284,25 +271,13 @@ export function describeAuthorizationCodeContract(name: string, client: () => Gr
       expect(await introspect(tokens.access_token)).toEqual({ active: false });
       expect((await client().userInfo(tokens.access_token)).status).toBe(401);
       expect((await refresh(base(), spa, String(tokens.refresh_token))).body.error).toBe('invalid_grant');
-      const stale = await tokenRequest(base(), {
-        grant_type: 'authorization_code',
-        code: codeOf(pending),
-        redirect_uri: REDIRECT,
-        client_id: spa,
-        code_verifier: pending.verifier,
-      });
+      const stale = await tokenRequest(base(), codeExchange(pending, spaClient()));
       expect(stale.body.error).toBe('invalid_grant');
       // A new consent counts from the next second on (docs/decisions/0011).
       await new Promise((resolve) => setTimeout(resolve, 1_000));
       const again = await authorize(agent, login({ email: fresh }));
       expect(again.pages).toEqual(['consent']);
-      const renewed = await tokenRequest(base(), {
-        grant_type: 'authorization_code',
-        code: codeOf(again),
-        redirect_uri: REDIRECT,
-        client_id: spa,
-        code_verifier: again.verifier,
-      });
+      const renewed = await tokenRequest(base(), codeExchange(again, spaClient()));
       expect(renewed.status).toBe(200);
       expect(await introspect(String(renewed.body.access_token))).toEqual(expect.objectContaining({ active: true }));
     });

@@ -20,6 +20,7 @@ export { userInfoEndpoint } from './user-info-endpoint';
 export { inspectToken, verifiedClaims, type TokenInspection } from './access-token-check';
 export { supportedGrantTypes } from './grants/registry';
 export { serverMetadata } from './metadata';
+export { CommandError } from './command-error';
 export * from './clients/client-input';
 export * from './clients/client-commands';
 export * from './users/user-input';

@@ -91,20 +91,32 @@ export function codeOf(result: AuthorizeResult): string {
   return code;
 }
 
+/** The token request that redeems an authorization's code, as a public client sends it. */
+export function codeExchange(
+  result: AuthorizeResult,
+  client: { clientId: string; redirectUri: string },
+  extra: Record<string, string> = {},
+): Record<string, string> {
+  return {
+    grant_type: 'authorization_code',
+    code: codeOf(result),
+    redirect_uri: client.redirectUri,
+    client_id: client.clientId,
+    code_verifier: result.verifier,
+    ...extra,
+  };
+}
+
 /** Authorizes and redeems the code: the whole flow, returning the tokens. */
 export async function obtainTokens(
   browser: FormBrowser,
   options: AuthorizeOptions & { clientSecret?: string },
 ): Promise<TokenSet> {
   const result = await authorize(browser, options);
-  const { status, body } = await tokenRequest(browser.baseUrl, {
-    grant_type: 'authorization_code',
-    code: codeOf(result),
-    redirect_uri: options.redirectUri,
-    code_verifier: result.verifier,
-    client_id: options.clientId,
-    ...(options.clientSecret ? { client_secret: options.clientSecret } : {}),
-  });
+  const { status, body } = await tokenRequest(
+    browser.baseUrl,
+    codeExchange(result, options, options.clientSecret ? { client_secret: options.clientSecret } : {}),
+  );
   if (status !== 200) throw new Error(`code exchange failed: ${status} ${JSON.stringify(body)}`);
   return body as unknown as TokenSet;
 }

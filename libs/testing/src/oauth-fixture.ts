@@ -90,12 +90,9 @@ export async function oauthFixture(settings: Partial<OAuthContext['settings']> =
     },
     registerUser: async (input) => {
       const parsed = createUserSchema.parse(input);
-      const decision = await registerUser(
-        parsed,
-        await store.findUserByEmail(parsed.email),
-        generateUserId,
-        { now: () => clock.now() },
-      );
+      const decision = await registerUser(parsed, await store.findUserByEmail(parsed.email), generateUserId, {
+        now: () => clock.now(),
+      });
       await log.append([decision.event]);
       return decision.user;
     },

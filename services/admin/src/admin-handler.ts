@@ -2,7 +2,7 @@ import type { Request, Response } from 'express';
 import { ZodError } from 'zod';
 import { EventLogUnavailableError } from '@grantline/lib-event-log';
 import type { Logger } from '@grantline/lib-http';
-import { ClientCommandError, UserCommandError } from '@grantline/lib-oauth';
+import { CommandError } from '@grantline/lib-oauth';
 import { ProjectionStoreUnavailableError } from '@grantline/lib-projections';
 
 /** What an admin route decides; a reply without a body is sent as is (e.g. 204). */
@@ -34,7 +34,7 @@ function adminError(error: unknown): { status: number; body: unknown } {
       },
     };
   }
-  if (error instanceof ClientCommandError || error instanceof UserCommandError) {
+  if (error instanceof CommandError) {
     return { status: error.status, body: { error: 'invalid_request', message: error.message } };
   }
   if (error instanceof EventLogUnavailableError || error instanceof ProjectionStoreUnavailableError) {

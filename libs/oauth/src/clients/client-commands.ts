@@ -9,16 +9,11 @@ import {
 import type { ClientRecord } from '@grantline/lib-projections';
 import type { IdSource } from '../clock';
 import { hashSecret } from '../client-secret';
+import { CommandError } from '../command-error';
 import type { RegisterClientInput, UpdateClientInput } from './client-input';
 
-export class ClientCommandError extends Error {
-  override readonly name = 'ClientCommandError';
-  constructor(
-    readonly status: 400 | 404 | 409 | 504,
-    message: string,
-  ) {
-    super(message);
-  }
+export class ClientCommandError extends CommandError {
+  override name = 'ClientCommandError';
 }
 
 export interface ClientDecision {

@@ -8,16 +8,11 @@ import {
 } from '@grantline/lib-events';
 import type { UserRecord } from '@grantline/lib-projections';
 import { hashSecret } from '../client-secret';
+import { CommandError } from '../command-error';
 import type { CreateUserInput } from './user-input';
 
-export class UserCommandError extends Error {
-  override readonly name = 'UserCommandError';
-  constructor(
-    readonly status: 400 | 404 | 409 | 504,
-    message: string,
-  ) {
-    super(message);
-  }
+export class UserCommandError extends CommandError {
+  override name = 'UserCommandError';
 }
 
 export interface UserDecision {
