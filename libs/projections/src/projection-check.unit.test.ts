@@ -50,3 +50,62 @@ describe('ProjectionCheck', () => {
     ]);
   });
 });
+
+describe('ProjectionCheck of users and grants', () => {
+  const user = {
+    userId: '01JBZ8Y2C5V9Q3K4M6N7P8R9S0',
+    email: 'ada@example.test',
+    name: 'Ada',
+    passwordHash: 'scrypt$16384$8$1$c2FsdA$aGFzaA',
+    disabled: false,
+    createdAt: now.toISOString(),
+  };
+  const userEvents = [
+    stampEvent(
+      { type: 'UserRegistered', aggregate: { type: 'user', id: user.userId }, data: { user } },
+      { now: () => now },
+    ),
+    stampEvent(
+      {
+        type: 'GrantRevoked',
+        aggregate: { type: 'grant', id: 'g1' },
+        data: {
+          grantId: 'g1',
+          clientId: 'a',
+          reason: 'refresh_token_reuse',
+          expiresAt: seconds() + 60,
+          revokedBy: null,
+        },
+      },
+      { now: () => now },
+    ),
+  ];
+
+  it('reports a user and a grant revocation that the live store lacks, and a user that differs', async () => {
+    const checker = new ProjectionCheck(seconds);
+    for (const [offset, event] of userEvents.entries()) {
+      await checker.apply(event, { partition: 0, offset: String(offset) });
+    }
+    const empty = new MemoryProjectionStore({ nowSeconds: seconds });
+    expect((await checker.compare(empty)).differences).toEqual([
+      { kind: 'user-missing', userId: user.userId },
+      { kind: 'grant-revocation-missing', grantId: 'g1' },
+    ]);
+
+    const damaged = new MemoryProjectionStore({ nowSeconds: seconds });
+    const renamed = { ...user, name: 'Eve' };
+    await damaged.apply(
+      stampEvent(
+        { type: 'UserRegistered', aggregate: { type: 'user', id: user.userId }, data: { user: renamed } },
+        {
+          now: () => now,
+        },
+      ),
+      { partition: 0, offset: '0' },
+    );
+    await damaged.markGrantRevoked('g1', seconds() + 60);
+    const result = await checker.compare(damaged);
+    expect(result.users).toBe(1);
+    expect(result.differences).toEqual([{ kind: 'user-differs', userId: user.userId }]);
+  });
+});

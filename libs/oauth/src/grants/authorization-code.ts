@@ -38,16 +38,19 @@ export const authorizationCodeGrant = {
     }
 
     const grant = { grantId: code.gid, clientId: code.client_id, expiresAt: code.gexp };
-    const state = await context.store.read({ clientIds: [], consent: { userId: code.sub, clientId: code.client_id } });
+    const state = await context.store.read({
+      clientIds: [],
+      userId: code.sub,
+      consent: { userId: code.sub, clientId: code.client_id },
+    });
     if (code.gat < (state.grantsRevokedBefore ?? 0)) throw invalidGrant(INVALID_CODE, 'consent withdrawn since');
+    if (!state.user || state.user.disabled) throw invalidGrant('The user of this authorization is no longer active');
     if (!(await context.store.claimOnce(`code:${code.cid}`, code.exp + 60))) {
       await revokeGrant(context, request, grant, { reason: 'code_reuse', artifactId: code.cid });
       throw invalidGrant(INVALID_CODE, 'authorization code presented again; grant revoked');
     }
     const release = () => context.store.releaseClaim(`code:${code.cid}`);
     try {
-      const user = await context.store.getUser(code.sub);
-      if (!user || user.disabled) throw invalidGrant('The user of this authorization is no longer active');
       const scopes = code.scope === '' ? [] : code.scope.split(' ');
       const access = await decideAccessToken(context, request, {
         clientId: code.client_id,
