@@ -8,3 +8,4 @@ export { MemoryAuditStore } from './memory-audit-store';
 export { MongoAuditStore } from './mongo-audit-store';
 export { ProjectionCheck, type ProjectionCheckResult, type ProjectionDifference } from './projection-check';
 export { normaliseEmail, userOf, consentOf, type UserRecord } from './user-projection';
+export { waitForProjection, waitForClient } from './projection-wait';

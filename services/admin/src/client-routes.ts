@@ -13,9 +13,8 @@ import {
   updateClientSchema,
   type IdSource,
 } from '@grantline/lib-oauth';
-import type { ClientRecord, ProjectionStore } from '@grantline/lib-projections';
+import { waitForClient, type ClientRecord, type ProjectionStore } from '@grantline/lib-projections';
 import type { Logger } from '@grantline/lib-http';
-import { waitForClient } from './projection-wait';
 
 export interface AdminDependencies {
   log: EventLog;

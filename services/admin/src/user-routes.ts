@@ -1,6 +1,5 @@
 import express, { Router, type Request } from 'express';
 import { handle } from './admin-handler';
-import { waitForProjection } from './projection-wait';
 import {
   UserCommandError,
   changePassword,
@@ -13,7 +12,7 @@ import {
   setPasswordSchema,
   withdrawConsent,
 } from '@grantline/lib-oauth';
-import type { UserRecord } from '@grantline/lib-projections';
+import { waitForProjection, type UserRecord } from '@grantline/lib-projections';
 import type { AdminDependencies } from './client-routes';
 
 /**

@@ -12,13 +12,15 @@ import {
   type OAuthContext,
   type OAuthRequest,
 } from '@grantline/lib-oauth';
-import type { ClientRecord, UserRecord } from '@grantline/lib-projections';
+import { waitForProjection, type ClientRecord, type UserRecord } from '@grantline/lib-projections';
 import { BrowserState, sessionHolds, type BrowserSession, type Interaction } from './browser-state';
 import { pageHeaders, renderConsentPage, renderErrorPage, renderSignInPage } from './pages';
 
 const AUTHORIZE = '/oauth/authorize';
 const SIGN_IN = '/oauth/authorize/sign-in';
 const CONSENT = '/oauth/authorize/consent';
+/** How long the consent form waits for the projection to show the new consent. */
+const CONSENT_VISIBLE_TIMEOUT_MS = 3_000;
 
 type Valid = { request: AuthorizationRequest; client: ClientRecord };
 
@@ -85,7 +87,10 @@ export function authorizeRoutes(context: OAuthContext, logger: Logger): Router {
     );
   }
 
-  /** Records the events (the code's among them) durably, then sends the browser back with the code. */
+  /**
+   * Records the events (the code's among them) durably, then sends the browser back with the
+   * code. `settled` waits, bounded, until the projections show what the events changed.
+   */
   async function issueCode(
     req: Request,
     res: Response,
@@ -93,10 +98,12 @@ export function authorizeRoutes(context: OAuthContext, logger: Logger): Router {
     user: UserRecord,
     authTime: number,
     before: GrantlineEvent[] = [],
+    settled: () => Promise<unknown> = async () => undefined,
   ) {
     const request = oauthRequestOf(req);
     const issued = await decideAuthorizationCode(context, request, valid.request, valid.client, user, authTime);
     await context.log.append([...before, issued.event]);
+    await settled();
     redirect(res, issued.location, req.method === 'POST' ? 303 : 302);
   }
 
@@ -171,7 +178,17 @@ export function authorizeRoutes(context: OAuthContext, logger: Logger): Router {
       if (decision === 'deny') return fail(res, valid, 'access_denied', 'The user denied the request', 303);
       if (decision !== 'approve') return refuseForm(res);
       const consent = await consentGranted(context, oauthRequestOf(req), valid.client, user, valid.request.scopes);
-      await issueCode(req, res, valid, user, session.auth_time, [consent]);
+      // Read-your-writes: the app's next authorization (often at once, or with prompt=none)
+      // must find this consent. If the projector is slow, the code still goes out; the user
+      // would at worst be asked once more.
+      const scopes = valid.request.scopes;
+      await issueCode(req, res, valid, user, session.auth_time, [consent], () =>
+        waitForProjection(
+          () => context.store.getConsent(user.userId, valid.client.clientId),
+          (remembered) => remembered !== null && scopes.every((scope) => remembered.includes(scope)),
+          CONSENT_VISIBLE_TIMEOUT_MS,
+        ),
+      );
     } catch (error) {
       next(error);
     }

@@ -1,9 +1,10 @@
-import type { ClientRecord, ProjectionStore } from '@grantline/lib-projections';
+import type { ClientRecord } from './client-projection';
+import type { ProjectionStore } from './port';
 
 /**
- * Admin changes are read back by the CLI and used by the next request at once, so the admin
- * API answers only after the projector has applied its event (or gives up with 504). Returns
- * what was read once it matched, or undefined after the timeout.
+ * Waits until a projection shows a change just appended to the log: the admin API answers
+ * only after the projector has applied its event, so the next request sees it. Returns what
+ * was read once it matched, or undefined after the timeout.
  */
 export async function waitForProjection<T>(
   read: () => Promise<T>,
