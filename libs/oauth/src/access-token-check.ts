@@ -2,6 +2,7 @@ import { verifyAccessToken, type AccessTokenClaims } from '@grantline/lib-tokens
 import type { ClientRecord } from '@grantline/lib-projections';
 import { epochSeconds } from './clock';
 import type { OAuthContext } from './oauth-context';
+import { checkLiveness, type TokenSubject } from './token-liveness';
 
 /** Signature (cached), then expiry against our clock. Null for anything we did not issue. */
 export async function verifiedClaims(context: OAuthContext, token: string): Promise<AccessTokenClaims | null> {
@@ -12,15 +13,12 @@ export async function verifiedClaims(context: OAuthContext, token: string): Prom
   return claims;
 }
 
-/**
- * What a user's token also depends on: its grant not revoked, its user still active, and the
- * user's consent for the client not withdrawn since the token was issued.
- */
-export function userGrantQuery(claims: AccessTokenClaims) {
+/** What an access token's liveness depends on: its own id, its client and, for a user's token, its grant. */
+export function accessTokenSubject(claims: AccessTokenClaims): TokenSubject {
   return {
-    ...(claims.gid === undefined ? {} : { grantId: claims.gid }),
-    userId: claims.sub,
-    consent: { userId: claims.sub, clientId: claims.client_id },
+    clientId: claims.client_id,
+    tokenId: claims.jti,
+    ...(claims.gid === undefined ? {} : { user: { userId: claims.sub, grantId: claims.gid, since: claims.iat } }),
   };
 }
 
@@ -49,23 +47,34 @@ export async function inspectToken(
 ): Promise<TokenInspection> {
   const verified = await verifiedClaims(context, token);
   const claims = verified && verified.exp > epochSeconds(context.clock) ? verified : null;
-  const clientIds = [...(callerId === undefined ? [] : [callerId]), ...(claims ? [claims.client_id] : [])];
-  if (clientIds.length === 0) {
+  const callers = callerId === undefined ? [] : [callerId];
+  if (!claims && callers.length === 0) {
     return { claims: null, active: false, revoked: false, callerRecord: null, tokenClientRecord: null };
   }
-  // A user's token (one with a grant) also needs its user: still there and not disabled.
-  const userGrant = claims?.gid === undefined ? {} : userGrantQuery(claims);
-  const marks = claims ? { jti: claims.jti, ...userGrant } : {};
-  const state = await context.store.read({ clientIds, ...marks });
-  const tokenClient = claims ? state.clients.get(claims.client_id) : null;
-  const userActive = state.user === undefined || (state.user !== null && !state.user.disabled);
-  const consentHolds = claims === null || claims.iat >= (state.grantsRevokedBefore ?? 0);
+  if (!claims) {
+    const state = await context.store.read({ clientIds: callers });
+    return {
+      claims,
+      active: false,
+      revoked: false,
+      callerRecord: callerOf(state.clients, callerId),
+      tokenClientRecord: null,
+    };
+  }
+  const { liveness, clients } = await checkLiveness(context, accessTokenSubject(claims), callers);
   return {
     claims,
-    active: claims !== null && !state.revoked && Boolean(tokenClient) && userActive && consentHolds,
-    ...(state.user ? { username: state.user.email } : {}),
-    revoked: state.revoked,
-    callerRecord: callerId === undefined ? null : (state.clients.get(callerId) ?? null),
-    tokenClientRecord: tokenClient ?? null,
+    active: liveness.live,
+    ...(liveness.user ? { username: liveness.user.email } : {}),
+    revoked: !liveness.live && liveness.reason === 'revoked',
+    callerRecord: callerOf(clients, callerId),
+    tokenClientRecord: liveness.client,
   };
+}
+
+function callerOf(
+  clients: ReadonlyMap<string, ClientRecord | null>,
+  callerId: string | undefined,
+): ClientRecord | null {
+  return callerId === undefined ? null : (clients.get(callerId) ?? null);
 }

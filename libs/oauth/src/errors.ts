@@ -8,6 +8,7 @@ export type OAuthErrorCode =
   | 'invalid_scope'
   | 'unsupported_token_type'
   | 'invalid_token'
+  | 'insufficient_scope'
   | 'access_denied'
   | 'temporarily_unavailable'
   | 'server_error';

@@ -17,7 +17,15 @@ export { tokenEndpoint } from './token-endpoint';
 export { introspectionEndpoint } from './introspection-endpoint';
 export { revocationEndpoint } from './revocation-endpoint';
 export { userInfoEndpoint } from './user-info-endpoint';
-export { inspectToken, verifiedClaims, type TokenInspection } from './access-token-check';
+export { inspectToken, verifiedClaims, accessTokenSubject, type TokenInspection } from './access-token-check';
+export { checkLiveness, decideLiveness, livenessQuery, type Liveness, type TokenSubject } from './token-liveness';
+export {
+  accessTokenOf,
+  resourceCaller,
+  invalidToken,
+  insufficientScope,
+  type ResourceCaller,
+} from './resource-request';
 export { supportedGrantTypes } from './grants/registry';
 export { serverMetadata } from './metadata';
 export { CommandError } from './command-error';

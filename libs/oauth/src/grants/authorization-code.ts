@@ -7,6 +7,7 @@ import { revokeGrant } from './grant-revocation';
 import { isWellFormedVerifier, verifierMatches } from './pkce';
 import { decideRefreshToken } from './refresh-token-issuer';
 import { openCode } from './sealed-grants';
+import { checkLiveness } from '../token-liveness';
 
 const params = z.object({
   code: z.string().min(1, 'code is required'),
@@ -38,13 +39,14 @@ export const authorizationCodeGrant = {
     }
 
     const grant = { grantId: code.gid, clientId: code.client_id, expiresAt: code.gexp };
-    const state = await context.store.read({
-      clientIds: [],
-      userId: code.sub,
-      consent: { userId: code.sub, clientId: code.client_id },
+    const { liveness } = await checkLiveness(context, {
+      clientId: code.client_id,
+      user: { userId: code.sub, grantId: code.gid, since: code.gat },
     });
-    if (code.gat < (state.grantsRevokedBefore ?? 0)) throw invalidGrant(INVALID_CODE, 'consent withdrawn since');
-    if (!state.user || state.user.disabled) throw invalidGrant('The user of this authorization is no longer active');
+    if (!liveness.live) {
+      if (liveness.reason === 'user_inactive') throw invalidGrant('The user of this authorization is no longer active');
+      throw invalidGrant(INVALID_CODE, liveness.reason);
+    }
     if (!(await context.store.claimOnce(`code:${code.cid}`, code.exp + 60))) {
       await revokeGrant(context, request, grant, { reason: 'code_reuse', artifactId: code.cid });
       throw invalidGrant(INVALID_CODE, 'authorization code presented again; grant revoked');

@@ -6,6 +6,7 @@ import type { GrantHandler } from './grant-handler';
 import { revokeGrant } from './grant-revocation';
 import { decideRefreshToken } from './refresh-token-issuer';
 import { openRefreshToken } from './sealed-grants';
+import { checkLiveness } from '../token-liveness';
 
 const params = z.object({
   refresh_token: z.string().min(1, 'refresh_token is required'),
@@ -32,15 +33,11 @@ export const refreshTokenGrant = {
     const widened = (requested ?? []).filter((scope) => !granted.includes(scope));
     if (widened.length > 0) throw invalidScope(`The grant does not include: ${widened.join(' ')}`);
 
-    const state = await context.store.read({
-      clientIds: [],
-      grantId: refresh.gid,
-      userId: refresh.sub,
-      consent: { userId: refresh.sub, clientId: refresh.client_id },
+    const { liveness } = await checkLiveness(context, {
+      clientId: refresh.client_id,
+      user: { userId: refresh.sub, grantId: refresh.gid, since: refresh.gat },
     });
-    if (state.revoked) throw invalidGrant(INVALID_REFRESH, 'grant revoked');
-    if (refresh.gat < (state.grantsRevokedBefore ?? 0)) throw invalidGrant(INVALID_REFRESH, 'consent withdrawn');
-    if (!state.user || state.user.disabled) throw invalidGrant(INVALID_REFRESH, 'user missing or disabled');
+    if (!liveness.live) throw invalidGrant(INVALID_REFRESH, liveness.reason);
 
     const grant = { grantId: refresh.gid, clientId: refresh.client_id, expiresAt: refresh.gexp };
     const claim = await context.store.claimRefreshToken(

@@ -1,0 +1,71 @@
+import type { ClientRecord, StateQuery, StateSnapshot, UserRecord } from '@grantline/lib-projections';
+import type { OAuthContext } from './oauth-context';
+
+/**
+ * What a token, code or refresh token depends on besides its own signature and expiry. One home
+ * for the rule "is this still live": introspection, resources, the grants and personal access
+ * tokens all ask it.
+ */
+export interface TokenSubject {
+  /** The client the artifact was issued to; it must still be registered. Absent for personal access tokens. */
+  clientId?: string;
+  /** An individually revocable token (its `jti`). */
+  tokenId?: string;
+  /** For a user's artifact: whose, from which grant, and when the grant or token began. */
+  user?: {
+    userId: string;
+    grantId?: string;
+    /** Epoch seconds; a consent withdrawal after this ends it. Not checked without a `clientId`. */
+    since: number;
+  };
+}
+
+export type Liveness =
+  | { live: true; client: ClientRecord | null; user: UserRecord | null }
+  | {
+      live: false;
+      reason: 'revoked' | 'client_unknown' | 'user_inactive' | 'consent_withdrawn';
+      client: ClientRecord | null;
+      user: UserRecord | null;
+    };
+
+/** The one read a subject needs, plus any other clients the caller wants in the same round trip. */
+export function livenessQuery(subject: TokenSubject, otherClientIds: readonly string[] = []): StateQuery {
+  const { clientId, tokenId, user } = subject;
+  return {
+    clientIds: [...otherClientIds, ...(clientId === undefined ? [] : [clientId])],
+    ...(tokenId === undefined ? {} : { jti: tokenId }),
+    ...(user?.grantId === undefined ? {} : { grantId: user.grantId }),
+    ...(user === undefined ? {} : { userId: user.userId }),
+    ...(user === undefined || clientId === undefined ? {} : { consent: { userId: user.userId, clientId } }),
+  };
+}
+
+/** Pure: decides liveness from what `livenessQuery` read. */
+export function decideLiveness(subject: TokenSubject, state: StateSnapshot): Liveness {
+  const client = subject.clientId === undefined ? null : (state.clients.get(subject.clientId) ?? null);
+  const user = state.user ?? null;
+  const dead = (reason: Extract<Liveness, { live: false }>['reason']): Liveness => ({
+    live: false,
+    reason,
+    client,
+    user,
+  });
+  if (state.revoked) return dead('revoked');
+  if (subject.clientId !== undefined && !client) return dead('client_unknown');
+  if (subject.user) {
+    if (!user || user.disabled || user.userId !== subject.user.userId) return dead('user_inactive');
+    if (subject.user.since < (state.grantsRevokedBefore ?? 0)) return dead('consent_withdrawn');
+  }
+  return { live: true, client, user };
+}
+
+/** Reads and decides in one round trip; the projection store fails closed. */
+export async function checkLiveness(
+  context: Pick<OAuthContext, 'store'>,
+  subject: TokenSubject,
+  otherClientIds: readonly string[] = [],
+): Promise<{ liveness: Liveness; clients: StateSnapshot['clients'] }> {
+  const state = await context.store.read(livenessQuery(subject, otherClientIds));
+  return { liveness: decideLiveness(subject, state), clients: state.clients };
+}
