@@ -1,5 +1,5 @@
 import { stampEvent, type ClientSnapshot } from '@grantline/lib-events';
-import { RedisProjectionStore } from '@grantline/lib-projections';
+import { RedisGuardStore, RedisProjectionStore } from '@grantline/lib-projections';
 import { infraFromEnv } from '../stack/stack-fixture';
 
 const store = new RedisProjectionStore({
@@ -70,8 +70,14 @@ it('keeps the newest consent-withdrawal cutoff, read in the same pipeline as the
 });
 
 it('counts a fixed window atomically', async () => {
-  const results = await Promise.all(Array.from({ length: 5 }, () => store.consumeRateLimit('caller', 3, 60)));
-  expect(results.filter(Boolean)).toHaveLength(3);
+  const guards = new RedisGuardStore({ url: infraFromEnv().redisUrl, keyPrefix: `tguard${Date.now().toString(36)}:` });
+  try {
+    await guards.waitUntilReady(5_000);
+    const results = await Promise.all(Array.from({ length: 5 }, () => guards.consumeRateLimit('caller', 3, 60)));
+    expect(results.filter(Boolean)).toHaveLength(3);
+  } finally {
+    await guards.close();
+  }
 });
 
 it('fails closed with ProjectionStoreUnavailableError when Redis is unreachable', async () => {

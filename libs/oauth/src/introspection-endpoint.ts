@@ -12,7 +12,7 @@ export async function introspectionEndpoint(context: OAuthContext, request: OAut
   if (!caller) {
     const { allowUnauthenticated, unauthenticatedLimitPerMinute } = context.settings.introspection;
     if (!allowUnauthenticated) throw invalidClient('Introspection requires client authentication', false);
-    const allowed = await context.store.consumeRateLimit(
+    const allowed = await context.guards.consumeRateLimit(
       `introspect:${request.remoteAddress}`,
       unauthenticatedLimitPerMinute,
       60,

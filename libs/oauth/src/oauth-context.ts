@@ -1,5 +1,5 @@
 import type { EventLog } from '@grantline/lib-event-log';
-import type { ProjectionStore } from '@grantline/lib-projections';
+import type { GuardStore, ProjectionStore } from '@grantline/lib-projections';
 import type { GrantlineMetrics } from '@grantline/lib-telemetry';
 import type { ArtifactSealer, KeyRing, VerifiedTokenCache } from '@grantline/lib-tokens';
 import type { Clock, IdSource } from './clock';
@@ -20,7 +20,10 @@ export interface OAuthSettings {
 export interface OAuthContext {
   settings: OAuthSettings;
   log: EventLog;
+  /** Read projections of the log. */
   store: ProjectionStore;
+  /** Single-use claims and rate limits, owned by the service that checks them. */
+  guards: GuardStore;
   keys: KeyRing;
   /** Seals and opens codes, refresh tokens, sessions and pending authorization requests. */
   artifacts: ArtifactSealer;

@@ -1,6 +1,10 @@
 export { evolveClient, type ClientRecord } from './client-projection';
 export * from './port';
-export { MemoryProjectionStore } from './memory-projection-store';
+export { MemoryProjectionStore, type SecondsClock } from './memory-projection-store';
+export { MemoryGuardStore } from './memory-guard-store';
+export type { GuardStore, RefreshClaim } from './guard-port';
+export { RedisGuardStore } from './redis-guard-store';
+export { projectors, projectEvent, type ProjectionWriter } from './projectors';
 export { RedisProjectionStore, type RedisProjectionStoreOptions } from './redis-projection-store';
 export type { AuditEntry, AuditQuery, AuditStore } from './audit-port';
 export { auditEntryOf } from './audit-entry';

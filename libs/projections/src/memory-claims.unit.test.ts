@@ -1,5 +1,6 @@
 import { consentId, stampEvent, type GrantlineEvent, type UserSnapshot } from '@grantline/lib-events';
 import { clientRegistered, clientSnapshot, FIXTURE_TIME } from '@grantline/lib-testing';
+import { MemoryGuardStore } from './memory-guard-store';
 import { MemoryProjectionStore } from './memory-projection-store';
 
 const stamp = { now: () => FIXTURE_TIME };
@@ -43,6 +44,7 @@ function consentWithdrawn(userId: string, clientId: string): GrantlineEvent {
 describe('MemoryProjectionStore guards and lookups', () => {
   let seconds: number;
   let store: MemoryProjectionStore;
+  let guards: MemoryGuardStore;
   let offset: number;
   const apply = (event: GrantlineEvent) => store.apply(event, { partition: 0, offset: String(offset++) });
 
@@ -50,77 +52,78 @@ describe('MemoryProjectionStore guards and lookups', () => {
     seconds = 1_000;
     offset = 0;
     store = new MemoryProjectionStore({ nowSeconds: () => seconds });
+    guards = new MemoryGuardStore({ nowSeconds: () => seconds });
   });
 
   describe('claimOnce', () => {
     it('is true for the first caller only', async () => {
-      expect(await store.claimOnce('code:a', 1_060)).toBe(true);
-      expect(await store.claimOnce('code:a', 1_060)).toBe(false);
-      expect(await store.claimOnce('code:a', 9_999)).toBe(false);
-      expect(await store.claimOnce('code:b', 1_060)).toBe(true);
+      expect(await guards.claimOnce('code:a', 1_060)).toBe(true);
+      expect(await guards.claimOnce('code:a', 1_060)).toBe(false);
+      expect(await guards.claimOnce('code:a', 9_999)).toBe(false);
+      expect(await guards.claimOnce('code:b', 1_060)).toBe(true);
     });
 
     it('holds until the given expiry, then forgets the claim', async () => {
-      await store.claimOnce('code:a', 1_060);
+      await guards.claimOnce('code:a', 1_060);
       seconds = 1_059;
-      expect(await store.claimOnce('code:a', 1_060)).toBe(false);
+      expect(await guards.claimOnce('code:a', 1_060)).toBe(false);
       seconds = 1_060;
-      expect(await store.claimOnce('code:a', 1_120)).toBe(true);
+      expect(await guards.claimOnce('code:a', 1_120)).toBe(true);
     });
 
     it('holds for at least a second even when the expiry has passed', async () => {
-      expect(await store.claimOnce('code:a', 10)).toBe(true);
-      expect(await store.claimOnce('code:a', 10)).toBe(false);
+      expect(await guards.claimOnce('code:a', 10)).toBe(true);
+      expect(await guards.claimOnce('code:a', 10)).toBe(false);
       seconds = 1_001;
-      expect(await store.claimOnce('code:a', 10)).toBe(true);
+      expect(await guards.claimOnce('code:a', 10)).toBe(true);
     });
 
     it('can be claimed again after releaseClaim', async () => {
-      await store.claimOnce('code:a', 1_060);
-      await store.releaseClaim('code:a');
-      expect(await store.claimOnce('code:a', 1_060)).toBe(true);
-      expect(await store.claimOnce('code:a', 1_060)).toBe(false);
+      await guards.claimOnce('code:a', 1_060);
+      await guards.releaseClaim('code:a');
+      expect(await guards.claimOnce('code:a', 1_060)).toBe(true);
+      expect(await guards.claimOnce('code:a', 1_060)).toBe(false);
     });
 
     it('releases only the named claim, and releasing an unknown key is harmless', async () => {
-      await store.claimOnce('code:a', 1_060);
-      await store.claimOnce('code:b', 1_060);
-      await store.releaseClaim('code:a');
-      await store.releaseClaim('code:never-claimed');
-      expect(await store.claimOnce('code:b', 1_060)).toBe(false);
+      await guards.claimOnce('code:a', 1_060);
+      await guards.claimOnce('code:b', 1_060);
+      await guards.releaseClaim('code:a');
+      await guards.releaseClaim('code:never-claimed');
+      expect(await guards.claimOnce('code:b', 1_060)).toBe(false);
     });
   });
 
   describe('claimRefreshToken', () => {
     it('answers first for the first presentation and reused afterwards, without a grace period', async () => {
-      expect(await store.claimRefreshToken('r1', 2_000, 0)).toEqual({ kind: 'first' });
-      expect(await store.claimRefreshToken('r1', 2_000, 0)).toEqual({ kind: 'reused' });
-      expect(await store.claimRefreshToken('r2', 2_000, 0)).toEqual({ kind: 'first' });
+      expect(await guards.claimRefreshToken('r1', 2_000, 0)).toEqual({ kind: 'first' });
+      expect(await guards.claimRefreshToken('r1', 2_000, 0)).toEqual({ kind: 'reused' });
+      expect(await guards.claimRefreshToken('r2', 2_000, 0)).toEqual({ kind: 'first' });
     });
 
     it('answers grace within the window counted from the first presentation, then reused', async () => {
-      await store.claimRefreshToken('r1', 2_000, 10);
+      await guards.claimRefreshToken('r1', 2_000, 10);
       seconds = 1_005;
-      expect(await store.claimRefreshToken('r1', 2_000, 10)).toEqual({ kind: 'grace' });
+      expect(await guards.claimRefreshToken('r1', 2_000, 10)).toEqual({ kind: 'grace' });
       seconds = 1_010;
-      expect(await store.claimRefreshToken('r1', 2_000, 10)).toEqual({ kind: 'grace' });
+      expect(await guards.claimRefreshToken('r1', 2_000, 10)).toEqual({ kind: 'grace' });
       seconds = 1_011;
-      expect(await store.claimRefreshToken('r1', 2_000, 10)).toEqual({ kind: 'reused' });
+      expect(await guards.claimRefreshToken('r1', 2_000, 10)).toEqual({ kind: 'reused' });
     });
 
     it('answers first again after releaseClaim', async () => {
-      await store.claimRefreshToken('r1', 2_000, 0);
-      await store.releaseClaim('r1');
-      expect(await store.claimRefreshToken('r1', 2_000, 0)).toEqual({ kind: 'first' });
-      expect(await store.claimRefreshToken('r1', 2_000, 0)).toEqual({ kind: 'reused' });
+      await guards.claimRefreshToken('r1', 2_000, 0);
+      await guards.releaseClaim('r1');
+      expect(await guards.claimRefreshToken('r1', 2_000, 0)).toEqual({ kind: 'first' });
+      expect(await guards.claimRefreshToken('r1', 2_000, 0)).toEqual({ kind: 'reused' });
     });
 
     it('forgets a claim once the token has expired', async () => {
-      await store.claimRefreshToken('r1', 1_100, 0);
+      await guards.claimRefreshToken('r1', 1_100, 0);
       seconds = 1_099;
-      expect(await store.claimRefreshToken('r1', 1_100, 0)).toEqual({ kind: 'reused' });
+      expect(await guards.claimRefreshToken('r1', 1_100, 0)).toEqual({ kind: 'reused' });
       seconds = 1_100;
-      expect(await store.claimRefreshToken('r1', 1_200, 0)).toEqual({ kind: 'first' });
+      expect(await guards.claimRefreshToken('r1', 1_200, 0)).toEqual({ kind: 'first' });
     });
   });
 
@@ -290,25 +293,25 @@ describe('MemoryProjectionStore guards and lookups', () => {
 
   describe('rate limits', () => {
     it('counts within a fixed window and reports the limit reached without counting', async () => {
-      expect(await store.isRateLimited('k', 3)).toBe(false);
-      expect(await store.consumeRateLimit('k', 3, 60)).toBe(true);
-      expect(await store.consumeRateLimit('k', 3, 60)).toBe(true);
-      expect(await store.isRateLimited('k', 3)).toBe(false);
-      expect(await store.consumeRateLimit('k', 3, 60)).toBe(true);
-      expect(await store.isRateLimited('k', 3)).toBe(true);
-      expect(await store.isRateLimited('k', 3)).toBe(true);
-      expect(await store.consumeRateLimit('k', 3, 60)).toBe(false);
-      expect(await store.isRateLimited('other', 3)).toBe(false);
+      expect(await guards.isRateLimited('k', 3)).toBe(false);
+      expect(await guards.consumeRateLimit('k', 3, 60)).toBe(true);
+      expect(await guards.consumeRateLimit('k', 3, 60)).toBe(true);
+      expect(await guards.isRateLimited('k', 3)).toBe(false);
+      expect(await guards.consumeRateLimit('k', 3, 60)).toBe(true);
+      expect(await guards.isRateLimited('k', 3)).toBe(true);
+      expect(await guards.isRateLimited('k', 3)).toBe(true);
+      expect(await guards.consumeRateLimit('k', 3, 60)).toBe(false);
+      expect(await guards.isRateLimited('other', 3)).toBe(false);
     });
 
     it('starts a new window once the old one has ended', async () => {
-      for (let i = 0; i < 3; i += 1) await store.consumeRateLimit('k', 3, 60);
+      for (let i = 0; i < 3; i += 1) await guards.consumeRateLimit('k', 3, 60);
       seconds = 1_059;
-      expect(await store.isRateLimited('k', 3)).toBe(true);
+      expect(await guards.isRateLimited('k', 3)).toBe(true);
       seconds = 1_060;
-      expect(await store.isRateLimited('k', 3)).toBe(false);
-      expect(await store.consumeRateLimit('k', 3, 60)).toBe(true);
-      expect(await store.isRateLimited('k', 3)).toBe(false);
+      expect(await guards.isRateLimited('k', 3)).toBe(false);
+      expect(await guards.consumeRateLimit('k', 3, 60)).toBe(true);
+      expect(await guards.isRateLimited('k', 3)).toBe(false);
     });
   });
 });

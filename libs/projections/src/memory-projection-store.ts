@@ -1,12 +1,22 @@
 import type { GrantlineEvent } from '@grantline/lib-events';
-import { evolveClient, type ClientRecord } from './client-projection';
-import { applyMarkers } from './marker-events';
-import type { AppliedPosition, ProjectionStore, RefreshClaim, StateQuery, StateSnapshot } from './port';
-import { consentOf, normaliseEmail, userOf, type UserRecord } from './user-projection';
+import { userSnapshotSchema } from '@grantline/lib-events';
+import type { ClientRecord } from './client-projection';
+import type {
+  AppliedPosition,
+  OnceCollection,
+  ProjectionStore,
+  RecordCollection,
+  StateQuery,
+  StateSnapshot,
+} from './port';
+import { projectEvent, type ProjectionWriter } from './projectors';
+import { normaliseEmail, type UserRecord } from './user-projection';
 
-interface Clock {
+export interface SecondsClock {
   nowSeconds(): number;
 }
+
+export const systemSeconds: SecondsClock = { nowSeconds: () => Math.floor(Date.now() / 1000) };
 
 interface Positioned<T> {
   value: T;
@@ -14,45 +24,67 @@ interface Positioned<T> {
 }
 
 /** In-process projections for the embedded mode and unit tests; rebuilt from the log at start. */
-export class MemoryProjectionStore implements ProjectionStore {
+export class MemoryProjectionStore implements ProjectionStore, ProjectionWriter {
   private readonly clients = new Map<string, Positioned<ClientRecord | null>>();
-  private readonly users = new Map<string, Positioned<UserRecord>>();
-  private readonly userByEmail = new Map<string, string>();
-  private readonly consents = new Map<string, Positioned<string[] | null>>();
+  private readonly records = new Map<string, Positioned<unknown>>();
+  private readonly indexes = new Map<string, Set<string>>();
+  private readonly lookups = new Map<string, string>();
+  private readonly once = new Map<string, { value: unknown; expiresAt: number }>();
   private readonly revoked = new Map<string, number>();
   private readonly revokedGrants = new Map<string, number>();
   private readonly consentCutoffs = new Map<string, number>();
-  private readonly claims = new Map<string, number>();
-  private readonly refreshClaims = new Map<string, { firstAt: number; expiresAt: number }>();
-  private readonly windows = new Map<string, { count: number; resetsAt: number }>();
 
-  constructor(private readonly clock: Clock = { nowSeconds: () => Math.floor(Date.now() / 1000) }) {}
+  constructor(private readonly clock: SecondsClock = systemSeconds) {}
 
-  async apply(event: GrantlineEvent, position: AppliedPosition): Promise<void> {
-    if (await applyMarkers(this, event)) return;
-    const id = event.aggregate.id;
-    if (event.aggregate.type === 'client') {
-      const current = this.clients.get(id);
-      if (current && !isAfter(position, current.position)) return;
-      this.clients.set(id, { value: evolveClient(current?.value ?? null, event), position });
-      return;
-    }
-    const user = userOf(event);
-    if (user) {
-      const current = this.users.get(id);
-      if (current && !isAfter(position, current.position)) return;
-      this.users.set(id, { value: user, position });
-      const email = normaliseEmail(user.email);
-      // The first account registered with an address keeps it.
-      if (!this.userByEmail.has(email)) this.userByEmail.set(email, user.userId);
-      return;
-    }
-    const consent = consentOf(event);
-    if (consent) {
-      const current = this.consents.get(consent.key);
-      if (current && !isAfter(position, current.position)) return;
-      this.consents.set(consent.key, { value: consent.scopes, position });
-    }
+  apply(event: GrantlineEvent, position: AppliedPosition): Promise<void> {
+    return projectEvent(this, event, position);
+  }
+
+  async applyClient(clientId: string, position: AppliedPosition, record: ClientRecord | null): Promise<void> {
+    const current = this.clients.get(clientId);
+    if (current && !isAfter(position, current.position)) return;
+    this.clients.set(clientId, { value: record, position });
+  }
+
+  async applyRecord(
+    collection: RecordCollection,
+    id: string,
+    position: AppliedPosition,
+    record: unknown,
+    index?: string,
+  ): Promise<void> {
+    const key = `${collection}:${id}`;
+    const current = this.records.get(key);
+    if (current && !isAfter(position, current.position)) return;
+    this.records.set(key, { value: record, position });
+    if (index === undefined) return;
+    const members = this.indexes.get(index) ?? new Set<string>();
+    if (record === null) members.delete(id);
+    else members.add(id);
+    this.indexes.set(index, members);
+  }
+
+  async indexOnce(key: string, value: string): Promise<void> {
+    if (!this.lookups.has(key)) this.lookups.set(key, value);
+  }
+
+  async putOnce(collection: OnceCollection, id: string, value: unknown, expiresAt: number): Promise<void> {
+    const key = `${collection}:${id}`;
+    if (expiresAt <= this.clock.nowSeconds() || this.getOnceNow(key) !== null) return;
+    this.once.set(key, { value, expiresAt });
+  }
+
+  async getOnce(collection: OnceCollection, id: string): Promise<unknown> {
+    return this.getOnceNow(`${collection}:${id}`);
+  }
+
+  async getRecord(collection: RecordCollection, id: string): Promise<unknown> {
+    return this.records.get(`${collection}:${id}`)?.value ?? null;
+  }
+
+  async listRecords(collection: RecordCollection, index: string): Promise<unknown[]> {
+    const ids = [...(this.indexes.get(index) ?? [])];
+    return ids.map((id) => this.records.get(`${collection}:${id}`)?.value ?? null).filter((value) => value !== null);
   }
 
   async getClient(clientId: string): Promise<ClientRecord | null> {
@@ -64,20 +96,20 @@ export class MemoryProjectionStore implements ProjectionStore {
   }
 
   async getUser(userId: string): Promise<UserRecord | null> {
-    return this.users.get(userId)?.value ?? null;
+    return parseUser(await this.getRecord('user', userId));
   }
 
   async findUserByEmail(email: string): Promise<UserRecord | null> {
-    const userId = this.userByEmail.get(normaliseEmail(email));
+    const userId = this.lookups.get(`user-email:${normaliseEmail(email)}`);
     return userId === undefined ? null : this.getUser(userId);
   }
 
   async listUsers(): Promise<UserRecord[]> {
-    return [...this.users.values()].map((entry) => entry.value);
+    return (await this.listRecords('user', 'users')).map((record) => userSnapshotSchema.parse(record));
   }
 
   async getConsent(userId: string, clientId: string): Promise<readonly string[] | null> {
-    return this.consents.get(`${userId}:${clientId}`)?.value ?? null;
+    return ((await this.getRecord('consent', `${userId}:${clientId}`)) as string[] | null) ?? null;
   }
 
   async isWebOrigin(origin: string): Promise<boolean> {
@@ -91,7 +123,7 @@ export class MemoryProjectionStore implements ProjectionStore {
     return {
       revoked: live(this.revoked, query.jti) || live(this.revokedGrants, query.grantId),
       clients: new Map(query.clientIds.map((id) => [id, this.clients.get(id)?.value ?? null])),
-      ...(query.userId === undefined ? {} : { user: this.users.get(query.userId)?.value ?? null }),
+      ...(query.userId === undefined ? {} : { user: await this.getUser(query.userId) }),
       ...(query.consent === undefined
         ? {}
         : { grantsRevokedBefore: this.consentCutoffs.get(consentKey(query.consent)) ?? 0 }),
@@ -111,49 +143,20 @@ export class MemoryProjectionStore implements ProjectionStore {
     if (expiresAt > this.clock.nowSeconds()) this.revokedGrants.set(grantId, expiresAt);
   }
 
-  async claimOnce(key: string, expiresAt: number): Promise<boolean> {
-    const now = this.clock.nowSeconds();
-    if ((this.claims.get(key) ?? 0) > now) return false;
-    this.claims.set(key, Math.max(expiresAt, now + 1));
-    return true;
-  }
-
-  async releaseClaim(key: string): Promise<void> {
-    this.claims.delete(key);
-    this.refreshClaims.delete(key);
-  }
-
-  async claimRefreshToken(refreshId: string, expiresAt: number, graceSeconds: number): Promise<RefreshClaim> {
-    const now = this.clock.nowSeconds();
-    const existing = this.refreshClaims.get(refreshId);
-    if (!existing || existing.expiresAt <= now) {
-      this.refreshClaims.set(refreshId, { firstAt: now, expiresAt: Math.max(expiresAt, now + 1) });
-      return { kind: 'first' };
-    }
-    return graceSeconds > 0 && now - existing.firstAt <= graceSeconds ? { kind: 'grace' } : { kind: 'reused' };
-  }
-
-  async isRateLimited(key: string, limit: number): Promise<boolean> {
-    const window = this.windows.get(key);
-    return window !== undefined && window.resetsAt > this.clock.nowSeconds() && window.count >= limit;
-  }
-
-  async consumeRateLimit(key: string, limit: number, windowSeconds: number): Promise<boolean> {
-    const now = this.clock.nowSeconds();
-    const window = this.windows.get(key);
-    if (!window || window.resetsAt <= now) {
-      this.windows.set(key, { count: 1, resetsAt: now + windowSeconds });
-      return limit >= 1;
-    }
-    window.count += 1;
-    return window.count <= limit;
-  }
-
   async ping(): Promise<boolean> {
     return true;
   }
 
   async close(): Promise<void> {}
+
+  private getOnceNow(key: string): unknown {
+    const entry = this.once.get(key);
+    return entry && entry.expiresAt > this.clock.nowSeconds() ? entry.value : null;
+  }
+}
+
+function parseUser(record: unknown): UserRecord | null {
+  return record === null ? null : userSnapshotSchema.parse(record);
 }
 
 function consentKey(consent: { userId: string; clientId: string }): string {

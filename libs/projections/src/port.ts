@@ -28,18 +28,11 @@ export interface StateSnapshot {
   grantsRevokedBefore?: number;
 }
 
-/** Outcome of presenting a refresh token to its single-use claim. */
-export type RefreshClaim =
-  /** First presentation: the caller rotates it. */
-  | { kind: 'first' }
-  /** Already rotated, but within the client's grace period. */
-  | { kind: 'grace' }
-  /** Already rotated and outside any grace period: reuse. */
-  | { kind: 'reused' };
-
 /**
- * The hot projections. `apply` is the projector's (single writer); `markRevoked` and
- * `consumeRateLimit` are the guards owned by the services that check them.
+ * The read projections, rebuilt from the log: clients, users, consents, revocation markers and
+ * the records of later features (see projectors.ts). `apply` is the projector's (single writer);
+ * the `mark*` writes are the same idempotent markers the projector writes, written through by a
+ * service that must make its change visible before it answers.
  */
 export interface ProjectionStore {
   apply(event: GrantlineEvent, position: AppliedPosition): Promise<void>;
@@ -59,19 +52,23 @@ export interface ProjectionStore {
   markConsentWithdrawn(userId: string, clientId: string, revokesGrantsBefore: number): Promise<void>;
   /** Writes the same marker the projector writes for GrantRevoked; idempotent. */
   markGrantRevoked(grantId: string, expiresAt: number): Promise<void>;
-  /** Atomic single-use claim (authorization codes): true for the first caller only. */
-  claimOnce(key: string, expiresAt: number): Promise<boolean>;
-  /** Undoes a claim whose request failed before anything was handed out, so the client may retry. */
-  releaseClaim(key: string): Promise<void>;
-  /** Atomic rotation guard for one refresh token; `graceSeconds` counts from the first presentation. */
-  claimRefreshToken(refreshId: string, expiresAt: number, graceSeconds: number): Promise<RefreshClaim>;
-  /** Whether the fixed-window counter has reached `limit`, without counting this call. */
-  isRateLimited(key: string, limit: number): Promise<boolean>;
-  /** Fixed-window counter; true while the caller is within `limit` per `windowSeconds`. */
-  consumeRateLimit(key: string, limit: number, windowSeconds: number): Promise<boolean>;
+  /** A positioned record of a collection (see projectors.ts), or null when absent or deleted. */
+  getRecord(collection: RecordCollection, id: string): Promise<unknown>;
+  /** The live records whose ids an index set lists. */
+  listRecords(collection: RecordCollection, index: string): Promise<unknown[]>;
+  /** A write-once record (see `putOnce`), or null when absent or expired. */
+  getOnce(collection: OnceCollection, id: string): Promise<unknown>;
+  /** Writes a write-once record as the projector does; the first value stays. Idempotent. */
+  putOnce(collection: OnceCollection, id: string, value: unknown, expiresAt: number): Promise<void>;
   ping(): Promise<boolean>;
   close(): Promise<void>;
 }
+
+/** Collections of records that change over time, applied in log order (apply-if-newer). */
+export type RecordCollection = 'user' | 'consent';
+
+/** Collections of records written once and kept until they expire. */
+export type OnceCollection = never;
 
 export class ProjectionStoreUnavailableError extends Error {
   override readonly name = 'ProjectionStoreUnavailableError';

@@ -1,30 +1,22 @@
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import type { GrantlineEvent } from '@grantline/lib-events';
 import { clientSnapshotSchema, userSnapshotSchema } from '@grantline/lib-events';
-import { evolveClient, type ClientRecord } from './client-projection';
-import { applyMarkers } from './marker-events';
+import type { ClientRecord } from './client-projection';
 import {
   ProjectionStoreUnavailableError,
   type AppliedPosition,
+  type OnceCollection,
   type ProjectionStore,
-  type RefreshClaim,
+  type RecordCollection,
   type StateQuery,
   type StateSnapshot,
 } from './port';
-import {
-  applyClientWithOriginsScript,
-  applyRecordScript,
-  claimRefreshScript,
-  raiseToScript,
-  rateLimitScript,
-} from './redis-scripts';
-import { consentOf, normaliseEmail, userOf, type UserRecord } from './user-projection';
+import { projectEvent, type ProjectionWriter } from './projectors';
+import { callDefined, connectRedis, failClosed, redisReady, type RedisConnectionOptions } from './redis-connection';
+import { applyClientWithOriginsScript, applyRecordScript, raiseToScript } from './redis-scripts';
+import { normaliseEmail, type UserRecord } from './user-projection';
 
-export interface RedisProjectionStoreOptions {
-  url: string;
-  keyPrefix: string;
-  commandTimeoutMs?: number;
-}
+export type RedisProjectionStoreOptions = RedisConnectionOptions;
 
 type StoredClient = { partition: number; offset: string; record?: unknown; deleted?: boolean };
 
@@ -32,81 +24,84 @@ type StoredClient = { partition: number; offset: string; record?: unknown; delet
  * Redis projections. Commands fail fast while Redis is unreachable (no offline queue), so
  * callers answer 503 instead of serving stale state.
  */
-export class RedisProjectionStore implements ProjectionStore {
+export class RedisProjectionStore implements ProjectionStore, ProjectionWriter {
   private readonly redis: Redis;
   private readonly prefix: string;
   private readonly clients = new ParsedClientCache(1_000);
 
   constructor(options: RedisProjectionStoreOptions) {
     this.prefix = options.keyPrefix;
-    this.redis = new Redis(options.url, {
-      enableOfflineQueue: false,
-      maxRetriesPerRequest: 0,
-      commandTimeout: options.commandTimeoutMs ?? 1_000,
-      retryStrategy: (attempt) => Math.min(attempt * 100, 1_000),
-      lazyConnect: false,
-    });
-    this.redis.on('error', () => undefined);
+    this.redis = connectRedis(options);
     this.redis.defineCommand('grantlineApplyClient', { numberOfKeys: 2, lua: applyClientWithOriginsScript });
     this.redis.defineCommand('grantlineApplyRecord', { numberOfKeys: 2, lua: applyRecordScript });
-    this.redis.defineCommand('grantlineClaimRefresh', { numberOfKeys: 1, lua: claimRefreshScript });
+    this.redis.defineCommand('grantlineApplyRecordUnindexed', { numberOfKeys: 1, lua: applyRecordScript });
     this.redis.defineCommand('grantlineRaiseTo', { numberOfKeys: 1, lua: raiseToScript });
-    this.redis.defineCommand('grantlineRateLimit', { numberOfKeys: 1, lua: rateLimitScript });
   }
 
   /** Resolves once connected, or rejects after the timeout. */
-  async waitUntilReady(timeoutMs: number): Promise<void> {
-    if (this.redis.status === 'ready') return;
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new ProjectionStoreUnavailableError('redis not ready')), timeoutMs);
-      this.redis.once('ready', () => {
-        clearTimeout(timer);
-        resolve();
-      });
-    });
+  waitUntilReady(timeoutMs: number): Promise<void> {
+    return redisReady(this.redis, timeoutMs);
   }
 
-  async apply(event: GrantlineEvent, position: AppliedPosition): Promise<void> {
-    if (await applyMarkers(this, event)) return;
-    const at = [String(position.partition), position.offset];
-    const id = event.aggregate.id;
-    if (event.aggregate.type === 'client') {
-      // Client events carry the whole client, so the reducer needs no prior state.
-      const next = evolveClient(null, event);
-      await this.run(() =>
-        this.call('grantlineApplyClient', [
-          this.clientKey(id),
-          this.key('clients'),
-          id,
-          ...at,
-          next ? JSON.stringify(next) : '',
-          this.key('origin:'),
-        ]),
-      );
-      return;
-    }
-    const user = userOf(event);
-    if (user) {
-      const record = JSON.stringify(user);
-      await this.run(() => this.call('grantlineApplyRecord', [this.userKey(id), this.key('users'), id, ...at, record]));
-      // The first account registered with an address keeps it; replays set the same value.
-      await this.run(() => this.redis.set(this.emailKey(user.email), user.userId, 'NX'));
-      return;
-    }
-    const consent = consentOf(event);
-    if (consent) {
-      const [userId = ''] = consent.key.split(':');
-      const record = consent.scopes ? JSON.stringify(consent.scopes) : '';
-      await this.run(() =>
-        this.call('grantlineApplyRecord', [
-          this.consentKey(consent.key),
-          this.key(`consents:${userId}`),
-          consent.key,
-          ...at,
-          record,
-        ]),
-      );
-    }
+  apply(event: GrantlineEvent, position: AppliedPosition): Promise<void> {
+    return projectEvent(this, event, position);
+  }
+
+  async applyClient(clientId: string, position: AppliedPosition, record: ClientRecord | null): Promise<void> {
+    await this.run(() =>
+      this.call('grantlineApplyClient', [
+        this.clientKey(clientId),
+        this.key('clients'),
+        clientId,
+        String(position.partition),
+        position.offset,
+        record ? JSON.stringify(record) : '',
+        this.key('origin:'),
+      ]),
+    );
+  }
+
+  async applyRecord(
+    collection: RecordCollection,
+    id: string,
+    position: AppliedPosition,
+    record: unknown,
+    index?: string,
+  ): Promise<void> {
+    const args = [id, String(position.partition), position.offset, record === null ? '' : JSON.stringify(record)];
+    const recordKey = this.key(`${collection}:${id}`);
+    await this.run(() =>
+      index === undefined
+        ? this.call('grantlineApplyRecordUnindexed', [recordKey, ...args])
+        : this.call('grantlineApplyRecord', [recordKey, this.key(index), ...args]),
+    );
+  }
+
+  async indexOnce(key: string, value: string): Promise<void> {
+    await this.run(() => this.redis.set(this.key(key), value, 'NX'));
+  }
+
+  async putOnce(collection: OnceCollection, id: string, value: unknown, expiresAt: number): Promise<void> {
+    if (expiresAt * 1000 <= Date.now()) return;
+    await this.run(() =>
+      this.redis.set(this.key(`${collection}:${id}`), JSON.stringify(value), 'EXAT', expiresAt, 'NX'),
+    );
+  }
+
+  async getOnce(collection: OnceCollection, id: string): Promise<unknown> {
+    const raw = await this.run(() => this.redis.get(this.key(`${collection}:${id}`)));
+    return raw === null ? null : (JSON.parse(raw) as unknown);
+  }
+
+  async getRecord(collection: RecordCollection, id: string): Promise<unknown> {
+    return parseStored(await this.run(() => this.redis.get(this.key(`${collection}:${id}`))), (record) => record);
+  }
+
+  async listRecords(collection: RecordCollection, index: string): Promise<unknown[]> {
+    const ids = await this.run(() => this.redis.smembers(this.key(index)));
+    if (ids.length === 0) return [];
+    const values = await this.run(() => this.redis.mget(ids.map((id) => this.key(`${collection}:${id}`))));
+    return values.map((raw) => parseStored(raw, (record) => record)).filter((record) => record !== null);
   }
 
   async getClient(clientId: string): Promise<ClientRecord | null> {
@@ -121,7 +116,8 @@ export class RedisProjectionStore implements ProjectionStore {
   }
 
   async getUser(userId: string): Promise<UserRecord | null> {
-    return parseStored(await this.run(() => this.redis.get(this.userKey(userId))), parseUser);
+    const record = await this.getRecord('user', userId);
+    return record === null ? null : parseUser(record);
   }
 
   async findUserByEmail(email: string): Promise<UserRecord | null> {
@@ -130,15 +126,12 @@ export class RedisProjectionStore implements ProjectionStore {
   }
 
   async listUsers(): Promise<UserRecord[]> {
-    const ids = await this.run(() => this.redis.smembers(this.key('users')));
-    if (ids.length === 0) return [];
-    const values = await this.run(() => this.redis.mget(ids.map((id) => this.userKey(id))));
-    return values.map((raw) => parseStored(raw, parseUser)).filter((user): user is UserRecord => user !== null);
+    return (await this.listRecords('user', 'users')).map(parseUser);
   }
 
   async getConsent(userId: string, clientId: string): Promise<readonly string[] | null> {
-    const raw = await this.run(() => this.redis.get(this.consentKey(`${userId}:${clientId}`)));
-    return parseStored(raw, (record) => (record as unknown[]).filter((scope) => typeof scope === 'string'));
+    const record = await this.getRecord('consent', `${userId}:${clientId}`);
+    return Array.isArray(record) ? record.filter((scope): scope is string => typeof scope === 'string') : null;
   }
 
   async isWebOrigin(origin: string): Promise<boolean> {
@@ -185,38 +178,6 @@ export class RedisProjectionStore implements ProjectionStore {
     await this.setMarker(this.grantRevokedKey(grantId), expiresAt);
   }
 
-  async claimOnce(key: string, expiresAt: number): Promise<boolean> {
-    const exat = Math.max(expiresAt, Math.floor(Date.now() / 1000) + 1);
-    return (await this.run(() => this.redis.set(this.key(`claim:${key}`), '1', 'EXAT', exat, 'NX'))) === 'OK';
-  }
-
-  async releaseClaim(key: string): Promise<void> {
-    await this.run(() => this.redis.del(this.key(`claim:${key}`), this.key(`refresh:${key}`)));
-  }
-
-  async claimRefreshToken(refreshId: string, expiresAt: number, graceSeconds: number): Promise<RefreshClaim> {
-    const outcome = await this.run(() =>
-      this.call('grantlineClaimRefresh', [
-        this.key(`refresh:${refreshId}`),
-        String(expiresAt),
-        String(graceSeconds * 1000),
-      ]),
-    );
-    const kinds = ['first', 'grace', 'reused'] as const;
-    return { kind: kinds[Number(outcome)] ?? 'reused' };
-  }
-
-  async isRateLimited(key: string, limit: number): Promise<boolean> {
-    return Number((await this.run(() => this.redis.get(this.key(`rate:${key}`)))) ?? 0) >= limit;
-  }
-
-  async consumeRateLimit(key: string, limit: number, windowSeconds: number): Promise<boolean> {
-    const count = await this.run(() =>
-      this.call('grantlineRateLimit', [this.key(`rate:${key}`), String(windowSeconds)]),
-    );
-    return Number(count) <= limit;
-  }
-
   async ping(): Promise<boolean> {
     try {
       return (await this.redis.ping()) === 'PONG';
@@ -257,28 +218,17 @@ export class RedisProjectionStore implements ProjectionStore {
     return this.key(`consent-cutoff:${userId}:${clientId}`);
   }
 
-  private consentKey(consentId: string): string {
-    return this.key(`consent:${consentId}`);
-  }
-
   private async setMarker(key: string, expiresAt: number): Promise<void> {
     if (expiresAt * 1000 <= Date.now()) return;
     await this.run(() => this.redis.set(key, '1', 'EXAT', expiresAt));
   }
 
   private call(command: string, args: string[]): Promise<unknown> {
-    const redis = this.redis as unknown as Record<string, (...commandArgs: string[]) => Promise<unknown>>;
-    const fn = redis[command];
-    if (!fn) throw new Error(`redis command ${command} is not defined`);
-    return fn.apply(this.redis, args);
+    return callDefined(this.redis, command, args);
   }
 
-  private async run<T>(operation: () => Promise<T>): Promise<T> {
-    try {
-      return await operation();
-    } catch (error) {
-      throw new ProjectionStoreUnavailableError('redis unavailable', { cause: error });
-    }
+  private run<T>(operation: () => Promise<T>): Promise<T> {
+    return failClosed(operation);
   }
 }
 

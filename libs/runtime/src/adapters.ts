@@ -1,6 +1,6 @@
 import { required, type Config } from '@grantline/lib-config';
 import { KafkaEventLog } from '@grantline/lib-event-log';
-import { RedisProjectionStore } from '@grantline/lib-projections';
+import { RedisGuardStore, RedisProjectionStore } from '@grantline/lib-projections';
 
 export function kafkaEventLog(config: Config, clientId: string): KafkaEventLog {
   return new KafkaEventLog({
@@ -15,4 +15,8 @@ export function kafkaEventLog(config: Config, clientId: string): KafkaEventLog {
 
 export function redisProjectionStore(config: Config): RedisProjectionStore {
   return new RedisProjectionStore({ url: required(config, 'REDIS_URL'), keyPrefix: config.GRANTLINE_REDIS_PREFIX });
+}
+
+export function redisGuardStore(config: Config): RedisGuardStore {
+  return new RedisGuardStore({ url: required(config, 'REDIS_URL'), keyPrefix: config.GRANTLINE_REDIS_PREFIX });
 }

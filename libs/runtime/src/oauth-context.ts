@@ -1,7 +1,7 @@
 import type { Config } from '@grantline/lib-config';
 import type { EventLog } from '@grantline/lib-event-log';
 import { randomIds, systemClock, VerifiedSecretCache, type OAuthContext } from '@grantline/lib-oauth';
-import type { ProjectionStore } from '@grantline/lib-projections';
+import type { GuardStore, ProjectionStore } from '@grantline/lib-projections';
 import type { GrantlineMetrics } from '@grantline/lib-telemetry';
 import { ArtifactSealer, VerifiedTokenCache, type KeyRing } from '@grantline/lib-tokens';
 
@@ -9,6 +9,7 @@ export function createOAuthContext(
   config: Config,
   log: EventLog,
   store: ProjectionStore,
+  guards: GuardStore,
   keys: KeyRing,
   metrics: GrantlineMetrics,
 ): OAuthContext {
@@ -31,6 +32,7 @@ export function createOAuthContext(
     },
     log,
     store,
+    guards,
     keys,
     artifacts: new ArtifactSealer(keys),
     clock: systemClock,

@@ -14,7 +14,7 @@ import {
   type OAuthContext,
   type OAuthRequest,
 } from '@grantline/lib-oauth';
-import { MemoryProjectionStore, type UserRecord } from '@grantline/lib-projections';
+import { MemoryGuardStore, MemoryProjectionStore, type UserRecord } from '@grantline/lib-projections';
 import { noMetrics } from '@grantline/lib-telemetry';
 import { streams } from '@grantline/lib-events';
 import { ArtifactSealer, generateSigningJwk, keyRingFromJwks, VerifiedTokenCache } from '@grantline/lib-tokens';
@@ -36,6 +36,7 @@ export interface OAuthFixture {
   context: OAuthContext;
   log: MemoryEventLog;
   store: MemoryProjectionStore;
+  guards: MemoryGuardStore;
   clock: ManualClock;
   /** Registers a client through the same decision and log the admin API uses. */
   registerClient(input: Record<string, unknown>): Promise<{ clientId: string; secret?: string }>;
@@ -47,7 +48,9 @@ export interface OAuthFixture {
 export async function oauthFixture(settings: Partial<OAuthContext['settings']> = {}): Promise<OAuthFixture> {
   const clock = new ManualClock();
   const log = new MemoryEventLog();
-  const store = new MemoryProjectionStore({ nowSeconds: () => Math.floor(clock.now().getTime() / 1000) });
+  const seconds = { nowSeconds: () => Math.floor(clock.now().getTime() / 1000) };
+  const store = new MemoryProjectionStore(seconds);
+  const guards = new MemoryGuardStore(seconds);
   await log.subscribe({
     groupId: 'fixture',
     streams,
@@ -68,6 +71,7 @@ export async function oauthFixture(settings: Partial<OAuthContext['settings']> =
     },
     log,
     store,
+    guards,
     keys,
     artifacts: new ArtifactSealer(keys),
     clock,
@@ -80,6 +84,7 @@ export async function oauthFixture(settings: Partial<OAuthContext['settings']> =
     context,
     log,
     store,
+    guards,
     clock,
     registerClient: async (input) => {
       const decision = await registerClient(registerClientSchema.parse(input), null, randomIds, {

@@ -1,7 +1,13 @@
 import { loadConfig } from '@grantline/lib-config';
 import { createApp, createLogger, runMain, serve } from '@grantline/lib-http';
 import { createTelemetry } from '@grantline/lib-telemetry';
-import { createOAuthContext, kafkaEventLog, loadKeyRing, redisProjectionStore } from '@grantline/lib-runtime';
+import {
+  createOAuthContext,
+  kafkaEventLog,
+  loadKeyRing,
+  redisGuardStore,
+  redisProjectionStore,
+} from '@grantline/lib-runtime';
 import { authorizeRoutes } from './authorize-routes';
 
 /** The authorization endpoint with its sign-in and consent pages. */
@@ -11,11 +17,15 @@ async function main(): Promise<void> {
   const telemetry = createTelemetry('authorize', config.OTEL_EXPORTER_OTLP_ENDPOINT);
   const log = kafkaEventLog(config, 'grantline-authorize');
   const store = redisProjectionStore(config);
-  const context = createOAuthContext(config, log, store, await loadKeyRing(config), telemetry.metrics);
-  const app = createApp(async () => ({ kafka: await log.ping(), redis: await store.ping() }), {
-    trustProxy: config.GRANTLINE_TRUST_PROXY,
-    telemetry,
-  });
+  const guards = redisGuardStore(config);
+  const context = createOAuthContext(config, log, store, guards, await loadKeyRing(config), telemetry.metrics);
+  const app = createApp(
+    async () => ({ kafka: await log.ping(), redis: (await store.ping()) && (await guards.ping()) }),
+    {
+      trustProxy: config.GRANTLINE_TRUST_PROXY,
+      telemetry,
+    },
+  );
   app.use(authorizeRoutes(context, logger));
   await serve(app, logger, {
     host: config.GRANTLINE_HOST,
@@ -23,7 +33,7 @@ async function main(): Promise<void> {
     service: 'authorize',
     telemetry,
     trustProxy: config.GRANTLINE_TRUST_PROXY,
-    release: () => Promise.all([log.close(), store.close()]),
+    release: () => Promise.all([log.close(), store.close(), guards.close()]),
   });
 }
 

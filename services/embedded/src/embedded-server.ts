@@ -7,7 +7,7 @@ import { streams } from '@grantline/lib-events';
 import { FileEventLog } from '@grantline/lib-event-log';
 import { addressOf, createApp, dispatchOAuth, finishApp, listen, type Logger } from '@grantline/lib-http';
 import { randomIds } from '@grantline/lib-oauth';
-import { MemoryAuditStore, MemoryProjectionStore } from '@grantline/lib-projections';
+import { MemoryAuditStore, MemoryGuardStore, MemoryProjectionStore } from '@grantline/lib-projections';
 import { createTelemetry } from '@grantline/lib-telemetry';
 import { createOAuthContext, ensureKeyDirectory, loadKeyRing } from '@grantline/lib-runtime';
 import { adminRoutes } from '@grantline/svc-admin';
@@ -51,7 +51,7 @@ export async function startEmbeddedServer(config: Config, logger: Logger): Promi
   const demo = await ensureDemoData(log, store);
 
   const telemetry = createTelemetry('embedded', config.OTEL_EXPORTER_OTLP_ENDPOINT);
-  const context = createOAuthContext(config, log, store, keys, telemetry.metrics);
+  const context = createOAuthContext(config, log, store, new MemoryGuardStore(), keys, telemetry.metrics);
   const app = createApp(async () => ({ log: await log.ping() }), {
     trustProxy: config.GRANTLINE_TRUST_PROXY,
     telemetry,

@@ -2,7 +2,7 @@ import { loadConfig } from '@grantline/lib-config';
 import type { EventLog } from '@grantline/lib-event-log';
 import { createApp, createLogger, runMain, serve } from '@grantline/lib-http';
 import { createTelemetry } from '@grantline/lib-telemetry';
-import { createOAuthContext, loadKeyRing, redisProjectionStore } from '@grantline/lib-runtime';
+import { createOAuthContext, loadKeyRing, redisGuardStore, redisProjectionStore } from '@grantline/lib-runtime';
 import { introspectionEndpoints } from './introspection-routes';
 
 /** Introspection never writes to the log; it reads projections and verifies signatures. */
@@ -19,8 +19,9 @@ async function main(): Promise<void> {
   const logger = createLogger('introspection', config.LOG_LEVEL);
   const telemetry = createTelemetry('introspection', config.OTEL_EXPORTER_OTLP_ENDPOINT);
   const store = redisProjectionStore(config);
-  const context = createOAuthContext(config, readOnlyLog, store, await loadKeyRing(config), telemetry.metrics);
-  const app = createApp(async () => ({ redis: await store.ping() }), {
+  const guards = redisGuardStore(config);
+  const context = createOAuthContext(config, readOnlyLog, store, guards, await loadKeyRing(config), telemetry.metrics);
+  const app = createApp(async () => ({ redis: (await store.ping()) && (await guards.ping()) }), {
     trustProxy: config.GRANTLINE_TRUST_PROXY,
     telemetry,
   });
@@ -32,7 +33,7 @@ async function main(): Promise<void> {
     trustProxy: config.GRANTLINE_TRUST_PROXY,
     endpoints: introspectionEndpoints(context),
     isWebOrigin: (origin) => store.isWebOrigin(origin),
-    release: () => store.close(),
+    release: () => Promise.all([store.close(), guards.close()]),
   });
 }
 

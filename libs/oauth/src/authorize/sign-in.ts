@@ -28,8 +28,8 @@ export async function signIn(
   const accountKey = `sign-in:account:${email}`;
   const addressKey = `sign-in:address:${request.remoteAddress}`;
   const limited = await Promise.all([
-    context.store.isRateLimited(accountKey, limitPerAccount),
-    context.store.isRateLimited(addressKey, limitPerAddress),
+    context.guards.isRateLimited(accountKey, limitPerAccount),
+    context.guards.isRateLimited(addressKey, limitPerAddress),
   ]);
   const user = await context.store.findUserByEmail(email);
   const base = { clientId: attempt.clientId, remoteAddress: request.remoteAddress };
@@ -50,8 +50,8 @@ export async function signIn(
   if (!user || !matches) {
     // Only failures count, so people who sign in often are never locked out by their own successes.
     await Promise.all([
-      context.store.consumeRateLimit(accountKey, limitPerAccount, windowSeconds),
-      context.store.consumeRateLimit(addressKey, limitPerAddress, windowSeconds),
+      context.guards.consumeRateLimit(accountKey, limitPerAccount, windowSeconds),
+      context.guards.consumeRateLimit(addressKey, limitPerAddress, windowSeconds),
     ]);
   }
   const invalid = {

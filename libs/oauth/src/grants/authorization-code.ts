@@ -47,11 +47,11 @@ export const authorizationCodeGrant = {
       if (liveness.reason === 'user_inactive') throw invalidGrant('The user of this authorization is no longer active');
       throw invalidGrant(INVALID_CODE, liveness.reason);
     }
-    if (!(await context.store.claimOnce(`code:${code.cid}`, code.exp + 60))) {
+    if (!(await context.guards.claimOnce(`code:${code.cid}`, code.exp + 60))) {
       await revokeGrant(context, request, grant, { reason: 'code_reuse', artifactId: code.cid });
       throw invalidGrant(INVALID_CODE, 'authorization code presented again; grant revoked');
     }
-    const release = () => context.store.releaseClaim(`code:${code.cid}`);
+    const release = () => context.guards.releaseClaim(`code:${code.cid}`);
     try {
       const scopes = code.scope === '' ? [] : code.scope.split(' ');
       const access = await decideAccessToken(context, request, {

@@ -40,7 +40,7 @@ export const refreshTokenGrant = {
     if (!liveness.live) throw invalidGrant(INVALID_REFRESH, liveness.reason);
 
     const grant = { grantId: refresh.gid, clientId: refresh.client_id, expiresAt: refresh.gexp };
-    const claim = await context.store.claimRefreshToken(
+    const claim = await context.guards.claimRefreshToken(
       refresh.rid,
       refresh.exp,
       client.client.refreshTokens.gracePeriod,
@@ -50,7 +50,7 @@ export const refreshTokenGrant = {
       throw invalidGrant(INVALID_REFRESH, 'rotated refresh token presented again; grant revoked');
     }
     const release = async () => {
-      if (claim.kind === 'first') await context.store.releaseClaim(refresh.rid);
+      if (claim.kind === 'first') await context.guards.releaseClaim(refresh.rid);
     };
     try {
       const access = await decideAccessToken(context, request, {

@@ -1,0 +1,55 @@
+import type { GuardStore, RefreshClaim } from './guard-port';
+import { systemSeconds, type SecondsClock } from './memory-projection-store';
+
+/** In-process guards for the embedded mode (one process, so no replica can disagree) and unit tests. */
+export class MemoryGuardStore implements GuardStore {
+  private readonly claims = new Map<string, number>();
+  private readonly refreshClaims = new Map<string, { firstAt: number; expiresAt: number }>();
+  private readonly windows = new Map<string, { count: number; resetsAt: number }>();
+
+  constructor(private readonly clock: SecondsClock = systemSeconds) {}
+
+  async claimOnce(key: string, expiresAt: number): Promise<boolean> {
+    const now = this.clock.nowSeconds();
+    if ((this.claims.get(key) ?? 0) > now) return false;
+    this.claims.set(key, Math.max(expiresAt, now + 1));
+    return true;
+  }
+
+  async releaseClaim(key: string): Promise<void> {
+    this.claims.delete(key);
+    this.refreshClaims.delete(key);
+  }
+
+  async claimRefreshToken(refreshId: string, expiresAt: number, graceSeconds: number): Promise<RefreshClaim> {
+    const now = this.clock.nowSeconds();
+    const existing = this.refreshClaims.get(refreshId);
+    if (!existing || existing.expiresAt <= now) {
+      this.refreshClaims.set(refreshId, { firstAt: now, expiresAt: Math.max(expiresAt, now + 1) });
+      return { kind: 'first' };
+    }
+    return graceSeconds > 0 && now - existing.firstAt <= graceSeconds ? { kind: 'grace' } : { kind: 'reused' };
+  }
+
+  async isRateLimited(key: string, limit: number): Promise<boolean> {
+    const window = this.windows.get(key);
+    return window !== undefined && window.resetsAt > this.clock.nowSeconds() && window.count >= limit;
+  }
+
+  async consumeRateLimit(key: string, limit: number, windowSeconds: number): Promise<boolean> {
+    const now = this.clock.nowSeconds();
+    const window = this.windows.get(key);
+    if (!window || window.resetsAt <= now) {
+      this.windows.set(key, { count: 1, resetsAt: now + windowSeconds });
+      return limit >= 1;
+    }
+    window.count += 1;
+    return window.count <= limit;
+  }
+
+  async ping(): Promise<boolean> {
+    return true;
+  }
+
+  async close(): Promise<void> {}
+}

@@ -1,0 +1,98 @@
+import type { EventOfType, GrantlineEvent, GrantlineEventType } from '@grantline/lib-events';
+import { evolveClient, type ClientRecord } from './client-projection';
+import type { AppliedPosition, OnceCollection, RecordCollection } from './port';
+import { normaliseEmail } from './user-projection';
+
+/**
+ * The few writes every projection store offers; projectors are written against these, so the
+ * Redis and memory stores apply events the same way. Each write is idempotent.
+ */
+export interface ProjectionWriter {
+  /** Apply-if-newer of a client record with its web-origin index, atomically. */
+  applyClient(clientId: string, position: AppliedPosition, record: ClientRecord | null): Promise<void>;
+  /** Apply-if-newer of a record (null deletes it); `index` is a set listing the collection's live ids. */
+  applyRecord(
+    collection: RecordCollection,
+    id: string,
+    position: AppliedPosition,
+    record: unknown,
+    index?: string,
+  ): Promise<void>;
+  /** Sets a lookup key only if it has none yet. */
+  indexOnce(key: string, value: string): Promise<void>;
+  putOnce(collection: OnceCollection, id: string, value: unknown, expiresAt: number): Promise<void>;
+  markRevoked(jti: string, expiresAt: number): Promise<void>;
+  markGrantRevoked(grantId: string, expiresAt: number): Promise<void>;
+  markConsentWithdrawn(userId: string, clientId: string, revokesGrantsBefore: number): Promise<void>;
+}
+
+type ProjectorOf<E extends GrantlineEvent> = (
+  writer: ProjectionWriter,
+  event: E,
+  position: AppliedPosition,
+) => Promise<void>;
+type Projector<T extends GrantlineEventType> = ProjectorOf<EventOfType<T>>;
+
+/** Every event type has an entry, so a new event that nobody projects fails to compile. */
+type ProjectorTable = { [T in GrantlineEventType]: ProjectorOf<EventOfType<T>> | null };
+
+const client: Projector<'ClientRegistered' | 'ClientUpdated' | 'ClientSecretRotated' | 'ClientDeleted'> = (
+  writer,
+  event,
+  position,
+) =>
+  // Client events carry the whole client, so the reducer needs no prior state.
+  writer.applyClient(event.aggregate.id, position, evolveClient(null, event));
+
+const user: Projector<'UserRegistered' | 'UserPasswordChanged' | 'UserDisabled' | 'UserEnabled'> = async (
+  writer,
+  event,
+  position,
+) => {
+  const record = event.data.user;
+  await writer.applyRecord('user', event.aggregate.id, position, record, 'users');
+  // The first account registered with an address keeps it; replays set the same value.
+  await writer.indexOnce(`user-email:${normaliseEmail(record.email)}`, record.userId);
+};
+
+function consentIndex(consentKey: string): string {
+  return `consents:${consentKey.split(':')[0] ?? ''}`;
+}
+
+/** Events that only the audit reads (or that no projection needs) are null. */
+export const projectors: ProjectorTable = {
+  ClientRegistered: client,
+  ClientUpdated: client,
+  ClientSecretRotated: client,
+  ClientDeleted: client,
+  UserRegistered: user,
+  UserPasswordChanged: user,
+  UserDisabled: user,
+  UserEnabled: user,
+  ConsentGranted: (writer, event, position) =>
+    writer.applyRecord('consent', event.aggregate.id, position, event.data.scopes, consentIndex(event.aggregate.id)),
+  ConsentWithdrawn: async (writer, event, position) => {
+    await writer.markConsentWithdrawn(event.data.userId, event.data.clientId, event.data.revokesGrantsBefore);
+    await writer.applyRecord('consent', event.aggregate.id, position, null, consentIndex(event.aggregate.id));
+  },
+  AccessTokenRevoked: (writer, event) => writer.markRevoked(event.data.jti, event.data.expiresAt),
+  GrantRevoked: (writer, event) => writer.markGrantRevoked(event.data.grantId, event.data.expiresAt),
+  AccessTokenIssued: null,
+  AuthorizationCodeIssued: null,
+  AuthorizationCodeRedeemed: null,
+  RefreshTokenIssued: null,
+  RefreshTokenRotated: null,
+  ArtifactReuseDetected: null,
+  SignInSucceeded: null,
+  SignInFailed: null,
+};
+
+/** Routes one event to its projector; the same table serves every store. */
+export async function projectEvent(
+  writer: ProjectionWriter,
+  event: GrantlineEvent,
+  position: AppliedPosition,
+): Promise<void> {
+  const projector = projectors[event.type] as ProjectorOf<GrantlineEvent> | null;
+  await projector?.(writer, event, position);
+}

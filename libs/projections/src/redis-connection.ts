@@ -1,0 +1,53 @@
+import { Redis } from 'ioredis';
+import { ProjectionStoreUnavailableError } from './port';
+
+export interface RedisConnectionOptions {
+  url: string;
+  keyPrefix: string;
+  commandTimeoutMs?: number;
+}
+
+/**
+ * A connection whose commands fail fast while Redis is unreachable (no offline queue), so
+ * callers answer 503 instead of serving stale state or waiting.
+ */
+export function connectRedis(options: RedisConnectionOptions): Redis {
+  const redis = new Redis(options.url, {
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 0,
+    commandTimeout: options.commandTimeoutMs ?? 1_000,
+    retryStrategy: (attempt) => Math.min(attempt * 100, 1_000),
+    lazyConnect: false,
+  });
+  redis.on('error', () => undefined);
+  return redis;
+}
+
+/** Runs a Redis operation; any failure becomes ProjectionStoreUnavailableError (503 upstream). */
+export async function failClosed<T>(operation: () => Promise<T>): Promise<T> {
+  try {
+    return await operation();
+  } catch (error) {
+    throw new ProjectionStoreUnavailableError('redis unavailable', { cause: error });
+  }
+}
+
+/** Calls a command registered with `defineCommand`. */
+export function callDefined(redis: Redis, command: string, args: string[]): Promise<unknown> {
+  const commands = redis as unknown as Record<string, (...commandArgs: string[]) => Promise<unknown>>;
+  const fn = commands[command];
+  if (!fn) throw new Error(`redis command ${command} is not defined`);
+  return fn.apply(redis, args);
+}
+
+/** Resolves once connected, or rejects after the timeout. */
+export async function redisReady(redis: Redis, timeoutMs: number): Promise<void> {
+  if (redis.status === 'ready') return;
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new ProjectionStoreUnavailableError('redis not ready')), timeoutMs);
+    redis.once('ready', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+}

@@ -1,0 +1,70 @@
+import type { Redis } from 'ioredis';
+import type { GuardStore, RefreshClaim } from './guard-port';
+import { callDefined, connectRedis, failClosed, redisReady, type RedisConnectionOptions } from './redis-connection';
+import { claimRefreshScript, rateLimitScript } from './redis-scripts';
+
+/** Guards in Redis, shared by every replica of the service that owns them; each is one atomic step. */
+export class RedisGuardStore implements GuardStore {
+  protected readonly redis: Redis;
+  protected readonly prefix: string;
+
+  constructor(options: RedisConnectionOptions) {
+    this.prefix = options.keyPrefix;
+    this.redis = connectRedis(options);
+    this.redis.defineCommand('grantlineClaimRefresh', { numberOfKeys: 1, lua: claimRefreshScript });
+    this.redis.defineCommand('grantlineRateLimit', { numberOfKeys: 1, lua: rateLimitScript });
+  }
+
+  /** Resolves once connected, or rejects after the timeout. */
+  waitUntilReady(timeoutMs: number): Promise<void> {
+    return redisReady(this.redis, timeoutMs);
+  }
+
+  async claimOnce(key: string, expiresAt: number): Promise<boolean> {
+    const exat = Math.max(expiresAt, Math.floor(Date.now() / 1000) + 1);
+    return (await failClosed(() => this.redis.set(this.key(`claim:${key}`), '1', 'EXAT', exat, 'NX'))) === 'OK';
+  }
+
+  async releaseClaim(key: string): Promise<void> {
+    await failClosed(() => this.redis.del(this.key(`claim:${key}`), this.key(`refresh:${key}`)));
+  }
+
+  async claimRefreshToken(refreshId: string, expiresAt: number, graceSeconds: number): Promise<RefreshClaim> {
+    const outcome = await failClosed(() =>
+      callDefined(this.redis, 'grantlineClaimRefresh', [
+        this.key(`refresh:${refreshId}`),
+        String(expiresAt),
+        String(graceSeconds * 1000),
+      ]),
+    );
+    const kinds = ['first', 'grace', 'reused'] as const;
+    return { kind: kinds[Number(outcome)] ?? 'reused' };
+  }
+
+  async isRateLimited(key: string, limit: number): Promise<boolean> {
+    return Number((await failClosed(() => this.redis.get(this.key(`rate:${key}`)))) ?? 0) >= limit;
+  }
+
+  async consumeRateLimit(key: string, limit: number, windowSeconds: number): Promise<boolean> {
+    const count = await failClosed(() =>
+      callDefined(this.redis, 'grantlineRateLimit', [this.key(`rate:${key}`), String(windowSeconds)]),
+    );
+    return Number(count) <= limit;
+  }
+
+  async ping(): Promise<boolean> {
+    try {
+      return (await this.redis.ping()) === 'PONG';
+    } catch {
+      return false;
+    }
+  }
+
+  async close(): Promise<void> {
+    this.redis.disconnect();
+  }
+
+  protected key(suffix: string): string {
+    return `${this.prefix}${suffix}`;
+  }
+}
