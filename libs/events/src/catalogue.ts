@@ -24,6 +24,14 @@ import {
   signInFailedSchema,
   signInSucceededSchema,
 } from './grant-events';
+import {
+  deviceAuthorizationApprovedSchema,
+  deviceAuthorizationDeniedSchema,
+  deviceAuthorizationRequestedSchema,
+  deviceCodeRedeemedSchema,
+  userCodeRejectedSchema,
+} from './device-events';
+import { personalAccessTokenCreatedSchema, personalAccessTokenRevokedSchema } from './personal-access-token-events';
 
 /** Every event Grantline records, as one discriminated union. */
 export const grantlineEventSchema = z.discriminatedUnion('type', [
@@ -47,6 +55,13 @@ export const grantlineEventSchema = z.discriminatedUnion('type', [
   grantRevokedSchema,
   signInSucceededSchema,
   signInFailedSchema,
+  deviceAuthorizationRequestedSchema,
+  deviceAuthorizationApprovedSchema,
+  deviceAuthorizationDeniedSchema,
+  deviceCodeRedeemedSchema,
+  userCodeRejectedSchema,
+  personalAccessTokenCreatedSchema,
+  personalAccessTokenRevokedSchema,
 ]);
 export type GrantlineEvent = z.infer<typeof grantlineEventSchema>;
 export type GrantlineEventType = GrantlineEvent['type'];

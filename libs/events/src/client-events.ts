@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { envelopeFields } from './envelope';
 
-export const grantTypes = ['client_credentials', 'authorization_code', 'refresh_token'] as const;
+export const DEVICE_CODE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code';
+export const grantTypes = ['client_credentials', 'authorization_code', 'refresh_token', DEVICE_CODE_GRANT] as const;
 export const grantTypeSchema = z.enum(grantTypes);
 export type GrantType = z.infer<typeof grantTypeSchema>;
 

@@ -9,7 +9,16 @@ export const traceContextSchema = z
   .strict();
 export type TraceContext = z.infer<typeof traceContextSchema>;
 
-export const aggregateTypes = ['client', 'token', 'user', 'consent', 'grant', 'sign-in'] as const;
+export const aggregateTypes = [
+  'client',
+  'token',
+  'user',
+  'consent',
+  'grant',
+  'sign-in',
+  'device',
+  'personal-access-token',
+] as const;
 export const aggregateSchema = z.object({
   type: z.enum(aggregateTypes),
   id: z.string().min(1),

@@ -11,10 +11,13 @@ export function streamOf(aggregate: Aggregate): Stream {
       return 'clients';
     case 'user':
     case 'consent':
+    // Personal access tokens live up to a year: the compacted topic keeps them past any retention.
+    case 'personal-access-token':
       return 'users';
     case 'token':
     case 'grant':
     case 'sign-in':
+    case 'device':
       return 'tokens';
   }
 }

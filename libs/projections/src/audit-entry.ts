@@ -49,6 +49,20 @@ function actorsOf(event: GrantlineEvent): { clientId: string | null; subject: st
     case 'ArtifactReuseDetected':
     case 'GrantRevoked':
       return { clientId: event.data.clientId, subject: null };
+    case 'DeviceAuthorizationRequested':
+      return { clientId: event.data.clientId, subject: null };
+    case 'DeviceAuthorizationApproved':
+    case 'DeviceAuthorizationDenied':
+    case 'DeviceCodeRedeemed':
+      return { clientId: event.data.clientId, subject: event.data.userId };
+    case 'UserCodeRejected':
+      return { clientId: null, subject: null };
+    case 'PersonalAccessTokenCreated':
+    case 'PersonalAccessTokenRevoked':
+      return {
+        clientId: event.data.by.kind === 'user' ? event.data.by.clientId : null,
+        subject: event.data.token.userId,
+      };
     default:
       return assertNever(event);
   }

@@ -65,10 +65,18 @@ export interface ProjectionStore {
 }
 
 /** Collections of records that change over time, applied in log order (apply-if-newer). */
-export type RecordCollection = 'user' | 'consent';
+export type RecordCollection = 'user' | 'consent' | 'personal-access-token';
 
 /** Collections of records written once and kept until they expire. */
-export type OnceCollection = never;
+export type OnceCollection =
+  /** A device authorization request, by device id (RFC 8628). */
+  | 'device'
+  /** user code hash -> device id. */
+  | 'device-user-code'
+  /** The person's decision on a device authorization: the first one stays. */
+  | 'device-decision'
+  /** Set once the device code was exchanged for tokens. */
+  | 'device-redeemed';
 
 export class ProjectionStoreUnavailableError extends Error {
   override readonly name = 'ProjectionStoreUnavailableError';

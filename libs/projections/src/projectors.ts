@@ -59,6 +59,22 @@ function consentIndex(consentKey: string): string {
   return `consents:${consentKey.split(':')[0] ?? ''}`;
 }
 
+const personalAccessToken: Projector<'PersonalAccessTokenCreated' | 'PersonalAccessTokenRevoked'> = async (
+  writer,
+  event,
+  position,
+) => {
+  const { token } = event.data;
+  if (token.revokedAt !== null) await writer.markRevoked(token.tokenId, token.expiresAt);
+  await writer.applyRecord(
+    'personal-access-token',
+    token.tokenId,
+    position,
+    token,
+    `personal-access-tokens:${token.userId}`,
+  );
+};
+
 /** Events that only the audit reads (or that no projection needs) are null. */
 export const projectors: ProjectorTable = {
   ClientRegistered: client,
@@ -85,6 +101,24 @@ export const projectors: ProjectorTable = {
   ArtifactReuseDetected: null,
   SignInSucceeded: null,
   SignInFailed: null,
+  DeviceAuthorizationRequested: async (writer, event) => {
+    const { deviceId, userCodeHash, clientId, scope, interval, expiresAt } = event.data;
+    await writer.putOnce('device', deviceId, { deviceId, clientId, scope, interval, expiresAt }, expiresAt);
+    await writer.putOnce('device-user-code', userCodeHash, deviceId, expiresAt);
+  },
+  DeviceAuthorizationApproved: (writer, event) => {
+    const { deviceId, userId, scope, authTime, expiresAt } = event.data;
+    return writer.putOnce('device-decision', deviceId, { decision: 'approved', userId, scope, authTime }, expiresAt);
+  },
+  DeviceAuthorizationDenied: (writer, event) => {
+    const { deviceId, userId, expiresAt } = event.data;
+    return writer.putOnce('device-decision', deviceId, { decision: 'denied', userId }, expiresAt);
+  },
+  DeviceCodeRedeemed: (writer, event) =>
+    writer.putOnce('device-redeemed', event.data.deviceId, { grantId: event.data.grantId }, event.data.expiresAt),
+  UserCodeRejected: null,
+  PersonalAccessTokenCreated: personalAccessToken,
+  PersonalAccessTokenRevoked: personalAccessToken,
 };
 
 /** Routes one event to its projector; the same table serves every store. */
