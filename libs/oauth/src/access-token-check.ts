@@ -13,8 +13,12 @@ export async function verifiedClaims(context: OAuthContext, token: string): Prom
   return claims;
 }
 
-/** What an access token's liveness depends on: its own id, its client and, for a user's token, its grant. */
+/**
+ * What an access token's liveness depends on: its own id, its client and, for a user's token,
+ * its grant. A personal access token belongs to its user alone: no client, no consent.
+ */
 export function accessTokenSubject(claims: AccessTokenClaims): TokenSubject {
+  if (claims.pat) return { tokenId: claims.jti, user: { userId: claims.sub, since: claims.iat } };
   return {
     clientId: claims.client_id,
     tokenId: claims.jti,

@@ -13,13 +13,15 @@ export interface AccessTokenClaims {
   exp: number;
   /** The user grant the token was issued from; absent for client_credentials. */
   gid?: string;
+  /** Set on personal access tokens: issued to a user directly, not through a client's grant. */
+  pat?: true;
 }
 
 export const ACCESS_TOKEN_TYP = 'at+jwt';
 
 export async function signAccessToken(ring: KeyRing, claims: AccessTokenClaims): Promise<string> {
   const { active } = ring;
-  const extra = claims.gid === undefined ? {} : { gid: claims.gid };
+  const extra = { ...(claims.gid === undefined ? {} : { gid: claims.gid }), ...(claims.pat ? { pat: true } : {}) };
   return new SignJWT({ client_id: claims.client_id, scope: claims.scope, ...extra })
     .setProtectedHeader({ alg: active.alg, typ: ACCESS_TOKEN_TYP, kid: active.kid })
     .setIssuer(claims.iss)
@@ -59,7 +61,7 @@ export async function verifyAccessToken(
 }
 
 function toClaims(payload: Record<string, unknown>): AccessTokenClaims | null {
-  const { iss, sub, aud, client_id, scope, jti, iat, exp, gid } = payload;
+  const { iss, sub, aud, client_id, scope, jti, iat, exp, gid, pat } = payload;
   if (
     typeof iss !== 'string' ||
     typeof sub !== 'string' ||
@@ -69,9 +71,21 @@ function toClaims(payload: Record<string, unknown>): AccessTokenClaims | null {
     typeof jti !== 'string' ||
     typeof iat !== 'number' ||
     typeof exp !== 'number' ||
-    (gid !== undefined && typeof gid !== 'string')
+    (gid !== undefined && typeof gid !== 'string') ||
+    (pat !== undefined && pat !== true)
   ) {
     return null;
   }
-  return { iss, sub, aud, client_id, scope, jti, iat, exp, ...(gid === undefined ? {} : { gid }) };
+  return {
+    iss,
+    sub,
+    aud,
+    client_id,
+    scope,
+    jti,
+    iat,
+    exp,
+    ...(gid === undefined ? {} : { gid }),
+    ...(pat === true ? { pat } : {}),
+  };
 }
