@@ -63,6 +63,38 @@ export const configSchema = z.object({
     .positive()
     .default(300)
     .describe('Unauthenticated introspections allowed per caller address per minute.'),
+  GRANTLINE_DEVICE_CODE_TTL: seconds
+    .max(3600)
+    .default(600)
+    .describe('Device authorization lifetime in seconds (RFC 8628 `expires_in`).'),
+  GRANTLINE_DEVICE_POLL_INTERVAL: seconds
+    .max(60)
+    .default(5)
+    .describe('Seconds a device must wait between polls (RFC 8628 `interval`); each slow_down adds 5.'),
+  GRANTLINE_USER_CODE_LIMIT_PER_BROWSER: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(10)
+    .describe('Wrong user codes allowed per browser per window on the device verification page.'),
+  GRANTLINE_USER_CODE_LIMIT_PER_ADDRESS: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(30)
+    .describe('Wrong user codes allowed per client address per window on the device verification page.'),
+  GRANTLINE_USER_CODE_WINDOW: seconds.default(15 * 60).describe('The user-code rate-limit window in seconds.'),
+  GRANTLINE_DEVICE_POLLING_URL: z
+    .string()
+    .url()
+    .optional()
+    .describe('Stack mode: where token replicas forward device-code polls (the device-polling service).'),
+  GRANTLINE_PAT_MAX_TTL: seconds
+    .default(365 * 24 * 60 * 60)
+    .describe('The longest lifetime a personal access token may be given, in seconds.'),
+  GRANTLINE_PAT_DEFAULT_TTL: seconds
+    .default(30 * 24 * 60 * 60)
+    .describe('Lifetime of a personal access token created without `expires_in`, in seconds.'),
   GRANTLINE_ADMIN_TOKEN: z
     .string()
     .min(32)

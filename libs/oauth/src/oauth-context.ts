@@ -14,6 +14,14 @@ export interface OAuthSettings {
   authorizationCodeTtlSeconds: number;
   sessionTtlSeconds: number;
   signIn: { limitPerAccount: number; limitPerAddress: number; windowSeconds: number };
+  device: {
+    codeTtlSeconds: number;
+    pollIntervalSeconds: number;
+    userCodeLimitPerBrowser: number;
+    userCodeLimitPerAddress: number;
+    userCodeWindowSeconds: number;
+  };
+  personalAccessTokens: { maxTtlSeconds: number; defaultTtlSeconds: number };
 }
 
 /** What every endpoint is built from: adapters, keys and the injected clock and ids. */

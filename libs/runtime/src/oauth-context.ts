@@ -29,6 +29,17 @@ export function createOAuthContext(
         limitPerAddress: config.GRANTLINE_SIGN_IN_LIMIT_PER_ADDRESS,
         windowSeconds: config.GRANTLINE_SIGN_IN_WINDOW,
       },
+      device: {
+        codeTtlSeconds: config.GRANTLINE_DEVICE_CODE_TTL,
+        pollIntervalSeconds: config.GRANTLINE_DEVICE_POLL_INTERVAL,
+        userCodeLimitPerBrowser: config.GRANTLINE_USER_CODE_LIMIT_PER_BROWSER,
+        userCodeLimitPerAddress: config.GRANTLINE_USER_CODE_LIMIT_PER_ADDRESS,
+        userCodeWindowSeconds: config.GRANTLINE_USER_CODE_WINDOW,
+      },
+      personalAccessTokens: {
+        maxTtlSeconds: config.GRANTLINE_PAT_MAX_TTL,
+        defaultTtlSeconds: config.GRANTLINE_PAT_DEFAULT_TTL,
+      },
     },
     log,
     store,
