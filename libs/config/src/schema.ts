@@ -86,9 +86,11 @@ export const configSchema = z.object({
   GRANTLINE_USER_CODE_WINDOW: seconds.default(15 * 60).describe('The user-code rate-limit window in seconds.'),
   GRANTLINE_DEVICE_POLLING_URL: z
     .string()
-    .url()
+    .refine((value) => value.split(',').every((url) => URL.canParse(url.trim())), 'comma-separated URLs')
     .optional()
-    .describe('Stack mode: where token replicas forward device-code polls (the device-polling service).'),
+    .describe(
+      'Stack mode: the device-polling service (comma-separated replicas) that token replicas forward device-code polls to.',
+    ),
   GRANTLINE_PAT_MAX_TTL: seconds
     .default(365 * 24 * 60 * 60)
     .describe('The longest lifetime a personal access token may be given, in seconds.'),

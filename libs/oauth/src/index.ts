@@ -26,7 +26,14 @@ export {
   insufficientScope,
   type ResourceCaller,
 } from './resource-request';
-export { supportedGrantTypes } from './grants/registry';
+export {
+  supportedGrantTypes,
+  GrantRegistry,
+  everyGrant,
+  tokenServiceGrants,
+  devicePollingGrants,
+} from './grants/registry';
+export * from './device';
 export { serverMetadata } from './metadata';
 export { CommandError } from './command-error';
 export * from './clients/client-input';

@@ -8,6 +8,7 @@ export function serverMetadata(issuer: string, scopes: readonly string[] = []): 
     token_endpoint: `${issuer}/oauth/token`,
     introspection_endpoint: `${issuer}/oauth/introspect`,
     revocation_endpoint: `${issuer}/oauth/revoke`,
+    device_authorization_endpoint: `${issuer}/oauth/device/code`,
     jwks_uri: `${issuer}/.well-known/jwks.json`,
     grant_types_supported: supportedGrantTypes(),
     token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'none'],

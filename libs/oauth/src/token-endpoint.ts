@@ -1,7 +1,7 @@
 import { authenticateClient, presentedCredentials } from './client-authentication';
 import { invalidClient, invalidRequest, unauthorizedClient } from './errors';
 import { parseForm } from './form';
-import { grantHandlerFor } from './grants/registry';
+import { everyGrant, type GrantRegistry } from './grants/registry';
 import { jsonResponse, type OAuthRequest, type OAuthResponse } from './http-types';
 import type { OAuthContext } from './oauth-context';
 
@@ -11,11 +11,15 @@ const CREDENTIAL_PARAMS = new Set(['grant_type', 'client_id', 'client_secret']);
  * POST /oauth/token as a pipeline: parse the form, pick the grant, authenticate the client,
  * check the client may use the grant, validate the grant's parameters, decide, record, answer.
  */
-export async function tokenEndpoint(context: OAuthContext, request: OAuthRequest): Promise<OAuthResponse> {
+export async function tokenEndpoint(
+  context: OAuthContext,
+  request: OAuthRequest,
+  grants: GrantRegistry = everyGrant,
+): Promise<OAuthResponse> {
   const form = parseForm(request);
   const grantType = form.get('grant_type');
   if (grantType === undefined) throw invalidRequest('grant_type is required');
-  const handler = grantHandlerFor(grantType);
+  const handler = grants.handlerFor(grantType);
 
   const credentials = presentedCredentials(request, form);
   if (!credentials) throw invalidClient('Client authentication is required', false);

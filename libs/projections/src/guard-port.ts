@@ -23,6 +23,22 @@ export interface GuardStore {
   isRateLimited(key: string, limit: number): Promise<boolean>;
   /** Fixed-window counter; true while the caller is within `limit` per `windowSeconds`. */
   consumeRateLimit(key: string, limit: number, windowSeconds: number): Promise<boolean>;
+  /**
+   * Records a poll of a device code (RFC 8628 §3.5) and says whether it came sooner than the
+   * device's current interval after the previous poll; each such poll adds 5 s to the interval,
+   * for this and every later poll. The first poll may come at any time. Timed by one clock
+   * (the Redis server's), so every replica agrees.
+   */
+  recordDevicePoll(deviceId: string, intervalSeconds: number, expiresAt: number): Promise<DevicePoll>;
   ping(): Promise<boolean>;
   close(): Promise<void>;
 }
+
+export interface DevicePoll {
+  tooSoon: boolean;
+  /** The interval now in force for this device code, in seconds. */
+  intervalSeconds: number;
+}
+
+/** RFC 8628 §3.5: the interval grows by 5 seconds on each slow_down. */
+export const SLOW_DOWN_STEP_SECONDS = 5;

@@ -1,4 +1,4 @@
-import type { GuardStore, RefreshClaim } from './guard-port';
+import { SLOW_DOWN_STEP_SECONDS, type DevicePoll, type GuardStore, type RefreshClaim } from './guard-port';
 import { systemSeconds, type SecondsClock } from './memory-projection-store';
 
 /** In-process guards for the embedded mode (one process, so no replica can disagree) and unit tests. */
@@ -6,8 +6,23 @@ export class MemoryGuardStore implements GuardStore {
   private readonly claims = new Map<string, number>();
   private readonly refreshClaims = new Map<string, { firstAt: number; expiresAt: number }>();
   private readonly windows = new Map<string, { count: number; resetsAt: number }>();
+  private readonly polls = new Map<string, { lastMs: number; intervalMs: number; expiresAt: number }>();
 
-  constructor(private readonly clock: SecondsClock = systemSeconds) {}
+  constructor(
+    private readonly clock: SecondsClock = systemSeconds,
+    private readonly nowMs: () => number = clock === systemSeconds ? Date.now : () => clock.nowSeconds() * 1000,
+  ) {}
+
+  async recordDevicePoll(deviceId: string, intervalSeconds: number, expiresAt: number): Promise<DevicePoll> {
+    const now = this.nowMs();
+    const previous = this.polls.get(deviceId);
+    const live = previous && previous.expiresAt > this.clock.nowSeconds() ? previous : undefined;
+    let intervalMs = live?.intervalMs ?? intervalSeconds * 1000;
+    const tooSoon = live !== undefined && now - live.lastMs < intervalMs;
+    if (tooSoon) intervalMs += SLOW_DOWN_STEP_SECONDS * 1000;
+    this.polls.set(deviceId, { lastMs: now, intervalMs, expiresAt });
+    return { tooSoon, intervalSeconds: intervalMs / 1000 };
+  }
 
   async claimOnce(key: string, expiresAt: number): Promise<boolean> {
     const now = this.clock.nowSeconds();

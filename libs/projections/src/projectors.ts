@@ -1,5 +1,6 @@
 import type { EventOfType, GrantlineEvent, GrantlineEventType } from '@grantline/lib-events';
 import { evolveClient, type ClientRecord } from './client-projection';
+import { projectDeviceEvent } from './device-projection';
 import type { AppliedPosition, OnceCollection, RecordCollection } from './port';
 import { normaliseEmail } from './user-projection';
 
@@ -101,21 +102,10 @@ export const projectors: ProjectorTable = {
   ArtifactReuseDetected: null,
   SignInSucceeded: null,
   SignInFailed: null,
-  DeviceAuthorizationRequested: async (writer, event) => {
-    const { deviceId, userCodeHash, clientId, scope, interval, expiresAt } = event.data;
-    await writer.putOnce('device', deviceId, { deviceId, clientId, scope, interval, expiresAt }, expiresAt);
-    await writer.putOnce('device-user-code', userCodeHash, deviceId, expiresAt);
-  },
-  DeviceAuthorizationApproved: (writer, event) => {
-    const { deviceId, userId, scope, authTime, expiresAt } = event.data;
-    return writer.putOnce('device-decision', deviceId, { decision: 'approved', userId, scope, authTime }, expiresAt);
-  },
-  DeviceAuthorizationDenied: (writer, event) => {
-    const { deviceId, userId, expiresAt } = event.data;
-    return writer.putOnce('device-decision', deviceId, { decision: 'denied', userId }, expiresAt);
-  },
-  DeviceCodeRedeemed: (writer, event) =>
-    writer.putOnce('device-redeemed', event.data.deviceId, { grantId: event.data.grantId }, event.data.expiresAt),
+  DeviceAuthorizationRequested: projectDeviceEvent,
+  DeviceAuthorizationApproved: projectDeviceEvent,
+  DeviceAuthorizationDenied: projectDeviceEvent,
+  DeviceCodeRedeemed: projectDeviceEvent,
   UserCodeRejected: null,
   PersonalAccessTokenCreated: personalAccessToken,
   PersonalAccessTokenRevoked: personalAccessToken,

@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
-import type { GuardStore, RefreshClaim } from './guard-port';
+import type { DevicePoll, GuardStore, RefreshClaim } from './guard-port';
 import { callDefined, connectRedis, failClosed, redisReady, type RedisConnectionOptions } from './redis-connection';
-import { claimRefreshScript, rateLimitScript } from './redis-scripts';
+import { claimRefreshScript, devicePollScript, rateLimitScript } from './redis-scripts';
 
 /** Guards in Redis, shared by every replica of the service that owns them; each is one atomic step. */
 export class RedisGuardStore implements GuardStore {
@@ -13,6 +13,19 @@ export class RedisGuardStore implements GuardStore {
     this.redis = connectRedis(options);
     this.redis.defineCommand('grantlineClaimRefresh', { numberOfKeys: 1, lua: claimRefreshScript });
     this.redis.defineCommand('grantlineRateLimit', { numberOfKeys: 1, lua: rateLimitScript });
+    this.redis.defineCommand('grantlineDevicePoll', { numberOfKeys: 1, lua: devicePollScript });
+  }
+
+  async recordDevicePoll(deviceId: string, intervalSeconds: number, expiresAt: number): Promise<DevicePoll> {
+    const outcome = await failClosed(() =>
+      callDefined(this.redis, 'grantlineDevicePoll', [
+        this.key(`device-poll:${deviceId}`),
+        String(intervalSeconds * 1000),
+        String(expiresAt),
+      ]),
+    );
+    const [tooSoon, intervalMs] = outcome as [number, number];
+    return { tooSoon: tooSoon === 1, intervalSeconds: Number(intervalMs) / 1000 };
   }
 
   /** Resolves once connected, or rejects after the timeout. */

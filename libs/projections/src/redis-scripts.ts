@@ -86,3 +86,23 @@ local current = tonumber(redis.call('GET', KEYS[1]) or '0')
 if tonumber(ARGV[1]) > current then redis.call('SET', KEYS[1], ARGV[1]) end
 return 1
 `;
+
+/**
+ * One poll of a device code, timed by the Redis server's clock so every replica agrees
+ * (RFC 8628 §3.5). KEYS[1] poll key; ARGV: initial interval in ms, expires-at (epoch seconds).
+ * Returns {1 if the poll came too soon else 0, the interval now in force in ms}.
+ */
+export const devicePollScript = `
+local time = redis.call('TIME')
+local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+local state = redis.call('HMGET', KEYS[1], 'last', 'interval')
+local interval = tonumber(state[2]) or tonumber(ARGV[1])
+local too_soon = 0
+if state[1] and now - tonumber(state[1]) < interval then
+  interval = interval + 5000
+  too_soon = 1
+end
+redis.call('HSET', KEYS[1], 'last', now, 'interval', interval)
+redis.call('EXPIREAT', KEYS[1], math.max(tonumber(ARGV[2]), tonumber(time[1]) + 1))
+return { too_soon, interval }
+`;

@@ -12,7 +12,7 @@ export interface StackOptions {
   publicPort: number;
   /** Folder for keys, logs, the nginx config and the admin token. */
   workDir: string;
-  replicas?: { authorize?: number; token?: number; introspection?: number };
+  replicas?: { authorize?: number; token?: number; introspection?: number; devicePolling?: number };
   /** Isolates topics, Redis keys, consumer groups and the audit database (tests run side by side). */
   namespace?: string;
   /** Extra settings for every service, e.g. GRANTLINE_INTROSPECTION_ALLOW_UNAUTHENTICATED. */
@@ -84,6 +84,11 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     // The admin service creates the topics, so it starts first.
     await startReplica('admin');
     await Promise.all(['projector', 'audit'].map(startReplica));
+    const devicePollers = await Promise.all(
+      Array.from({ length: options.replicas?.devicePolling ?? 2 }, () => startReplica('device-polling')),
+    );
+    // Token replicas relay device-code polls to these (docs/decisions/0015-device-poll-routing.md).
+    env.GRANTLINE_DEVICE_POLLING_URL ??= devicePollers.map((service) => service.url).join(',');
     const tokens = await Promise.all(Array.from({ length: options.replicas?.token ?? 2 }, () => startReplica('token')));
     const introspections = await Promise.all(
       Array.from({ length: options.replicas?.introspection ?? 2 }, () => startReplica('introspection')),
@@ -100,6 +105,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
         authorize: authorizers.map((service) => service.port),
         token: tokens.map((service) => service.port),
         introspection: introspections.map((service) => service.port),
+        'device-polling': devicePollers.map((service) => service.port),
         admin: admin.map((service) => service.port),
       },
     });

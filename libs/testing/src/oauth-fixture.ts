@@ -50,7 +50,7 @@ export async function oauthFixture(settings: Partial<OAuthContext['settings']> =
   const log = new MemoryEventLog();
   const seconds = { nowSeconds: () => Math.floor(clock.now().getTime() / 1000) };
   const store = new MemoryProjectionStore(seconds);
-  const guards = new MemoryGuardStore(seconds);
+  const guards = new MemoryGuardStore(seconds, () => clock.now().getTime());
   await log.subscribe({
     groupId: 'fixture',
     streams,

@@ -1,20 +1,20 @@
 import express, { Router, type Request, type Response } from 'express';
 import type { GrantlineEvent } from '@grantline/lib-events';
-import { requestIdOf, type Logger } from '@grantline/lib-http';
+import type { Logger } from '@grantline/lib-http';
 import {
   checkAuthorizationRequest,
   consentGranted,
   decideAuthorizationCode,
   errorRedirect,
   needsConsent,
-  signIn,
   type AuthorizationRequest,
   type OAuthContext,
-  type OAuthRequest,
 } from '@grantline/lib-oauth';
 import { waitForProjection, type ClientRecord, type UserRecord } from '@grantline/lib-projections';
 import { BrowserState, sessionHolds, type BrowserSession, type Interaction } from './browser-state';
-import { pageHeaders, renderConsentPage, renderErrorPage, renderSignInPage } from './pages';
+import { refuseForm, sendPage } from './page-responses';
+import { oauthRequestOf, submitSignIn } from './sign-in-submission';
+import { renderConsentPage, renderErrorPage, renderSignInPage } from './pages';
 
 const AUTHORIZE = '/oauth/authorize';
 const SIGN_IN = '/oauth/authorize/sign-in';
@@ -141,23 +141,11 @@ export function authorizeRoutes(context: OAuthContext, logger: Logger): Router {
       if (!interaction) return refuseForm(res);
       const valid = await validate(res, interaction.q);
       if (!valid) return;
-      const body = req.body as Record<string, unknown>;
-      const email = typeof body.email === 'string' ? body.email : '';
-      const password = typeof body.password === 'string' ? body.password : '';
-      if (email === '' || password === '') {
-        return await showSignIn(req, res, valid, interaction.q, 400, {
-          email,
-          error: 'Enter your email and password.',
-        });
+      const submitted = await submitSignIn(context, state, req, res, valid.client.clientId);
+      if (!submitted.ok) {
+        const { status, email, error } = submitted;
+        return await showSignIn(req, res, valid, interaction.q, status, { email, error });
       }
-      const outcome = await signIn(context, oauthRequestOf(req), { email, password, clientId: valid.client.clientId });
-      await context.log.append([outcome.event]);
-      if (!outcome.ok) {
-        if (outcome.reason === 'rate_limited') res.set('Retry-After', String(context.settings.signIn.windowSeconds));
-        const status = outcome.reason === 'rate_limited' ? 429 : 401;
-        return await showSignIn(req, res, valid, interaction.q, status, { email, error: outcome.message });
-      }
-      await state.startSession(res, outcome.user);
       // Back to the authorization request, now signed in; prompt=login has been satisfied.
       redirect(res, `${AUTHORIZE}?${withoutLoginPrompt(interaction.q)}`, 303);
     } catch (error) {
@@ -208,23 +196,6 @@ export function authorizeRoutes(context: OAuthContext, logger: Logger): Router {
   return router;
 }
 
-/** A form that is not ours, expired, or posted without this browser's CSRF cookie. */
-function refuseForm(res: Response): void {
-  sendPage(
-    res,
-    403,
-    renderErrorPage({
-      title: 'This form has expired',
-      message:
-        'The form was not sent from this sign-in page, or it was open too long. Go back to the app and start again.',
-    }),
-  );
-}
-
-function sendPage(res: Response, status: number, html: string): void {
-  res.status(status).set(pageHeaders()).send(html);
-}
-
 function redirect(res: Response, location: string, status = 302): void {
   res.status(status).set({ 'Cache-Control': 'no-store', Pragma: 'no-cache', 'Referrer-Policy': 'no-referrer' });
   res.location(location).end();
@@ -240,18 +211,6 @@ function withoutLoginPrompt(query: string): string {
   const params = new URLSearchParams(query);
   if (params.get('prompt') === 'login') params.delete('prompt');
   return params.toString();
-}
-
-function oauthRequestOf(req: Request): OAuthRequest {
-  const traceparent = req.get('traceparent');
-  return {
-    method: req.method,
-    headers: req.headers,
-    body: '',
-    remoteAddress: req.ip ?? 'unknown',
-    requestId: requestIdOf(req.headers['x-request-id']),
-    ...(traceparent ? { traceparent } : {}),
-  };
 }
 
 export type { Interaction };

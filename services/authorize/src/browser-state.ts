@@ -24,6 +24,8 @@ const interactionSchema = z.object({
   csrf: z.string().min(1),
   /** On the consent form: the user who was asked. */
   uid: z.string().optional(),
+  /** On the device verification forms: the device authorization the person is deciding. */
+  did: z.string().optional(),
 });
 export type Interaction = z.infer<typeof interactionSchema>;
 
@@ -62,6 +64,11 @@ export class BrowserState {
     const nonce = randomBytes(32).toString('base64url');
     res.cookie(CSRF_COOKIE, nonce, this.cookieOptions());
     return nonce;
+  }
+
+  /** This browser's id for rate limits: its CSRF nonce, if it has one yet. */
+  browserId(req: Request): string | undefined {
+    return cookieOf(req, CSRF_COOKIE);
   }
 
   async sealInteraction(interaction: Interaction): Promise<string> {

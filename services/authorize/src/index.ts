@@ -1,1 +1,2 @@
 export { authorizeRoutes } from './authorize-routes';
+export { deviceRoutes } from './device-routes';

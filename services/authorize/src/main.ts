@@ -9,6 +9,7 @@ import {
   redisProjectionStore,
 } from '@grantline/lib-runtime';
 import { authorizeRoutes } from './authorize-routes';
+import { deviceRoutes } from './device-routes';
 
 /** The authorization endpoint with its sign-in and consent pages. */
 async function main(): Promise<void> {
@@ -27,6 +28,7 @@ async function main(): Promise<void> {
     },
   );
   app.use(authorizeRoutes(context, logger));
+  app.use(deviceRoutes(context, logger));
   await serve(app, logger, {
     host: config.GRANTLINE_HOST,
     port: config.PORT,

@@ -11,7 +11,8 @@ import { MemoryAuditStore, MemoryGuardStore, MemoryProjectionStore } from '@gran
 import { createTelemetry } from '@grantline/lib-telemetry';
 import { createOAuthContext, ensureKeyDirectory, loadKeyRing } from '@grantline/lib-runtime';
 import { adminRoutes } from '@grantline/svc-admin';
-import { authorizeRoutes } from '@grantline/svc-authorize';
+import { authorizeRoutes, deviceRoutes } from '@grantline/svc-authorize';
+import { deviceAuthorizationEndpoints } from '@grantline/svc-device-polling';
 import { introspectionEndpoints } from '@grantline/svc-introspection';
 import { discoveryRoutes, tokenEndpoints } from '@grantline/svc-token';
 import { ensureDemoData, type DemoData } from './demo-data';
@@ -58,9 +59,10 @@ export async function startEmbeddedServer(config: Config, logger: Logger): Promi
   });
   app.use(discoveryRoutes(context));
   app.use(authorizeRoutes(context, logger));
+  app.use(deviceRoutes(context, logger));
   app.use(adminRoutes(adminToken, { log, store, audit, ids: randomIds, now: () => new Date(), logger }));
   const listener = dispatchOAuth(
-    [...tokenEndpoints(context), ...introspectionEndpoints(context)],
+    [...tokenEndpoints(context), ...deviceAuthorizationEndpoints(context), ...introspectionEndpoints(context)],
     finishApp(app, logger),
     {
       logger,

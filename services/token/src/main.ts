@@ -8,6 +8,7 @@ import {
   redisGuardStore,
   redisProjectionStore,
 } from '@grantline/lib-runtime';
+import { devicePollForwarder } from './device-poll-forwarder';
 import { discoveryRoutes, tokenEndpoints } from './token-routes';
 
 async function main(): Promise<void> {
@@ -32,7 +33,12 @@ async function main(): Promise<void> {
     service: 'token',
     telemetry,
     trustProxy: config.GRANTLINE_TRUST_PROXY,
-    endpoints: tokenEndpoints(context),
+    endpoints: tokenEndpoints(
+      context,
+      config.GRANTLINE_DEVICE_POLLING_URL === undefined
+        ? undefined
+        : devicePollForwarder(config.GRANTLINE_DEVICE_POLLING_URL.split(',').map((url) => url.trim())),
+    ),
     isWebOrigin: (origin) => store.isWebOrigin(origin),
     release: () => Promise.all([log.close(), store.close(), guards.close()]),
   });

@@ -1,12 +1,28 @@
 import { Router } from 'express';
-import type { OAuthEndpoint } from '@grantline/lib-http';
-import { revocationEndpoint, serverMetadata, tokenEndpoint, type OAuthContext } from '@grantline/lib-oauth';
+import type { OAuthEndpoint, OAuthHandler } from '@grantline/lib-http';
+import { isDevicePoll } from './device-poll-forwarder';
+import {
+  everyGrant,
+  revocationEndpoint,
+  serverMetadata,
+  tokenEndpoint,
+  tokenServiceGrants,
+  type OAuthContext,
+} from '@grantline/lib-oauth';
 import { publicJwks } from '@grantline/lib-tokens';
 
-/** POST /oauth/token and POST /oauth/revoke, served on the lean path. */
-export function tokenEndpoints(context: OAuthContext): OAuthEndpoint[] {
+/**
+ * POST /oauth/token and POST /oauth/revoke, served on the lean path. With `devicePolling`
+ * (the stack), device-code polls go to the device-polling service; without it (one process),
+ * every grant is answered here.
+ */
+export function tokenEndpoints(context: OAuthContext, devicePolling?: OAuthHandler): OAuthEndpoint[] {
+  const token: OAuthHandler = devicePolling
+    ? (request) =>
+        isDevicePoll(request.body) ? devicePolling(request) : tokenEndpoint(context, request, tokenServiceGrants)
+    : (request) => tokenEndpoint(context, request, everyGrant);
   return [
-    { path: '/oauth/token', name: 'token', cors: true, handle: (request) => tokenEndpoint(context, request) },
+    { path: '/oauth/token', name: 'token', cors: true, handle: token },
     { path: '/oauth/revoke', name: 'revoke', cors: true, handle: (request) => revocationEndpoint(context, request) },
   ];
 }

@@ -13,6 +13,15 @@ export interface ConsentView {
   action: string;
   /** Request parameters carried through the form as hidden inputs. */
   hidden: Record<string, string>;
+  /** On the device verification page: the code the device shows, for the person to compare (RFC 8628 §5.4). */
+  userCode?: string;
+}
+
+function renderCodeCheck(userCode: string | undefined): string {
+  if (userCode === undefined) return '';
+  return `<p>Check that your device shows this code:</p>
+<p class="user-code">${escapeHtml(userCode)}</p>
+<p class="muted">If it does not, or you did not start this on a device of your own, choose Deny.</p>`;
 }
 
 function renderScopes(clientNameHtml: string, scopes: readonly string[]): string {
@@ -36,7 +45,7 @@ export function renderConsentPage(view: ConsentView): string {
 
   const body = `<h1>${clientName} wants to access your account</h1>
 <p class="muted">Signed in as <strong>${escapeHtml(view.userName)}</strong> (${escapeHtml(view.userEmail)})</p>
-${renderScopes(clientName, view.scopes)}
+${renderCodeCheck(view.userCode)}${renderScopes(clientName, view.scopes)}
 <form method="post" action="${escapeHtml(view.action)}">
 ${renderHiddenFields(view.hidden)}
 <div class="actions">

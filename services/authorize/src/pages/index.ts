@@ -9,3 +9,5 @@ export { renderConsentPage } from './consent-page';
 export type { ConsentView } from './consent-page';
 export { renderErrorPage } from './error-page';
 export type { ErrorView } from './error-page';
+export { renderUserCodePage, renderDeviceDonePage } from './device-pages';
+export type { UserCodeView } from './device-pages';

@@ -20,11 +20,13 @@ h1{margin:0 0 .5rem;font-size:1.375rem;line-height:1.3;font-weight:650;overflow-
 h2{margin:1.5rem 0 .5rem;font-size:1rem;font-weight:600}
 p{margin:0 0 1rem;overflow-wrap:anywhere}
 .muted{color:var(--muted)}
+.user-code{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:1.5rem;font-weight:700;letter-spacing:.12em}
+input.user-code{text-transform:uppercase;text-align:center}
 .alert{margin:0 0 1.25rem;padding:.75rem 1rem;border:1px solid var(--error-line);border-left-width:4px;border-radius:8px;background:var(--error-bg);color:var(--error-text)}
 form{margin:0}
 .field{margin:0 0 1rem}
 label{display:block;margin:0 0 .375rem;font-weight:600;font-size:.9375rem}
-input[type=email],input[type=password]{display:block;width:100%;padding:.625rem .75rem;font:inherit;color:var(--text);background:var(--field);border:1px solid var(--field-line);border-radius:8px}
+input[type=email],input[type=password],input[type=text]{display:block;width:100%;padding:.625rem .75rem;font:inherit;color:var(--text);background:var(--field);border:1px solid var(--field-line);border-radius:8px}
 input[aria-invalid=true]{border-color:var(--error-line);border-width:2px}
 .scopes{list-style:none;margin:0 0 1.5rem;padding:0;border-top:1px solid var(--line)}
 .scopes li{padding:.75rem 0;border-bottom:1px solid var(--line)}

@@ -1,0 +1,3 @@
+export * from './device-codes';
+export { deviceAuthorizationEndpoint } from './device-authorization-endpoint';
+export * from './device-verification';

@@ -1,0 +1,108 @@
+import { DEVICE_CODE_GRANT, stampEvent } from '@grantline/lib-events';
+import { readDevice } from '@grantline/lib-projections';
+import { z } from 'zod';
+import { decideAccessToken, eventContext } from '../access-token-issuer';
+import { epochSeconds } from '../clock';
+import { deviceIdOf } from '../device/device-codes';
+import { invalidGrant, OAuthError } from '../errors';
+import { checkLiveness } from '../token-liveness';
+import type { GrantHandler } from './grant-handler';
+import { decideRefreshToken } from './refresh-token-issuer';
+
+const params = z.object({ device_code: z.string().min(1, 'device_code is required').max(512) });
+
+const INVALID_DEVICE_CODE = 'The device code is invalid or was issued to another client';
+
+/** RFC 8628 §3.5 answers: 400 with the error code, which the device acts on. */
+const pollError = (error: 'authorization_pending' | 'slow_down' | 'expired_token' | 'access_denied', text: string) =>
+  new OAuthError(error, text, 400);
+
+/**
+ * RFC 8628 §3.4, §3.5: a device polls with its device code. Every poll is timed against the
+ * code's interval first (slow_down adds 5 s, held in Redis so every replica agrees); then the
+ * person's decision is read. Approved codes are exchanged exactly once, by an atomic claim, even
+ * when two polls race on two replicas; a claim whose events could not be recorded is released.
+ */
+export const deviceCodeGrant = {
+  grantType: DEVICE_CODE_GRANT,
+  params,
+  allowsPublicClients: true,
+  async handle({ context, request, client, params: input }) {
+    const deviceId = deviceIdOf(input.device_code);
+    const device = await readDevice(context.store, deviceId);
+    if (!device || device.request.clientId !== client.client.clientId) throw invalidGrant(INVALID_DEVICE_CODE);
+    const { request: requested, decision } = device;
+    if (epochSeconds(context.clock) >= requested.expiresAt) {
+      throw pollError('expired_token', 'The device code has expired; start again');
+    }
+    const poll = await context.guards.recordDevicePoll(deviceId, requested.interval, requested.expiresAt);
+    if (poll.tooSoon) {
+      throw pollError('slow_down', `Poll at most every ${poll.intervalSeconds} seconds`);
+    }
+    if (device.redeemed) throw invalidGrant('The device code was already used');
+    if (decision === null) throw pollError('authorization_pending', 'The user has not yet approved this device');
+    if (decision.decision === 'denied') throw pollError('access_denied', 'The user denied the request');
+
+    const approval = decision;
+    const { liveness } = await checkLiveness(context, {
+      clientId: client.client.clientId,
+      user: { userId: approval.userId, since: approval.approvedAt },
+    });
+    if (!liveness.live) throw invalidGrant('The approval of this device is no longer valid', liveness.reason);
+    const claimKey = `device:${deviceId}`;
+    if (!(await context.guards.claimOnce(claimKey, requested.expiresAt))) {
+      throw invalidGrant('The device code was already used');
+    }
+    const release = () => context.guards.releaseClaim(claimKey);
+    try {
+      return await issue();
+    } catch (error) {
+      await release().catch(() => undefined);
+      throw error;
+    }
+
+    async function issue() {
+      const now = epochSeconds(context.clock);
+      const grantId = context.ids.tokenId();
+      const { userId, scope } = approval;
+      const access = await decideAccessToken(context, request, {
+        clientId: client.client.clientId,
+        subject: userId,
+        scopes: scope === '' ? [] : scope.split(' '),
+        grantType: DEVICE_CODE_GRANT,
+        grantId,
+      });
+      const gexp = now + client.client.refreshTokens.absoluteTtl;
+      const refresh = client.client.grantTypes.includes('refresh_token')
+        ? await decideRefreshToken(context, request, client.client, {
+            gid: grantId,
+            client_id: client.client.clientId,
+            sub: userId,
+            scope,
+            auth_time: approval.authTime,
+            gat: now,
+            gexp,
+          })
+        : undefined;
+      const redeemed = stampEvent(
+        {
+          type: 'DeviceCodeRedeemed',
+          aggregate: { type: 'device', id: deviceId },
+          data: { deviceId, grantId, clientId: client.client.clientId, userId, expiresAt: requested.expiresAt },
+        },
+        eventContext(context, request),
+      );
+      return {
+        events: [redeemed, access.event, ...(refresh ? [refresh.event] : [])],
+        body: {
+          access_token: access.token,
+          token_type: 'Bearer',
+          expires_in: access.expiresIn,
+          scope: access.scope,
+          ...(refresh ? { refresh_token: refresh.token } : {}),
+        },
+        onAppendFailed: release,
+      };
+    }
+  },
+} satisfies GrantHandler<typeof params>;

@@ -1,0 +1,101 @@
+import { z } from 'zod';
+import type { EventOfType } from '@grantline/lib-events';
+import type { ProjectionStore } from './port';
+import type { ProjectionWriter } from './projectors';
+
+/** A pending device authorization as the verification page and the poll read it. */
+export const deviceRequestSchema = z.object({
+  deviceId: z.string().min(1),
+  clientId: z.string().min(1),
+  scope: z.string(),
+  interval: z.number().int().positive(),
+  expiresAt: z.number().int(),
+});
+export type DeviceRequest = z.infer<typeof deviceRequestSchema>;
+
+export const deviceDecisionSchema = z.discriminatedUnion('decision', [
+  z.object({
+    decision: z.literal('approved'),
+    userId: z.string().min(1),
+    scope: z.string(),
+    authTime: z.number().int(),
+    /** When the person approved (epoch seconds); a consent withdrawal after it ends the grant. */
+    approvedAt: z.number().int(),
+  }),
+  z.object({ decision: z.literal('denied'), userId: z.string().min(1) }),
+]);
+export type DeviceDecision = z.infer<typeof deviceDecisionSchema>;
+
+export interface DeviceState {
+  request: DeviceRequest;
+  decision: DeviceDecision | null;
+  redeemed: boolean;
+}
+
+type DeviceEvent = EventOfType<
+  'DeviceAuthorizationRequested' | 'DeviceAuthorizationApproved' | 'DeviceAuthorizationDenied' | 'DeviceCodeRedeemed'
+>;
+
+/**
+ * The write-once records a device event implies. The projector applies them from the log; the
+ * service that recorded the event writes the same ones through, so the next request (the
+ * verification page, the next poll, on any replica) sees them at once.
+ */
+export async function projectDeviceEvent(writer: Pick<ProjectionWriter, 'putOnce'>, event: DeviceEvent): Promise<void> {
+  switch (event.type) {
+    case 'DeviceAuthorizationRequested': {
+      const { deviceId, userCodeHash, clientId, scope, interval, expiresAt } = event.data;
+      const request: DeviceRequest = { deviceId, clientId, scope, interval, expiresAt };
+      await writer.putOnce('device', deviceId, request, expiresAt);
+      await writer.putOnce('device-user-code', userCodeHash, deviceId, expiresAt);
+      return;
+    }
+    case 'DeviceAuthorizationApproved': {
+      const { deviceId, userId, scope, authTime, expiresAt } = event.data;
+      const approvedAt = Math.floor(Date.parse(event.occurredAt) / 1000);
+      const decision: DeviceDecision = { decision: 'approved', userId, scope, authTime, approvedAt };
+      await writer.putOnce('device-decision', deviceId, decision, expiresAt);
+      return;
+    }
+    case 'DeviceAuthorizationDenied': {
+      const decision: DeviceDecision = { decision: 'denied', userId: event.data.userId };
+      await writer.putOnce('device-decision', event.data.deviceId, decision, event.data.expiresAt);
+      return;
+    }
+    case 'DeviceCodeRedeemed':
+      await writer.putOnce(
+        'device-redeemed',
+        event.data.deviceId,
+        { grantId: event.data.grantId },
+        event.data.expiresAt,
+      );
+      return;
+  }
+}
+
+/** Everything known about a device authorization, read in parallel; null when unknown or expired. */
+export async function readDevice(
+  store: Pick<ProjectionStore, 'getOnce'>,
+  deviceId: string,
+): Promise<DeviceState | null> {
+  const [request, decision, redeemed] = await Promise.all([
+    store.getOnce('device', deviceId),
+    store.getOnce('device-decision', deviceId),
+    store.getOnce('device-redeemed', deviceId),
+  ]);
+  if (request === null) return null;
+  return {
+    request: deviceRequestSchema.parse(request),
+    decision: decision === null ? null : deviceDecisionSchema.parse(decision),
+    redeemed: redeemed !== null,
+  };
+}
+
+/** The device id a user code names, if it is live. */
+export async function deviceIdByUserCode(
+  store: Pick<ProjectionStore, 'getOnce'>,
+  userCodeHash: string,
+): Promise<string | null> {
+  const id = await store.getOnce('device-user-code', userCodeHash);
+  return typeof id === 'string' ? id : null;
+}

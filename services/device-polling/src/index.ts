@@ -1,0 +1,1 @@
+export { deviceAuthorizationEndpoints, devicePollingEndpoints } from './device-polling-routes';
