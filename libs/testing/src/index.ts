@@ -2,3 +2,4 @@ export * from './oauth-fixture';
 export * from './client-fixtures';
 export { FormBrowser, parseForm, pkcePair, type ParsedForm } from './form-browser';
 export * from './code-flow';
+export * from './device-flow';
