@@ -1,18 +1,23 @@
 import type { GrantlineEvent } from '@grantline/lib-events';
 import { MemoryProjectionStore } from './memory-projection-store';
-import type { AppliedPosition, ProjectionStore } from './port';
+import type { AppliedPosition, OnceCollection, ProjectionStore, RecordCollection } from './port';
+import { projectEvent, type ProjectionWriter } from './projectors';
 
 export type ProjectionDifference =
   | { kind: 'client-missing' | 'client-unexpected' | 'client-differs'; clientId: string }
   | { kind: 'user-missing' | 'user-unexpected' | 'user-differs'; userId: string }
   | { kind: 'revocation-missing'; jti: string }
-  | { kind: 'grant-revocation-missing'; grantId: string };
+  | { kind: 'grant-revocation-missing'; grantId: string }
+  /** A record of another collection (consents, personal access tokens, device authorizations). */
+  | { kind: 'record-missing' | 'record-differs'; collection: RecordCollection | OnceCollection; id: string };
 
 export interface ProjectionCheckResult {
   events: number;
   clients: number;
   users: number;
   revocations: number;
+  /** Records of the other collections compared, by collection. */
+  records: Partial<Record<RecordCollection | OnceCollection, number>>;
   differences: ProjectionDifference[];
 }
 
@@ -25,15 +30,35 @@ export class ProjectionCheck {
   private readonly expected: MemoryProjectionStore;
   private readonly revoked = new Map<string, number>();
   private readonly revokedGrants = new Map<string, number>();
+  private readonly records = new Map<string, { collection: RecordCollection; id: string }>();
+  private readonly once = new Map<string, { collection: OnceCollection; id: string; expiresAt: number }>();
+  private readonly writer: ProjectionWriter;
   private events = 0;
 
   constructor(private readonly nowSeconds: () => number = () => Math.floor(Date.now() / 1000)) {
     this.expected = new MemoryProjectionStore({ nowSeconds });
+    const expected = this.expected;
+    // The same projector table as every store, noting which records the log touched.
+    this.writer = {
+      applyClient: (...args) => expected.applyClient(...args),
+      applyRecord: (collection, id, ...rest) => {
+        if (collection !== 'user') this.records.set(`${collection}\u0000${id}`, { collection, id });
+        return expected.applyRecord(collection, id, ...rest);
+      },
+      indexOnce: (...args) => expected.indexOnce(...args),
+      putOnce: (collection, id, value, expiresAt) => {
+        this.once.set(`${collection}\u0000${id}`, { collection, id, expiresAt });
+        return expected.putOnce(collection, id, value, expiresAt);
+      },
+      markRevoked: (...args) => expected.markRevoked(...args),
+      markGrantRevoked: (...args) => expected.markGrantRevoked(...args),
+      markConsentWithdrawn: (...args) => expected.markConsentWithdrawn(...args),
+    };
   }
 
   async apply(event: GrantlineEvent, position: AppliedPosition): Promise<void> {
     this.events += 1;
-    await this.expected.apply(event, position);
+    await projectEvent(this.writer, event, position);
     if (event.type === 'AccessTokenRevoked') this.revoked.set(event.data.jti, event.data.expiresAt);
     if (event.type === 'GrantRevoked') this.revokedGrants.set(event.data.grantId, event.data.expiresAt);
   }
@@ -65,11 +90,29 @@ export class ProjectionCheck {
         differences.push({ kind: 'grant-revocation-missing', grantId });
       }
     }
+    const records: ProjectionCheckResult['records'] = {};
+    const count = (collection: RecordCollection | OnceCollection) =>
+      (records[collection] = (records[collection] ?? 0) + 1);
+    for (const { collection, id } of this.records.values()) {
+      count(collection);
+      const outcome = compareValues(
+        await this.expected.getRecord(collection, id),
+        await actual.getRecord(collection, id),
+      );
+      if (outcome) differences.push({ kind: `record-${outcome}`, collection, id });
+    }
+    for (const { collection, id, expiresAt } of this.once.values()) {
+      if (expiresAt <= now) continue;
+      count(collection);
+      const outcome = compareValues(await this.expected.getOnce(collection, id), await actual.getOnce(collection, id));
+      if (outcome) differences.push({ kind: `record-${outcome}`, collection, id });
+    }
     return {
       events: this.events,
       clients: expectedClients.size,
       users: expectedUsers.size,
       revocations: unexpired.length,
+      records,
       differences,
     };
   }
@@ -92,4 +135,10 @@ function diffRecords<T>(
   }
   for (const id of actual.keys()) if (!expected.has(id)) outcomes.push([id, 'unexpected']);
   return outcomes;
+}
+
+function compareValues(expected: unknown, actual: unknown): 'missing' | 'differs' | undefined {
+  if (expected === null) return undefined;
+  if (actual === null) return 'missing';
+  return JSON.stringify(actual) === JSON.stringify(expected) ? undefined : 'differs';
 }

@@ -38,6 +38,7 @@ describe('ProjectionCheck', () => {
       clients: 2,
       users: 0,
       revocations: 1,
+      records: {},
       differences: [],
     });
   });
@@ -107,5 +108,58 @@ describe('ProjectionCheck of users and grants', () => {
     const result = await checker.compare(damaged);
     expect(result.users).toBe(1);
     expect(result.differences).toEqual([{ kind: 'user-differs', userId: user.userId }]);
+  });
+
+  it('covers device authorizations and personal access tokens', async () => {
+    const pat = {
+      tokenId: 'p1',
+      userId: 'u1',
+      name: 'CI',
+      scopes: ['read'],
+      createdAt: seconds(),
+      expiresAt: seconds() + 600,
+      revokedAt: null,
+    };
+    const log = [
+      stampEvent(
+        {
+          type: 'DeviceAuthorizationRequested',
+          aggregate: { type: 'device', id: 'd1' },
+          data: {
+            deviceId: 'd1',
+            userCodeHash: 'h1',
+            clientId: 'a',
+            scope: 'read',
+            interval: 5,
+            expiresAt: seconds() + 600,
+          },
+        },
+        { now: () => now },
+      ),
+      stampEvent(
+        {
+          type: 'PersonalAccessTokenCreated',
+          aggregate: { type: 'personal-access-token', id: 'p1' },
+          data: { token: pat, by: { kind: 'admin' } },
+        },
+        { now: () => now },
+      ),
+    ];
+    const checker = new ProjectionCheck(seconds);
+    const complete = new MemoryProjectionStore({ nowSeconds: seconds });
+    for (const [offset, event] of log.entries()) {
+      await checker.apply(event, { partition: 0, offset: String(offset) });
+      await complete.apply(event, { partition: 0, offset: String(offset) });
+    }
+    expect(await checker.compare(complete)).toMatchObject({
+      records: { 'personal-access-token': 1, device: 1, 'device-user-code': 1 },
+      differences: [],
+    });
+    const empty = new MemoryProjectionStore({ nowSeconds: seconds });
+    expect((await checker.compare(empty)).differences).toEqual([
+      { kind: 'record-missing', collection: 'personal-access-token', id: 'p1' },
+      { kind: 'record-missing', collection: 'device', id: 'd1' },
+      { kind: 'record-missing', collection: 'device-user-code', id: 'h1' },
+    ]);
   });
 });
