@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { EventLog } from '@grantline/lib-event-log';
-import type { GrantlineEvent } from '@grantline/lib-events';
+import { DEVICE_CODE_GRANT, type GrantlineEvent } from '@grantline/lib-events';
 import {
   createUserSchema,
   generateUserId,
@@ -15,6 +15,7 @@ import type { ProjectionStore } from '@grantline/lib-projections';
 export interface DemoData {
   client: { client_id: string; client_secret: string };
   spaClient: { client_id: string; redirect_uris: string[]; web_origins: string[] };
+  deviceClient: { client_id: string };
   user: { email: string; password: string };
 }
 
@@ -24,7 +25,7 @@ const SPA_ORIGINS = ['http://localhost:5173', 'http://127.0.0.1:5173'];
 /**
  * On the very first start (no clients yet): a confidential client for server-to-server and
  * web-backend use, a public client for browser apps (the loopback redirect takes any port,
- * RFC 8252 §7.3), and a user to sign in with.
+ * RFC 8252 §7.3), a public client for devices (RFC 8628), and a user to sign in with.
  */
 export async function ensureDemoData(log: EventLog, store: ProjectionStore): Promise<DemoData | undefined> {
   if ((await store.listClients()).length > 0) return undefined;
@@ -55,6 +56,18 @@ export async function ensureDemoData(log: EventLog, store: ProjectionStore): Pro
     randomIds,
     context,
   );
+  const device = await registerClient(
+    registerClientSchema.parse({
+      name: 'Demo device',
+      client_id: 'demo-device',
+      public: true,
+      grant_types: [DEVICE_CODE_GRANT, 'refresh_token'],
+      scopes: 'read write',
+    }),
+    null,
+    randomIds,
+    context,
+  );
   const password = randomBytes(12).toString('base64url');
   const user = await registerUser(
     createUserSchema.parse({ email: 'demo@grantline.test', name: 'Demo User', password }),
@@ -62,11 +75,12 @@ export async function ensureDemoData(log: EventLog, store: ProjectionStore): Pro
     generateUserId,
     context,
   );
-  const events: GrantlineEvent[] = [confidential.event, spa.event, user.event];
+  const events: GrantlineEvent[] = [confidential.event, spa.event, device.event, user.event];
   await log.append(events);
   return {
     client: { client_id: confidential.client.clientId, client_secret: confidential.secret ?? '' },
     spaClient: { client_id: spa.client.clientId, redirect_uris: SPA_REDIRECTS, web_origins: SPA_ORIGINS },
+    deviceClient: { client_id: device.client.clientId },
     user: { email: user.user.email, password },
   };
 }

@@ -15,6 +15,7 @@ async function main(): Promise<void> {
       `    public SPA client    client_id: ${demo.spaClient.client_id}`,
       `                         redirect URIs: ${demo.spaClient.redirect_uris.join(', ')} (127.0.0.1: any port)`,
       `                         web origins: ${demo.spaClient.web_origins.join(', ')}`,
+      `    public device client client_id: ${demo.deviceClient.client_id}  (device flow: POST /oauth/device/code)`,
       `    user                 email: ${demo.user.email}  password: ${demo.user.password}`,
     );
   }
