@@ -23,6 +23,7 @@ export function devicePollForwarder(upstreams: readonly string[]): (request: OAu
     const upstream = upstreams[next++ % upstreams.length];
     let response: Response;
     try {
+      // A slow or dead replica answers 503 within the timeout instead of holding the device.
       response = await fetch(`${upstream}/oauth/token`, {
         method: 'POST',
         headers: forwardedHeaders(request),
@@ -37,7 +38,13 @@ export function devicePollForwarder(upstreams: readonly string[]): (request: OAu
       const value = response.headers.get(name);
       if (value !== null) headers[name] = value;
     }
-    return { status: response.status, headers, body: await response.json() };
+    let body: unknown;
+    try {
+      body = await response.json();
+    } catch (error) {
+      throw temporarilyUnavailable('The device-polling service gave no answer', error);
+    }
+    return { status: response.status, headers, body };
   };
 }
 
