@@ -10,7 +10,8 @@ export interface NginxOptions {
 
 /**
  * The local stack's reverse proxy: keep-alive upstreams to every replica, one location per
- * route, request ids passed through, and the client's address forwarded.
+ * route, request ids passed through, and the client's address forwarded. As the outermost proxy
+ * it overwrites X-Forwarded-For with the address it saw (docs/decisions/0013-forwarded-addresses.md).
  */
 export function nginxConfig(table: RoutingTable, options: NginxOptions): string {
   const upstreams = table.services.map((service) => {
@@ -44,8 +45,11 @@ ${upstreams.join('\n')}
     proxy_http_version 1.1;
     proxy_set_header Connection "";
     proxy_set_header Host $http_host;
+    # nginx is the outermost proxy here: it forwards the address it saw and drops any
+    # X-Forwarded-For the caller sent. Appending ($proxy_add_x_forwarded_for) would let a caller
+    # on a trusted (loopback) address pick the address the per-address limits count.
     proxy_set_header X-Real-IP $remote_addr;
-    proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+    proxy_set_header X-Forwarded-For $remote_addr;
     proxy_set_header X-Forwarded-Proto $scheme;
     proxy_set_header X-Request-Id $request_id;
     proxy_next_upstream error timeout;

@@ -4,7 +4,13 @@ import { nginxConfig } from './nginx-config';
 describe('nginx config from the routing table', () => {
   const config = nginxConfig(loadRoutingTable(), {
     listen: { host: '127.0.0.1', port: 3000 },
-    upstreams: { authorize: [4006], token: [4001, 4002], introspection: [4003, 4004], admin: [4005] },
+    upstreams: {
+      authorize: [4006],
+      token: [4001, 4002],
+      introspection: [4003, 4004],
+      'device-polling': [4007],
+      admin: [4005],
+    },
     prefix: '/var/tmp/edge',
   });
 
@@ -21,6 +27,17 @@ describe('nginx config from the routing table', () => {
       /upstream token \{\s+server 127\.0\.0\.1:4001 max_fails=0;\s+server 127\.0\.0\.1:4002 max_fails=0;\s+keepalive 64;/,
     );
     expect(config).toContain('proxy_set_header Connection "";');
+  });
+
+  it("overwrites the caller's X-Forwarded-For with the address nginx saw, never appends to it", () => {
+    const directives = config
+      .split('\n')
+      .map((line) => line.trim())
+      .filter((line) => !line.startsWith('#'));
+    const forwarded = directives.filter((line) => /^proxy_set_header\s+X-Forwarded-For\s/i.test(line));
+    expect(forwarded).toEqual(['proxy_set_header X-Forwarded-For $remote_addr;']);
+    expect(directives.filter((line) => line.includes('$proxy_add_x_forwarded_for'))).toEqual([]);
+    expect(directives).toContain('proxy_set_header X-Real-IP $remote_addr;');
   });
 
   it('refuses a table naming a service without replicas', () => {
