@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { auditCommand } from './audit-command';
 import { clientCommands } from './client-commands';
+import { patCommands } from './pat-commands';
 import { projectionsCommand } from './projections-command';
 import { stackCommand } from './stack-command';
 import { userCommands } from './user-commands';
@@ -11,6 +12,7 @@ const program = new Command('grantline')
   .option('--admin-token <token>', 'admin API token (GRANTLINE_ADMIN_TOKEN, or read from the data folder)');
 program.addCommand(clientCommands());
 program.addCommand(userCommands());
+program.addCommand(patCommands());
 program.addCommand(stackCommand());
 program.addCommand(projectionsCommand());
 program.addCommand(auditCommand());

@@ -41,3 +41,4 @@ export * from './clients/client-commands';
 export * from './users/user-input';
 export * from './users/user-commands';
 export * from './authorize';
+export * from './personal-access-tokens';

@@ -30,11 +30,12 @@ export async function introspectionEndpoint(context: OAuthContext, request: OAut
   return jsonResponse(200, {
     active: true,
     scope: claims.scope,
-    client_id: claims.client_id,
+    // A personal access token belongs to its user alone; gateways tell it apart by token_type.
+    ...(claims.pat ? {} : { client_id: claims.client_id }),
     sub: claims.sub,
     exp: claims.exp,
     iat: claims.iat,
-    token_type: 'Bearer',
+    token_type: claims.pat ? 'personal_access_token' : 'Bearer',
     iss: claims.iss,
     aud: claims.aud,
     jti: claims.jti,

@@ -6,6 +6,7 @@ import { openRefreshToken } from './grants/sealed-grants';
 import { invalidRequest } from './errors';
 import { jsonResponse, type OAuthRequest, type OAuthResponse } from './http-types';
 import type { OAuthContext } from './oauth-context';
+import { revokePresentedPersonalAccessToken } from './personal-access-tokens/pat-endpoints';
 
 const REVOKED = jsonResponse(200, {});
 
@@ -18,9 +19,15 @@ export async function revocationEndpoint(context: OAuthContext, request: OAuthRe
   const { claims } = inspection;
   if (!claims) return revokeRefreshToken(context, request, token, caller?.client.clientId ?? null);
   if (inspection.revoked) return REVOKED;
-  // RFC 7009 §2.1: the server verifies the token was issued to the requesting client.
-  if (caller && caller.client.clientId !== claims.client_id) {
+  // RFC 7009 §2.1: the server verifies the token was issued to the requesting client. A
+  // personal access token was issued to its user, never to a client.
+  if (caller && (claims.pat || caller.client.clientId !== claims.client_id)) {
     throw invalidRequest('The token was not issued to this client');
+  }
+  const holderStarted = performance.now();
+  if (claims.pat && (await revokePresentedPersonalAccessToken(context, request, claims))) {
+    context.metrics.revocationVisible((performance.now() - holderStarted) / 1000);
+    return { ...REVOKED, allowedOrigins: [] };
   }
 
   const event = stampEvent(

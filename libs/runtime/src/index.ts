@@ -1,4 +1,4 @@
 export { loadKeyRing, ensureKeyDirectory } from './key-ring';
 export { kafkaEventLog, redisGuardStore, redisProjectionStore } from './adapters';
-export { createOAuthContext } from './oauth-context';
+export { createOAuthContext, oauthSettings } from './oauth-context';
 export { startEventConsumer } from './event-consumer';

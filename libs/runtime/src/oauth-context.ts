@@ -1,6 +1,12 @@
 import type { Config } from '@grantline/lib-config';
 import type { EventLog } from '@grantline/lib-event-log';
-import { randomIds, systemClock, VerifiedSecretCache, type OAuthContext } from '@grantline/lib-oauth';
+import {
+  randomIds,
+  systemClock,
+  VerifiedSecretCache,
+  type OAuthContext,
+  type OAuthSettings,
+} from '@grantline/lib-oauth';
 import type { GuardStore, ProjectionStore } from '@grantline/lib-projections';
 import type { GrantlineMetrics } from '@grantline/lib-telemetry';
 import { ArtifactSealer, VerifiedTokenCache, type KeyRing } from '@grantline/lib-tokens';
@@ -14,33 +20,7 @@ export function createOAuthContext(
   metrics: GrantlineMetrics,
 ): OAuthContext {
   return {
-    settings: {
-      issuer: config.GRANTLINE_ISSUER,
-      accessTokenAudience: config.GRANTLINE_ACCESS_TOKEN_AUDIENCE ?? config.GRANTLINE_ISSUER,
-      accessTokenTtlSeconds: config.GRANTLINE_ACCESS_TOKEN_TTL,
-      introspection: {
-        allowUnauthenticated: config.GRANTLINE_INTROSPECTION_ALLOW_UNAUTHENTICATED,
-        unauthenticatedLimitPerMinute: config.GRANTLINE_INTROSPECTION_UNAUTHENTICATED_LIMIT,
-      },
-      authorizationCodeTtlSeconds: config.GRANTLINE_AUTHORIZATION_CODE_TTL,
-      sessionTtlSeconds: config.GRANTLINE_SESSION_TTL,
-      signIn: {
-        limitPerAccount: config.GRANTLINE_SIGN_IN_LIMIT_PER_ACCOUNT,
-        limitPerAddress: config.GRANTLINE_SIGN_IN_LIMIT_PER_ADDRESS,
-        windowSeconds: config.GRANTLINE_SIGN_IN_WINDOW,
-      },
-      device: {
-        codeTtlSeconds: config.GRANTLINE_DEVICE_CODE_TTL,
-        pollIntervalSeconds: config.GRANTLINE_DEVICE_POLL_INTERVAL,
-        userCodeLimitPerBrowser: config.GRANTLINE_USER_CODE_LIMIT_PER_BROWSER,
-        userCodeLimitPerAddress: config.GRANTLINE_USER_CODE_LIMIT_PER_ADDRESS,
-        userCodeWindowSeconds: config.GRANTLINE_USER_CODE_WINDOW,
-      },
-      personalAccessTokens: {
-        maxTtlSeconds: config.GRANTLINE_PAT_MAX_TTL,
-        defaultTtlSeconds: config.GRANTLINE_PAT_DEFAULT_TTL,
-      },
-    },
+    settings: oauthSettings(config),
     log,
     store,
     guards,
@@ -51,5 +31,36 @@ export function createOAuthContext(
     secrets: new VerifiedSecretCache(),
     tokenCache: new VerifiedTokenCache(100_000),
     metrics,
+  };
+}
+
+/** The OAuth settings, from the service configuration: one mapping for every service. */
+export function oauthSettings(config: Config): OAuthSettings {
+  return {
+    issuer: config.GRANTLINE_ISSUER,
+    accessTokenAudience: config.GRANTLINE_ACCESS_TOKEN_AUDIENCE ?? config.GRANTLINE_ISSUER,
+    accessTokenTtlSeconds: config.GRANTLINE_ACCESS_TOKEN_TTL,
+    introspection: {
+      allowUnauthenticated: config.GRANTLINE_INTROSPECTION_ALLOW_UNAUTHENTICATED,
+      unauthenticatedLimitPerMinute: config.GRANTLINE_INTROSPECTION_UNAUTHENTICATED_LIMIT,
+    },
+    authorizationCodeTtlSeconds: config.GRANTLINE_AUTHORIZATION_CODE_TTL,
+    sessionTtlSeconds: config.GRANTLINE_SESSION_TTL,
+    signIn: {
+      limitPerAccount: config.GRANTLINE_SIGN_IN_LIMIT_PER_ACCOUNT,
+      limitPerAddress: config.GRANTLINE_SIGN_IN_LIMIT_PER_ADDRESS,
+      windowSeconds: config.GRANTLINE_SIGN_IN_WINDOW,
+    },
+    device: {
+      codeTtlSeconds: config.GRANTLINE_DEVICE_CODE_TTL,
+      pollIntervalSeconds: config.GRANTLINE_DEVICE_POLL_INTERVAL,
+      userCodeLimitPerBrowser: config.GRANTLINE_USER_CODE_LIMIT_PER_BROWSER,
+      userCodeLimitPerAddress: config.GRANTLINE_USER_CODE_LIMIT_PER_ADDRESS,
+      userCodeWindowSeconds: config.GRANTLINE_USER_CODE_WINDOW,
+    },
+    personalAccessTokens: {
+      maxTtlSeconds: config.GRANTLINE_PAT_MAX_TTL,
+      defaultTtlSeconds: config.GRANTLINE_PAT_DEFAULT_TTL,
+    },
   };
 }

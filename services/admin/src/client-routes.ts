@@ -12,6 +12,8 @@ import {
   updateClient,
   updateClientSchema,
   type IdSource,
+  type OAuthContext,
+  type PersonalAccessTokenSettings,
 } from '@grantline/lib-oauth';
 import { waitForClient, type ClientRecord, type ProjectionStore } from '@grantline/lib-projections';
 import type { Logger } from '@grantline/lib-http';
@@ -22,6 +24,9 @@ export interface AdminDependencies {
   ids: IdSource;
   now: () => Date;
   logger: Logger;
+  /** Sign the personal access tokens the admin API mints. */
+  keys: OAuthContext['keys'];
+  tokenSettings: PersonalAccessTokenSettings;
 }
 
 /** /admin/clients: register, list, show, update, rotate the secret, delete. */

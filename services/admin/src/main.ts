@@ -3,7 +3,7 @@ import { createApp, createLogger, runMain, serve } from '@grantline/lib-http';
 import { createTelemetry } from '@grantline/lib-telemetry';
 import { randomIds } from '@grantline/lib-oauth';
 import { MongoAuditStore } from '@grantline/lib-projections';
-import { kafkaEventLog, redisProjectionStore } from '@grantline/lib-runtime';
+import { kafkaEventLog, loadKeyRing, oauthSettings, redisProjectionStore } from '@grantline/lib-runtime';
 import { adminRoutes } from './admin-routes';
 
 async function main(): Promise<void> {
@@ -13,6 +13,8 @@ async function main(): Promise<void> {
   const log = kafkaEventLog(config, 'grantline-admin');
   await log.ensureTopics(config.GRANTLINE_KAFKA_REPLICATION_FACTOR);
   const store = redisProjectionStore(config);
+  // Personal access tokens minted here are signed like every access token.
+  const keys = await loadKeyRing(config);
   // Read-only here: the audit consumer is the projection's single writer.
   const audit = await MongoAuditStore.connect(required(config, 'MONGODB_URL'), config.GRANTLINE_MONGODB_DATABASE);
   const app = createApp(
@@ -30,6 +32,8 @@ async function main(): Promise<void> {
       now: () => new Date(),
       logger,
       audit,
+      keys,
+      tokenSettings: oauthSettings(config),
     }),
   );
   await serve(app, logger, {

@@ -14,7 +14,7 @@ import { adminRoutes } from '@grantline/svc-admin';
 import { authorizeRoutes, deviceRoutes } from '@grantline/svc-authorize';
 import { deviceAuthorizationEndpoints } from '@grantline/svc-device-polling';
 import { introspectionEndpoints } from '@grantline/svc-introspection';
-import { discoveryRoutes, tokenEndpoints } from '@grantline/svc-token';
+import { discoveryRoutes, personalAccessTokenRoutes, tokenEndpoints } from '@grantline/svc-token';
 import { ensureDemoData, type DemoData } from './demo-data';
 
 export interface EmbeddedServer {
@@ -58,9 +58,21 @@ export async function startEmbeddedServer(config: Config, logger: Logger): Promi
     telemetry,
   });
   app.use(discoveryRoutes(context));
+  app.use(personalAccessTokenRoutes(context, logger));
   app.use(authorizeRoutes(context, logger));
   app.use(deviceRoutes(context, logger));
-  app.use(adminRoutes(adminToken, { log, store, audit, ids: randomIds, now: () => new Date(), logger }));
+  app.use(
+    adminRoutes(adminToken, {
+      log,
+      store,
+      audit,
+      ids: randomIds,
+      now: () => new Date(),
+      logger,
+      keys,
+      tokenSettings: context.settings,
+    }),
+  );
   const listener = dispatchOAuth(
     [...tokenEndpoints(context), ...deviceAuthorizationEndpoints(context), ...introspectionEndpoints(context)],
     finishApp(app, logger),

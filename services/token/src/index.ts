@@ -1,1 +1,2 @@
 export { tokenEndpoints, discoveryRoutes } from './token-routes';
+export { personalAccessTokenRoutes } from './personal-access-token-routes';

@@ -9,6 +9,7 @@ import {
   redisProjectionStore,
 } from '@grantline/lib-runtime';
 import { devicePollForwarder } from './device-poll-forwarder';
+import { personalAccessTokenRoutes } from './personal-access-token-routes';
 import { discoveryRoutes, tokenEndpoints } from './token-routes';
 
 async function main(): Promise<void> {
@@ -27,6 +28,7 @@ async function main(): Promise<void> {
     },
   );
   app.use(discoveryRoutes(context));
+  app.use(personalAccessTokenRoutes(context, logger));
   await serve(app, logger, {
     host: config.GRANTLINE_HOST,
     port: config.PORT,

@@ -3,6 +3,7 @@ import type { OAuthEndpoint, OAuthHandler } from '@grantline/lib-http';
 import { isDevicePoll } from './device-poll-forwarder';
 import {
   everyGrant,
+  offeredScopes,
   revocationEndpoint,
   serverMetadata,
   tokenEndpoint,
@@ -33,8 +34,8 @@ export function discoveryRoutes(context: OAuthContext): Router {
   router.get('/.well-known/oauth-authorization-server', async (_req, res, next) => {
     try {
       // The scopes on offer are the ones registered clients may ask for.
-      const scopes = new Set((await context.store.listClients()).flatMap((client) => client.scopes));
-      res.set('Cache-Control', 'public, max-age=60').json(serverMetadata(context.settings.issuer, [...scopes].sort()));
+      const scopes = offeredScopes(await context.store.listClients());
+      res.set('Cache-Control', 'public, max-age=60').json(serverMetadata(context.settings.issuer, scopes));
     } catch (error) {
       next(error);
     }
