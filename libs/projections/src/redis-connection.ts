@@ -51,3 +51,35 @@ export async function redisReady(redis: Redis, timeoutMs: number): Promise<void>
     });
   });
 }
+
+/** What every Redis-backed store shares: its connection, key prefix, readiness and shutdown. */
+export abstract class RedisStore {
+  protected readonly redis: Redis;
+  protected readonly prefix: string;
+
+  constructor(options: RedisConnectionOptions) {
+    this.prefix = options.keyPrefix;
+    this.redis = connectRedis(options);
+  }
+
+  /** Resolves once connected, or rejects after the timeout. */
+  waitUntilReady(timeoutMs: number): Promise<void> {
+    return redisReady(this.redis, timeoutMs);
+  }
+
+  async ping(): Promise<boolean> {
+    try {
+      return (await this.redis.ping()) === 'PONG';
+    } catch {
+      return false;
+    }
+  }
+
+  async close(): Promise<void> {
+    this.redis.disconnect();
+  }
+
+  protected key(suffix: string): string {
+    return `${this.prefix}${suffix}`;
+  }
+}

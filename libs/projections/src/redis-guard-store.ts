@@ -1,16 +1,11 @@
-import type { Redis } from 'ioredis';
 import type { DevicePoll, GuardStore, RefreshClaim } from './guard-port';
-import { callDefined, connectRedis, failClosed, redisReady, type RedisConnectionOptions } from './redis-connection';
+import { callDefined, failClosed, RedisStore, type RedisConnectionOptions } from './redis-connection';
 import { claimRefreshScript, devicePollScript, rateLimitScript } from './redis-scripts';
 
 /** Guards in Redis, shared by every replica of the service that owns them; each is one atomic step. */
-export class RedisGuardStore implements GuardStore {
-  protected readonly redis: Redis;
-  protected readonly prefix: string;
-
+export class RedisGuardStore extends RedisStore implements GuardStore {
   constructor(options: RedisConnectionOptions) {
-    this.prefix = options.keyPrefix;
-    this.redis = connectRedis(options);
+    super(options);
     this.redis.defineCommand('grantlineClaimRefresh', { numberOfKeys: 1, lua: claimRefreshScript });
     this.redis.defineCommand('grantlineRateLimit', { numberOfKeys: 1, lua: rateLimitScript });
     this.redis.defineCommand('grantlineDevicePoll', { numberOfKeys: 1, lua: devicePollScript });
@@ -26,11 +21,6 @@ export class RedisGuardStore implements GuardStore {
     );
     const [tooSoon, intervalMs] = outcome as [number, number];
     return { tooSoon: tooSoon === 1, intervalSeconds: Number(intervalMs) / 1000 };
-  }
-
-  /** Resolves once connected, or rejects after the timeout. */
-  waitUntilReady(timeoutMs: number): Promise<void> {
-    return redisReady(this.redis, timeoutMs);
   }
 
   async claimOnce(key: string, expiresAt: number): Promise<boolean> {
@@ -63,21 +53,5 @@ export class RedisGuardStore implements GuardStore {
       callDefined(this.redis, 'grantlineRateLimit', [this.key(`rate:${key}`), String(windowSeconds)]),
     );
     return Number(count) <= limit;
-  }
-
-  async ping(): Promise<boolean> {
-    try {
-      return (await this.redis.ping()) === 'PONG';
-    } catch {
-      return false;
-    }
-  }
-
-  async close(): Promise<void> {
-    this.redis.disconnect();
-  }
-
-  protected key(suffix: string): string {
-    return `${this.prefix}${suffix}`;
   }
 }

@@ -1,4 +1,3 @@
-import type { Redis } from 'ioredis';
 import type { GrantlineEvent } from '@grantline/lib-events';
 import { clientSnapshotSchema, userSnapshotSchema } from '@grantline/lib-events';
 import type { ClientRecord } from './client-projection';
@@ -12,7 +11,7 @@ import {
   type StateSnapshot,
 } from './port';
 import { projectEvent, type ProjectionWriter } from './projectors';
-import { callDefined, connectRedis, failClosed, redisReady, type RedisConnectionOptions } from './redis-connection';
+import { callDefined, failClosed, RedisStore, type RedisConnectionOptions } from './redis-connection';
 import { applyClientWithOriginsScript, applyRecordScript, raiseToScript } from './redis-scripts';
 import { normaliseEmail, type UserRecord } from './user-projection';
 
@@ -24,23 +23,15 @@ type StoredClient = { partition: number; offset: string; record?: unknown; delet
  * Redis projections. Commands fail fast while Redis is unreachable (no offline queue), so
  * callers answer 503 instead of serving stale state.
  */
-export class RedisProjectionStore implements ProjectionStore, ProjectionWriter {
-  private readonly redis: Redis;
-  private readonly prefix: string;
+export class RedisProjectionStore extends RedisStore implements ProjectionStore, ProjectionWriter {
   private readonly clients = new ParsedClientCache(1_000);
 
   constructor(options: RedisProjectionStoreOptions) {
-    this.prefix = options.keyPrefix;
-    this.redis = connectRedis(options);
+    super(options);
     this.redis.defineCommand('grantlineApplyClient', { numberOfKeys: 2, lua: applyClientWithOriginsScript });
     this.redis.defineCommand('grantlineApplyRecord', { numberOfKeys: 2, lua: applyRecordScript });
     this.redis.defineCommand('grantlineApplyRecordUnindexed', { numberOfKeys: 1, lua: applyRecordScript });
     this.redis.defineCommand('grantlineRaiseTo', { numberOfKeys: 1, lua: raiseToScript });
-  }
-
-  /** Resolves once connected, or rejects after the timeout. */
-  waitUntilReady(timeoutMs: number): Promise<void> {
-    return redisReady(this.redis, timeoutMs);
   }
 
   apply(event: GrantlineEvent, position: AppliedPosition): Promise<void> {
@@ -176,22 +167,6 @@ export class RedisProjectionStore implements ProjectionStore, ProjectionWriter {
 
   async markGrantRevoked(grantId: string, expiresAt: number): Promise<void> {
     await this.setMarker(this.grantRevokedKey(grantId), expiresAt);
-  }
-
-  async ping(): Promise<boolean> {
-    try {
-      return (await this.redis.ping()) === 'PONG';
-    } catch {
-      return false;
-    }
-  }
-
-  async close(): Promise<void> {
-    this.redis.disconnect();
-  }
-
-  private key(suffix: string): string {
-    return `${this.prefix}${suffix}`;
   }
 
   private clientKey(clientId: string): string {

@@ -12,7 +12,7 @@ import {
 } from '@grantline/lib-oauth';
 import { waitForProjection, type ClientRecord, type UserRecord } from '@grantline/lib-projections';
 import { BrowserState, sessionHolds, type BrowserSession, type Interaction } from './browser-state';
-import { refuseForm, sendPage } from './page-responses';
+import { refuseForm, sendPage, unavailablePage } from './page-responses';
 import { oauthRequestOf, submitSignIn } from './sign-in-submission';
 import { renderConsentPage, renderErrorPage, renderSignInPage } from './pages';
 
@@ -182,17 +182,13 @@ export function authorizeRoutes(context: OAuthContext, logger: Logger): Router {
     }
   });
 
-  router.use([AUTHORIZE, SIGN_IN, CONSENT], (error: unknown, _req: Request, res: Response, _next: unknown) => {
-    logger.error({ err: error }, 'authorization step failed');
-    sendPage(
-      res,
-      503,
-      renderErrorPage({
-        title: 'Sign-in is temporarily unavailable',
-        message: 'Nothing was changed. Please try again in a moment.',
-      }),
-    );
-  });
+  router.use(
+    [AUTHORIZE, SIGN_IN, CONSENT],
+    unavailablePage(logger, 'authorization step', {
+      title: 'Sign-in is temporarily unavailable',
+      message: 'Nothing was changed. Please try again in a moment.',
+    }),
+  );
   return router;
 }
 

@@ -10,7 +10,7 @@ import {
 } from '@grantline/lib-oauth';
 import type { ClientRecord, DeviceState, UserRecord } from '@grantline/lib-projections';
 import { BrowserState, sessionHolds } from './browser-state';
-import { refuseForm, sendPage } from './page-responses';
+import { refuseForm, sendPage, unavailablePage } from './page-responses';
 import {
   renderConsentPage,
   renderDeviceDonePage,
@@ -174,16 +174,13 @@ export function deviceRoutes(context: OAuthContext, logger: Logger): Router {
     }
   });
 
-  router.use([DEVICE, SIGN_IN, DECISION], (error: unknown, _req: Request, res: Response, _next: unknown) => {
-    logger.error({ err: error }, 'device verification step failed');
-    sendPage(
-      res,
-      503,
-      renderErrorPage({
-        title: 'Device sign-in is temporarily unavailable',
-        message: 'Nothing was changed. Please try again in a moment.',
-      }),
-    );
-  });
+  router.use(
+    [DEVICE, SIGN_IN, DECISION],
+    // A decision may have been recorded before the failure, so this page promises nothing.
+    unavailablePage(logger, 'device verification step', {
+      title: 'Device sign-in is temporarily unavailable',
+      message: 'Please try again in a moment, or start again on your device.',
+    }),
+  );
   return router;
 }

@@ -1,0 +1,58 @@
+import type { Router } from 'express';
+import { loadConfig, type Config } from '@grantline/lib-config';
+import type { EventLog } from '@grantline/lib-event-log';
+import { createApp, createLogger, serve, type Logger, type OAuthEndpoint } from '@grantline/lib-http';
+import type { OAuthContext } from '@grantline/lib-oauth';
+import { createTelemetry } from '@grantline/lib-telemetry';
+import { kafkaEventLog, redisGuardStore, redisProjectionStore } from './adapters';
+import { loadKeyRing } from './key-ring';
+import { createOAuthContext } from './oauth-context';
+
+export interface OAuthServiceParts {
+  config: Config;
+  context: OAuthContext;
+  logger: Logger;
+}
+
+export interface OAuthServiceShape {
+  /** Served on the lean path (no framework in front). */
+  endpoints?: OAuthEndpoint[];
+  /** Served by express behind them. */
+  routers?: Router[];
+}
+
+/**
+ * The wiring every OAuth-facing service shares: configuration, logs and telemetry, the event
+ * log, the projection and guard stores, the OAuth context, probes that check each adapter,
+ * and a graceful shutdown. `readOnlyLog` is for services that never append (introspection).
+ */
+export async function serveOAuthService(
+  service: string,
+  shape: (parts: OAuthServiceParts) => OAuthServiceShape,
+  options: { readOnlyLog?: EventLog } = {},
+): Promise<void> {
+  const config = loadConfig();
+  const logger = createLogger(service, config.LOG_LEVEL);
+  const telemetry = createTelemetry(service, config.OTEL_EXPORTER_OTLP_ENDPOINT);
+  const log = options.readOnlyLog ?? kafkaEventLog(config, `grantline-${service}`);
+  const store = redisProjectionStore(config);
+  const guards = redisGuardStore(config);
+  const context = createOAuthContext(config, log, store, guards, await loadKeyRing(config), telemetry.metrics);
+  const ready = async (): Promise<Record<string, boolean>> => {
+    const redis = (await store.ping()) && (await guards.ping());
+    return options.readOnlyLog ? { redis } : { kafka: await log.ping(), redis };
+  };
+  const app = createApp(ready, { trustProxy: config.GRANTLINE_TRUST_PROXY, telemetry });
+  const { endpoints, routers = [] } = shape({ config, context, logger });
+  for (const router of routers) app.use(router);
+  await serve(app, logger, {
+    host: config.GRANTLINE_HOST,
+    port: config.PORT,
+    service,
+    telemetry,
+    trustProxy: config.GRANTLINE_TRUST_PROXY,
+    ...(endpoints ? { endpoints } : {}),
+    isWebOrigin: (origin) => store.isWebOrigin(origin),
+    release: () => Promise.all([log.close(), store.close(), guards.close()]),
+  });
+}
