@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { decideAccessToken, eventContext } from '../access-token-issuer';
 import { invalidGrant, invalidRequest } from '../errors';
 import type { GrantHandler } from './grant-handler';
+import { tokenResponse } from './token-response';
 import { revokeGrant } from './grant-revocation';
 import { isWellFormedVerifier, verifierMatches } from './pkce';
 import { decideRefreshToken } from './refresh-token-issuer';
@@ -82,13 +83,7 @@ export const authorizationCodeGrant = {
         : undefined;
       return {
         events: [redeemed, access.event, ...(refresh ? [refresh.event] : [])],
-        body: {
-          access_token: access.token,
-          token_type: 'Bearer',
-          expires_in: access.expiresIn,
-          scope: access.scope,
-          ...(refresh ? { refresh_token: refresh.token } : {}),
-        },
+        body: tokenResponse(access, refresh),
         onAppendFailed: release,
       };
     } catch (error) {

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { decideAccessToken } from '../access-token-issuer';
 import { grantScopes, parseScope } from '../scopes';
 import type { GrantHandler } from './grant-handler';
+import { tokenResponse } from './token-response';
 
 const params = z.object({ scope: z.string().optional() });
 
@@ -20,7 +21,7 @@ export const clientCredentialsGrant = {
     });
     return {
       events: [issued.event],
-      body: { access_token: issued.token, token_type: 'Bearer', expires_in: issued.expiresIn, scope: issued.scope },
+      body: tokenResponse(issued),
     };
   },
 } satisfies GrantHandler<typeof params>;

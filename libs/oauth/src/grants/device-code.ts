@@ -7,6 +7,7 @@ import { deviceIdOf } from '../device/device-codes';
 import { invalidGrant, OAuthError } from '../errors';
 import { checkLiveness } from '../token-liveness';
 import type { GrantHandler } from './grant-handler';
+import { tokenResponse } from './token-response';
 import { decideRefreshToken } from './refresh-token-issuer';
 
 const params = z.object({ device_code: z.string().min(1, 'device_code is required').max(512) });
@@ -94,13 +95,7 @@ export const deviceCodeGrant = {
       );
       return {
         events: [redeemed, access.event, ...(refresh ? [refresh.event] : [])],
-        body: {
-          access_token: access.token,
-          token_type: 'Bearer',
-          expires_in: access.expiresIn,
-          scope: access.scope,
-          ...(refresh ? { refresh_token: refresh.token } : {}),
-        },
+        body: tokenResponse(access, refresh),
         onAppendFailed: release,
       };
     }

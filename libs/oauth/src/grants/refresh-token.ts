@@ -3,6 +3,7 @@ import { decideAccessToken } from '../access-token-issuer';
 import { invalidGrant, invalidScope } from '../errors';
 import { parseScope } from '../scopes';
 import type { GrantHandler } from './grant-handler';
+import { tokenResponse } from './token-response';
 import { revokeGrant } from './grant-revocation';
 import { decideRefreshToken } from './refresh-token-issuer';
 import { openRefreshToken } from './sealed-grants';
@@ -67,13 +68,7 @@ export const refreshTokenGrant = {
       });
       return {
         events: [next.event, access.event],
-        body: {
-          access_token: access.token,
-          token_type: 'Bearer',
-          expires_in: access.expiresIn,
-          scope: access.scope,
-          refresh_token: next.token,
-        },
+        body: tokenResponse(access, next),
         onAppendFailed: release,
       };
     } catch (error) {

@@ -1,0 +1,16 @@
+import type { IssuedAccessToken } from '../access-token-issuer';
+import type { IssuedRefreshToken } from './refresh-token-issuer';
+
+/**
+ * RFC 6749 §5.1: the successful token response of every grant. A refresh token is included
+ * only where the grant issued one (never for client_credentials).
+ */
+export function tokenResponse(access: IssuedAccessToken, refresh?: IssuedRefreshToken): Record<string, unknown> {
+  return {
+    access_token: access.token,
+    token_type: 'Bearer',
+    expires_in: access.expiresIn,
+    scope: access.scope,
+    ...(refresh ? { refresh_token: refresh.token } : {}),
+  };
+}
