@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import {
   authorize,
@@ -9,7 +8,7 @@ import {
   type AuthorizeOptions,
   type AuthorizeResult,
 } from '@grantline/lib-testing';
-import { adminCreate } from './http-calls';
+import { adminCreate, registerUser } from './http-calls';
 import { ms, percentile, printRows } from './scenario';
 import { isLoopback, type Target } from './target';
 
@@ -88,9 +87,7 @@ export function printCodeFlow(result: CodeFlowResult): void {
 }
 
 async function registerUserAndClient(target: Target): Promise<AuthorizeOptions> {
-  const email = `bench.${randomBytes(6).toString('hex')}@example.test`;
-  const password = randomBytes(18).toString('base64url');
-  await adminCreate<{ user_id: string }>(target, 'users', { email, name: 'Bench User', password });
+  const { email, password } = await registerUser(target);
   const client = await adminCreate<{ client_id: string }>(target, 'clients', {
     name: 'bench code flow',
     public: true,

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { Target } from './target';
 
 export interface Client {
@@ -34,6 +35,19 @@ export async function adminCreate<T>(target: Target, path: string, body: unknown
     throw new Error(`POST /admin/${path} failed: ${response.status} ${await response.text()}`);
   }
   return (await response.json()) as T;
+}
+
+export interface BenchUser {
+  email: string;
+  password: string;
+}
+
+/** A user with a random email and password, for flows that sign in on a page. */
+export async function registerUser(target: Target): Promise<BenchUser> {
+  const email = `bench.${randomBytes(6).toString('hex')}@example.test`;
+  const password = randomBytes(18).toString('base64url');
+  await adminCreate<{ user_id: string }>(target, 'users', { email, name: 'Bench User', password });
+  return { email, password };
 }
 
 export async function registerClient(target: Target): Promise<Client> {

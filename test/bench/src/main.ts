@@ -1,4 +1,5 @@
 import { measureCodeFlow, printCodeFlow } from './code-flow-timing';
+import { deviceStormSettingsFromEnv, printDevicePollingStorm, runDevicePollingStorm } from './device-polling-storm';
 import { basic, isActive, issueToken, registerClient, tokenRequest } from './http-calls';
 import { measureRevocationVisibility, REVOCATION_GIVE_UP_MS, REVOCATION_ROUNDS } from './revocation-probe';
 import { ms, percentile, printTable, runScenario, type ScenarioResult } from './scenario';
@@ -15,6 +16,7 @@ async function main(): Promise<void> {
   const seconds = positiveInt('BENCH_SECONDS', 5);
   const connections = positiveInt('BENCH_CONNECTIONS', 50);
   const codeFlowRuns = positiveInt('BENCH_CODE_FLOW_RUNS', 200);
+  const deviceStorm = deviceStormSettingsFromEnv();
   const target = await openTarget();
 
   let closing: Promise<void> | undefined;
@@ -80,6 +82,9 @@ async function main(): Promise<void> {
     console.log('');
     console.log(`authorization code flow, ${codeFlowRuns} sequential runs after a consent warm-up:`);
     printCodeFlow(await measureCodeFlow(target, codeFlowRuns));
+
+    console.log('');
+    if (!printDevicePollingStorm(await runDevicePollingStorm(target, deviceStorm))) process.exitCode = 1;
   } finally {
     await close();
     process.off('SIGINT', onSignal);

@@ -10,8 +10,16 @@ export interface Target {
   /** Introspection replicas to probe directly; only known when the bench started the stack itself. */
   introspectionUrls: string[];
   description: string;
+  /** Settings the bench gave the stack it started; empty for GRANTLINE_URL, whose settings are its own. */
+  stackEnv: Record<string, string>;
   close(): Promise<void>;
 }
+
+/**
+ * The bench's own stack polls device codes every 2 s instead of the default 5 s, so the polling
+ * storm sees several polls per code within its run.
+ */
+export const OWN_STACK_ENV: Record<string, string> = { GRANTLINE_DEVICE_POLL_INTERVAL: '2' };
 
 export function isLoopback(origin: string): boolean {
   const host = new URL(origin).hostname;
@@ -37,6 +45,7 @@ export async function openTarget(): Promise<Target> {
       adminToken: adminTokenForExternalOrigin(),
       introspectionUrls: [origin],
       description: `running origin ${origin}`,
+      stackEnv: {},
       close: () => Promise.resolve(),
     };
   }
@@ -52,6 +61,7 @@ export async function openTarget(): Promise<Target> {
       workDir,
       namespace: `bench${Date.now().toString(36)}`,
       replicas: { token: 2, introspection: 2 },
+      env: OWN_STACK_ENV,
       log,
     });
   } catch (error) {
@@ -64,6 +74,7 @@ export async function openTarget(): Promise<Target> {
     origin: stack.url,
     adminToken: stack.adminToken,
     introspectionUrls,
+    stackEnv: OWN_STACK_ENV,
     description: `own stack at ${stack.url} (2 token, ${introspectionUrls.length} introspection replicas; infra: ${infra.source})`,
     close: async () => {
       await stack.stop();
