@@ -32,6 +32,13 @@ export interface DeviceState {
   redeemed: boolean;
 }
 
+/**
+ * Device records outlive their authorization by this much, so a device that polls late learns
+ * `expired_token` (RFC 8628 §3.5) rather than `invalid_grant`. The user-code index does not:
+ * an expired code is simply unknown on the verification page.
+ */
+export const DEVICE_RECORD_RETENTION_SECONDS = 60 * 60;
+
 type DeviceEvent = EventOfType<
   'DeviceAuthorizationRequested' | 'DeviceAuthorizationApproved' | 'DeviceAuthorizationDenied' | 'DeviceCodeRedeemed'
 >;
@@ -46,7 +53,7 @@ export async function projectDeviceEvent(writer: Pick<ProjectionWriter, 'putOnce
     case 'DeviceAuthorizationRequested': {
       const { deviceId, userCodeHash, clientId, scope, interval, expiresAt } = event.data;
       const request: DeviceRequest = { deviceId, clientId, scope, interval, expiresAt };
-      await writer.putOnce('device', deviceId, request, expiresAt);
+      await writer.putOnce('device', deviceId, request, expiresAt + DEVICE_RECORD_RETENTION_SECONDS);
       await writer.putOnce('device-user-code', userCodeHash, deviceId, expiresAt);
       return;
     }

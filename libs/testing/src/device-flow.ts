@@ -25,7 +25,9 @@ export async function approveDevice(
   const start = approval.viaCompleteUri ? `/device?user_code=${encodeURIComponent(approval.userCode)}` : '/device';
   let response = await browser.get(start);
   let html = await expectPage(response, 200);
-  response = await browser.submit(html, approval.viaCompleteUri ? {} : { user_code: approval.userCode });
+  // A browser sends the pre-filled text input as it stands; the person only presses Continue.
+  const prefilled = /name="user_code"[^>]*value="([^"]*)"/.exec(html)?.[1] ?? '';
+  response = await browser.submit(html, { user_code: approval.viaCompleteUri ? prefilled : approval.userCode });
   html = await expectPage(response, 200);
   if (html.includes('name="password"')) {
     pages.push('sign-in');
