@@ -9,9 +9,9 @@ export function streamOf(aggregate: Aggregate): Stream {
   switch (aggregate.type) {
     case 'client':
       return 'clients';
+    // Personal access tokens live up to a year: the compacted topic keeps them past any retention.
     case 'user':
     case 'consent':
-    // Personal access tokens live up to a year: the compacted topic keeps them past any retention.
     case 'personal-access-token':
       return 'users';
     case 'token':
