@@ -1,4 +1,5 @@
 import { measureCodeFlow, printCodeFlow } from './code-flow-timing';
+import { measureDevicePollRelay } from './device-poll-relay';
 import { deviceStormSettingsFromEnv, printDevicePollingStorm, runDevicePollingStorm } from './device-polling-storm';
 import { basic, isActive, issueToken, registerClient, tokenRequest } from './http-calls';
 import { measureRevocationVisibility, REVOCATION_GIVE_UP_MS, REVOCATION_ROUNDS } from './revocation-probe';
@@ -82,6 +83,10 @@ async function main(): Promise<void> {
     console.log('');
     console.log(`authorization code flow, ${codeFlowRuns} sequential runs after a consent warm-up:`);
     printCodeFlow(await measureCodeFlow(target, codeFlowRuns));
+
+    console.log('');
+    console.log('device-code poll relay (docs/decisions/0015), the same pending poll on each path:');
+    for (const line of await measureDevicePollRelay(target)) console.log(line);
 
     console.log('');
     if (!printDevicePollingStorm(await runDevicePollingStorm(target, deviceStorm))) process.exitCode = 1;

@@ -9,6 +9,9 @@ export interface Target {
   adminToken: string;
   /** Introspection replicas to probe directly; only known when the bench started the stack itself. */
   introspectionUrls: string[];
+  /** Device-polling replicas and token replicas (with their pids), likewise only for the own stack. */
+  devicePollingUrls: string[];
+  tokenReplicas: Array<{ url: string; pid: number }>;
   description: string;
   /** Settings the bench gave the stack it started; empty for GRANTLINE_URL, whose settings are its own. */
   stackEnv: Record<string, string>;
@@ -44,6 +47,8 @@ export async function openTarget(): Promise<Target> {
       origin,
       adminToken: adminTokenForExternalOrigin(),
       introspectionUrls: [origin],
+      devicePollingUrls: [],
+      tokenReplicas: [],
       description: `running origin ${origin}`,
       stackEnv: {},
       close: () => Promise.resolve(),
@@ -74,8 +79,12 @@ export async function openTarget(): Promise<Target> {
     origin: stack.url,
     adminToken: stack.adminToken,
     introspectionUrls,
+    devicePollingUrls: stack.services.filter((s) => s.name === 'device-polling').map((s) => s.url),
+    tokenReplicas: stack.services
+      .filter((s) => s.name === 'token' && s.child.pid !== undefined)
+      .map((s) => ({ url: s.url, pid: s.child.pid ?? 0 })),
     stackEnv: OWN_STACK_ENV,
-    description: `own stack at ${stack.url} (2 token, ${introspectionUrls.length} introspection replicas; infra: ${infra.source})`,
+    description: `own stack at ${stack.url} (2 token, ${introspectionUrls.length} introspection, 2 device-polling replicas; infra: ${infra.source})`,
     close: async () => {
       await stack.stop();
       await infra.release();
