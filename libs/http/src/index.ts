@@ -10,3 +10,4 @@ export {
 } from './oauth-dispatch';
 export { createApp, finishApp, type ReadinessCheck } from './create-app';
 export { listen, onShutdown, addressOf, serve, runMain } from './listen';
+export { oauthRequestOf } from './express-request';

@@ -1,6 +1,6 @@
 import express, { Router, type Request, type Response } from 'express';
 import type { GrantlineEvent } from '@grantline/lib-events';
-import type { Logger } from '@grantline/lib-http';
+import { oauthRequestOf, type Logger } from '@grantline/lib-http';
 import {
   checkAuthorizationRequest,
   consentGranted,
@@ -13,7 +13,7 @@ import {
 import { waitForProjection, type ClientRecord, type UserRecord } from '@grantline/lib-projections';
 import { BrowserState, sessionHolds, type BrowserSession, type Interaction } from './browser-state';
 import { refuseForm, sendPage, unavailablePage } from './page-responses';
-import { oauthRequestOf, submitSignIn } from './sign-in-submission';
+import { submitSignIn } from './sign-in-submission';
 import { renderConsentPage, renderErrorPage, renderSignInPage } from './pages';
 
 const AUTHORIZE = '/oauth/authorize';

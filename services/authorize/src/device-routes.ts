@@ -1,5 +1,5 @@
 import express, { Router, type Request, type Response } from 'express';
-import type { Logger } from '@grantline/lib-http';
+import { oauthRequestOf, type Logger } from '@grantline/lib-http';
 import {
   formatUserCode,
   lookUpUserCode,
@@ -18,7 +18,7 @@ import {
   renderSignInPage,
   renderUserCodePage,
 } from './pages';
-import { oauthRequestOf, submitSignIn } from './sign-in-submission';
+import { submitSignIn } from './sign-in-submission';
 
 const DEVICE = '/device';
 const SIGN_IN = '/device/sign-in';

@@ -1,6 +1,6 @@
 import type { Request, Response } from 'express';
-import { requestIdOf } from '@grantline/lib-http';
-import { signIn, type OAuthContext, type OAuthRequest } from '@grantline/lib-oauth';
+import { oauthRequestOf } from '@grantline/lib-http';
+import { signIn, type OAuthContext } from '@grantline/lib-oauth';
 import type { UserRecord } from '@grantline/lib-projections';
 import type { BrowserState } from './browser-state';
 
@@ -35,16 +35,4 @@ export async function submitSignIn(
   }
   await state.startSession(res, outcome.user);
   return { ok: true, user: outcome.user };
-}
-
-export function oauthRequestOf(req: Request): OAuthRequest {
-  const traceparent = req.get('traceparent');
-  return {
-    method: req.method,
-    headers: req.headers,
-    body: '',
-    remoteAddress: req.ip ?? 'unknown',
-    requestId: requestIdOf(req.headers['x-request-id']),
-    ...(traceparent ? { traceparent } : {}),
-  };
 }

@@ -1,5 +1,5 @@
 import express, { Router, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
-import { requestIdOf, type Logger } from '@grantline/lib-http';
+import { oauthRequestOf, requestIdOf, type Logger } from '@grantline/lib-http';
 import {
   createPersonalAccessTokenEndpoint,
   errorResponse,
@@ -88,18 +88,4 @@ function send(res: Response, requestId: string, response: OAuthResponse): void {
   res.status(response.status).set({ ...response.headers, 'X-Request-Id': requestId });
   if (response.body === undefined) res.end();
   else res.json(response.body);
-}
-
-function oauthRequestOf(req: Request): OAuthRequest {
-  const traceparent = req.get('traceparent');
-  const query = req.originalUrl.indexOf('?');
-  return {
-    method: req.method,
-    headers: req.headers,
-    body: '',
-    query: query === -1 ? '' : req.originalUrl.slice(query + 1),
-    remoteAddress: req.ip ?? 'unknown',
-    requestId: requestIdOf(req.headers['x-request-id']),
-    ...(traceparent ? { traceparent } : {}),
-  };
 }
