@@ -17,6 +17,8 @@ const snapshot = (name: string): ClientSnapshot => ({
   redirectUris: ['https://app.test/cb'],
   webOrigins: [],
   firstParty: false,
+  requireDpop: false,
+  dpopNonce: false,
   refreshTokens: { idleTtl: 3600, absoluteTtl: 7200, gracePeriod: 0 },
   createdAt: now.toISOString(),
 });

@@ -25,6 +25,8 @@ export function clientCommands(): Command {
     .option('--client-id <id>', 'choose the client id instead of generating one')
     .option('--client-secret <secret>', 'choose the secret instead of generating one')
     .option('--first-party', 'a client of ours: users are not asked for consent', false)
+    .option('--require-dpop', 'issue tokens only against a DPoP proof (RFC 9449)', false)
+    .option('--dpop-nonce', 'DPoP proofs must carry a server nonce', false)
     .option('--refresh-token-idle-ttl <seconds>', 'refresh tokens unused this long expire', Number)
     .option('--refresh-token-absolute-ttl <seconds>', 'no refresh token outlives the grant by more', Number)
     .option('--refresh-token-grace-period <seconds>', 'a rotated token may be presented again this long', Number)
@@ -40,6 +42,8 @@ export function clientCommands(): Command {
           ...(options.clientId ? { client_id: options.clientId } : {}),
           ...(options.clientSecret ? { client_secret: options.clientSecret } : {}),
           first_party: options.firstParty,
+          require_dpop: options.requireDpop,
+          dpop_nonce: options.dpopNonce,
           ...(options.refreshTokenIdleTtl === undefined ? {} : { refresh_token_idle_ttl: options.refreshTokenIdleTtl }),
           ...(options.refreshTokenAbsoluteTtl === undefined
             ? {}

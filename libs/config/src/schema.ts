@@ -97,6 +97,20 @@ export const configSchema = z.object({
   GRANTLINE_PAT_DEFAULT_TTL: seconds
     .default(30 * 24 * 60 * 60)
     .describe('Lifetime of a personal access token created without `expires_in`, in seconds.'),
+  GRANTLINE_DPOP_PROOF_WINDOW: seconds
+    .max(600)
+    .default(60)
+    .describe(
+      'How old a DPoP proof may be (its `iat`), in seconds; its `jti` is remembered that long (RFC 9449 §11.1).',
+    ),
+  GRANTLINE_DPOP_NONCE: flag
+    .default(false)
+    .describe('Require a server nonce in every DPoP proof (RFC 9449 §8); per client with --dpop-nonce otherwise.'),
+  GRANTLINE_DPOP_NONCE_PERIOD: seconds
+    .min(10)
+    .max(3600)
+    .default(300)
+    .describe('How often DPoP nonces rotate, in seconds; the current and the previous one are accepted.'),
   GRANTLINE_ADMIN_TOKEN: z
     .string()
     .min(32)

@@ -46,6 +46,10 @@ export const clientSnapshotSchema = z
     webOrigins: z.array(z.string()),
     /** First-party clients skip the consent page. */
     firstParty: z.boolean().default(false),
+    /** Tokens are issued only against a DPoP proof (RFC 9449), and so always sender-constrained. */
+    requireDpop: z.boolean().default(false),
+    /** DPoP proofs of this client must carry a server nonce (RFC 9449 §8). */
+    dpopNonce: z.boolean().default(false),
     refreshTokens: refreshTokenPolicySchema.prefault({}),
     createdAt: z.string().datetime(),
   })

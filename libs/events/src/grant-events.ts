@@ -38,6 +38,8 @@ const refreshFields = {
   expiresAt: epochSeconds,
   /** The grant's absolute end; no refresh token of the grant outlives it. */
   grantExpiresAt: epochSeconds,
+  /** The DPoP key thumbprint a public client's refresh token is bound to (RFC 9449 §5). */
+  jkt: z.string().min(1).optional(),
 };
 
 export const refreshTokenIssuedSchema = z.object({

@@ -19,6 +19,8 @@ export const accessTokenIssuedSchema = z.object({
     expiresAt: epochSeconds,
     /** The user grant the token belongs to; absent for client_credentials. */
     grantId: z.string().min(1).optional(),
+    /** The RFC 7638 thumbprint of the DPoP key the token is bound to (RFC 9449); absent for Bearer tokens. */
+    jkt: z.string().min(1).optional(),
   }),
 });
 

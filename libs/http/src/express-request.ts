@@ -14,6 +14,7 @@ export function oauthRequestOf(req: Request): OAuthRequest {
     headers: req.headers,
     body: '',
     query: query === -1 ? '' : req.originalUrl.slice(query + 1),
+    path: query === -1 ? req.originalUrl : req.originalUrl.slice(0, query),
     remoteAddress: req.ip ?? 'unknown',
     requestId: requestIdOf(req.headers['x-request-id']),
     ...(traceparent ? { traceparent } : {}),

@@ -147,6 +147,7 @@ async function serveEndpoint(
       headers: req.headers,
       body,
       query,
+      path: endpoint.path,
       remoteAddress,
       requestId,
       traceparent: trace.traceparent,

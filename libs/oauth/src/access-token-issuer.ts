@@ -9,6 +9,8 @@ export interface IssuedAccessToken {
   expiresIn: number;
   scope: string;
   event: GrantlineEvent;
+  /** Set when the token is bound to a DPoP key (RFC 9449). */
+  jkt?: string;
 }
 
 /**
@@ -18,7 +20,15 @@ export interface IssuedAccessToken {
 export async function decideAccessToken(
   context: OAuthContext,
   request: OAuthRequest,
-  grant: { clientId: string; subject: string; scopes: readonly string[]; grantType: GrantType; grantId?: string },
+  grant: {
+    clientId: string;
+    subject: string;
+    scopes: readonly string[];
+    grantType: GrantType;
+    grantId?: string;
+    /** RFC 9449 §6: bind the token to this DPoP key thumbprint. */
+    jkt?: string;
+  },
 ): Promise<IssuedAccessToken> {
   const { settings, clock, ids } = context;
   const issuedAt = epochSeconds(clock);
@@ -35,6 +45,7 @@ export async function decideAccessToken(
     iat: issuedAt,
     exp: expiresAt,
     ...(grant.grantId === undefined ? {} : { gid: grant.grantId }),
+    ...(grant.jkt === undefined ? {} : { cnf: { jkt: grant.jkt } }),
   });
   const event = stampEvent(
     {
@@ -49,11 +60,18 @@ export async function decideAccessToken(
         issuedAt,
         expiresAt,
         ...(grant.grantId === undefined ? {} : { grantId: grant.grantId }),
+        ...(grant.jkt === undefined ? {} : { jkt: grant.jkt }),
       },
     },
     eventContext(context, request),
   );
-  return { token, expiresIn: settings.accessTokenTtlSeconds, scope, event };
+  return {
+    token,
+    expiresIn: settings.accessTokenTtlSeconds,
+    scope,
+    event,
+    ...(grant.jkt === undefined ? {} : { jkt: grant.jkt }),
+  };
 }
 
 export function eventContext(context: OAuthContext, request: OAuthRequest) {

@@ -6,6 +6,8 @@ export interface OAuthRequest {
   body: string;
   /** The query string without `?`, when the endpoint reads it. */
   query?: string;
+  /** The request path without the query (what a DPoP proof's `htu` names, after the issuer). */
+  path?: string;
   remoteAddress: string;
   requestId: string;
   traceparent?: string;

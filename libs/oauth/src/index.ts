@@ -42,3 +42,4 @@ export * from './users/user-input';
 export * from './users/user-commands';
 export * from './authorize';
 export * from './personal-access-tokens';
+export * from './dpop';

@@ -35,10 +35,12 @@ export async function introspectionEndpoint(context: OAuthContext, request: OAut
     sub: claims.sub,
     exp: claims.exp,
     iat: claims.iat,
-    token_type: claims.pat ? 'personal_access_token' : 'Bearer',
+    token_type: claims.pat ? 'personal_access_token' : claims.cnf ? 'DPoP' : 'Bearer',
     iss: claims.iss,
     aud: claims.aud,
     jti: claims.jti,
+    // RFC 9449 §6.2: a gateway compares this with the thumbprint of the proof it was sent.
+    ...(claims.cnf ? { cnf: { jkt: claims.cnf.jkt } } : {}),
     ...(inspection.username === undefined ? {} : { username: inspection.username }),
   });
 }

@@ -1,3 +1,4 @@
+import { DPOP_ALGORITHMS } from './dpop/dpop-errors';
 import { supportedGrantTypes } from './grants/registry';
 
 /** RFC 8414 server metadata for what is implemented today. */
@@ -20,6 +21,7 @@ export function serverMetadata(issuer: string, scopes: readonly string[] = []): 
     prompt_values_supported: ['none', 'login', 'consent'],
     userinfo_endpoint: `${issuer}/api/user`,
     code_challenge_methods_supported: ['S256'],
+    dpop_signing_alg_values_supported: [...DPOP_ALGORITHMS],
     authorization_response_iss_parameter_supported: true,
   };
 }

@@ -4,6 +4,7 @@ import type { GrantlineMetrics } from '@grantline/lib-telemetry';
 import type { ArtifactSealer, KeyRing, VerifiedTokenCache } from '@grantline/lib-tokens';
 import type { Clock, IdSource } from './clock';
 import type { VerifiedSecretCache } from './client-secret';
+import type { DpopNonces } from './dpop/dpop-nonce';
 
 /** Settings the OAuth endpoints read; each is one key of the service configuration. */
 export interface OAuthSettings {
@@ -22,6 +23,7 @@ export interface OAuthSettings {
     userCodeWindowSeconds: number;
   };
   personalAccessTokens: { maxTtlSeconds: number; defaultTtlSeconds: number };
+  dpop: { proofWindowSeconds: number; nonceRequired: boolean; noncePeriodSeconds: number };
 }
 
 /** What every endpoint is built from: adapters, keys and the injected clock and ids. */
@@ -39,5 +41,7 @@ export interface OAuthContext {
   ids: IdSource;
   secrets: VerifiedSecretCache;
   tokenCache: VerifiedTokenCache;
+  /** Stateless DPoP server nonces (RFC 9449 §8). */
+  dpopNonces: DpopNonces;
   metrics: GrantlineMetrics;
 }

@@ -2,17 +2,23 @@ import type { AccessTokenClaims } from '@grantline/lib-tokens';
 import type { ClientRecord, UserRecord } from '@grantline/lib-projections';
 import { accessTokenSubject, verifiedClaims } from './access-token-check';
 import { epochSeconds } from './clock';
+import { dpopChallenge } from './dpop/dpop-errors';
+import { dpopHeaderOf, verifyDpopProof } from './dpop/dpop-proof';
 import { OAuthError } from './errors';
 import { header, type OAuthRequest } from './http-types';
 import type { OAuthContext } from './oauth-context';
 import { checkLiveness } from './token-liveness';
 
 const REALM = 'realm="grantline"';
+const TOKEN68 = /^(Bearer|DPoP) ([A-Za-z0-9\-._~+/]+=*)$/i;
 
-/** RFC 6750 §3: 401 with a Bearer challenge naming the error. */
-export function invalidToken(description: string): OAuthError {
+/** RFC 6750 §3 / RFC 9449 §7.1: 401 with a challenge of the scheme the request used. */
+export function invalidToken(description: string, scheme: 'Bearer' | 'DPoP' = 'Bearer'): OAuthError {
   return new OAuthError('invalid_token', description, 401, {
-    wwwAuthenticate: `Bearer ${REALM}, error="invalid_token", error_description="${description}"`,
+    wwwAuthenticate:
+      scheme === 'DPoP'
+        ? dpopChallenge({ code: 'invalid_token', description })
+        : `Bearer ${REALM}, error="invalid_token", error_description="${description}"`,
   });
 }
 
@@ -23,25 +29,30 @@ export function insufficientScope(description: string, scope: string): OAuthErro
   });
 }
 
+export interface PresentedToken {
+  token: string;
+  scheme: 'Bearer' | 'DPoP';
+}
+
 /**
- * The access token of a request to a protected resource, from the Authorization header only.
- * Tokens in the query string are refused (OAuth 2.1 §5.2); a request without one gets a
- * challenge without an error code (RFC 6750 §3.1).
+ * The access token of a request to a protected resource, from the Authorization header only,
+ * as `Bearer` (RFC 6750) or `DPoP` (RFC 9449 §7.1). Tokens in the query string are refused
+ * (OAuth 2.1 §5.2); a request without one gets both challenges without an error code.
  */
-export function accessTokenOf(request: OAuthRequest): string {
+export function accessTokenOf(request: OAuthRequest): PresentedToken {
   if (/(^|&)access_token=/.test(request.query ?? '')) {
     throw new OAuthError('invalid_request', 'Send the access token in the Authorization header', 400, {
       wwwAuthenticate: `Bearer ${REALM}, error="invalid_request", error_description="Send the access token in the Authorization header"`,
     });
   }
   const authorization = header(request, 'authorization');
-  const match = authorization === undefined ? null : /^Bearer ([A-Za-z0-9\-._~+/]+=*)$/i.exec(authorization);
-  if (!match?.[1]) {
-    throw new OAuthError('invalid_token', 'A Bearer access token is required', 401, {
-      wwwAuthenticate: `Bearer ${REALM}`,
+  const match = authorization === undefined ? null : TOKEN68.exec(authorization);
+  if (!match?.[1] || !match[2]) {
+    throw new OAuthError('invalid_token', 'A Bearer or DPoP access token is required', 401, {
+      wwwAuthenticate: `Bearer ${REALM}, ${dpopChallenge()}`,
     });
   }
-  return match[1];
+  return { token: match[2], scheme: match[1].toLowerCase() === 'dpop' ? 'DPoP' : 'Bearer' };
 }
 
 export interface ResourceCaller {
@@ -53,16 +64,34 @@ export interface ResourceCaller {
 
 /**
  * Who is calling a user resource: the request's access token, verified, unexpired and live
- * (see token-liveness.ts), issued for a user. Anything else is 401 invalid_token.
+ * (see token-liveness.ts), issued for a user. A token bound to a DPoP key must come with the
+ * DPoP scheme and a proof by that key over this request and this token (RFC 9449 §7); a bound
+ * token sent as Bearer, or an unbound one as DPoP, is refused.
  */
 export async function resourceCaller(context: OAuthContext, request: OAuthRequest): Promise<ResourceCaller> {
-  const token = accessTokenOf(request);
+  const { token, scheme } = accessTokenOf(request);
   const verified = await verifiedClaims(context, token);
   const claims = verified && verified.exp > epochSeconds(context.clock) ? verified : null;
-  if (!claims) throw invalidToken('The access token is invalid or expired');
+  if (!claims) throw invalidToken('The access token is invalid or expired', scheme);
   const subject = accessTokenSubject(claims);
-  if (!subject.user) throw invalidToken('The access token was not issued for a user');
+  if (!subject.user) throw invalidToken('The access token was not issued for a user', scheme);
+  const bound = claims.cnf?.jkt;
+  if (bound === undefined && scheme === 'DPoP') throw invalidToken('The access token is not DPoP-bound', 'DPoP');
+  if (bound !== undefined && scheme === 'Bearer') throw invalidToken('The access token must be sent as DPoP', 'DPoP');
+
   const { liveness } = await checkLiveness(context, subject);
-  if (!liveness.live || !liveness.user) throw invalidToken('The access token is no longer active');
+  if (!liveness.live || !liveness.user) throw invalidToken('The access token is no longer active', scheme);
+  if (bound !== undefined) {
+    const proof = dpopHeaderOf(request, 'resource');
+    if (proof === undefined) throw invalidToken('A DPoP proof is required', 'DPoP');
+    const nonceRequired = context.settings.dpop.nonceRequired || (liveness.client?.dpopNonce ?? false);
+    const { jkt } = await verifyDpopProof(context, request, proof, {
+      site: 'resource',
+      path: request.path ?? '/',
+      accessToken: token,
+      nonceRequired,
+    });
+    if (jkt !== bound) throw invalidToken('The DPoP proof is signed by another key than the token is bound to', 'DPoP');
+  }
   return { claims, user: liveness.user, client: liveness.client };
 }

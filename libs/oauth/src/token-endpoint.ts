@@ -1,10 +1,14 @@
 import { authenticateClient, presentedCredentials } from './client-authentication';
+import { epochSeconds } from './clock';
+import { invalidDpopProof } from './dpop/dpop-errors';
+import { dpopHeaderOf, verifyDpopProof } from './dpop/dpop-proof';
 import { invalidClient, invalidRequest, unauthorizedClient } from './errors';
 import { parseForm } from './form';
 import { everyGrant, type GrantRegistry } from './grants/registry';
 import { jsonResponse, type OAuthRequest, type OAuthResponse } from './http-types';
 import type { OAuthContext } from './oauth-context';
 
+const TOKEN_PATH = '/oauth/token';
 const CREDENTIAL_PARAMS = new Set(['grant_type', 'client_id', 'client_secret']);
 
 /**
@@ -36,7 +40,16 @@ export async function tokenEndpoint(
   );
   if (!parsed.success) throw invalidRequest(`Invalid parameters for ${grantType}`, parsed.error.message);
 
-  const outcome = await handler.handle({ context, request, client, params: parsed.data });
+  // RFC 9449 §5: a proof binds what is issued; a client registered to require DPoP must send one.
+  const nonceRequired = context.settings.dpop.nonceRequired || client.client.dpopNonce;
+  const proof = dpopHeaderOf(request, 'token');
+  const dpop =
+    proof === undefined
+      ? undefined
+      : await verifyDpopProof(context, request, proof, { site: 'token', path: TOKEN_PATH, nonceRequired });
+  if (!dpop && client.client.requireDpop) throw invalidDpopProof('This client must send a DPoP proof', 'token');
+
+  const outcome = await handler.handle({ context, request, client, params: parsed.data, ...(dpop ? { dpop } : {}) });
   // Principle: nothing is handed out before the log has it.
   try {
     await context.log.append(outcome.events);
@@ -45,5 +58,8 @@ export async function tokenEndpoint(
     throw error;
   }
   context.metrics.tokenIssued(handler.grantType);
-  return { ...jsonResponse(200, outcome.body), allowedOrigins: client.client.webOrigins };
+  const nonce: Record<string, string> = nonceRequired
+    ? { 'DPoP-Nonce': context.dpopNonces.current(epochSeconds(context.clock)) }
+    : {};
+  return { ...jsonResponse(200, outcome.body, nonce), allowedOrigins: client.client.webOrigins };
 }

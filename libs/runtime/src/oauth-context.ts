@@ -1,6 +1,7 @@
 import type { Config } from '@grantline/lib-config';
 import type { EventLog } from '@grantline/lib-event-log';
 import {
+  DpopNonces,
   randomIds,
   systemClock,
   VerifiedSecretCache,
@@ -30,6 +31,7 @@ export function createOAuthContext(
     ids: randomIds,
     secrets: new VerifiedSecretCache(),
     tokenCache: new VerifiedTokenCache(100_000),
+    dpopNonces: new DpopNonces(keys, config.GRANTLINE_DPOP_NONCE_PERIOD),
     metrics,
   };
 }
@@ -61,6 +63,11 @@ export function oauthSettings(config: Config): OAuthSettings {
     personalAccessTokens: {
       maxTtlSeconds: config.GRANTLINE_PAT_MAX_TTL,
       defaultTtlSeconds: config.GRANTLINE_PAT_DEFAULT_TTL,
+    },
+    dpop: {
+      proofWindowSeconds: config.GRANTLINE_DPOP_PROOF_WINDOW,
+      nonceRequired: config.GRANTLINE_DPOP_NONCE,
+      noncePeriodSeconds: config.GRANTLINE_DPOP_NONCE_PERIOD,
     },
   };
 }

@@ -13,6 +13,8 @@ export function clientSnapshot(overrides: Partial<ClientSnapshot> & { clientId: 
     redirectUris: [],
     webOrigins: [],
     firstParty: false,
+    requireDpop: false,
+    dpopNonce: false,
     refreshTokens: refreshTokenPolicySchema.parse({}),
     createdAt: FIXTURE_TIME.toISOString(),
     ...overrides,

@@ -10,6 +10,7 @@ import {
   createUserSchema,
   generateUserId,
   VerifiedSecretCache,
+  DpopNonces,
   type Clock,
   type OAuthContext,
   type OAuthRequest,
@@ -75,6 +76,7 @@ export async function oauthFixture(settings: Partial<OAuthContext['settings']> =
         userCodeWindowSeconds: 900,
       },
       personalAccessTokens: { maxTtlSeconds: 365 * 86_400, defaultTtlSeconds: 30 * 86_400 },
+      dpop: { proofWindowSeconds: 60, nonceRequired: false, noncePeriodSeconds: 300 },
       ...settings,
     },
     log,
@@ -86,6 +88,7 @@ export async function oauthFixture(settings: Partial<OAuthContext['settings']> =
     ids: randomIds,
     secrets: new VerifiedSecretCache(),
     tokenCache: new VerifiedTokenCache(1000),
+    dpopNonces: new DpopNonces(keys, settings.dpop?.noncePeriodSeconds ?? 300),
     metrics: noMetrics,
   };
   return {

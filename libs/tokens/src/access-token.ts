@@ -15,13 +15,19 @@ export interface AccessTokenClaims {
   gid?: string;
   /** Set on personal access tokens: issued to a user directly, not through a client's grant. */
   pat?: true;
+  /** RFC 9449 §6: the thumbprint of the DPoP key a sender-constrained token is bound to. */
+  cnf?: { jkt: string };
 }
 
 export const ACCESS_TOKEN_TYP = 'at+jwt';
 
 export async function signAccessToken(ring: KeyRing, claims: AccessTokenClaims): Promise<string> {
   const { active } = ring;
-  const extra = { ...(claims.gid === undefined ? {} : { gid: claims.gid }), ...(claims.pat ? { pat: true } : {}) };
+  const extra = {
+    ...(claims.gid === undefined ? {} : { gid: claims.gid }),
+    ...(claims.pat ? { pat: true } : {}),
+    ...(claims.cnf ? { cnf: { jkt: claims.cnf.jkt } } : {}),
+  };
   return new SignJWT({ client_id: claims.client_id, scope: claims.scope, ...extra })
     .setProtectedHeader({ alg: active.alg, typ: ACCESS_TOKEN_TYP, kid: active.kid })
     .setIssuer(claims.iss)
@@ -61,7 +67,8 @@ export async function verifyAccessToken(
 }
 
 function toClaims(payload: Record<string, unknown>): AccessTokenClaims | null {
-  const { iss, sub, aud, client_id, scope, jti, iat, exp, gid, pat } = payload;
+  const { iss, sub, aud, client_id, scope, jti, iat, exp, gid, pat, cnf } = payload;
+  const jkt = typeof cnf === 'object' && cnf !== null ? (cnf as Record<string, unknown>).jkt : undefined;
   if (
     typeof iss !== 'string' ||
     typeof sub !== 'string' ||
@@ -72,7 +79,8 @@ function toClaims(payload: Record<string, unknown>): AccessTokenClaims | null {
     typeof iat !== 'number' ||
     typeof exp !== 'number' ||
     (gid !== undefined && typeof gid !== 'string') ||
-    (pat !== undefined && pat !== true)
+    (pat !== undefined && pat !== true) ||
+    (cnf !== undefined && typeof jkt !== 'string')
   ) {
     return null;
   }
@@ -87,5 +95,6 @@ function toClaims(payload: Record<string, unknown>): AccessTokenClaims | null {
     exp,
     ...(gid === undefined ? {} : { gid }),
     ...(pat === true ? { pat } : {}),
+    ...(typeof jkt === 'string' ? { cnf: { jkt } } : {}),
   };
 }

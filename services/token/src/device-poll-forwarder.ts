@@ -3,7 +3,7 @@ import { DEVICE_CODE_GRANT } from '@grantline/lib-events';
 import { header, temporarilyUnavailable, type OAuthRequest, type OAuthResponse } from '@grantline/lib-oauth';
 
 const FORWARD_TIMEOUT_MS = 5_000;
-const PASSED_BACK = ['cache-control', 'pragma', 'www-authenticate', 'retry-after'];
+const PASSED_BACK = ['cache-control', 'pragma', 'www-authenticate', 'retry-after', 'dpop-nonce'];
 
 /**
  * Whether a /oauth/token body is a device-code poll. The substring test keeps the parse off

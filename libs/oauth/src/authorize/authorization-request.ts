@@ -14,6 +14,8 @@ export interface AuthorizationRequest {
   state?: string;
   codeChallenge: string;
   prompt?: 'none' | 'consent' | 'login';
+  /** RFC 9449 §10: the thumbprint of the DPoP key the code is bound to. */
+  dpopJkt?: string;
 }
 
 /** Authorization errors (RFC 6749 §4.1.2.1, OpenID prompt=none errors). */
@@ -50,6 +52,7 @@ const SINGLE = [
   'code_challenge',
   'code_challenge_method',
   'prompt',
+  'dpop_jkt',
 ];
 
 /**
@@ -111,6 +114,12 @@ export async function checkAuthorizationRequest(
     return fail('invalid_request', 'prompt must be none, login or consent');
   }
 
+  const dpopJkt = query.get('dpop_jkt') ?? undefined;
+  // RFC 7638 SHA-256 thumbprints are 43 base64url characters.
+  if (dpopJkt !== undefined && !/^[A-Za-z0-9_-]{43}$/.test(dpopJkt)) {
+    return fail('invalid_request', 'dpop_jkt must be a JWK SHA-256 thumbprint (RFC 9449 §10)');
+  }
+
   let scopes: string[];
   try {
     scopes = grantScopes(parseScope(query.get('scope') ?? undefined), client.scopes);
@@ -129,6 +138,7 @@ export async function checkAuthorizationRequest(
       ...(state === undefined ? {} : { state }),
       codeChallenge: challenge,
       ...(prompt === undefined ? {} : { prompt }),
+      ...(dpopJkt === undefined ? {} : { dpopJkt }),
     },
   };
 }

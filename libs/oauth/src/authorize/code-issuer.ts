@@ -40,6 +40,7 @@ export async function decideAuthorizationCode(
     auth_time: authTime,
     gat: now,
     gexp: now + client.refreshTokens.absoluteTtl,
+    ...(authorization.dpopJkt === undefined ? {} : { dpop_jkt: authorization.dpopJkt }),
     exp: now + context.settings.authorizationCodeTtlSeconds,
   };
   const { exp, ...sealed } = payload;

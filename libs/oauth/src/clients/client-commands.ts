@@ -42,6 +42,8 @@ export async function registerClient(
     redirectUris: input.redirect_uris,
     webOrigins: input.web_origins,
     firstParty: input.first_party,
+    requireDpop: input.require_dpop,
+    dpopNonce: input.dpop_nonce,
     refreshTokens: refreshPolicy(input, refreshTokenPolicySchema.parse({})),
     createdAt: context.now().toISOString(),
   };
@@ -66,6 +68,8 @@ export function updateClient(
     redirectUris: input.redirect_uris ?? current.redirectUris,
     webOrigins: input.web_origins ?? current.webOrigins,
     firstParty: input.first_party ?? current.firstParty,
+    requireDpop: input.require_dpop ?? current.requireDpop,
+    dpopNonce: input.dpop_nonce ?? current.dpopNonce,
     refreshTokens: refreshPolicy(input, current.refreshTokens),
   };
   if (client.public && client.grantTypes.includes('client_credentials')) {
@@ -142,6 +146,8 @@ export function publicView(client: ClientSnapshot): Record<string, unknown> {
     redirect_uris: client.redirectUris,
     web_origins: client.webOrigins,
     first_party: client.firstParty,
+    require_dpop: client.requireDpop,
+    dpop_nonce: client.dpopNonce,
     refresh_token_idle_ttl: client.refreshTokens.idleTtl,
     refresh_token_absolute_ttl: client.refreshTokens.absoluteTtl,
     refresh_token_grace_period: client.refreshTokens.gracePeriod,

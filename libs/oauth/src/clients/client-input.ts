@@ -38,6 +38,8 @@ export const registerClientSchema = z
     web_origins: z.array(webOrigin).default([]),
     public: z.boolean().default(false),
     first_party: z.boolean().default(false),
+    require_dpop: z.boolean().default(false),
+    dpop_nonce: z.boolean().default(false),
     ...refreshTokenFields,
     client_id: z
       .string()
@@ -61,6 +63,8 @@ export const updateClientSchema = z
     redirect_uris: z.array(absoluteUri).optional(),
     web_origins: z.array(webOrigin).optional(),
     first_party: z.boolean().optional(),
+    require_dpop: z.boolean().optional(),
+    dpop_nonce: z.boolean().optional(),
     ...refreshTokenFields,
   })
   .strict();

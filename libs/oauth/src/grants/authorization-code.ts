@@ -9,6 +9,8 @@ import { isWellFormedVerifier, verifierMatches } from './pkce';
 import { decideRefreshToken } from './refresh-token-issuer';
 import { openCode } from './sealed-grants';
 import { checkLiveness } from '../token-liveness';
+import { invalidDpopProof } from '../dpop/dpop-errors';
+import { refreshBinding } from './dpop-binding';
 
 const params = z.object({
   code: z.string().min(1, 'code is required'),
@@ -27,7 +29,7 @@ export const authorizationCodeGrant = {
   grantType: 'authorization_code',
   params,
   allowsPublicClients: true,
-  async handle({ context, request, client, params: input }) {
+  async handle({ context, request, client, params: input, dpop }) {
     if (input.code_verifier === undefined) throw invalidRequest('code_verifier is required');
     if (!isWellFormedVerifier(input.code_verifier)) throw invalidRequest('code_verifier is malformed (RFC 7636 §4.1)');
     const code = await openCode(context, input.code);
@@ -37,6 +39,10 @@ export const authorizationCodeGrant = {
     }
     if (!verifierMatches(input.code_verifier, code.code_challenge)) {
       throw invalidGrant('code_verifier does not match the code_challenge');
+    }
+    // RFC 9449 §10: a code bound with dpop_jkt is redeemed only with a proof by that key.
+    if (code.dpop_jkt !== undefined && dpop?.jkt !== code.dpop_jkt) {
+      throw invalidDpopProof('The DPoP key is not the one the authorization request named (dpop_jkt)', 'token');
     }
 
     const grant = { grantId: code.gid, clientId: code.client_id, expiresAt: code.gexp };
@@ -61,6 +67,7 @@ export const authorizationCodeGrant = {
         scopes,
         grantType: 'authorization_code',
         grantId: code.gid,
+        ...(dpop ? { jkt: dpop.jkt } : {}),
       });
       const redeemed = stampEvent(
         {
@@ -79,6 +86,7 @@ export const authorizationCodeGrant = {
             auth_time: code.auth_time,
             gat: code.gat,
             gexp: code.gexp,
+            ...refreshBinding(client, dpop),
           })
         : undefined;
       return {

@@ -11,13 +11,14 @@ export const clientCredentialsGrant = {
   grantType: 'client_credentials',
   params,
   allowsPublicClients: false,
-  async handle({ context, request, client, params: input }) {
+  async handle({ context, request, client, params: input, dpop }) {
     const scopes = grantScopes(parseScope(input.scope), client.client.scopes);
     const issued = await decideAccessToken(context, request, {
       clientId: client.client.clientId,
       subject: client.client.clientId,
       scopes,
       grantType: 'client_credentials',
+      ...(dpop ? { jkt: dpop.jkt } : {}),
     });
     return {
       events: [issued.event],

@@ -8,6 +8,7 @@ import { invalidGrant, OAuthError } from '../errors';
 import { checkLiveness } from '../token-liveness';
 import type { GrantHandler } from './grant-handler';
 import { tokenResponse } from './token-response';
+import { refreshBinding } from './dpop-binding';
 import { decideRefreshToken } from './refresh-token-issuer';
 
 const params = z.object({ device_code: z.string().min(1, 'device_code is required').max(512) });
@@ -28,7 +29,7 @@ export const deviceCodeGrant = {
   grantType: DEVICE_CODE_GRANT,
   params,
   allowsPublicClients: true,
-  async handle({ context, request, client, params: input }) {
+  async handle({ context, request, client, params: input, dpop }) {
     const deviceId = deviceIdOf(input.device_code);
     const device = await readDevice(context.store, deviceId);
     if (!device || device.request.clientId !== client.client.clientId) throw invalidGrant(INVALID_DEVICE_CODE);
@@ -72,6 +73,7 @@ export const deviceCodeGrant = {
         scopes: scope === '' ? [] : scope.split(' '),
         grantType: DEVICE_CODE_GRANT,
         grantId,
+        ...(dpop ? { jkt: dpop.jkt } : {}),
       });
       const gexp = now + client.client.refreshTokens.absoluteTtl;
       const refresh = client.client.grantTypes.includes('refresh_token')
@@ -83,6 +85,7 @@ export const deviceCodeGrant = {
             auth_time: approval.authTime,
             gat: now,
             gexp,
+            ...refreshBinding(client, dpop),
           })
         : undefined;
       const redeemed = stampEvent(

@@ -3,6 +3,7 @@ import type { GrantType, GrantlineEvent } from '@grantline/lib-events';
 import type { AuthenticatedClient } from '../client-authentication';
 import type { OAuthRequest } from '../http-types';
 import type { OAuthContext } from '../oauth-context';
+import type { VerifiedProof } from '../dpop/dpop-proof';
 
 export interface GrantOutcome {
   /** Appended, durably, before `body` is sent. */
@@ -24,5 +25,7 @@ export interface GrantHandler<Schema extends z.ZodType = z.ZodType> {
     request: OAuthRequest;
     client: AuthenticatedClient;
     params: z.infer<Schema>;
+    /** The request's verified DPoP proof (RFC 9449), if it carried one. */
+    dpop?: VerifiedProof;
   }): Promise<GrantOutcome>;
 }

@@ -36,6 +36,7 @@ export async function decideRefreshToken(
     scope: grant.scope,
     expiresAt,
     grantExpiresAt: grant.gexp,
+    ...(grant.jkt === undefined ? {} : { jkt: grant.jkt }),
   };
   const event = stampEvent(
     rotation

@@ -8,6 +8,7 @@ import { revokeGrant } from './grant-revocation';
 import { decideRefreshToken } from './refresh-token-issuer';
 import { openRefreshToken } from './sealed-grants';
 import { checkLiveness } from '../token-liveness';
+import { refreshBinding } from './dpop-binding';
 
 const params = z.object({
   refresh_token: z.string().min(1, 'refresh_token is required'),
@@ -26,13 +27,17 @@ export const refreshTokenGrant = {
   grantType: 'refresh_token',
   params,
   allowsPublicClients: true,
-  async handle({ context, request, client, params: input }) {
+  async handle({ context, request, client, params: input, dpop }) {
     const refresh = await openRefreshToken(context, input.refresh_token);
     if (!refresh || refresh.client_id !== client.client.clientId) throw invalidGrant(INVALID_REFRESH);
     const granted = refresh.scope === '' ? [] : refresh.scope.split(' ');
     const requested = parseScope(input.scope);
     const widened = (requested ?? []).filter((scope) => !granted.includes(scope));
     if (widened.length > 0) throw invalidScope(`The grant does not include: ${widened.join(' ')}`);
+    // RFC 9449 §5: a bound refresh token needs a proof by its key; refused before anything is used.
+    if (refresh.jkt !== undefined && dpop?.jkt !== refresh.jkt) {
+      throw invalidGrant(INVALID_REFRESH, dpop ? 'DPoP key differs from the bound one' : 'DPoP proof missing');
+    }
 
     const { liveness } = await checkLiveness(context, {
       clientId: refresh.client_id,
@@ -60,12 +65,20 @@ export const refreshTokenGrant = {
         scopes: requested ?? granted,
         grantType: 'refresh_token',
         grantId: refresh.gid,
+        ...(dpop ? { jkt: dpop.jkt } : {}),
       });
-      const { rid, exp: _expiry, ...grantFields } = refresh;
-      const next = await decideRefreshToken(context, request, client.client, grantFields, {
-        previousId: rid,
-        withinGracePeriod: claim.kind === 'grace',
-      });
+      const { rid, exp: _expiry, jkt: bound, ...grantFields } = refresh;
+      const binding = bound === undefined ? refreshBinding(client, dpop) : { jkt: bound };
+      const next = await decideRefreshToken(
+        context,
+        request,
+        client.client,
+        { ...grantFields, ...binding },
+        {
+          previousId: rid,
+          withinGracePeriod: claim.kind === 'grace',
+        },
+      );
       return {
         events: [next.event, access.event],
         body: tokenResponse(access, next),

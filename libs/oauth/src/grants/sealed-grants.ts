@@ -20,6 +20,8 @@ export const codePayloadSchema = z.object({
   gat: z.number().int(),
   /** The grant's absolute end. */
   gexp: z.number().int(),
+  /** RFC 9449 §10: the code may be redeemed only with a proof by this key. */
+  dpop_jkt: z.string().optional(),
   exp: z.number().int(),
 });
 export type CodePayload = z.infer<typeof codePayloadSchema>;
@@ -35,6 +37,8 @@ export const refreshPayloadSchema = z.object({
   auth_time: z.number().int(),
   gat: z.number().int(),
   gexp: z.number().int(),
+  /** RFC 9449 §5: a public client's refresh token works only with a proof by this key. */
+  jkt: z.string().optional(),
   exp: z.number().int(),
 });
 export type RefreshPayload = z.infer<typeof refreshPayloadSchema>;

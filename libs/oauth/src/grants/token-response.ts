@@ -8,7 +8,8 @@ import type { IssuedRefreshToken } from './refresh-token-issuer';
 export function tokenResponse(access: IssuedAccessToken, refresh?: IssuedRefreshToken): Record<string, unknown> {
   return {
     access_token: access.token,
-    token_type: 'Bearer',
+    // RFC 9449 §5: a token bound to a DPoP key is of type DPoP.
+    token_type: access.jkt === undefined ? 'Bearer' : 'DPoP',
     expires_in: access.expiresIn,
     scope: access.scope,
     ...(refresh ? { refresh_token: refresh.token } : {}),

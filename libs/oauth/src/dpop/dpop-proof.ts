@@ -1,0 +1,145 @@
+import { createHash } from 'node:crypto';
+import { calculateJwkThumbprint, decodeProtectedHeader, EmbeddedJWK, jwtVerify, type JWK } from 'jose';
+import { epochSeconds } from '../clock';
+import type { OAuthRequest } from '../http-types';
+import type { OAuthContext } from '../oauth-context';
+import { DPOP_ALGORITHMS, invalidDpopProof, useDpopNonce, type ProofSite } from './dpop-errors';
+
+/** A proof is a few hundred bytes; an RSA-4096 key makes it about 1.5 KB. */
+const MAX_PROOF_LENGTH = 4_096;
+const MAX_JTI_LENGTH = 256;
+/** How far ahead of our clock a proof's `iat` may be (clock skew). */
+const FUTURE_SKEW_SECONDS = 5;
+const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k'];
+/** Bytes of an EC coordinate or an OKP key per curve (RFC 7518 §6.2.1.2, RFC 8037 §2). */
+const COORDINATE_BYTES: Record<string, number> = { 'P-256': 32, 'P-384': 48, 'P-521': 66, Ed25519: 32 };
+
+export interface ProofExpectation {
+  site: ProofSite;
+  /** The request's path; `htu` must be the configured issuer's origin with it (never the Host header). */
+  path: string;
+  /** The access token presented with the proof, at resources: `ath` must be its hash. */
+  accessToken?: string;
+  /** Whether this request needs a server nonce in the proof. */
+  nonceRequired: boolean;
+}
+
+export interface VerifiedProof {
+  /** RFC 7638 thumbprint of the proof's key. */
+  jkt: string;
+}
+
+/** The one `DPoP` header of a request, if any; two are refused (RFC 9449 §4.3). */
+export function dpopHeaderOf(request: OAuthRequest, site: ProofSite): string | undefined {
+  const value = request.headers.dpop;
+  if (value === undefined) return undefined;
+  // Node joins repeated headers with ", "; a compact JWS never contains a comma.
+  if (Array.isArray(value) || value.includes(',')) throw invalidDpopProof('Send exactly one DPoP header', site);
+  return value;
+}
+
+/**
+ * RFC 9449 §4.3: checks a DPoP proof and returns its key's thumbprint. Every check runs before
+ * the proof's `jti` is claimed (atomically, in the guard store every replica shares): a refused
+ * proof uses nothing up, and one accepted by a replica is refused by every other.
+ */
+export async function verifyDpopProof(
+  context: OAuthContext,
+  request: OAuthRequest,
+  proof: string,
+  expected: ProofExpectation,
+): Promise<VerifiedProof> {
+  const { site } = expected;
+  const refuse = (description: string, detail?: string) => invalidDpopProof(description, site, detail);
+  if (proof.length > MAX_PROOF_LENGTH) throw refuse('The DPoP proof is too large');
+
+  let header: ReturnType<typeof decodeProtectedHeader>;
+  try {
+    header = decodeProtectedHeader(proof);
+  } catch {
+    throw refuse('The DPoP proof is not a JWT');
+  }
+  if (header.typ !== 'dpop+jwt') throw refuse('The DPoP proof must have typ dpop+jwt');
+  if (!DPOP_ALGORITHMS.includes(header.alg as (typeof DPOP_ALGORITHMS)[number])) {
+    throw refuse(`The DPoP proof must be signed with one of ${DPOP_ALGORITHMS.join(', ')}`);
+  }
+  const jwk = header.jwk;
+  const malformed = jwk === undefined ? 'no jwk' : malformedJwk(jwk);
+  if (malformed) throw refuse('The DPoP proof must carry a well-formed public jwk', malformed);
+
+  let payload: Record<string, unknown>;
+  try {
+    ({ payload } = await jwtVerify(proof, EmbeddedJWK, { typ: 'dpop+jwt', algorithms: [...DPOP_ALGORITHMS] }));
+  } catch (error) {
+    throw refuse('The DPoP proof signature does not verify', error instanceof Error ? error.message : undefined);
+  }
+
+  const { jti, htm, htu, iat, ath, nonce } = payload;
+  if (typeof jti !== 'string' || jti === '' || jti.length > MAX_JTI_LENGTH) throw refuse('The DPoP proof needs a jti');
+  if (htm !== request.method) throw refuse('The DPoP proof is for another HTTP method');
+  if (typeof htu !== 'string' || !sameTarget(htu, `${context.settings.issuer}${expected.path}`)) {
+    throw refuse('The DPoP proof is for another URL');
+  }
+  const now = epochSeconds(context.clock);
+  const window = context.settings.dpop.proofWindowSeconds;
+  if (typeof iat !== 'number' || iat > now + FUTURE_SKEW_SECONDS || iat < now - window) {
+    throw refuse('The DPoP proof is too old or from the future');
+  }
+  if (expected.accessToken !== undefined && ath !== accessTokenHash(expected.accessToken)) {
+    throw refuse('The DPoP proof does not match the access token (ath)');
+  }
+  if (expected.accessToken === undefined && ath !== undefined && site === 'token') {
+    throw refuse('The DPoP proof at the token endpoint carries no ath');
+  }
+  if (expected.nonceRequired && !context.dpopNonces.accepts(nonce, now)) {
+    throw useDpopNonce(context.dpopNonces.current(now), site);
+  }
+
+  const jkt = await calculateJwkThumbprint(jwk as JWK, 'sha256');
+  // RFC 9449 §11.1: remember the jti for as long as the proof could be accepted.
+  if (!(await context.guards.claimOnce(`dpop:${jkt}:${jti}`, now + window + FUTURE_SKEW_SECONDS))) {
+    throw refuse('The DPoP proof was already used');
+  }
+  return { jkt };
+}
+
+/** RFC 9449 §4.2: `ath`, the base64url SHA-256 of the access token. */
+export function accessTokenHash(accessToken: string): string {
+  return createHash('sha256').update(accessToken).digest('base64url');
+}
+
+/** Why a header jwk is not an acceptable public key, or undefined when it is. */
+function malformedJwk(jwk: JWK): string | undefined {
+  const fields = jwk as unknown as Record<string, unknown>;
+  if (PRIVATE_MEMBERS.some((member) => member in fields)) return 'jwk has private members';
+  const bytes = (value: unknown) => (typeof value === 'string' ? Buffer.from(value, 'base64url').length : -1);
+  switch (jwk.kty) {
+    case 'EC': {
+      const size = COORDINATE_BYTES[String(jwk.crv)];
+      // A coordinate that lost leading zero bytes (e.g. big.Int.Bytes()) is another key's encoding.
+      if (!size || bytes(jwk.x) !== size || bytes(jwk.y) !== size) return 'EC coordinates of the wrong length';
+      return undefined;
+    }
+    case 'OKP':
+      return jwk.crv === 'Ed25519' && bytes(jwk.x) === 32 ? undefined : 'unsupported OKP key';
+    case 'RSA':
+      return bytes(jwk.n) >= 256 && bytes(jwk.e) > 0 ? undefined : 'RSA key shorter than 2048 bits';
+    default:
+      return 'unsupported key type';
+  }
+}
+
+/** RFC 9449 §4.3 with RFC 3986 §6.2.2-6.2.3 normalisation; a query or fragment never matches. */
+function sameTarget(htu: string, expected: string): boolean {
+  let given: URL;
+  try {
+    given = new URL(htu);
+  } catch {
+    return false;
+  }
+  if (given.search !== '' || given.hash !== '' || given.username !== '' || htu.includes('#') || htu.includes('?')) {
+    return false;
+  }
+  const wanted = new URL(expected);
+  return given.origin === wanted.origin && given.pathname === wanted.pathname;
+}
