@@ -96,8 +96,9 @@ export async function verifyDpopProof(
   }
 
   const jkt = await calculateJwkThumbprint(jwk as JWK, 'sha256');
-  // RFC 9449 §11.1: remember the jti for as long as the proof could be accepted.
-  if (!(await context.guards.claimOnce(`dpop:${jkt}:${jti}`, now + window + FUTURE_SKEW_SECONDS))) {
+  // RFC 9449 §11.1: remember the jti for as long as the proof could be accepted, which is through
+  // second iat + window; a claim expires at its (whole) second, so it is kept one second longer.
+  if (!(await context.guards.claimOnce(`dpop:${jkt}:${jti}`, Math.floor(iat) + window + 1))) {
     throw refuse('The DPoP proof was already used');
   }
   return { jkt };
@@ -137,9 +138,16 @@ function sameTarget(htu: string, expected: string): boolean {
   } catch {
     return false;
   }
-  if (given.search !== '' || given.hash !== '' || given.username !== '' || htu.includes('#') || htu.includes('?')) {
-    return false;
-  }
+  const userinfo = given.username !== '' || given.password !== '';
+  if (given.search !== '' || given.hash !== '' || userinfo || htu.includes('#') || htu.includes('?')) return false;
   const wanted = new URL(expected);
-  return given.origin === wanted.origin && given.pathname === wanted.pathname;
+  return given.origin === wanted.origin && normalPath(given.pathname) === normalPath(wanted.pathname);
+}
+
+/** RFC 3986 §6.2.2.1-6.2.2.2: unreserved characters decoded, every other percent-encoding in upper case. */
+function normalPath(path: string): string {
+  return path.replace(/%([0-9A-Fa-f]{2})/g, (_encoded, hex: string) => {
+    const char = String.fromCharCode(parseInt(hex, 16));
+    return /[A-Za-z0-9\-._~]/.test(char) ? char : `%${hex.toUpperCase()}`;
+  });
 }
