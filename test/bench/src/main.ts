@@ -1,6 +1,7 @@
 import { measureCodeFlow, printCodeFlow } from './code-flow-timing';
 import { measureDevicePollRelay } from './device-poll-relay';
 import { deviceStormSettingsFromEnv, printDevicePollingStorm, runDevicePollingStorm } from './device-polling-storm';
+import { dpopSettingsFromEnv, measureDpop, printDpop } from './dpop-bench';
 import { basic, isActive, issueToken, registerClient, tokenRequest } from './http-calls';
 import { measureRevocationVisibility, REVOCATION_GIVE_UP_MS, REVOCATION_ROUNDS } from './revocation-probe';
 import { ms, percentile, printTable, runScenario, type ScenarioResult } from './scenario';
@@ -18,6 +19,7 @@ async function main(): Promise<void> {
   const connections = positiveInt('BENCH_CONNECTIONS', 50);
   const codeFlowRuns = positiveInt('BENCH_CODE_FLOW_RUNS', 200);
   const deviceStorm = deviceStormSettingsFromEnv();
+  const dpop = dpopSettingsFromEnv();
   const target = await openTarget();
 
   let closing: Promise<void> | undefined;
@@ -87,6 +89,10 @@ async function main(): Promise<void> {
     console.log('');
     console.log('device-code poll relay (docs/decisions/0015), the same pending poll on each path:');
     for (const line of await measureDevicePollRelay(target)) console.log(line);
+
+    console.log('');
+    console.log('DPoP (RFC 9449):');
+    printDpop(await measureDpop(target, dpop));
 
     console.log('');
     if (!printDevicePollingStorm(await runDevicePollingStorm(target, deviceStorm))) process.exitCode = 1;
