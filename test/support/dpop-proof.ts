@@ -1,12 +1,5 @@
-import {
-  createHash,
-  createPrivateKey,
-  generateKeyPairSync,
-  randomBytes,
-  sign,
-  type JsonWebKey,
-  type KeyObject,
-} from 'node:crypto';
+import { createHash, randomBytes, sign, type KeyObject } from 'node:crypto';
+import { generateP256Key } from '@grantline/lib-testing';
 
 /**
  * DPoP proofs (RFC 9449 §4.2) made with node:crypto alone, so that a test can send exactly the proof
@@ -26,16 +19,11 @@ export interface DPoPKey {
   jwk: EcPublicJwk;
 }
 
-/**
- * The key pair comes back as JWKs from the generation itself: exporting a freshly generated
- * KeyObject as a JWK can deadlock Node 20 when a garbage collection frees the generation job
- * at the same moment (seen in loops of a few thousand keys).
- */
 export function generateDPoPKey(): DPoPKey {
-  const pair = generateJwkPair();
-  const { kty, crv, x, y } = pair.publicKey;
+  const { privateKey, publicJwk } = generateP256Key();
+  const { kty, crv, x, y } = publicJwk;
   if (kty !== 'EC' || crv !== 'P-256' || !x || !y) throw new Error('node:crypto exported an unexpected P-256 JWK');
-  return { privateKey: createPrivateKey({ key: pair.privateKey, format: 'jwk' }), jwk: { kty, crv, x, y } };
+  return { privateKey, jwk: { kty, crv, x, y } };
 }
 
 /** The bytes of a base64url coordinate. */
@@ -106,17 +94,4 @@ export function jwsSegment(compact: string, index: 0 | 1): Record<string, unknow
   const segment = compact.split('.')[index];
   if (segment === undefined) throw new Error(`not a compact JWS: ${compact.slice(0, 80)}`);
   return JSON.parse(Buffer.from(segment, 'base64url').toString('utf8')) as Record<string, unknown>;
-}
-
-/** A P-256 pair as JWKs from the generation itself (Node supports `format: 'jwk'` here; its typings do not). */
-function generateJwkPair(): { publicKey: JsonWebKey; privateKey: JsonWebKey } {
-  const generate = generateKeyPairSync as unknown as (
-    type: 'ec',
-    options: { namedCurve: string; publicKeyEncoding: { format: 'jwk' }; privateKeyEncoding: { format: 'jwk' } },
-  ) => { publicKey: JsonWebKey; privateKey: JsonWebKey };
-  return generate('ec', {
-    namedCurve: 'P-256',
-    publicKeyEncoding: { format: 'jwk' },
-    privateKeyEncoding: { format: 'jwk' },
-  });
 }

@@ -3,3 +3,4 @@ export * from './client-fixtures';
 export { FormBrowser, parseForm, pkcePair, type ParsedForm } from './form-browser';
 export * from './code-flow';
 export * from './device-flow';
+export { generateP256Key } from './dpop-keys';

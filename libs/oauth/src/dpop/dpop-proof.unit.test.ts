@@ -1,14 +1,6 @@
-import {
-  createHash,
-  createPrivateKey,
-  generateKeyPairSync,
-  randomBytes,
-  sign,
-  type JsonWebKey,
-  type KeyObject,
-} from 'node:crypto';
+import { createHash, generateKeyPairSync, randomBytes, sign, type KeyObject } from 'node:crypto';
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, SignJWT, type JWK } from 'jose';
-import { oauthFixture, TEST_ISSUER, type OAuthFixture } from '@grantline/lib-testing';
+import { generateP256Key, oauthFixture, TEST_ISSUER, type OAuthFixture } from '@grantline/lib-testing';
 import { OAuthError } from '../errors';
 import type { OAuthRequest } from '../http-types';
 import { dpopHeaderOf, verifyDpopProof, type ProofExpectation } from './dpop-proof';
@@ -55,12 +47,9 @@ async function keyFor(alg: string, options: { modulusLength?: number; crv?: stri
 /** A P-256 key whose coordinate starts with a zero byte (one key in 256; 20,000 tries fail by chance < 1e-30). */
 function keyWithLeadingZero(coordinate: 'x' | 'y'): ProofKey {
   for (let tries = 0; tries < 20_000; tries += 1) {
-    // JWKs straight from the generation: exporting fresh KeyObjects in a loop can deadlock Node 20.
-    const pair = generateJwkPair();
-    const jwk = pair.publicKey as unknown as JWK;
-    if (Buffer.from(String(jwk[coordinate]), 'base64url')[0] === 0) {
-      return { alg: 'ES256', privateKey: createPrivateKey({ key: pair.privateKey, format: 'jwk' }), jwk };
-    }
+    const { privateKey, publicJwk } = generateP256Key();
+    const jwk = publicJwk as unknown as JWK;
+    if (Buffer.from(String(jwk[coordinate]), 'base64url')[0] === 0) return { alg: 'ES256', privateKey, jwk };
   }
   throw new Error(`no P-256 key with a leading zero in ${coordinate}`);
 }
@@ -505,17 +494,4 @@ function corruptSignature(jws: string): string {
   const middle = Math.floor(signature.length / 2);
   const replaced = signature[middle] === 'A' ? 'B' : 'A';
   return `${header}.${payload}.${signature.slice(0, middle)}${replaced}${signature.slice(middle + 1)}`;
-}
-
-/** A P-256 pair as JWKs from the generation itself (Node supports `format: 'jwk'` here; its typings do not). */
-function generateJwkPair(): { publicKey: JsonWebKey; privateKey: JsonWebKey } {
-  const generate = generateKeyPairSync as unknown as (
-    type: 'ec',
-    options: { namedCurve: string; publicKeyEncoding: { format: 'jwk' }; privateKeyEncoding: { format: 'jwk' } },
-  ) => { publicKey: JsonWebKey; privateKey: JsonWebKey };
-  return generate('ec', {
-    namedCurve: 'P-256',
-    publicKeyEncoding: { format: 'jwk' },
-    privateKeyEncoding: { format: 'jwk' },
-  });
 }
