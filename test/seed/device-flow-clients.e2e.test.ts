@@ -10,7 +10,7 @@ import { substitute } from '../browser/seed-apps';
 import { startTestStack } from '../stack/stack-fixture';
 import { BoundedProcess, describeOutcome, loopbackEnv, type ProcessOutcome } from '../support/bounded-process';
 import { GrantlineTestClient } from '../support/oauth-test-client';
-import { seedCodeBlock } from '../support/seed-document';
+import { expectSeedFragment, seedCodeBlock } from '../support/seed-document';
 
 const TYPESCRIPT_SECTION = '#### Device Application (Smart TV, IoT Device)';
 const PYTHON_SECTION = '#### Python Implementation for IoT Devices';
@@ -137,20 +137,14 @@ function running<T>(value: T | undefined, what: string): T {
   return value;
 }
 
-function expectIn(code: string, fragment: string, section: string): void {
-  if (!code.includes(fragment)) {
-    throw new Error(`The seed code under "${section}" no longer contains "${fragment}"; this test expects it`);
-  }
-}
-
 beforeAll(async () => {
   // The seed first: without it there is nothing to test, and the error says where to find it.
   typescriptSource = seedCodeBlock(TYPESCRIPT_SECTION, 'typescript');
   pythonSource = seedCodeBlock(PYTHON_SECTION, 'python');
-  expectIn(typescriptSource, 'class DeviceFlowClient', TYPESCRIPT_SECTION);
-  expectIn(typescriptSource, 'main();', TYPESCRIPT_SECTION);
-  expectIn(pythonSource, 'class DeviceFlowClient', PYTHON_SECTION);
-  expectIn(pythonSource, 'if __name__ == "__main__":', PYTHON_SECTION);
+  expectSeedFragment(typescriptSource, 'class DeviceFlowClient', TYPESCRIPT_SECTION);
+  expectSeedFragment(typescriptSource, 'main();', TYPESCRIPT_SECTION);
+  expectSeedFragment(pythonSource, 'class DeviceFlowClient', PYTHON_SECTION);
+  expectSeedFragment(pythonSource, 'if __name__ == "__main__":', PYTHON_SECTION);
 
   browser = await launchChromium();
   stack = await startTestStack('deviceseed', {
@@ -324,6 +318,23 @@ async function expectTokenWorks(accessToken: string, clientId: string, user: Tes
   expect(await profile.json()).toEqual(expect.objectContaining({ id: user.id, email: user.email, name: user.name }));
 }
 
+/**
+ * The seed's own usage code ran to its success line: it showed the codes the server issued,
+ * polled pending until the approval, printed the token response's values, and the token works.
+ */
+async function expectSeedUsageSucceeded(client: BoundedProcess, prompt: Prompt, user: TestUser): Promise<void> {
+  const outcome = await finished(client);
+  if (outcome.code !== 0 || !outcome.stdout.includes('✅ Authorization successful!')) {
+    throw new Error(describeOutcome(client.label, outcome));
+  }
+  expectPromptMatches(prompt, deviceAuthorizationOf(outcome));
+  const tokens = expectPendingThenTokens(outcome);
+  // What the seed's main() prints, from the same response.
+  expect(outcome.stdout).toContain(`Access Token: ${String(tokens.access_token)}\n`);
+  expect(outcome.stdout).toContain(`Expires in: ${String(tokens.expires_in)} seconds\n`);
+  await expectTokenWorks(String(tokens.access_token), deviceClientId, user);
+}
+
 async function finished(client: BoundedProcess): Promise<ProcessOutcome> {
   const outcome = await client.exited;
   if (outcome.timedOut) throw new Error(describeOutcome(client.label, outcome));
@@ -447,16 +458,7 @@ describe('seed: device flow clients (RFC 8628) against a Grantline stack', () =>
           user,
           screenshot: true,
         });
-        const outcome = await finished(client);
-        if (outcome.code !== 0 || !outcome.stdout.includes('✅ Authorization successful!')) {
-          throw new Error(describeOutcome(client.label, outcome));
-        }
-        expectPromptMatches(prompt, deviceAuthorizationOf(outcome));
-        const tokens = expectPendingThenTokens(outcome);
-        // What the seed's main() prints, from the same response.
-        expect(outcome.stdout).toContain(`Access Token: ${String(tokens.access_token)}\n`);
-        expect(outcome.stdout).toContain(`Expires in: ${String(tokens.expires_in)} seconds\n`);
-        await expectTokenWorks(String(tokens.access_token), deviceClientId, user);
+        await expectSeedUsageSucceeded(client, prompt, user);
       } finally {
         client.kill();
       }
@@ -509,15 +511,7 @@ describe('seed: device flow clients (RFC 8628) against a Grantline stack', () =>
           userCode: prompt.userCode,
           user,
         });
-        const outcome = await finished(client);
-        if (outcome.code !== 0 || !outcome.stdout.includes('✅ Authorization successful!')) {
-          throw new Error(describeOutcome(client.label, outcome));
-        }
-        expectPromptMatches(prompt, deviceAuthorizationOf(outcome));
-        const tokens = expectPendingThenTokens(outcome);
-        expect(outcome.stdout).toContain(`Access Token: ${String(tokens.access_token)}\n`);
-        expect(outcome.stdout).toContain(`Expires in: ${String(tokens.expires_in)} seconds\n`);
-        await expectTokenWorks(String(tokens.access_token), deviceClientId, user);
+        await expectSeedUsageSucceeded(client, prompt, user);
       } finally {
         client.kill();
       }

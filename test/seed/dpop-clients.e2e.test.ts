@@ -19,7 +19,7 @@ import {
   type EcPublicJwk,
 } from '../support/dpop-proof';
 import { GrantlineTestClient } from '../support/oauth-test-client';
-import { seedCodeBlock } from '../support/seed-document';
+import { expectSeedFragment, seedCodeBlock } from '../support/seed-document';
 
 /**
  * The seed's two DPoP clients (RFC 9449) against a stack. Neither client's usage code is run: both
@@ -322,21 +322,15 @@ function running(): Stack {
   return stack;
 }
 
-function expectIn(code: string, fragment: string, section: string): void {
-  if (!code.includes(fragment)) {
-    throw new Error(`The seed code under "${section}" no longer contains "${fragment}"; this test expects it`);
-  }
-}
-
 beforeAll(async () => {
   // The seed first: without it there is nothing to test, and the error says where to find it.
   typescriptSource = seedCodeBlock(TYPESCRIPT_SECTION, 'typescript');
   goSource = seedCodeBlock(GO_SECTION, 'go');
-  expectIn(typescriptSource, 'class DPoPClient', TYPESCRIPT_SECTION);
-  expectIn(typescriptSource, TS_MAIN_CALL, TYPESCRIPT_SECTION);
-  expectIn(goSource, 'func NewDPoPClient()', GO_SECTION);
-  expectIn(goSource, GO_EMPTY_SIGNING_METHOD, GO_SECTION);
-  expectIn(goSource, 'PublicKey.X.Bytes()', GO_SECTION);
+  expectSeedFragment(typescriptSource, 'class DPoPClient', TYPESCRIPT_SECTION);
+  expectSeedFragment(typescriptSource, TS_MAIN_CALL, TYPESCRIPT_SECTION);
+  expectSeedFragment(goSource, 'func NewDPoPClient()', GO_SECTION);
+  expectSeedFragment(goSource, GO_EMPTY_SIGNING_METHOD, GO_SECTION);
+  expectSeedFragment(goSource, 'PublicKey.X.Bytes()', GO_SECTION);
 
   stack = await startTestStack('dpopseed');
   api = new GrantlineTestClient(stack.url, stack.adminToken);

@@ -94,3 +94,10 @@ export function seedCodeBlock(heading: string, lang: string, text: string = read
   if (sectionLevel === undefined) throw new Error(`The seed document ${path} has no heading "${wanted}"`);
   throw new Error(`The seed document ${path} has no ${language} code block under "${wanted}"`);
 }
+
+/** Fails, naming the section, when seed code no longer contains what a test relies on. */
+export function expectSeedFragment(code: string, fragment: string, section: string): void {
+  if (!code.includes(fragment)) {
+    throw new Error(`The seed code under "${section}" no longer contains "${fragment}"; this test expects it`);
+  }
+}
