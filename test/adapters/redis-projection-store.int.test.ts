@@ -1,11 +1,11 @@
+import { Redis } from 'ioredis';
 import { stampEvent, type ClientSnapshot } from '@grantline/lib-events';
-import { RedisGuardStore, RedisProjectionStore } from '@grantline/lib-projections';
+import { RedisGuardStore, RedisProjectionControl, RedisProjectionStore } from '@grantline/lib-projections';
 import { infraFromEnv } from '../stack/stack-fixture';
 
-const store = new RedisProjectionStore({
-  url: infraFromEnv().redisUrl,
-  keyPrefix: `tredis${Date.now().toString(36)}:`,
-});
+const keys = { url: infraFromEnv().redisUrl, keyPrefix: `tredis${Date.now().toString(36)}:` };
+const store = new RedisProjectionStore(keys);
+const control = new RedisProjectionControl(keys);
 const now = new Date();
 const snapshot = (name: string): ClientSnapshot => ({
   clientId: 'c1',
@@ -35,8 +35,11 @@ const deleted = stampEvent(
   { now: () => now },
 );
 
-beforeAll(() => store.waitUntilReady(5_000));
-afterAll(() => store.close());
+beforeAll(async () => {
+  await Promise.all([store.waitUntilReady(5_000), control.waitUntilReady(5_000)]);
+  await control.setState(await control.begin({ activate: true }), 'ready');
+});
+afterAll(() => Promise.all([store.close(), control.close()]));
 
 it('applies client events in log order and ignores replays of older positions', async () => {
   await store.apply(registered, { partition: 1, offset: '10' });
@@ -88,4 +91,71 @@ it('fails closed with ProjectionStoreUnavailableError when Redis is unreachable'
     name: 'ProjectionStoreUnavailableError',
   });
   await dead.close();
+});
+
+describe('the projection pointer', () => {
+  const own = { url: infraFromEnv().redisUrl, keyPrefix: `tpointer${Date.now().toString(36)}:` };
+  const reader = new RedisProjectionStore(own);
+  const projector = new RedisProjectionControl(own);
+  const at = (offset: number) => ({ stream: 'clients', partition: 1, offset: String(offset) });
+  beforeAll(() => Promise.all([reader.waitUntilReady(5_000), projector.waitUntilReady(5_000)]));
+  afterAll(() => Promise.all([reader.close(), projector.close()]));
+
+  it('fails closed while there is no projection, and while one is being rebuilt', async () => {
+    await expect(reader.getClient('c1')).rejects.toMatchObject({ name: 'ProjectionUnavailableError' });
+    expect(await reader.isServing()).toBe(false);
+    const generation = await projector.begin({ activate: true });
+    await projector.applyTo(generation, [{ event: registered, position: at(10) }]);
+    await expect(reader.read({ clientIds: ['c1'], jti: 'j' })).rejects.toMatchObject({
+      message: 'the projection is being rebuilt',
+    });
+    expect(await projector.setState(generation, 'ready')).toBe(true);
+    expect((await reader.getClient('c1'))?.name).toBe('first');
+    expect(await reader.isServing()).toBe(true);
+    expect(await projector.positions(generation)).toEqual(new Map([['clients:1', '10']]));
+  });
+
+  it('keeps positions with the data and refuses a generation whose positions are gone', async () => {
+    const generation = (await projector.pointer())!.generation;
+    expect(await projector.applyTo(generation, [{ event: updated, position: at(11) }])).toBe(12);
+    expect((await projector.pointer())?.applied).toBe(12);
+    const raw = new RedisProjectionControl(own);
+    await raw.waitUntilReady(5_000);
+    await raw.drop(generation);
+    await raw.close();
+    await expect(projector.applyTo(generation, [{ event: deleted, position: at(12) }])).rejects.toMatchObject({
+      name: 'GenerationLostError',
+    });
+    await expect(reader.getClient('c1')).resolves.toBeNull();
+  });
+
+  it('refuses to serve a store that went back in time, until it catches up', async () => {
+    const generation = await projector.begin({ activate: true });
+    await projector.applyTo(generation, [{ event: registered, position: at(5) }]);
+    await projector.setState(generation, 'ready');
+    await projector.applyTo(generation, [{ event: updated, position: at(6) }]);
+    expect((await reader.getClient('c1'))?.name).toBe('second');
+    // As a restore from an older snapshot would leave it: the watermark below one already read.
+    const pointerKey = `${own.keyPrefix}projection`;
+    const raw = new Redis(own.url);
+    await raw.hset(pointerKey, 'applied', '6');
+    await expect(reader.getClient('c1')).rejects.toMatchObject({ message: 'the projection went back in time' });
+    await raw.hset(pointerKey, 'applied', '7');
+    expect((await reader.getClient('c1'))?.name).toBe('second');
+    raw.disconnect();
+  });
+
+  it('writes a revocation through to the active generation and to one being rebuilt beside it', async () => {
+    const building = await projector.begin({ activate: false });
+    const expiresAt = Math.floor(Date.now() / 1000) + 60;
+    await reader.markRevoked('jti-through', expiresAt);
+    await projector.applyTo(building, [{ event: registered, position: at(1) }]);
+    const replaced = (await projector.pointer())!.generation;
+    expect(await projector.switchTo(building)).toBe(replaced);
+    expect(await projector.pointer()).toMatchObject({ generation: building, state: 'ready', previous: replaced });
+    expect((await reader.read({ clientIds: ['c1'], jti: 'jti-through' })).revoked).toBe(true);
+    expect(await projector.generations()).toEqual(expect.arrayContaining([building, replaced]));
+    await projector.drop(replaced);
+    expect(await projector.generations()).not.toContain(replaced);
+  });
 });

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, repoRoot } from '@grantline/lib-infra';
 import { hashSecret } from '@grantline/lib-oauth';
-import { RedisProjectionStore } from '@grantline/lib-projections';
+import { RedisProjectionControl, RedisProjectionStore } from '@grantline/lib-projections';
 import { ensureKeyDirectory } from '@grantline/lib-runtime';
 import { spawnService, waitUntilReady, type ServiceProcess } from '@grantline/lib-stack';
 import { keyRingFromJwks, readJwkFiles, signAccessToken } from '@grantline/lib-tokens';
@@ -50,7 +50,10 @@ beforeAll(async () => {
   await ensureKeyDirectory(keysDir);
   // Seed the client projection directly, as the projector would have.
   const store = new RedisProjectionStore({ url: infraFromEnv().redisUrl, keyPrefix: prefix });
-  await store.waitUntilReady(5_000);
+  const control = new RedisProjectionControl({ url: infraFromEnv().redisUrl, keyPrefix: prefix });
+  await Promise.all([store.waitUntilReady(5_000), control.waitUntilReady(5_000)]);
+  await control.setState(await control.begin({ activate: true }), 'ready');
+  await control.close();
   const client = clientSnapshot({
     clientId: 'svc',
     secretHash: await hashSecret('svc-secret-1'),

@@ -145,12 +145,13 @@ describe('stack: replicas and the audit projection', () => {
     }
   });
 
-  it('verifies the Redis projection against the log, and notices when it is damaged', async () => {
-    const verify = () =>
-      promisify(execFile)(process.execPath, [join(repoRoot(), 'libs/cli/dist/main.js'), 'projections', 'verify'], {
+  it('verifies the Redis projection against the log, notices when it is damaged, and rebuilds it', async () => {
+    const projections = (command: string) =>
+      promisify(execFile)(process.execPath, [join(repoRoot(), 'libs/cli/dist/main.js'), 'projections', command], {
         env: stack.env,
         timeout: 60_000,
       });
+    const verify = () => projections('verify');
     const healthy = JSON.parse((await verify()).stdout) as Record<string, unknown>;
     expect(healthy).toMatchObject({ consistent: true, differences: [] });
     expect(healthy.clients).toBeGreaterThan(0);
@@ -159,15 +160,27 @@ describe('stack: replicas and the audit projection', () => {
     const victim = await client.registerClient({ name: 'to be lost', scopes: 'read' });
     const redis = new Redis(stack.env.REDIS_URL ?? '');
     try {
-      await redis.del(`${stack.env.GRANTLINE_REDIS_PREFIX}client:${victim.client_id}`);
+      const prefix = stack.env.GRANTLINE_REDIS_PREFIX ?? '';
+      const generation = await redis.hget(`${prefix}projection`, 'generation');
+      expect(await redis.del(`${prefix}${generation}:client:${victim.client_id}`)).toBe(1);
     } finally {
       redis.disconnect();
     }
     const damaged = await verify().catch((error: { code: number; stdout: string }) => error);
     expect('code' in damaged ? damaged.code : 0).toBe(1);
-    expect(JSON.parse(damaged.stdout)).toMatchObject({
+    const report = JSON.parse(damaged.stdout) as { checksums: { clients: { matches: boolean } } };
+    expect(report).toMatchObject({
       consistent: false,
       differences: [{ kind: 'client-missing', clientId: victim.client_id }],
     });
+    expect(report.checksums.clients.matches).toBe(false);
+
+    const rebuilt = JSON.parse((await projections('rebuild')).stdout) as Record<string, unknown>;
+    expect(rebuilt).toMatchObject({ generation: expect.stringMatching(/^g/), replaced: expect.stringMatching(/^g/) });
+    // The lost client is back at once, from the rebuilt generation.
+    expect(await client.clientCredentials(victim.client_id, victim.client_secret, 'read')).toHaveProperty(
+      'access_token',
+    );
+    expect(JSON.parse((await verify()).stdout)).toMatchObject({ consistent: true, differences: [] });
   });
 });

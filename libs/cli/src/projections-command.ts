@@ -1,31 +1,25 @@
 import { Command } from 'commander';
-import { loadConfig } from '@grantline/lib-config';
-import { streams } from '@grantline/lib-events';
-import { ProjectionCheck } from '@grantline/lib-projections';
-import { kafkaEventLog, redisProjectionStore } from '@grantline/lib-runtime';
+import { rebuildProjections } from './projections-rebuild';
+import { verifyProjections } from './projections-verify';
 
-/** `grantline projections verify`: replays the log and compares the Redis projection with it. */
+/** `grantline projections verify|rebuild`: the Redis projection against the event log. */
 export function projectionsCommand(): Command {
-  const projections = new Command('projections').description('check the projections against the event log');
+  const projections = new Command('projections').description('check or rebuild the projections from the event log');
   projections
     .command('verify')
     .description('rebuild the hot projection from Kafka in memory and compare it with Redis (stack mode settings)')
     .action(async () => {
-      const config = loadConfig();
-      const log = kafkaEventLog(config, 'grantline-verify');
-      const store = redisProjectionStore(config);
-      try {
-        await store.waitUntilReady(10_000);
-        const check = new ProjectionCheck();
-        await log.replay(streams, (event, position) => check.apply(event, position));
-        const result = await check.compare(store);
-        process.stdout.write(
-          JSON.stringify({ consistent: result.differences.length === 0, ...result }, null, 2) + '\n',
-        );
-        if (result.differences.length > 0) process.exitCode = 1;
-      } finally {
-        await Promise.all([log.close(), store.close()]);
-      }
+      process.exitCode = await verifyProjections();
+    });
+  projections
+    .command('rebuild')
+    .description(
+      'replay the log into a new keyspace beside the live one and switch readers to it in one step (stack mode settings)',
+    )
+    .option('--redis-url <url>', 'build into another Redis (then point the services at it) instead of REDIS_URL')
+    .action(async (options: { redisUrl?: string }) => {
+      const result = await rebuildProjections(options.redisUrl ? { redisUrl: options.redisUrl } : {});
+      process.stdout.write(JSON.stringify(result, null, 2) + '\n');
     });
   return projections;
 }

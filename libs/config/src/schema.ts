@@ -2,12 +2,13 @@ import { z } from 'zod';
 
 const flag = z.enum(['true', 'false', '1', '0']).transform((value) => value === 'true' || value === '1');
 const seconds = z.coerce.number().int().positive();
+const DAY = 24 * 60 * 60;
 
 /**
  * Every setting Grantline reads, one schema for all services. Each service parses it once at
  * start and reads only the keys it needs. The README's settings table mirrors this file.
  */
-export const configSchema = z.object({
+const settingsObject = z.object({
   GRANTLINE_ISSUER: z
     .string()
     .url()
@@ -130,8 +131,28 @@ export const configSchema = z.object({
     .positive()
     .default(3000)
     .describe('How long a request waits for the event log before answering 503.'),
+  GRANTLINE_TOKENS_RETENTION: seconds
+    .default(30 * DAY)
+    .describe(
+      'Retention of the tokens topic in seconds, set when the topic is created; at least the longest token lifetime plus a day, and an existing topic that keeps less is refused at start.',
+    ),
   REDIS_URL: z.string().optional().describe('Redis URL for projections and guards (stack mode).'),
   GRANTLINE_REDIS_PREFIX: z.string().default('grantline:').describe('Prefix of every Redis key.'),
+  GRANTLINE_REDIS_EVICTION_CHECK: z
+    .enum(['config-get', 'skip'])
+    .default('config-get')
+    .describe(
+      "How services make sure Redis never evicts keys: 'config-get' refuses to start unless CONFIG GET reports maxmemory-policy noeviction; 'skip' trusts the operator (managed Redis without CONFIG).",
+    ),
+  GRANTLINE_PROJECTION_CHECK_INTERVAL_MS: z.coerce
+    .number()
+    .int()
+    .min(50)
+    .max(10_000)
+    .default(500)
+    .describe(
+      'How often the projector checks that Redis still holds what it applied (lost data, a restore from an older snapshot); it also checks on every reconnect.',
+    ),
   MONGODB_URL: z.string().optional().describe('MongoDB URL for the audit projection (stack mode).'),
   GRANTLINE_MONGODB_DATABASE: z.string().default('grantline').describe('MongoDB database for audit.'),
   GRANTLINE_CONSUMER_GROUP_PREFIX: z
@@ -149,4 +170,58 @@ export const configSchema = z.object({
     .describe('Log level of the JSON logs.'),
 });
 
+/** The settings, refused as a whole when they contradict each other. */
+export const configSchema = settingsObject.superRefine((config, ctx) => {
+  const problem = tokensRetentionProblem(config);
+  if (problem) ctx.addIssue({ code: 'custom', path: ['GRANTLINE_TOKENS_RETENTION'], message: problem });
+});
+
 export type Config = z.infer<typeof configSchema>;
+
+/**
+ * The default idle lifetime of a client's refresh tokens (`refreshTokenPolicySchema` in lib-events).
+ * Clients may be registered with a longer one; this check cannot see them.
+ */
+const DEFAULT_REFRESH_IDLE_TTL = 14 * DAY;
+/** Device records outlive their authorization by an hour (`DEVICE_RECORD_RETENTION_SECONDS` in lib-projections). */
+const DEVICE_RECORD_GRACE = 60 * 60;
+/** Slack for clock skew between services and for the time a replay of the topic takes. */
+const RETENTION_MARGIN = DAY;
+
+type RetentionSettings = Pick<
+  Config,
+  'GRANTLINE_TOKENS_RETENTION' | 'GRANTLINE_ACCESS_TOKEN_TTL' | 'GRANTLINE_DEVICE_CODE_TTL'
+>;
+
+/**
+ * How long, in seconds, the tokens topic must keep an event so that a rebuild from it still
+ * restores every revocation that matters (docs/decisions/0002-topic-layout.md): the longest
+ * time anything it revokes stays usable after the revocation, plus a margin. An access token
+ * lives `GRANTLINE_ACCESS_TOKEN_TTL`; a revoked grant mints nothing new, so its last refresh token
+ * dies within one idle lifetime; a device authorization and its records last
+ * `GRANTLINE_DEVICE_CODE_TTL` plus an hour. Personal access tokens live on the compacted users topic.
+ */
+export function minimumTokensRetention(settings: Omit<RetentionSettings, 'GRANTLINE_TOKENS_RETENTION'>): number {
+  return (
+    Math.max(
+      settings.GRANTLINE_ACCESS_TOKEN_TTL,
+      DEFAULT_REFRESH_IDLE_TTL,
+      settings.GRANTLINE_DEVICE_CODE_TTL + DEVICE_RECORD_GRACE,
+    ) + RETENTION_MARGIN
+  );
+}
+
+function tokensRetentionProblem(settings: RetentionSettings): string | undefined {
+  const minimum = minimumTokensRetention(settings);
+  const retention = settings.GRANTLINE_TOKENS_RETENTION;
+  if (retention >= minimum) return undefined;
+  const device = settings.GRANTLINE_DEVICE_CODE_TTL + DEVICE_RECORD_GRACE;
+  return (
+    `must be at least ${minimum} s, not ${retention} s: the tokens topic must keep every revocation while the ` +
+    'token it revokes can still be used, or rebuilding the projections from Kafka re-activates that token. ' +
+    'Rule: GRANTLINE_TOKENS_RETENTION >= max(GRANTLINE_ACCESS_TOKEN_TTL, the default refresh-token idle lifetime ' +
+    `of ${DEFAULT_REFRESH_IDLE_TTL} s, GRANTLINE_DEVICE_CODE_TTL + ${DEVICE_RECORD_GRACE} s) + ${RETENTION_MARGIN} s; ` +
+    `here max(${settings.GRANTLINE_ACCESS_TOKEN_TTL}, ${DEFAULT_REFRESH_IDLE_TTL}, ${device}) + ${RETENTION_MARGIN} = ` +
+    `${minimum}.`
+  );
+}

@@ -1,8 +1,16 @@
-import { Kafka, logLevel, type Consumer, type Producer, type IHeaders } from 'kafkajs';
+import { Kafka, logLevel, type Admin, type Consumer, type Producer, type IHeaders } from 'kafkajs';
 import { parseEvent, streamOfEvent, streams, type GrantlineEvent, type Stream } from '@grantline/lib-events';
 import { BatchingQueue } from './batching-producer';
+import {
+  committedOffsets,
+  lastOffsets,
+  subscribePositioned,
+  type PositionedSubscribeOptions,
+  type PositionedSubscription,
+} from './kafka-positioned-consumer';
 import { replayTopics } from './kafka-replay';
-import { topicName, topicSpecs } from './kafka-topology';
+import { assertTopicRetention } from './kafka-retention';
+import { DEFAULT_TOKENS_RETENTION_MS, topicName, topicSpecs } from './kafka-topology';
 import {
   EventLogUnavailableError,
   type EventHandler,
@@ -17,6 +25,8 @@ export interface KafkaEventLogOptions {
   topicPrefix: string;
   /** Upper bound for one append; past it the caller answers 503 and hands nothing out. */
   appendTimeoutMs: number;
+  /** Retention of the tokens topic, set when it is created and required of it when it exists (30 days if unset). */
+  tokensRetentionMs?: number;
 }
 
 export class KafkaEventLog implements EventLog {
@@ -24,6 +34,7 @@ export class KafkaEventLog implements EventLog {
   private producer: Producer | undefined;
   private connecting: Promise<Producer> | undefined;
   private readonly consumers = new Set<Consumer>();
+  private readonly positioned = new Set<() => Promise<void>>();
   private readonly queue = new BatchingQueue<GrantlineEvent>((events) => this.send(events));
 
   constructor(private readonly options: KafkaEventLogOptions) {
@@ -84,8 +95,31 @@ export class KafkaEventLog implements EventLog {
   }
 
   replay(streams: readonly Stream[], handler: EventHandler): Promise<number> {
-    const topics = new Map(streams.map((stream) => [topicName(this.options.topicPrefix, stream), stream] as const));
-    return replayTopics(this.kafka, topics, handler, 120_000);
+    return replayTopics(this.kafka, this.topicsOf(streams), handler, 120_000);
+  }
+
+  /** A consumer-group subscription that resumes from positions the consumer keeps itself. */
+  async subscribePositioned(options: PositionedSubscribeOptions): Promise<PositionedSubscription> {
+    const subscription = await subscribePositioned(this.kafka, this.topicsOf(options.streams), options);
+    const close = subscription.close;
+    this.positioned.add(close);
+    return {
+      ...subscription,
+      close: async () => {
+        this.positioned.delete(close);
+        await close();
+      },
+    };
+  }
+
+  /** The last offset a consumer group committed as applied, per `<stream>:<partition>`. */
+  committedOffsets(groupId: string, streams: readonly Stream[]): Promise<Map<string, string>> {
+    return this.withAdmin((admin) => committedOffsets(admin, groupId, this.topicsOf(streams)));
+  }
+
+  /** The offset of the last event of each non-empty partition now, per `<stream>:<partition>`. */
+  lastOffsets(streams: readonly Stream[]): Promise<Map<string, string>> {
+    return this.withAdmin((admin) => lastOffsets(admin, this.topicsOf(streams)));
   }
 
   /** Creates the project's topics with their documented settings; existing ones are left alone. */
@@ -94,7 +128,12 @@ export class KafkaEventLog implements EventLog {
     await admin.connect();
     try {
       const existing = new Set(await admin.listTopics());
-      const missing = topicSpecs().filter((spec) => !existing.has(topicName(this.options.topicPrefix, spec.stream)));
+      const tokens = topicName(this.options.topicPrefix, 'tokens');
+      const retentionMs = this.options.tokensRetentionMs ?? DEFAULT_TOKENS_RETENTION_MS;
+      if (existing.has(tokens)) await assertTopicRetention(admin, tokens, retentionMs);
+      const missing = topicSpecs(retentionMs).filter(
+        (spec) => !existing.has(topicName(this.options.topicPrefix, spec.stream)),
+      );
       if (missing.length === 0) return;
       await admin.createTopics({
         waitForLeaders: true,
@@ -129,6 +168,8 @@ export class KafkaEventLog implements EventLog {
   async close(): Promise<void> {
     await Promise.all([...this.consumers].map((consumer) => consumer.disconnect()));
     this.consumers.clear();
+    await Promise.all([...this.positioned].map((close) => close()));
+    this.positioned.clear();
     await this.producer?.disconnect();
     this.producer = undefined;
     this.connecting = undefined;
@@ -164,6 +205,20 @@ export class KafkaEventLog implements EventLog {
       return producer;
     })();
     return this.connecting;
+  }
+
+  private topicsOf(streams: readonly Stream[]): Map<string, Stream> {
+    return new Map(streams.map((stream) => [topicName(this.options.topicPrefix, stream), stream] as const));
+  }
+
+  private async withAdmin<T>(use: (admin: Admin) => Promise<T>): Promise<T> {
+    const admin = this.kafka.admin();
+    await admin.connect();
+    try {
+      return await use(admin);
+    } finally {
+      await admin.disconnect();
+    }
   }
 
   private streamOfTopic(topic: string): Stream {

@@ -12,14 +12,28 @@ export interface TopicSpec {
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-export function topicSpecs(): TopicSpec[] {
+/** The tokens topic's retention when none is given: the default of GRANTLINE_TOKENS_RETENTION. */
+export const DEFAULT_TOKENS_RETENTION_MS = 30 * DAY_MS;
+
+/**
+ * The topics a deployment needs. `tokensRetentionMs` must outlast everything a revocation on
+ * the tokens topic revokes; the configuration refuses a shorter one (see the decision record).
+ */
+export function topicSpecs(tokensRetentionMs: number = DEFAULT_TOKENS_RETENTION_MS): TopicSpec[] {
+  if (!Number.isSafeInteger(tokensRetentionMs) || tokensRetentionMs <= 0) {
+    throw new RangeError(`the tokens topic's retention must be a positive number of ms, not ${tokensRetentionMs}`);
+  }
   return [
     // Keyed by client id; every event carries the whole client, so compaction keeps a full history's result.
     { stream: 'clients', partitions: 3, config: { 'cleanup.policy': 'compact' } },
     // Keyed by user id, or user and client for consents; events carry the whole record, so compaction keeps the state.
     { stream: 'users', partitions: 3, config: { 'cleanup.policy': 'compact' } },
     // Keyed by token, grant or sign-in id; kept longer than any token lives, so revocations rebuild from the log.
-    { stream: 'tokens', partitions: 6, config: { 'cleanup.policy': 'delete', 'retention.ms': String(30 * DAY_MS) } },
+    {
+      stream: 'tokens',
+      partitions: 6,
+      config: { 'cleanup.policy': 'delete', 'retention.ms': String(tokensRetentionMs) },
+    },
   ];
 }
 

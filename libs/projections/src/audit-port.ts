@@ -28,6 +28,8 @@ export interface AuditQuery {
 export interface AuditStore {
   record(event: GrantlineEvent, position: LogPosition): Promise<void>;
   find(query: AuditQuery): Promise<AuditEntry[]>;
+  /** Every recorded event id, in no particular order, streamed so a checker can compare the audit with the log. */
+  eventIds(): AsyncIterable<string>;
   ping(): Promise<boolean>;
   close(): Promise<void>;
 }

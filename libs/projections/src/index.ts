@@ -14,3 +14,27 @@ export { ProjectionCheck, type ProjectionCheckResult, type ProjectionDifference 
 export { normaliseEmail, userOf, consentOf, type UserRecord } from './user-projection';
 export { waitForProjection, waitForClient } from './projection-wait';
 export * from './device-projection';
+export { ProjectionOps, projectionKeys, type ProjectionOp } from './projection-ops';
+export { GenerationLostError, positionField } from './redis-projection-commands';
+export {
+  RedisProjectionControl,
+  type PositionedEvent,
+  type ProjectionPointer,
+  type ProjectionState,
+} from './redis-projection-control';
+export type { ProjectionKeyspace } from './projection-check';
+export {
+  canonicalJson,
+  checksumOf,
+  checksumOfIds,
+  compareKeyspace,
+  type KeyspaceChecksum,
+  type KeyspaceContents,
+} from './projection-checksum';
+export { AuditCheck, type AuditCheckResult } from './audit-check';
+export {
+  assertRedisKeepsKeys,
+  RedisEvictionPolicyError,
+  type RedisConfigReader,
+  type RedisEvictionCheckMode,
+} from './redis-eviction-check';

@@ -17,6 +17,10 @@ export class MemoryAuditStore implements AuditStore {
       .slice(0, query.limit ?? 100);
   }
 
+  async *eventIds(): AsyncIterable<string> {
+    yield* this.entries.keys();
+  }
+
   async ping(): Promise<boolean> {
     return true;
   }

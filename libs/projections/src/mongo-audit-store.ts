@@ -5,6 +5,8 @@ import type { AuditEntry, AuditQuery, AuditStore } from './audit-port';
 import type { LogPosition } from './log-position';
 
 const DUPLICATE_KEY = 11000;
+/** Event ids fetched a round trip when streaming them all. */
+const EVENT_ID_BATCH = 10_000;
 
 /** MongoDB audit projection; only inserts, finds and plain indexes, so FerretDB serves it too. */
 export class MongoAuditStore implements AuditStore {
@@ -51,6 +53,12 @@ export class MongoAuditStore implements AuditStore {
       .sort({ occurredAt: 1 })
       .limit(query.limit ?? 100)
       .toArray() as Promise<AuditEntry[]>;
+  }
+
+  /** A plain find with a projection, batch by batch: no sort and no aggregation, so FerretDB serves it. */
+  async *eventIds(): AsyncIterable<string> {
+    const cursor = this.collection.find({}, { projection: { eventId: 1, _id: 0 }, batchSize: EVENT_ID_BATCH });
+    for await (const entry of cursor) yield entry.eventId;
   }
 
   async ping(): Promise<boolean> {

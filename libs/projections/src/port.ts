@@ -4,6 +4,8 @@ import type { UserRecord } from './user-projection';
 
 /** Where an applied event sat in the log, so re-applying it is a no-op. */
 export interface AppliedPosition {
+  /** The stream (topic) of the partition; stores that keep positions per partition need it. */
+  stream?: string;
   partition: number;
   offset: string;
 }
@@ -79,5 +81,10 @@ export type OnceCollection =
   | 'device-redeemed';
 
 export class ProjectionStoreUnavailableError extends Error {
-  override readonly name = 'ProjectionStoreUnavailableError';
+  override readonly name: string = 'ProjectionStoreUnavailableError';
+}
+
+/** The projection cannot serve reads now: it is missing, being rebuilt, or went back in time. */
+export class ProjectionUnavailableError extends ProjectionStoreUnavailableError {
+  override readonly name = 'ProjectionUnavailableError';
 }

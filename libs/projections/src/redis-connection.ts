@@ -1,5 +1,6 @@
 import { Redis } from 'ioredis';
 import { ProjectionStoreUnavailableError } from './port';
+import { assertRedisKeepsKeys, type RedisEvictionCheckMode } from './redis-eviction-check';
 
 export interface RedisConnectionOptions {
   url: string;
@@ -65,6 +66,16 @@ export abstract class RedisStore {
   /** Resolves once connected, or rejects after the timeout. */
   waitUntilReady(timeoutMs: number): Promise<void> {
     return redisReady(this.redis, timeoutMs);
+  }
+
+  /**
+   * Waits up to `timeoutMs` for the connection, then throws unless Redis is set never to evict
+   * keys (see assertRedisKeepsKeys); `skip` checks nothing and waits for nothing.
+   */
+  async assertKeepsKeys(mode: RedisEvictionCheckMode, timeoutMs = 10_000): Promise<void> {
+    if (mode === 'skip') return;
+    await this.waitUntilReady(timeoutMs);
+    await assertRedisKeepsKeys(this.redis, mode);
   }
 
   async ping(): Promise<boolean> {

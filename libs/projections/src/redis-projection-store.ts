@@ -1,8 +1,10 @@
+import type { Redis } from 'ioredis';
 import type { GrantlineEvent } from '@grantline/lib-events';
 import { clientSnapshotSchema, userSnapshotSchema } from '@grantline/lib-events';
 import type { ClientRecord } from './client-projection';
 import {
   ProjectionStoreUnavailableError,
+  ProjectionUnavailableError,
   type AppliedPosition,
   type OnceCollection,
   type ProjectionStore,
@@ -10,99 +12,76 @@ import {
   type StateQuery,
   type StateSnapshot,
 } from './port';
-import { projectEvent, type ProjectionWriter } from './projectors';
-import { callDefined, failClosed, RedisStore, type RedisConnectionOptions } from './redis-connection';
-import { applyClientWithOriginsScript, applyRecordScript, raiseToScript } from './redis-scripts';
+import { ProjectionOps, projectionKeys, type ProjectionOp } from './projection-ops';
+import { projectEvent } from './projectors';
+import { failClosed, RedisStore, type RedisConnectionOptions } from './redis-connection';
+import { applyOps, defineProjectionScripts, positionsOf, POINTER_KEY } from './redis-projection-commands';
 import { normaliseEmail, type UserRecord } from './user-projection';
 
 export type RedisProjectionStoreOptions = RedisConnectionOptions;
 
 type StoredClient = { partition: number; offset: string; record?: unknown; deleted?: boolean };
 
+type Pipeline = ReturnType<Redis['pipeline']>;
+
 /**
- * Redis projections. Commands fail fast while Redis is unreachable (no offline queue), so
- * callers answer 503 instead of serving stale state.
+ * Redis projections, read from the generation the pointer names (see redis-projection-scripts.ts).
+ * Every read checks the pointer in the same round trip and fails closed — 503 upstream — while
+ * the projection is missing, rebuilding, or has gone back in time; commands also fail fast while
+ * Redis is unreachable (no offline queue), so nothing stale is served.
  */
-export class RedisProjectionStore extends RedisStore implements ProjectionStore, ProjectionWriter {
+export class RedisProjectionStore extends RedisStore implements ProjectionStore {
   private readonly clients = new ParsedClientCache(1_000);
+  private readonly serving = new ServingCheck();
 
   constructor(options: RedisProjectionStoreOptions) {
     super(options);
-    this.redis.defineCommand('grantlineApplyClient', { numberOfKeys: 2, lua: applyClientWithOriginsScript });
-    this.redis.defineCommand('grantlineApplyRecord', { numberOfKeys: 2, lua: applyRecordScript });
-    this.redis.defineCommand('grantlineApplyRecordUnindexed', { numberOfKeys: 1, lua: applyRecordScript });
-    this.redis.defineCommand('grantlineRaiseTo', { numberOfKeys: 1, lua: raiseToScript });
+    defineProjectionScripts(this.redis);
   }
 
-  apply(event: GrantlineEvent, position: AppliedPosition): Promise<void> {
-    return projectEvent(this, event, position);
-  }
-
-  async applyClient(clientId: string, position: AppliedPosition, record: ClientRecord | null): Promise<void> {
-    await this.run(() =>
-      this.call('grantlineApplyClient', [
-        this.clientKey(clientId),
-        this.key('clients'),
-        clientId,
-        String(position.partition),
-        position.offset,
-        record ? JSON.stringify(record) : '',
-        this.key('origin:'),
-      ]),
-    );
-  }
-
-  async applyRecord(
-    collection: RecordCollection,
-    id: string,
-    position: AppliedPosition,
-    record: unknown,
-    index?: string,
-  ): Promise<void> {
-    const args = [id, String(position.partition), position.offset, record === null ? '' : JSON.stringify(record)];
-    const recordKey = this.key(`${collection}:${id}`);
-    await this.run(() =>
-      index === undefined
-        ? this.call('grantlineApplyRecordUnindexed', [recordKey, ...args])
-        : this.call('grantlineApplyRecord', [recordKey, this.key(index), ...args]),
-    );
-  }
-
-  async indexOnce(key: string, value: string): Promise<void> {
-    await this.run(() => this.redis.set(this.key(key), value, 'NX'));
+  /** Applies an event into the active generation, as the projector does into its own. */
+  async apply(event: GrantlineEvent, position: AppliedPosition): Promise<void> {
+    await applyOps(this.redis, this.prefix, { mode: 'active' }, await opsOf(event, position), positionsOf([position]));
   }
 
   async putOnce(collection: OnceCollection, id: string, value: unknown, expiresAt: number): Promise<void> {
-    if (expiresAt * 1000 <= Date.now()) return;
-    await this.run(() =>
-      this.redis.set(this.key(`${collection}:${id}`), JSON.stringify(value), 'EXAT', expiresAt, 'NX'),
-    );
+    await this.writeThrough((ops) => ops.putOnce(collection, id, value, expiresAt));
+  }
+
+  async markConsentWithdrawn(userId: string, clientId: string, revokesGrantsBefore: number): Promise<void> {
+    await this.writeThrough((ops) => ops.markConsentWithdrawn(userId, clientId, revokesGrantsBefore));
+  }
+
+  async markRevoked(jti: string, expiresAt: number): Promise<void> {
+    await this.writeThrough((ops) => ops.markRevoked(jti, expiresAt));
+  }
+
+  async markGrantRevoked(grantId: string, expiresAt: number): Promise<void> {
+    await this.writeThrough((ops) => ops.markGrantRevoked(grantId, expiresAt));
   }
 
   async getOnce(collection: OnceCollection, id: string): Promise<unknown> {
-    const raw = await this.run(() => this.redis.get(this.key(`${collection}:${id}`)));
-    return raw === null ? null : (JSON.parse(raw) as unknown);
+    const [raw] = await this.query((pipeline, key) => pipeline.get(key(projectionKeys.record(collection, id))));
+    return raw === null || raw === undefined ? null : (JSON.parse(raw as string) as unknown);
   }
 
   async getRecord(collection: RecordCollection, id: string): Promise<unknown> {
-    return parseStored(await this.run(() => this.redis.get(this.key(`${collection}:${id}`))), (record) => record);
+    const [raw] = await this.query((pipeline, key) => pipeline.get(key(projectionKeys.record(collection, id))));
+    return parseStored(raw as string | null, (record) => record);
   }
 
   async listRecords(collection: RecordCollection, index: string): Promise<unknown[]> {
-    const ids = await this.run(() => this.redis.smembers(this.key(index)));
-    if (ids.length === 0) return [];
-    const values = await this.run(() => this.redis.mget(ids.map((id) => this.key(`${collection}:${id}`))));
+    const values = await this.listIndexed(index, (id) => projectionKeys.record(collection, id));
     return values.map((raw) => parseStored(raw, (record) => record)).filter((record) => record !== null);
   }
 
   async getClient(clientId: string): Promise<ClientRecord | null> {
-    return this.clients.parse(await this.run(() => this.redis.get(this.clientKey(clientId))));
+    const [raw] = await this.query((pipeline, key) => pipeline.get(key(projectionKeys.client(clientId))));
+    return this.clients.parse(raw as string | null);
   }
 
   async listClients(): Promise<ClientRecord[]> {
-    const ids = await this.run(() => this.redis.smembers(this.key('clients')));
-    if (ids.length === 0) return [];
-    const values = await this.run(() => this.redis.mget(ids.map((id) => this.clientKey(id))));
+    const values = await this.listIndexed(projectionKeys.clients, projectionKeys.client);
     return values.map((raw) => this.clients.parse(raw)).filter((record): record is ClientRecord => record !== null);
   }
 
@@ -112,8 +91,8 @@ export class RedisProjectionStore extends RedisStore implements ProjectionStore,
   }
 
   async findUserByEmail(email: string): Promise<UserRecord | null> {
-    const userId = await this.run(() => this.redis.get(this.emailKey(email)));
-    return userId === null ? null : this.getUser(userId);
+    const [userId] = await this.query((pipeline, key) => pipeline.get(key(`user-email:${normaliseEmail(email)}`)));
+    return typeof userId === 'string' ? this.getUser(userId) : null;
   }
 
   async listUsers(): Promise<UserRecord[]> {
@@ -126,26 +105,27 @@ export class RedisProjectionStore extends RedisStore implements ProjectionStore,
   }
 
   async isWebOrigin(origin: string): Promise<boolean> {
-    return (await this.run(() => this.redis.scard(this.key(`origin:${origin}`)))) > 0;
+    const [count] = await this.query((pipeline, key) => pipeline.scard(key(projectionKeys.origin(origin))));
+    return Number(count) > 0;
   }
 
   async read(query: StateQuery): Promise<StateSnapshot> {
     const ids = [...new Set(query.clientIds)];
-    const pipeline = this.redis.pipeline();
-    for (const id of ids) pipeline.get(this.clientKey(id));
     const marks = [
-      ...(query.jti === undefined ? [] : [this.revokedKey(query.jti)]),
-      ...(query.grantId === undefined ? [] : [this.grantRevokedKey(query.grantId)]),
+      ...(query.jti === undefined ? [] : [projectionKeys.revoked(query.jti)]),
+      ...(query.grantId === undefined ? [] : [projectionKeys.grantRevoked(query.grantId)]),
     ];
-    if (marks.length > 0) pipeline.exists(...marks);
-    if (query.userId !== undefined) pipeline.get(this.userKey(query.userId));
-    if (query.consent !== undefined) pipeline.get(this.consentCutoffKey(query.consent.userId, query.consent.clientId));
-    const results = await this.run(() => pipeline.exec());
-    if (!results || results.some(([error]) => error))
-      throw new ProjectionStoreUnavailableError('redis pipeline failed');
+    const replies = await this.query((pipeline, key) => {
+      for (const id of ids) pipeline.get(key(projectionKeys.client(id)));
+      if (marks.length > 0) pipeline.exists(...marks.map(key));
+      if (query.userId !== undefined) pipeline.get(key(projectionKeys.record('user', query.userId)));
+      if (query.consent !== undefined) {
+        pipeline.get(key(projectionKeys.consentCutoff(query.consent.userId, query.consent.clientId)));
+      }
+    });
     let next = ids.length;
-    const take = () => results[next++]?.[1];
-    const clients = new Map(ids.map((id, index) => [id, this.clients.parse(results[index]?.[1] as string | null)]));
+    const take = () => replies[next++];
+    const clients = new Map(ids.map((id, index) => [id, this.clients.parse(replies[index] as string | null)]));
     const revoked = marks.length > 0 && Number(take()) > 0;
     return {
       clients,
@@ -155,56 +135,85 @@ export class RedisProjectionStore extends RedisStore implements ProjectionStore,
     };
   }
 
-  async markConsentWithdrawn(userId: string, clientId: string, revokesGrantsBefore: number): Promise<void> {
-    await this.run(() =>
-      this.call('grantlineRaiseTo', [this.consentCutoffKey(userId, clientId), String(revokesGrantsBefore)]),
-    );
+  /** Whether reads are served now: a projection exists, is ready and has not gone back in time. */
+  async isServing(): Promise<boolean> {
+    try {
+      await this.query(() => undefined);
+      return true;
+    } catch {
+      return false;
+    }
   }
 
-  async markRevoked(jti: string, expiresAt: number): Promise<void> {
-    await this.setMarker(this.revokedKey(jti), expiresAt);
+  /**
+   * One round trip: the pointer, then the commands `build` adds for the generation last seen.
+   * When the pointer names another generation the read is made again there, once.
+   */
+  private async query(build: (pipeline: Pipeline, key: (suffix: string) => string) => void): Promise<unknown[]> {
+    for (let attempt = 0; attempt < 2; attempt += 1) {
+      const generation = this.serving.generation;
+      const pipeline = this.redis.pipeline();
+      pipeline.hmget(this.key(POINTER_KEY), 'generation', 'state', 'applied');
+      if (generation !== undefined) build(pipeline, (suffix) => `${this.prefix}${generation}:${suffix}`);
+      const results = await this.run(() => pipeline.exec());
+      if (!results || results.some(([error]) => error)) {
+        throw new ProjectionStoreUnavailableError('redis pipeline failed');
+      }
+      const [active, state, applied] = (results[0]?.[1] ?? []) as Array<string | null>;
+      this.serving.check(active ?? null, state ?? null, applied ?? null);
+      if (active === generation) return results.slice(1).map(([, value]) => value);
+    }
+    throw new ProjectionUnavailableError('the projection generation changed during the read');
   }
 
-  async markGrantRevoked(grantId: string, expiresAt: number): Promise<void> {
-    await this.setMarker(this.grantRevokedKey(grantId), expiresAt);
+  /** The members of an index set, then the records they name, in two round trips. */
+  private async listIndexed(index: string, recordKey: (id: string) => string): Promise<Array<string | null>> {
+    const [members] = await this.query((pipeline, key) => pipeline.smembers(key(index)));
+    const ids = members as string[];
+    if (ids.length === 0) return [];
+    return (await this.query((pipeline, key) => pipeline.mget(ids.map((id) => key(recordKey(id))))))[0] as Array<
+      string | null
+    >;
   }
 
-  private clientKey(clientId: string): string {
-    return this.key(`client:${clientId}`);
-  }
-
-  private revokedKey(jti: string): string {
-    return this.key(`revoked:${jti}`);
-  }
-
-  private grantRevokedKey(grantId: string): string {
-    return this.key(`grant-revoked:${grantId}`);
-  }
-
-  private userKey(userId: string): string {
-    return this.key(`user:${userId}`);
-  }
-
-  private emailKey(email: string): string {
-    return this.key(`user-email:${normaliseEmail(email)}`);
-  }
-
-  private consentCutoffKey(userId: string, clientId: string): string {
-    return this.key(`consent-cutoff:${userId}:${clientId}`);
-  }
-
-  private async setMarker(key: string, expiresAt: number): Promise<void> {
-    if (expiresAt * 1000 <= Date.now()) return;
-    await this.run(() => this.redis.set(key, '1', 'EXAT', expiresAt));
-  }
-
-  private call(command: string, args: string[]): Promise<unknown> {
-    return callDefined(this.redis, command, args);
+  private async writeThrough(write: (ops: ProjectionOps) => Promise<void>): Promise<void> {
+    const ops = new ProjectionOps();
+    await write(ops);
+    if (ops.ops.length > 0) await applyOps(this.redis, this.prefix, { mode: 'through' }, ops.ops, {});
   }
 
   private run<T>(operation: () => Promise<T>): Promise<T> {
     return failClosed(operation);
   }
+}
+
+/**
+ * Decides from the pointer whether this reader may serve: a projection exists, it is ready, and
+ * its watermark has not fallen below one this reader saw before in the same generation (a store
+ * restored from an older snapshot, or failed over to a lagging replica).
+ */
+class ServingCheck {
+  generation: string | undefined;
+  private highest = -1;
+
+  check(active: string | null, state: string | null, applied: string | null): void {
+    if (active === null || active === '') throw new ProjectionUnavailableError('the projection is missing');
+    if (active !== this.generation) {
+      this.generation = active;
+      this.highest = -1;
+    }
+    if (state !== 'ready') throw new ProjectionUnavailableError('the projection is being rebuilt');
+    const watermark = Number(applied ?? -1);
+    if (watermark < this.highest) throw new ProjectionUnavailableError('the projection went back in time');
+    this.highest = watermark;
+  }
+}
+
+/** The ops an event's projector writes, with its position. */
+async function opsOf(event: GrantlineEvent, position: AppliedPosition): Promise<ProjectionOp[]> {
+  const ops = new ProjectionOps();
+  await projectEvent(ops, event, position);
+  return ops.ops;
 }
 
 function parseUser(record: unknown): UserRecord {

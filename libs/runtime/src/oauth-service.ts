@@ -4,7 +4,7 @@ import type { EventLog } from '@grantline/lib-event-log';
 import { createApp, createLogger, serve, type Logger, type OAuthEndpoint } from '@grantline/lib-http';
 import type { OAuthContext } from '@grantline/lib-oauth';
 import { createTelemetry } from '@grantline/lib-telemetry';
-import { kafkaEventLog, redisGuardStore, redisProjectionStore } from './adapters';
+import { checkRedis, kafkaEventLog, redisGuardStore, redisProjectionStore } from './adapters';
 import { loadKeyRing } from './key-ring';
 import { createOAuthContext } from './oauth-context';
 
@@ -37,10 +37,17 @@ export async function serveOAuthService(
   const log = options.readOnlyLog ?? kafkaEventLog(config, `grantline-${service}`);
   const store = redisProjectionStore(config);
   const guards = redisGuardStore(config);
+  // Both stores use the same Redis; one check covers them.
+  await checkRedis(config, store, (error) => {
+    logger.fatal({ err: error }, 'refusing to run against a Redis that may evict keys');
+    process.exit(1);
+  });
   const context = createOAuthContext(config, log, store, guards, await loadKeyRing(config), telemetry.metrics);
   const ready = async (): Promise<Record<string, boolean>> => {
     const redis = (await store.ping()) && (await guards.ping());
-    return options.readOnlyLog ? { redis } : { kafka: await log.ping(), redis };
+    // False while the projection is missing, being rebuilt or behind what this replica saw.
+    const projection = redis && (await store.isServing());
+    return options.readOnlyLog ? { redis, projection } : { kafka: await log.ping(), redis, projection };
   };
   const app = createApp(ready, { trustProxy: config.GRANTLINE_TRUST_PROXY, telemetry });
   const { endpoints, routers = [] } = shape({ config, context, logger });

@@ -6,6 +6,8 @@ export interface GrantlineMetrics {
   eventApplied(consumer: string, eventType: string, lagSeconds: number): void;
   /** Time from a revocation being accepted to its marker being visible to every replica. */
   revocationVisible(seconds: number): void;
+  /** A projection rebuild finished: why it started (`lost`, `regressed`) and how long it took. */
+  projectionRebuilt(reason: string, seconds: number): void;
 }
 
 export const noMetrics: GrantlineMetrics = {
@@ -13,4 +15,5 @@ export const noMetrics: GrantlineMetrics = {
   tokenIssued: () => undefined,
   eventApplied: () => undefined,
   revocationVisible: () => undefined,
+  projectionRebuilt: () => undefined,
 };

@@ -36,12 +36,17 @@ export function createTelemetry(service: string, otlpEndpoint?: string): Telemet
     unit: 's',
     advice: { explicitBucketBoundaries: LATENCY_BUCKETS },
   });
+  const rebuilds = meter.createHistogram('grantline_projection_rebuild_seconds', {
+    description: 'Projection rebuilds after the store lost data or went back in time, and how long each took',
+    unit: 's',
+  });
   return {
     metrics: {
       requestFinished: (route, status, seconds) => duration.record(seconds, { service, route, status }),
       tokenIssued: (grantType) => issued.add(1, { service, grant_type: grantType }),
       eventApplied: (consumer, eventType, seconds) => lag.record(seconds, { consumer, event_type: eventType }),
       revocationVisible: (seconds) => revocation.record(seconds, { service }),
+      projectionRebuilt: (reason, seconds) => rebuilds.record(seconds, { reason }),
     },
     metricsHandler: (request, response) => exporter.getMetricsRequestHandler(request, response),
     tracing,

@@ -13,6 +13,7 @@ async function main(): Promise<void> {
   const log = kafkaEventLog(config, 'grantline-admin');
   await log.ensureTopics(config.GRANTLINE_KAFKA_REPLICATION_FACTOR);
   const store = redisProjectionStore(config);
+  await store.assertKeepsKeys(config.GRANTLINE_REDIS_EVICTION_CHECK);
   // Personal access tokens minted here are signed like every access token.
   const keys = await loadKeyRing(config);
   // Read-only here: the audit consumer is the projection's single writer.

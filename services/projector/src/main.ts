@@ -1,7 +1,8 @@
-import { loadConfig } from '@grantline/lib-config';
+import { loadConfig, required } from '@grantline/lib-config';
 import { createApp, createLogger, runMain, serve } from '@grantline/lib-http';
+import { RedisProjectionControl } from '@grantline/lib-projections';
 import { createTelemetry } from '@grantline/lib-telemetry';
-import { kafkaEventLog, redisProjectionStore } from '@grantline/lib-runtime';
+import { kafkaEventLog } from '@grantline/lib-runtime';
 import { startProjector } from './projector';
 
 async function main(): Promise<void> {
@@ -10,19 +11,25 @@ async function main(): Promise<void> {
   const telemetry = createTelemetry('projector', config.OTEL_EXPORTER_OTLP_ENDPOINT);
   const log = kafkaEventLog(config, 'grantline-projector');
   await log.ensureTopics(config.GRANTLINE_KAFKA_REPLICATION_FACTOR);
-  const store = redisProjectionStore(config);
-  await store.waitUntilReady(10_000);
-  const subscription = await startProjector(
+  const control = new RedisProjectionControl({
+    url: required(config, 'REDIS_URL'),
+    keyPrefix: config.GRANTLINE_REDIS_PREFIX,
+  });
+  await control.waitUntilReady(10_000);
+  await control.assertKeepsKeys(config.GRANTLINE_REDIS_EVICTION_CHECK);
+  const projector = await startProjector({
     log,
-    store,
-    `${config.GRANTLINE_CONSUMER_GROUP_PREFIX}projector`,
+    control,
+    groupId: `${config.GRANTLINE_CONSUMER_GROUP_PREFIX}projector`,
+    checkIntervalMs: config.GRANTLINE_PROJECTION_CHECK_INTERVAL_MS,
     telemetry,
-    (error) => {
+    logger,
+    onFatal: (error) => {
       logger.fatal({ err: error }, 'event subscription stopped');
       process.exit(1);
     },
-  );
-  const app = createApp(async () => ({ kafka: await log.ping(), redis: await store.ping() }), {
+  });
+  const app = createApp(async () => ({ kafka: await log.ping(), redis: await control.ping() }), {
     trustProxy: config.GRANTLINE_TRUST_PROXY,
     telemetry,
   });
@@ -32,7 +39,7 @@ async function main(): Promise<void> {
     service: 'projector',
     telemetry,
     trustProxy: config.GRANTLINE_TRUST_PROXY,
-    release: () => subscription.close().then(() => Promise.all([log.close(), store.close()])),
+    release: () => projector.close().then(() => Promise.all([log.close(), control.close()])),
   });
 }
 

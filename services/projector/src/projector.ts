@@ -1,24 +1,22 @@
-import type { EventLog, Subscription } from '@grantline/lib-event-log';
-import type { ProjectionStore } from '@grantline/lib-projections';
-import { startEventConsumer } from '@grantline/lib-runtime';
+import type { Logger } from '@grantline/lib-http';
+import type { RedisProjectionControl } from '@grantline/lib-projections';
 import type { Telemetry } from '@grantline/lib-telemetry';
+import { ProjectionSupervisor, type PositionedLog } from './projection-supervisor';
 
 /**
- * Projects the log into the hot store. The store's apply is idempotent by position, so the
- * at-least-once delivery of a consumer group is safe, and a fresh group rebuilds everything.
+ * Projects the log into the hot store. Applies are idempotent by position and carry the log
+ * positions with them, so redelivery is safe and the store says where to resume.
  */
-export function startProjector(
-  log: EventLog,
-  store: ProjectionStore,
-  groupId: string,
-  telemetry: Pick<Telemetry, 'metrics' | 'tracing'>,
-  onFatal?: (error: unknown) => void,
-): Promise<Subscription> {
-  return startEventConsumer(log, {
-    name: 'projector',
-    groupId,
-    telemetry,
-    ...(onFatal ? { onFatal } : {}),
-    apply: (event, position) => store.apply(event, { partition: position.partition, offset: position.offset }),
-  });
+export async function startProjector(options: {
+  log: PositionedLog;
+  control: RedisProjectionControl;
+  groupId: string;
+  checkIntervalMs: number;
+  telemetry: Pick<Telemetry, 'metrics' | 'tracing'>;
+  logger: Logger;
+  onFatal?: (error: unknown) => void;
+}): Promise<ProjectionSupervisor> {
+  const supervisor = new ProjectionSupervisor(options);
+  await supervisor.start();
+  return supervisor;
 }

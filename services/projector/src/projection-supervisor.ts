@@ -1,0 +1,222 @@
+import { partitionKey, type PositionedSubscription, type PositionedSubscribeOptions } from '@grantline/lib-event-log';
+import { streams, type GrantlineEvent, type Stream } from '@grantline/lib-events';
+import type { Logger } from '@grantline/lib-http';
+import {
+  GenerationLostError,
+  type PositionedEvent,
+  type ProjectionPointer,
+  type RedisProjectionControl,
+} from '@grantline/lib-projections';
+import type { Telemetry } from '@grantline/lib-telemetry';
+import { caughtUp, highest, judgeStore, raise, type StoreVerdict } from './store-verdict';
+
+/** The part of the Kafka event log the projector needs. */
+export interface PositionedLog {
+  subscribePositioned(options: PositionedSubscribeOptions): Promise<PositionedSubscription>;
+  committedOffsets(groupId: string, streams: readonly Stream[]): Promise<Map<string, string>>;
+  lastOffsets(streams: readonly Stream[]): Promise<Map<string, string>>;
+}
+
+export interface SupervisorOptions {
+  log: PositionedLog;
+  control: RedisProjectionControl;
+  groupId: string;
+  /** How often the store is checked for lost data or a step back in time. */
+  checkIntervalMs: number;
+  telemetry: Pick<Telemetry, 'metrics' | 'tracing'>;
+  logger: Logger;
+  onFatal?: (error: unknown) => void;
+}
+
+interface Rebuild {
+  reason: 'lost' | 'regressed' | 'resumed';
+  startedAt: number;
+  targets: Map<string, string>;
+  events: number;
+}
+
+/**
+ * Projects the log into Redis and keeps the projection honest (docs/decisions/0018): it resumes
+ * from the positions stored with the data, notices within one check interval (or at once, on a
+ * reconnect) when the store lost data or went back in time, marks it rebuilding so readers
+ * answer 503, replays, and reopens it once every partition has caught up.
+ */
+export class ProjectionSupervisor {
+  private subscription: PositionedSubscription | undefined;
+  private mine: string | undefined;
+  /** The store's positions as this projector knows them (what it read, plus what it applied). */
+  private stored = new Map<string, string>();
+  /** The highest offset known applied anywhere: the group's commits and this projector's work. */
+  private applied = new Map<string, string>();
+  private rebuild: Rebuild | undefined;
+  /** Bumped on every seek, so an event fetched before it is not applied after it. */
+  private epoch = 0;
+  private chain: Promise<unknown> = Promise.resolve();
+  private timer: NodeJS.Timeout | undefined;
+  private stopped = false;
+
+  constructor(private readonly options: SupervisorOptions) {}
+
+  async start(): Promise<void> {
+    const { log, control, groupId } = this.options;
+    this.applied = await log.committedOffsets(groupId, streams);
+    await this.exclusive(() => this.check());
+    this.subscription = await log.subscribePositioned({
+      groupId,
+      streams,
+      startAt: (stream, partition) => this.nextOffset(partitionKey(stream, partition)),
+      handler: (event, position) => this.handle(event, { ...position, stream: position.stream }),
+      ...(this.options.onFatal ? { onFatal: this.options.onFatal } : {}),
+    });
+    control.onReconnect(() => void this.exclusive(() => this.check()).catch(() => undefined));
+    this.timer = setInterval(() => void this.tick(), this.options.checkIntervalMs);
+  }
+
+  /** Whether the projection is being rebuilt now. */
+  get rebuilding(): boolean {
+    return this.rebuild !== undefined;
+  }
+
+  async close(): Promise<void> {
+    this.stopped = true;
+    clearInterval(this.timer);
+    await this.exclusive(async () => this.subscription?.commit(this.applied).catch(() => undefined));
+    await this.subscription?.close();
+  }
+
+  private async tick(): Promise<void> {
+    if (this.stopped) return;
+    try {
+      await this.exclusive(() => this.check());
+      await this.subscription?.commit(this.applied);
+    } catch (error) {
+      this.options.logger.warn({ err: error }, 'projection check failed; trying again');
+    }
+  }
+
+  private async handle(event: GrantlineEvent, position: PositionedEvent['position']): Promise<void> {
+    const epoch = this.epoch;
+    await this.exclusive(async () => {
+      if (epoch !== this.epoch || this.mine === undefined || this.stopped) return;
+      try {
+        await this.options.telemetry.tracing.inEvent(`projector ${event.type}`, event.traceContext.traceparent, () =>
+          this.options.control.applyTo(this.mine as string, [{ event, position }]),
+        );
+      } catch (error) {
+        // The generation vanished under us (a flush, a replaced store): check now; the seek replays this event.
+        if (error instanceof GenerationLostError) return this.check();
+        throw error;
+      }
+      const key = partitionKey(position.stream, position.partition);
+      raise(this.stored, key, position.offset);
+      raise(this.applied, key, position.offset);
+      if (this.rebuild) this.rebuild.events += 1;
+      this.options.telemetry.metrics.eventApplied(
+        'projector',
+        event.type,
+        (Date.now() - Date.parse(event.occurredAt)) / 1000,
+      );
+      await this.reopenWhenCaughtUp();
+    });
+  }
+
+  /** Reads the pointer and this generation's positions, and acts on what they say. */
+  private async check(): Promise<void> {
+    const { control } = this.options;
+    // Taken before the reads: anything applied before this point is already in the store. Once
+    // writing, what this projector wrote into its generation is what the store must still hold;
+    // at start, what the group committed as applied.
+    const applied = new Map(this.mine === undefined ? this.applied : this.stored);
+    const pointer = await control.pointer();
+    const positions = pointer ? await control.positions(pointer.generation) : null;
+    await this.act(judgeStore({ mine: this.mine, pointer, positions, applied }), pointer);
+  }
+
+  private async act(verdict: StoreVerdict, pointer: ProjectionPointer | null): Promise<void> {
+    const { control, logger } = this.options;
+    switch (verdict.kind) {
+      case 'healthy':
+        await this.reopenWhenCaughtUp();
+        return;
+      case 'lost': {
+        logger.warn({ reason: verdict.reason }, 'projection lost: rebuilding it from the start of the log');
+        const generation = await control.begin({ activate: true });
+        await this.moveTo(generation, new Map(), 'lost');
+        void this.dropOthers();
+        return;
+      }
+      case 'regressed':
+        logger.warn({ reason: verdict.reason, generation: verdict.generation }, 'projection behind the log: replaying');
+        await control.setState(verdict.generation, 'rebuilding');
+        await this.moveTo(verdict.generation, verdict.positions, 'regressed');
+        return;
+      case 'adopt': {
+        const previous = this.mine;
+        const resumed = pointer?.state === 'rebuilding' ? 'resumed' : undefined;
+        await this.moveTo(verdict.generation, verdict.positions, resumed);
+        if (previous !== undefined) {
+          logger.info({ generation: verdict.generation, previous }, 'projection switched to a rebuilt generation');
+        }
+        void this.dropOthers();
+        return;
+      }
+    }
+  }
+
+  /** Writes to `generation` from `positions` on; with a reason, tracks a rebuild until caught up. */
+  private async moveTo(generation: string, positions: Map<string, string>, reason?: Rebuild['reason']): Promise<void> {
+    this.mine = generation;
+    this.stored = new Map(positions);
+    this.rebuild = reason
+      ? {
+          reason,
+          startedAt: Date.now(),
+          targets: highest(this.applied, await this.options.log.lastOffsets(streams)),
+          events: 0,
+        }
+      : undefined;
+    this.epoch += 1;
+    await this.subscription?.seek((stream, partition) => this.nextOffset(partitionKey(stream, partition)));
+    await this.reopenWhenCaughtUp();
+  }
+
+  private async reopenWhenCaughtUp(): Promise<void> {
+    const rebuild = this.rebuild;
+    if (!rebuild || this.mine === undefined || !caughtUp(this.stored, rebuild.targets)) return;
+    await this.options.control.setState(this.mine, 'ready');
+    this.rebuild = undefined;
+    const seconds = (Date.now() - rebuild.startedAt) / 1000;
+    this.options.telemetry.metrics.projectionRebuilt(rebuild.reason, seconds);
+    this.options.logger.info(
+      { reason: rebuild.reason, generation: this.mine, events: rebuild.events, seconds },
+      'projection rebuilt and open again',
+    );
+  }
+
+  /** Deletes generations nothing reads or builds any more. */
+  private async dropOthers(): Promise<void> {
+    const { control, logger } = this.options;
+    try {
+      const pointer = await control.pointer();
+      const keep = new Set([this.mine, pointer?.generation, pointer?.building]);
+      for (const generation of await control.generations()) {
+        if (!keep.has(generation))
+          logger.info({ generation, keys: await control.drop(generation) }, 'old projection generation deleted');
+      }
+    } catch (error) {
+      logger.warn({ err: error }, 'old projection generations not deleted yet');
+    }
+  }
+
+  private nextOffset(partition: string): string | undefined {
+    const last = this.stored.get(partition);
+    return last === undefined ? undefined : String(BigInt(last) + 1n);
+  }
+
+  /** Runs one step at a time: applies and checks never interleave. */
+  private exclusive<T>(step: () => Promise<T>): Promise<T> {
+    const run = this.chain.then(step, step);
+    this.chain = run.catch(() => undefined);
+    return run;
+  }
+}

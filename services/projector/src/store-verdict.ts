@@ -1,0 +1,82 @@
+import type { ProjectionPointer } from '@grantline/lib-projections';
+
+/** What the projector concludes from the store's pointer and positions. */
+export type StoreVerdict =
+  /** The generation it writes to is active and no partition is behind what was applied. */
+  | { kind: 'healthy' }
+  /** No projection, or its positions are gone: rebuild a new generation from the log's start. */
+  | { kind: 'lost'; reason: string }
+  /** The store holds less than was applied: mark it rebuilding and replay from its positions. */
+  | { kind: 'regressed'; generation: string; positions: Map<string, string>; reason: string }
+  /** Another generation became active cleanly (a rebuild beside it): continue there. */
+  | { kind: 'adopt'; generation: string; positions: Map<string, string> };
+
+export interface StoreObservation {
+  /** The generation this projector writes to; undefined at start. */
+  mine: string | undefined;
+  pointer: ProjectionPointer | null;
+  /** The positions of the pointer's generation, or null when they are gone. */
+  positions: Map<string, string> | null;
+  /**
+   * What the store must hold at least, per partition: what the projector wrote into its
+   * generation, or at start the offsets the group committed as applied.
+   */
+  applied: ReadonlyMap<string, string>;
+}
+
+/** Decides, from one observation, whether the store lost data, went back in time, or is fine. */
+export function judgeStore(observation: StoreObservation): StoreVerdict {
+  const { mine, pointer, positions, applied } = observation;
+  if (pointer === null) return { kind: 'lost', reason: 'the projection pointer is missing' };
+  if (positions === null) {
+    return { kind: 'lost', reason: `the positions of generation ${pointer.generation} are missing` };
+  }
+  const behind = firstBehind(positions, applied);
+  const regressed = (reason: string): StoreVerdict => ({
+    kind: 'regressed',
+    generation: pointer.generation,
+    positions,
+    reason,
+  });
+  if (pointer.generation !== mine) {
+    // A generation rebuilt beside ours replaced it: it lags by at most what we applied since.
+    if (mine !== undefined && pointer.previous === mine) {
+      return { kind: 'adopt', generation: pointer.generation, positions };
+    }
+    if (behind) return regressed(`generation ${pointer.generation} is behind the log at ${behind}`);
+    if (mine !== undefined) return regressed(`generation ${pointer.generation} replaced ${mine} unexpectedly`);
+    return { kind: 'adopt', generation: pointer.generation, positions };
+  }
+  if (behind) return regressed(`the store went back in time at ${behind}`);
+  return { kind: 'healthy' };
+}
+
+/** The first partition whose stored position is below what was applied, if any. */
+export function firstBehind(
+  positions: ReadonlyMap<string, string>,
+  applied: ReadonlyMap<string, string>,
+): string | undefined {
+  for (const [partition, offset] of applied) {
+    const stored = positions.get(partition);
+    if (stored === undefined || BigInt(stored) < BigInt(offset)) return partition;
+  }
+  return undefined;
+}
+
+/** Whether every partition has reached its target offset. */
+export function caughtUp(positions: ReadonlyMap<string, string>, targets: ReadonlyMap<string, string>): boolean {
+  return firstBehind(positions, targets) === undefined;
+}
+
+/** Raises a partition's offset in a map, never lowering it. */
+export function raise(offsets: Map<string, string>, partition: string, offset: string): void {
+  const current = offsets.get(partition);
+  if (current === undefined || BigInt(offset) > BigInt(current)) offsets.set(partition, offset);
+}
+
+/** The larger offset of two maps, per partition. */
+export function highest(...maps: ReadonlyArray<ReadonlyMap<string, string>>): Map<string, string> {
+  const result = new Map<string, string>();
+  for (const map of maps) for (const [partition, offset] of map) raise(result, partition, offset);
+  return result;
+}
