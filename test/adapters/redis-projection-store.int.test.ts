@@ -1,5 +1,6 @@
 import { Redis } from 'ioredis';
 import { stampEvent, type ClientSnapshot } from '@grantline/lib-events';
+import { codeRedeemed, refreshRotated } from '@grantline/lib-testing';
 import { RedisGuardStore, RedisProjectionControl, RedisProjectionStore } from '@grantline/lib-projections';
 import { infraFromEnv } from '../stack/stack-fixture';
 
@@ -158,4 +159,26 @@ describe('the projection pointer', () => {
     await projector.drop(replaced);
     expect(await projector.generations()).not.toContain(replaced);
   });
+});
+
+it('puts back the guards of redeemed codes and rotated refresh tokens when it applies their events', async () => {
+  const own = { url: infraFromEnv().redisUrl, keyPrefix: `tguards${Date.now().toString(36)}:` };
+  const projector = new RedisProjectionControl(own);
+  const guards = new RedisGuardStore(own);
+  try {
+    await Promise.all([projector.waitUntilReady(5_000), guards.waitUntilReady(5_000)]);
+    const generation = await projector.begin({ activate: true });
+    const at = Math.floor(Date.now() / 1000);
+    const redeemed = codeRedeemed('code-1');
+    const rotated = refreshRotated('r1', 'r2');
+    await projector.applyTo(generation, [
+      { event: redeemed, position: { stream: 'tokens', partition: 0, offset: '0' } },
+      { event: rotated, position: { stream: 'tokens', partition: 0, offset: '1' } },
+    ]);
+    expect(await guards.claimOnce('code:code-1', at + 60)).toBe(false);
+    expect(await guards.claimRefreshToken('r1', at + 3600, 10)).toEqual({ kind: 'reused' });
+    expect(await guards.claimRefreshToken('r2', at + 3600, 10)).toEqual({ kind: 'first' });
+  } finally {
+    await Promise.all([projector.close(), guards.close()]);
+  }
 });

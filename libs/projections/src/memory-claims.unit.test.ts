@@ -1,5 +1,5 @@
 import { consentId, stampEvent, type GrantlineEvent, type UserSnapshot } from '@grantline/lib-events';
-import { clientRegistered, clientSnapshot, FIXTURE_TIME } from '@grantline/lib-testing';
+import { clientRegistered, clientSnapshot, codeRedeemed, FIXTURE_TIME, refreshRotated } from '@grantline/lib-testing';
 import { MemoryGuardStore } from './memory-guard-store';
 import { MemoryProjectionStore } from './memory-projection-store';
 
@@ -313,5 +313,18 @@ describe('MemoryProjectionStore guards and lookups', () => {
       expect(await guards.consumeRateLimit('k', 3, 60)).toBe(true);
       expect(await guards.isRateLimited('k', 3)).toBe(false);
     });
+  });
+});
+
+describe('guards put back from the log', () => {
+  it('refuses a rotated refresh token and a redeemed code after a restart replays the log', async () => {
+    const guards = new MemoryGuardStore();
+    const store = new MemoryProjectionStore(undefined, guards);
+    const at = Math.floor(Date.now() / 1000);
+    await store.apply(codeRedeemed('c'), { partition: 0, offset: '0' });
+    await store.apply(refreshRotated('r1', 'r2'), { partition: 0, offset: '1' });
+    expect(await guards.claimOnce('code:c', at + 60)).toBe(false);
+    expect(await guards.claimRefreshToken('r1', at + 3600, 10)).toEqual({ kind: 'reused' });
+    expect(await guards.claimRefreshToken('r2', at + 3600, 10)).toEqual({ kind: 'first' });
   });
 });

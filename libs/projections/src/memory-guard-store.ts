@@ -1,5 +1,6 @@
 import { SLOW_DOWN_STEP_SECONDS, type DevicePoll, type GuardStore, type RefreshClaim } from './guard-port';
 import { systemSeconds, type SecondsClock } from './memory-projection-store';
+import type { RestoredGuard } from './projectors';
 
 /** In-process guards for the embedded mode (one process, so no replica can disagree) and unit tests. */
 export class MemoryGuardStore implements GuardStore {
@@ -29,6 +30,19 @@ export class MemoryGuardStore implements GuardStore {
     if ((this.claims.get(key) ?? 0) > now) return false;
     this.claims.set(key, Math.max(expiresAt, now + 1));
     return true;
+  }
+
+  /** Puts back a guard the log shows was used (see ProjectionWriter.restoreGuard); an existing one stays. */
+  restore(guard: RestoredGuard): void {
+    if (guard.expiresAt <= this.clock.nowSeconds()) return;
+    if (guard.kind === 'claim') {
+      if (!this.claims.has(guard.key)) this.claims.set(guard.key, guard.expiresAt);
+    } else if (!this.refreshClaims.has(guard.refreshId)) {
+      this.refreshClaims.set(guard.refreshId, {
+        firstAt: Math.floor(guard.firstAt / 1000),
+        expiresAt: guard.expiresAt,
+      });
+    }
   }
 
   async releaseClaim(key: string): Promise<void> {

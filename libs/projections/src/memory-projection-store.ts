@@ -9,7 +9,7 @@ import type {
   StateQuery,
   StateSnapshot,
 } from './port';
-import { projectEvent, type ProjectionWriter } from './projectors';
+import { projectEvent, type ProjectionWriter, type RestoredGuard } from './projectors';
 import { normaliseEmail, type UserRecord } from './user-projection';
 
 export interface SecondsClock {
@@ -34,7 +34,11 @@ export class MemoryProjectionStore implements ProjectionStore, ProjectionWriter 
   private readonly revokedGrants = new Map<string, number>();
   private readonly consentCutoffs = new Map<string, number>();
 
-  constructor(private readonly clock: SecondsClock = systemSeconds) {}
+  /** `guards`, when given, gets back the guards the log shows were used as events are applied. */
+  constructor(
+    private readonly clock: SecondsClock = systemSeconds,
+    private readonly guards?: { restore(guard: RestoredGuard): void },
+  ) {}
 
   apply(event: GrantlineEvent, position: AppliedPosition): Promise<void> {
     return projectEvent(this, event, position);
@@ -141,6 +145,10 @@ export class MemoryProjectionStore implements ProjectionStore, ProjectionWriter 
 
   async markGrantRevoked(grantId: string, expiresAt: number): Promise<void> {
     if (expiresAt > this.clock.nowSeconds()) this.revokedGrants.set(grantId, expiresAt);
+  }
+
+  async restoreGuard(guard: RestoredGuard): Promise<void> {
+    this.guards?.restore(guard);
   }
 
   async ping(): Promise<boolean> {

@@ -96,6 +96,8 @@ export class ProjectionCheck {
         this.cutoffs.set(`${userId}:${clientId}`, { userId, clientId });
         return expected.markConsentWithdrawn(userId, clientId, revokesGrantsBefore);
       },
+      // Guards are not a projection; verify compares what readers see.
+      restoreGuard: () => Promise.resolve(),
     };
   }
 

@@ -1,6 +1,7 @@
 import type { ClientRecord } from './client-projection';
 import type { AppliedPosition, OnceCollection, RecordCollection } from './port';
-import type { ProjectionWriter } from './projectors';
+import { guardKeys } from './guard-keys';
+import type { ProjectionWriter, RestoredGuard } from './projectors';
 
 /**
  * One write of a projector, as data: the Redis store sends the writes of a whole event (or of a
@@ -19,7 +20,9 @@ export type ProjectionOp =
   /** A marker that lives until `exat` (epoch seconds). */
   | { o: 'mark'; key: string; exat: string }
   /** A number that only ever grows. */
-  | { o: 'raise'; key: string; value: string };
+  | { o: 'raise'; key: string; value: string }
+  /** A guard restored from the log, relative to the key prefix (not to a generation); the first value stays. */
+  | { o: 'guard'; key: string; value: string; exat: string };
 
 /** Where each key of a projection lives, relative to its generation's keyspace. */
 export const projectionKeys = {
@@ -87,6 +90,15 @@ export class ProjectionOps implements ProjectionWriter {
       key: projectionKeys.consentCutoff(userId, clientId),
       value: String(revokesGrantsBefore),
     });
+  }
+
+  async restoreGuard(guard: RestoredGuard): Promise<void> {
+    if (guard.expiresAt <= this.nowSeconds()) return;
+    const [key, value] =
+      guard.kind === 'claim'
+        ? [guardKeys.claim(guard.key), '1']
+        : [guardKeys.refresh(guard.refreshId), String(guard.firstAt)];
+    this.ops.push({ o: 'guard', key, value, exat: String(guard.expiresAt) });
   }
 
   private mark(key: string, expiresAt: number): void {

@@ -25,7 +25,21 @@ export interface ProjectionWriter {
   markRevoked(jti: string, expiresAt: number): Promise<void>;
   markGrantRevoked(grantId: string, expiresAt: number): Promise<void>;
   markConsentWithdrawn(userId: string, clientId: string, revokesGrantsBefore: number): Promise<void>;
+  /**
+   * Puts back a single-use guard that the log shows was used (a redeemed code, a rotated
+   * refresh token), so a store that lost its guards does not accept them a second time. Stores
+   * whose guards cannot be lost apart from the projection may ignore it.
+   */
+  restoreGuard(guard: RestoredGuard): Promise<void>;
 }
+
+/** A guard the log proves was taken; see GuardStore. */
+export type RestoredGuard =
+  | { kind: 'claim'; key: string; expiresAt: number }
+  | { kind: 'refresh'; refreshId: string; firstAt: number; expiresAt: number };
+
+/** An authorization code lives at most this long (GRANTLINE_AUTHORIZATION_CODE_TTL), its claim a minute more. */
+const CODE_CLAIM_SECONDS = 2 * 60;
 
 type ProjectorOf<E extends GrantlineEvent> = (
   writer: ProjectionWriter,
@@ -96,9 +110,20 @@ export const projectors: ProjectorTable = {
   GrantRevoked: (writer, event) => writer.markGrantRevoked(event.data.grantId, event.data.expiresAt),
   AccessTokenIssued: null,
   AuthorizationCodeIssued: null,
-  AuthorizationCodeRedeemed: null,
+  AuthorizationCodeRedeemed: (writer, event) =>
+    writer.restoreGuard({
+      kind: 'claim',
+      key: `code:${event.data.codeId}`,
+      expiresAt: Math.floor(Date.parse(event.occurredAt) / 1000) + CODE_CLAIM_SECONDS,
+    }),
   RefreshTokenIssued: null,
-  RefreshTokenRotated: null,
+  RefreshTokenRotated: (writer, event) =>
+    writer.restoreGuard({
+      kind: 'refresh',
+      refreshId: event.data.previousId,
+      firstAt: Date.parse(event.occurredAt),
+      expiresAt: event.data.grantExpiresAt,
+    }),
   ArtifactReuseDetected: null,
   SignInSucceeded: null,
   SignInFailed: null,

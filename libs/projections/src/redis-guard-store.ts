@@ -1,3 +1,4 @@
+import { guardKeys } from './guard-keys';
 import type { DevicePoll, GuardStore, RefreshClaim } from './guard-port';
 import { callDefined, failClosed, RedisStore, type RedisConnectionOptions } from './redis-connection';
 import { claimRefreshScript, devicePollScript, rateLimitScript } from './redis-scripts';
@@ -25,17 +26,17 @@ export class RedisGuardStore extends RedisStore implements GuardStore {
 
   async claimOnce(key: string, expiresAt: number): Promise<boolean> {
     const exat = Math.max(expiresAt, Math.floor(Date.now() / 1000) + 1);
-    return (await failClosed(() => this.redis.set(this.key(`claim:${key}`), '1', 'EXAT', exat, 'NX'))) === 'OK';
+    return (await failClosed(() => this.redis.set(this.key(guardKeys.claim(key)), '1', 'EXAT', exat, 'NX'))) === 'OK';
   }
 
   async releaseClaim(key: string): Promise<void> {
-    await failClosed(() => this.redis.del(this.key(`claim:${key}`), this.key(`refresh:${key}`)));
+    await failClosed(() => this.redis.del(this.key(guardKeys.claim(key)), this.key(guardKeys.refresh(key))));
   }
 
   async claimRefreshToken(refreshId: string, expiresAt: number, graceSeconds: number): Promise<RefreshClaim> {
     const outcome = await failClosed(() =>
       callDefined(this.redis, 'grantlineClaimRefresh', [
-        this.key(`refresh:${refreshId}`),
+        this.key(guardKeys.refresh(refreshId)),
         String(expiresAt),
         String(graceSeconds * 1000),
       ]),

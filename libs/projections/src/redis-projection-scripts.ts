@@ -43,7 +43,7 @@ local function origins_of(stored)
   return {}
 end
 
-local function apply_op(ks, op)
+local function apply_op(ks, op, root)
   if op.o == 'client' then
     local key = ks .. 'client:' .. op.id
     local before = redis.call('GET', key)
@@ -68,6 +68,8 @@ local function apply_op(ks, op)
   elseif op.o == 'raise' then
     local current = tonumber(redis.call('GET', ks .. op.key) or '0')
     if tonumber(op.value) > current then redis.call('SET', ks .. op.key, op.value) end
+  elseif op.o == 'guard' then
+    redis.call('SET', root .. op.key, op.value, 'EXAT', op.exat, 'NX')
   end
 end
 `;
@@ -93,7 +95,7 @@ if mode == 'through' then
   if active then table.insert(targets, active) end
   if building and building ~= active then table.insert(targets, building) end
   for _, target in ipairs(targets) do
-    for _, op in ipairs(ops) do apply_op(prefix .. target .. ':', op) end
+    for _, op in ipairs(ops) do apply_op(prefix .. target .. ':', op, prefix) end
   end
   return #targets
 end
@@ -103,7 +105,7 @@ local positions = prefix .. generation .. ':positions'
 if generation == '' or redis.call('HGET', positions, 'generation') ~= generation then
   return redis.error_reply('GRANTLINE_GENERATION_LOST ' .. generation)
 end
-for _, op in ipairs(ops) do apply_op(prefix .. generation .. ':', op) end
+for _, op in ipairs(ops) do apply_op(prefix .. generation .. ':', op, prefix) end
 local delta = 0
 for field, offset in pairs(cjson.decode(ARGV[6])) do
   local current = tonumber(redis.call('HGET', positions, field) or '-1')

@@ -4,3 +4,4 @@ export { FormBrowser, parseForm, pkcePair, type ParsedForm } from './form-browse
 export * from './code-flow';
 export * from './device-flow';
 export { generateP256Key } from './dpop-keys';
+export * from './grant-fixtures';

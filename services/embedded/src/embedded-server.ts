@@ -33,7 +33,9 @@ export async function startEmbeddedServer(config: Config, logger: Logger): Promi
   const dataDir = resolve(config.GRANTLINE_DATA_DIR);
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const log = new FileEventLog(join(dataDir, 'log'));
-  const store = new MemoryProjectionStore();
+  // Replaying the log at start puts back the guards of used codes and rotated refresh tokens.
+  const guards = new MemoryGuardStore();
+  const store = new MemoryProjectionStore(undefined, guards);
   const audit = new MemoryAuditStore();
   await log.subscribe({
     groupId: 'embedded',
@@ -52,7 +54,7 @@ export async function startEmbeddedServer(config: Config, logger: Logger): Promi
   const demo = await ensureDemoData(log, store);
 
   const telemetry = createTelemetry('embedded', config.OTEL_EXPORTER_OTLP_ENDPOINT);
-  const context = createOAuthContext(config, log, store, new MemoryGuardStore(), keys, telemetry.metrics);
+  const context = createOAuthContext(config, log, store, guards, keys, telemetry.metrics);
   const app = createApp(async () => ({ log: await log.ping() }), {
     trustProxy: config.GRANTLINE_TRUST_PROXY,
     telemetry,
