@@ -40,7 +40,16 @@ export const userEnabledSchema = z.object({ ...userAggregate, type: z.literal('U
 export const consentGrantedSchema = z.object({
   ...userAggregate,
   type: z.literal('ConsentGranted'),
-  data: z.object({ userId: z.string().min(1), clientId: z.string().min(1), scopes: z.array(z.string()) }),
+  data: z.object({
+    userId: z.string().min(1),
+    clientId: z.string().min(1),
+    scopes: z.array(z.string()),
+    /**
+     * The cut-off of the last withdrawal, carried forward: the users topic is compacted by
+     * consent, so once this event is the last one kept, it alone must still end older grants.
+     */
+    revokesGrantsBefore: z.number().int().nonnegative().optional(),
+  }),
 });
 export const consentWithdrawnSchema = z.object({
   ...userAggregate,

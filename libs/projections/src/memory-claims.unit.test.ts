@@ -328,3 +328,21 @@ describe('guards put back from the log', () => {
     expect(await guards.claimRefreshToken('r2', at + 3600, 10)).toEqual({ kind: 'first' });
   });
 });
+
+describe('consent cut-offs after compaction', () => {
+  it('keeps the withdrawal cut-off when only the later ConsentGranted survives on the compacted topic', async () => {
+    const store = new MemoryProjectionStore();
+    const regranted = stampEvent(
+      {
+        type: 'ConsentGranted',
+        aggregate: { type: 'consent', id: consentId('ada', 'app') },
+        data: { userId: 'ada', clientId: 'app', scopes: ['read'], revokesGrantsBefore: 1_700_000_000 },
+      },
+      { now: () => new Date() },
+    );
+    await store.apply(regranted, { partition: 0, offset: '7' });
+    const state = await store.read({ clientIds: [], consent: { userId: 'ada', clientId: 'app' } });
+    expect(state.grantsRevokedBefore).toBe(1_700_000_000);
+    expect(await store.getConsent('ada', 'app')).toEqual(['read']);
+  });
+});

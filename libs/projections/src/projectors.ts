@@ -100,8 +100,17 @@ export const projectors: ProjectorTable = {
   UserPasswordChanged: user,
   UserDisabled: user,
   UserEnabled: user,
-  ConsentGranted: (writer, event, position) =>
-    writer.applyRecord('consent', event.aggregate.id, position, event.data.scopes, consentIndex(event.aggregate.id)),
+  ConsentGranted: async (writer, event, position) => {
+    const { userId, clientId, revokesGrantsBefore } = event.data;
+    if (revokesGrantsBefore) await writer.markConsentWithdrawn(userId, clientId, revokesGrantsBefore);
+    await writer.applyRecord(
+      'consent',
+      event.aggregate.id,
+      position,
+      event.data.scopes,
+      consentIndex(event.aggregate.id),
+    );
+  },
   ConsentWithdrawn: async (writer, event, position) => {
     await writer.markConsentWithdrawn(event.data.userId, event.data.clientId, event.data.revokesGrantsBefore);
     await writer.applyRecord('consent', event.aggregate.id, position, null, consentIndex(event.aggregate.id));

@@ -25,11 +25,17 @@ export async function consentGranted(
   scopes: readonly string[],
 ): Promise<GrantlineEvent> {
   const before = (await context.store.getConsent(user.userId, client.clientId)) ?? [];
+  const consent = { userId: user.userId, clientId: client.clientId };
+  const { grantsRevokedBefore = 0 } = await context.store.read({ clientIds: [], consent });
   return stampEvent(
     {
       type: 'ConsentGranted',
       aggregate: { type: 'consent', id: consentId(user.userId, client.clientId) },
-      data: { userId: user.userId, clientId: client.clientId, scopes: [...new Set([...before, ...scopes])] },
+      data: {
+        ...consent,
+        scopes: [...new Set([...before, ...scopes])],
+        ...(grantsRevokedBefore > 0 ? { revokesGrantsBefore: grantsRevokedBefore } : {}),
+      },
     },
     eventContext(context, request),
   );
