@@ -6,6 +6,7 @@ import { stampEvent, type GrantlineEvent } from '@grantline/lib-events';
 import { KafkaEventLog } from '@grantline/lib-event-log';
 import { freePort, repoRoot } from '@grantline/lib-infra';
 import { spawnService, waitUntilReady, type ServiceProcess } from '@grantline/lib-stack';
+import { pollUntil } from '../support/poll-until';
 import { infraFromEnv } from './stack-fixture';
 
 const namespace = `taudit${Date.now().toString(36)}`;
@@ -68,14 +69,8 @@ async function auditedIds(): Promise<string[]> {
   return entries.map((entry) => String(entry.eventId));
 }
 
-async function waitFor(predicate: (ids: string[]) => boolean, timeoutMs: number): Promise<string[]> {
-  const deadline = Date.now() + timeoutMs;
-  let ids = await auditedIds();
-  while (!predicate(ids) && Date.now() < deadline) {
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    ids = await auditedIds();
-  }
-  return ids;
+function waitFor(predicate: (ids: string[]) => boolean, timeoutMs: number): Promise<string[]> {
+  return pollUntil(auditedIds, predicate, timeoutMs, 100);
 }
 
 beforeAll(async () => {

@@ -48,7 +48,15 @@ export async function subscribePositioned(
 ): Promise<PositionedSubscription> {
   const admin = kafka.admin();
   await admin.connect();
-  const consumer = kafka.consumer({ groupId: options.groupId, allowAutoTopicCreation: false });
+  // A projector is a single writer: a crashed one should hand its partitions over in seconds.
+  const consumer = kafka.consumer({
+    groupId: options.groupId,
+    allowAutoTopicCreation: false,
+    sessionTimeout: 10_000,
+    heartbeatInterval: 1_000,
+    // A seek takes effect at the next fetch; a short wait lets a rebuild start at once on a quiet log.
+    maxWaitTimeInMs: 250,
+  });
   const assigned = new Map<string, number[]>();
   const committed = await committedOffsets(admin, options.groupId, topics);
   let starts = await partitionStarts(admin, topics);
