@@ -117,7 +117,9 @@ describe('a service whose Redis may evict keys', () => {
     const redis = await privateRedis(LRU);
     const token = await startToken(redis.url, { GRANTLINE_REDIS_EVICTION_CHECK: 'skip' });
 
-    await waitUntilReady(token, '/readyz', READY_TIMEOUT_MS);
+    // It serves; it is not ready, because no projector has built a projection in this Redis.
+    await waitUntilReady(token, '/healthz', READY_TIMEOUT_MS);
+    await expectServingWithoutProjection(token);
     expect(logOf(token)).not.toContain('maxmemory-policy');
   });
 
@@ -149,6 +151,14 @@ it('starts against a Redis set to noeviction', async () => {
   const redis = await privateRedis(['--maxmemory-policy', 'noeviction']);
   const token = await startToken(redis.url);
 
-  await waitUntilReady(token, '/readyz', READY_TIMEOUT_MS);
-  expect(token.child.exitCode).toBeNull();
+  // The check runs before the service listens, so answering /healthz means it passed.
+  await waitUntilReady(token, '/healthz', READY_TIMEOUT_MS);
+  await expectServingWithoutProjection(token);
 });
+
+/** Still running, and not ready: no projector has built a projection in this private Redis. */
+async function expectServingWithoutProjection(token: ServiceProcess): Promise<void> {
+  const ready = await fetch(`${token.url}/readyz`);
+  expect(ready.status).toBe(503);
+  expect(token.child.exitCode).toBeNull();
+}
