@@ -137,11 +137,13 @@ describe('the projection pointer', () => {
     await projector.applyTo(generation, [{ event: updated, position: at(6) }]);
     expect((await reader.getClient('c1'))?.name).toBe('second');
     // As a restore from an older snapshot would leave it: the watermark below one already read.
-    const pointerKey = `${own.keyPrefix}projection`;
+    // Readers check the pointer's mirror, `<generation>|<state>|<watermark>`.
+    const servingKey = `${own.keyPrefix}projection:serving`;
     const raw = new Redis(own.url);
-    await raw.hset(pointerKey, 'applied', '6');
+    expect(await raw.get(servingKey)).toBe(`${generation}|ready|7`);
+    await raw.set(servingKey, `${generation}|ready|6`);
     await expect(reader.getClient('c1')).rejects.toMatchObject({ message: 'the projection went back in time' });
-    await raw.hset(pointerKey, 'applied', '7');
+    await raw.set(servingKey, `${generation}|ready|7`);
     expect((await reader.getClient('c1'))?.name).toBe('second');
     raw.disconnect();
   });

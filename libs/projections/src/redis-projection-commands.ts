@@ -9,8 +9,15 @@ import {
   switchGenerationScript,
 } from './redis-projection-scripts';
 
-/** The pointer every reader checks, relative to the key prefix. */
+/** The pointer the projector and the operator manage, relative to the key prefix. */
 export const POINTER_KEY = 'projection';
+
+/**
+ * What readers check: `<generation>|<state>|<watermark>`, a string mirror of the pointer that
+ * every script changing the pointer rewrites (they derive its name the same way), so a reader
+ * gets it in the MGET it already makes.
+ */
+export const SERVING_KEY = `${POINTER_KEY}:serving`;
 
 /** The generation a projector wrote to no longer exists: the store was flushed or replaced. */
 export class GenerationLostError extends Error {

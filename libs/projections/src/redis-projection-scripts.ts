@@ -2,9 +2,11 @@
  * The Lua side of the Redis projection (see docs/decisions/0018-projection-generations.md).
  *
  * Layout, under the store's key prefix P:
- * - `P projection` (hash): the pointer readers check on every read — `generation` (the active
- *   one), `state` (`ready` | `rebuilding`), `applied` (the active generation's watermark),
- *   `previous`, `building` (a generation being rebuilt beside it), `since` (ms).
+ * - `P projection` (hash): the pointer — `generation` (the active one), `state` (`ready` |
+ *   `rebuilding`), `applied` (the active generation's watermark), `previous`, `building` (a
+ *   generation being rebuilt beside it), `since` (ms).
+ * - `P projection:serving` (string): `<generation>|<state>|<applied>`, the pointer's mirror that
+ *   readers fetch in the MGET they already make; every script that changes the pointer rewrites it.
  * - `P <generation>:positions` (hash): `generation`, `applied` (the sum over partitions of
  *   last offset + 1, so it only grows) and one `<stream>:<partition>` field per partition
  *   holding the last applied offset.
@@ -12,6 +14,16 @@
  *
  * Keys are derived inside the scripts, so this needs a single Redis node (not Redis Cluster).
  */
+
+/** Rewrites the readers' mirror of the pointer (ARGV[1] is always the pointer key). */
+const mirrorLua = `
+local function mirror(pointer)
+  local fields = redis.call('HMGET', pointer, 'generation', 'state', 'applied')
+  if fields[1] then
+    redis.call('SET', pointer .. ':serving', fields[1] .. '|' .. (fields[2] or 'rebuilding') .. '|' .. (fields[3] or '0'))
+  end
+end
+`;
 
 /** Applies one op (see projection-ops.ts) inside keyspace `ks`. */
 const applyOpLua = `
@@ -85,6 +97,7 @@ end
  *   positions are not touched. Returns how many generations were written.
  */
 export const applyOpsScript = `
+${mirrorLua}
 ${applyOpLua}
 local pointer, prefix, mode = ARGV[1], ARGV[2], ARGV[3]
 local ops = cjson.decode(ARGV[5])
@@ -116,7 +129,10 @@ for field, offset in pairs(cjson.decode(ARGV[6])) do
   end
 end
 local applied = redis.call('HINCRBY', positions, 'applied', delta)
-if redis.call('HGET', pointer, 'generation') == generation then redis.call('HSET', pointer, 'applied', applied) end
+if redis.call('HGET', pointer, 'generation') == generation then
+  redis.call('HSET', pointer, 'applied', applied)
+  mirror(pointer)
+end
 return applied
 `;
 
@@ -126,12 +142,14 @@ return applied
  * ARGV: pointer key, prefix, generation, activate, now (ms).
  */
 export const beginGenerationScript = `
+${mirrorLua}
 local pointer, prefix, generation, activate, now = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5]
 redis.call('HSET', prefix .. generation .. ':positions', 'generation', generation, 'applied', 0, 'created', now)
 if activate == '1' then
   local previous = redis.call('HGET', pointer, 'generation')
   redis.call('HSET', pointer, 'generation', generation, 'state', 'rebuilding', 'applied', 0, 'since', now,
     'previous', previous or '')
+  mirror(pointer)
 else
   redis.call('HSET', pointer, 'building', generation)
 end
@@ -143,8 +161,10 @@ return 1
  * ARGV: pointer key, generation, state, now (ms). Returns 1 when set.
  */
 export const setStateScript = `
+${mirrorLua}
 if redis.call('HGET', ARGV[1], 'generation') ~= ARGV[2] then return 0 end
 if redis.call('HGET', ARGV[1], 'state') ~= ARGV[3] then redis.call('HSET', ARGV[1], 'state', ARGV[3], 'since', ARGV[4]) end
+mirror(ARGV[1])
 return 1
 `;
 
@@ -153,6 +173,7 @@ return 1
  * ARGV: pointer key, prefix, generation, now (ms). Returns the generation replaced ('' if none).
  */
 export const switchGenerationScript = `
+${mirrorLua}
 local pointer, prefix, generation, now = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
 if redis.call('HGET', pointer, 'building') ~= generation then
   return redis.error_reply('GRANTLINE_NOT_BUILDING ' .. generation)
@@ -162,5 +183,6 @@ local previous = redis.call('HGET', pointer, 'generation') or ''
 redis.call('HSET', pointer, 'generation', generation, 'state', 'ready', 'applied', applied, 'since', now,
   'previous', previous)
 redis.call('HDEL', pointer, 'building')
+mirror(pointer)
 return previous
 `;

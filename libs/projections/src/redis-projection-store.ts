@@ -15,7 +15,7 @@ import {
 import { ProjectionOps, projectionKeys, type ProjectionOp } from './projection-ops';
 import { projectEvent } from './projectors';
 import { failClosed, RedisStore, type RedisConnectionOptions } from './redis-connection';
-import { applyOps, defineProjectionScripts, positionsOf, POINTER_KEY } from './redis-projection-commands';
+import { applyOps, defineProjectionScripts, positionsOf, SERVING_KEY } from './redis-projection-commands';
 import { normaliseEmail, type UserRecord } from './user-projection';
 
 export type RedisProjectionStoreOptions = RedisConnectionOptions;
@@ -61,13 +61,13 @@ export class RedisProjectionStore extends RedisStore implements ProjectionStore 
   }
 
   async getOnce(collection: OnceCollection, id: string): Promise<unknown> {
-    const [raw] = await this.query((pipeline, key) => pipeline.get(key(projectionKeys.record(collection, id))));
-    return raw === null || raw === undefined ? null : (JSON.parse(raw as string) as unknown);
+    const [raw] = await this.get([projectionKeys.record(collection, id)]);
+    return raw === null || raw === undefined ? null : (JSON.parse(raw) as unknown);
   }
 
   async getRecord(collection: RecordCollection, id: string): Promise<unknown> {
-    const [raw] = await this.query((pipeline, key) => pipeline.get(key(projectionKeys.record(collection, id))));
-    return parseStored(raw as string | null, (record) => record);
+    const [raw] = await this.get([projectionKeys.record(collection, id)]);
+    return parseStored(raw ?? null, (record) => record);
   }
 
   async listRecords(collection: RecordCollection, index: string): Promise<unknown[]> {
@@ -76,8 +76,8 @@ export class RedisProjectionStore extends RedisStore implements ProjectionStore 
   }
 
   async getClient(clientId: string): Promise<ClientRecord | null> {
-    const [raw] = await this.query((pipeline, key) => pipeline.get(key(projectionKeys.client(clientId))));
-    return this.clients.parse(raw as string | null);
+    const [raw] = await this.get([projectionKeys.client(clientId)]);
+    return this.clients.parse(raw ?? null);
   }
 
   async listClients(): Promise<ClientRecord[]> {
@@ -91,7 +91,7 @@ export class RedisProjectionStore extends RedisStore implements ProjectionStore 
   }
 
   async findUserByEmail(email: string): Promise<UserRecord | null> {
-    const [userId] = await this.query((pipeline, key) => pipeline.get(key(`user-email:${normaliseEmail(email)}`)));
+    const [userId] = await this.get([`user-email:${normaliseEmail(email)}`]);
     return typeof userId === 'string' ? this.getUser(userId) : null;
   }
 
@@ -105,8 +105,8 @@ export class RedisProjectionStore extends RedisStore implements ProjectionStore 
   }
 
   async isWebOrigin(origin: string): Promise<boolean> {
-    const [count] = await this.query((pipeline, key) => pipeline.scard(key(projectionKeys.origin(origin))));
-    return Number(count) > 0;
+    const { replies } = await this.query([], (pipeline, key) => pipeline.scard(key(projectionKeys.origin(origin))));
+    return Number(replies[0]) > 0;
   }
 
   async read(query: StateQuery): Promise<StateSnapshot> {
@@ -115,22 +115,24 @@ export class RedisProjectionStore extends RedisStore implements ProjectionStore 
       ...(query.jti === undefined ? [] : [projectionKeys.revoked(query.jti)]),
       ...(query.grantId === undefined ? [] : [projectionKeys.grantRevoked(query.grantId)]),
     ];
-    const replies = await this.query((pipeline, key) => {
-      for (const id of ids) pipeline.get(key(projectionKeys.client(id)));
+    // Every GET of the query rides in the MGET that reads the serving marker.
+    const keys = [
+      ...ids.map(projectionKeys.client),
+      ...(query.userId === undefined ? [] : [projectionKeys.record('user', query.userId)]),
+      ...(query.consent === undefined
+        ? []
+        : [projectionKeys.consentCutoff(query.consent.userId, query.consent.clientId)]),
+    ];
+    const { values, replies } = await this.query(keys, (pipeline, key) => {
       if (marks.length > 0) pipeline.exists(...marks.map(key));
-      if (query.userId !== undefined) pipeline.get(key(projectionKeys.record('user', query.userId)));
-      if (query.consent !== undefined) {
-        pipeline.get(key(projectionKeys.consentCutoff(query.consent.userId, query.consent.clientId)));
-      }
     });
     let next = ids.length;
-    const take = () => replies[next++];
-    const clients = new Map(ids.map((id, index) => [id, this.clients.parse(replies[index] as string | null)]));
-    const revoked = marks.length > 0 && Number(take()) > 0;
+    const take = () => values[next++] ?? null;
+    const clients = new Map(ids.map((id, index) => [id, this.clients.parse(values[index] ?? null)]));
     return {
       clients,
-      revoked,
-      ...(query.userId === undefined ? {} : { user: parseStored(take() as string | null, parseUser) }),
+      revoked: marks.length > 0 && Number(replies[0]) > 0,
+      ...(query.userId === undefined ? {} : { user: parseStored(take(), parseUser) }),
       ...(query.consent === undefined ? {} : { grantsRevokedBefore: Number(take() ?? 0) }),
     };
   }
@@ -138,42 +140,50 @@ export class RedisProjectionStore extends RedisStore implements ProjectionStore 
   /** Whether reads are served now: a projection exists, is ready and has not gone back in time. */
   async isServing(): Promise<boolean> {
     try {
-      await this.query(() => undefined);
+      await this.query([]);
       return true;
     } catch {
       return false;
     }
   }
 
+  /** Values of keys of the generation, read with the serving marker in one MGET. */
+  private async get(keys: readonly string[]): Promise<Array<string | null>> {
+    return (await this.query(keys)).values;
+  }
+
   /**
-   * One round trip: the pointer, then the commands `build` adds for the generation last seen.
-   * When the pointer names another generation the read is made again there, once.
+   * One round trip: an MGET of the serving marker and `keys` of the generation last seen, then
+   * the commands `build` adds. When the marker names another generation the read is made again
+   * there, once.
    */
-  private async query(build: (pipeline: Pipeline, key: (suffix: string) => string) => void): Promise<unknown[]> {
+  private async query(
+    keys: readonly string[],
+    build?: (pipeline: Pipeline, key: (suffix: string) => string) => void,
+  ): Promise<{ values: Array<string | null>; replies: unknown[] }> {
     for (let attempt = 0; attempt < 2; attempt += 1) {
       const generation = this.serving.generation;
+      const key = (suffix: string) => `${this.prefix}${generation}:${suffix}`;
       const pipeline = this.redis.pipeline();
-      pipeline.hmget(this.key(POINTER_KEY), 'generation', 'state', 'applied');
-      if (generation !== undefined) build(pipeline, (suffix) => `${this.prefix}${generation}:${suffix}`);
+      pipeline.mget(this.key(SERVING_KEY), ...(generation === undefined ? [] : keys.map(key)));
+      if (generation !== undefined) build?.(pipeline, key);
       const results = await this.run(() => pipeline.exec());
       if (!results || results.some(([error]) => error)) {
         throw new ProjectionStoreUnavailableError('redis pipeline failed');
       }
-      const [active, state, applied] = (results[0]?.[1] ?? []) as Array<string | null>;
-      this.serving.check(active ?? null, state ?? null, applied ?? null);
-      if (active === generation) return results.slice(1).map(([, value]) => value);
+      const [marker = null, ...values] = (results[0]?.[1] ?? []) as Array<string | null>;
+      if (this.serving.check(marker) === generation) {
+        return { values, replies: results.slice(1).map(([, value]) => value) };
+      }
     }
     throw new ProjectionUnavailableError('the projection generation changed during the read');
   }
 
   /** The members of an index set, then the records they name, in two round trips. */
   private async listIndexed(index: string, recordKey: (id: string) => string): Promise<Array<string | null>> {
-    const [members] = await this.query((pipeline, key) => pipeline.smembers(key(index)));
-    const ids = members as string[];
-    if (ids.length === 0) return [];
-    return (await this.query((pipeline, key) => pipeline.mget(ids.map((id) => key(recordKey(id))))))[0] as Array<
-      string | null
-    >;
+    const { replies } = await this.query([], (pipeline, key) => pipeline.smembers(key(index)));
+    const ids = replies[0] as string[];
+    return ids.length === 0 ? [] : this.get(ids.map(recordKey));
   }
 
   private async writeThrough(write: (ops: ProjectionOps) => Promise<void>): Promise<void> {
@@ -188,16 +198,18 @@ export class RedisProjectionStore extends RedisStore implements ProjectionStore 
 }
 
 /**
- * Decides from the pointer whether this reader may serve: a projection exists, it is ready, and
- * its watermark has not fallen below one this reader saw before in the same generation (a store
- * restored from an older snapshot, or failed over to a lagging replica).
+ * Decides from the serving marker (`<generation>|<state>|<watermark>`, a mirror of the pointer)
+ * whether this reader may serve: a projection exists, it is ready, and its watermark has not
+ * fallen below one this reader saw before in the same generation (a store restored from an
+ * older snapshot, or failed over to a lagging replica). Returns the active generation.
  */
 class ServingCheck {
   generation: string | undefined;
   private highest = -1;
 
-  check(active: string | null, state: string | null, applied: string | null): void {
-    if (active === null || active === '') throw new ProjectionUnavailableError('the projection is missing');
+  check(marker: string | null): string {
+    const [active, state, applied] = (marker ?? '').split('|');
+    if (!active) throw new ProjectionUnavailableError('the projection is missing');
     if (active !== this.generation) {
       this.generation = active;
       this.highest = -1;
@@ -206,6 +218,7 @@ class ServingCheck {
     const watermark = Number(applied ?? -1);
     if (watermark < this.highest) throw new ProjectionUnavailableError('the projection went back in time');
     this.highest = watermark;
+    return active;
   }
 }
 
