@@ -65,7 +65,7 @@ export class ProjectionSupervisor {
       groupId,
       streams,
       startAt: (stream, partition) => this.nextOffset(partitionKey(stream, partition)),
-      handler: (event, position) => this.handle(event, { ...position, stream: position.stream }),
+      handler: (event, position) => this.handle(event, position),
       ...(this.options.onFatal ? { onFatal: this.options.onFatal } : {}),
     });
     control.onReconnect(() => void this.exclusive(() => this.check()).catch(() => undefined));

@@ -77,4 +77,17 @@ describe('consent', () => {
     const event = await consentGranted(fixture.context, request, thirdParty, user, ['write']);
     expect(event).toMatchObject({ data: { scopes: ['write'] } });
   });
+
+  it('carries the last withdrawal cut-off forward, so compaction cannot drop it', async () => {
+    await approve(['read']);
+    const first = await consentGranted(fixture.context, request, thirdParty, user, ['read']);
+    expect(first.type === 'ConsentGranted' && first.data.revokesGrantsBefore).toBeUndefined();
+    const remembered = await fixture.store.getConsent(user.userId, 'third');
+    const withdrawn = withdrawConsent(user.userId, 'third', remembered, { now: () => fixture.clock.now() }).event;
+    await fixture.log.append([withdrawn]);
+    const regranted = await consentGranted(fixture.context, request, thirdParty, user, ['read']);
+    expect(regranted).toMatchObject({
+      data: { revokesGrantsBefore: withdrawn.type === 'ConsentWithdrawn' ? withdrawn.data.revokesGrantsBefore : -1 },
+    });
+  });
 });
