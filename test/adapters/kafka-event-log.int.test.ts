@@ -52,7 +52,9 @@ it('appends concurrently, keyed by aggregate, and delivers every event with its 
     groupId: `${prefix}reader`,
     streams: ['tokens'],
     fromBeginning: true,
-    handler: async (event, position) => void seen.set(event.eventId, { event, position }),
+    handleBatch: async (batch) => {
+      for (const entry of batch) seen.set(entry.event.eventId, entry);
+    },
   });
   const deadline = Date.now() + 30_000;
   while (seen.size < events.length && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));

@@ -72,7 +72,7 @@ describe('embedded: first start and restart', () => {
     const text = await (await fetch(`${server.url}/metrics`)).text();
     expect(text).toMatch(/grantline_tokens_issued(_total)?\{[^}]*grant_type="client_credentials"[^}]*\} [1-9]/);
     expect(text).toMatch(
-      /grantline_http_request_duration_seconds_count\{[^}]*route="token"[^}]*status="200"[^}]*\} [1-9]/,
+      /http_server_request_duration_count\{[^}]*http_route="\/oauth\/token"[^}]*http_response_status_code="200"[^}]*\} [1-9]/,
     );
     expect(text).toMatch(/grantline_revocation_visible_seconds_count\{[^}]*\} [1-9]/);
   });

@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { MongoClient } from 'mongodb';
 import { stampEvent, type GrantlineEvent } from '@grantline/lib-events';
 import { KafkaEventLog } from '@grantline/lib-event-log';
-import { freePort, repoRoot } from '@grantline/lib-infra';
-import { spawnService, waitUntilReady, type ServiceProcess } from '@grantline/lib-stack';
+import { repoRoot } from '@grantline/lib-infra';
+import { startService, waitUntilReady, type ServiceProcess } from '@grantline/lib-stack';
 import { pollUntil } from '../support/poll-until';
 import { infraFromEnv } from './stack-fixture';
 
@@ -44,11 +44,10 @@ function issued(index: number): GrantlineEvent {
 }
 
 async function startAudit(): Promise<ServiceProcess> {
-  const audit = spawnService({
+  const audit = await startService({
     root: repoRoot(),
     service: 'audit',
     replica: running.length,
-    port: await freePort(),
     logDir: workDir,
     env: {
       PATH: process.env.PATH,

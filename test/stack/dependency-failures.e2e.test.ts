@@ -5,7 +5,7 @@ import { freePort, repoRoot } from '@grantline/lib-infra';
 import { hashSecret } from '@grantline/lib-oauth';
 import { RedisProjectionControl, RedisProjectionStore } from '@grantline/lib-projections';
 import { ensureKeyDirectory } from '@grantline/lib-runtime';
-import { spawnService, waitUntilReady, type ServiceProcess } from '@grantline/lib-stack';
+import { startService, waitUntilReady, type ServiceProcess } from '@grantline/lib-stack';
 import { keyRingFromJwks, readJwkFiles, signAccessToken } from '@grantline/lib-tokens';
 import { clientRegistered, clientSnapshot } from '@grantline/lib-testing';
 import { infraFromEnv } from './stack-fixture';
@@ -18,11 +18,10 @@ const started: ServiceProcess[] = [];
 
 async function start(service: string, env: Record<string, string>): Promise<ServiceProcess> {
   const infra = infraFromEnv();
-  const process_ = spawnService({
+  const process_ = await startService({
     root: repoRoot(),
     service,
     replica: started.length,
-    port: await freePort(),
     logDir: workDir,
     env: {
       PATH: process.env.PATH,

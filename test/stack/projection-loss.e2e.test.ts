@@ -110,17 +110,16 @@ it('answers 503, never a revoked token active, while the projection is rebuilt a
     if (flushed === undefined || flushSent === undefined) throw new Error('FLUSHALL was not sent');
     const [flushAt, sentAt] = [flushed, flushSent];
     const before = requests.filter((answer) => answer.end < sentAt);
-    // The outage: answers asked after FLUSHALL returned and answered before the first success
-    // after it was asked (every replica reads the same pointer, so none serves before that).
-    const firstSuccess = Math.min(
-      ...requests
-        .filter((answer) => answer.start >= flushAt && answer.status === 200 && answer.endpoint !== 'introspect A')
-        .map((answer) => answer.start),
-    );
-    const outage = requests.filter((answer) => answer.start >= flushAt && answer.end < firstSuccess);
+    // Requests asked once FLUSHALL was sent may have read Redis before or after it ran; the 503s
+    // among them show the outage. The test may learn of the flush late (a busy machine), so the
+    // outage can be over, even, by the time it does.
+    const failures = requests.filter((answer) => answer.start >= sentAt && answer.status === 503);
+    const lastFailure = Math.max(...failures.map((answer) => answer.start));
+    const outage = requests.filter((answer) => answer.start >= sentAt && answer.start <= lastFailure);
     const steady = requests.filter((answer) => recovered !== undefined && answer.start >= recovered);
+    // There is one outage: any moment from the FLUSHALL's reply to the last failure's start is in it.
     const readiness = answers.filter((answer) => answer.endpoint === 'readyz');
-    const readinessInOutage = readiness.filter((answer) => answer.start >= flushAt && answer.end < firstSuccess);
+    const readinessInOutage = readiness.filter((answer) => answer.start >= flushAt && answer.end <= lastFailure);
 
     const recoveryMs = recovered === undefined ? undefined : recovered - flushAt;
     const rebuilt = await waitForLogEntry(running, 'projector-0', 'projection rebuilt and open again', sentAt);
@@ -129,7 +128,9 @@ it('answers 503, never a revoked token active, while the projection is rebuilt a
         `projection rebuilt after FLUSHALL in ${recoveryMs ?? 'never'} ms` +
           ` (projector says ${rebuilt.map((entry) => `${String(entry.reason)} ${String(entry.seconds)} s`).join(', ') || 'nothing'})`,
         `  ${requests.length} requests in ${Date.now() - loadStart} ms; ${outage.length} in the outage window` +
-          ` (${Number.isFinite(firstSuccess) ? firstSuccess - flushAt : '?'} ms), ${readinessInOutage.length} readyz samples in it`,
+          ` (${failures.length} of them 503, the last asked at ` +
+          `+${Number.isFinite(lastFailure) ? lastFailure - sentAt : '?'} ms from FLUSHALL sent),` +
+          ` ${readinessInOutage.length} readyz samples in it`,
         `  before the flush: ${outcomesOf(before).join('; ')}`,
         `  during the outage: ${outcomesOf(outage).join('; ')}`,
         `  readyz during the outage: ${outcomesOf(readinessInOutage).join('; ') || 'not sampled'}`,
@@ -147,15 +148,18 @@ it('answers 503, never a revoked token active, while the projection is rebuilt a
       [],
     );
     expect(outcomesOf(before)).toEqual(['introspect A 200 active:false', 'introspect B 200 active:true', 'issue 200']);
-    expect(outage.length).toBeGreaterThan(0);
+    // Every answer, in or out of the outage, is right or a 503: never invalid_client for a client
+    // the flush took away, never an inactive live token.
     expect(
-      outage.filter(
+      requests.filter(
         (answer) =>
           !(answer.status === 503 && answer.error === 'temporarily_unavailable') &&
-          !(answer.endpoint === 'introspect A' && answer.status === 200 && answer.active === false),
+          !['introspect A 200 active:false', 'introspect B 200 active:true', 'issue 200'].includes(
+            outcomesOf([answer]).join(''),
+          ),
       ),
     ).toEqual([]);
-    expect(outage.some((answer) => answer.status === 503)).toBe(true);
+    expect(failures.length).toBeGreaterThan(0);
     expect(readinessInOutage.filter((answer) => answer.status !== 503)).toEqual([]);
 
     expect(recoveryMs).toBeDefined();

@@ -1,12 +1,13 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { stampEvent, streams, type GrantlineEvent } from '@grantline/lib-events';
+import { streams, type GrantlineEvent } from '@grantline/lib-events';
 import { KafkaEventLog } from '@grantline/lib-event-log';
-import { freePort, repoRoot } from '@grantline/lib-infra';
 import { ProjectionCheck, RedisProjectionControl, RedisProjectionStore } from '@grantline/lib-projections';
-import { spawnService, waitUntilReady, type ServiceProcess } from '@grantline/lib-stack';
+import { waitUntilReady, type ServiceProcess } from '@grantline/lib-stack';
 import { pollUntil } from '../support/poll-until';
+import { startProjectorProcess } from '../support/projector-process';
+import { revocationEvent } from '../support/revocation-event';
 import { infraFromEnv } from './stack-fixture';
 
 const namespace = `tprojector${Date.now().toString(36)}`;
@@ -24,33 +25,11 @@ const control = new RedisProjectionControl(keys);
 const store = new RedisProjectionStore(keys);
 
 function revoked(index: number): GrantlineEvent {
-  const jti = `${namespace}-${index}`;
-  return stampEvent(
-    {
-      type: 'AccessTokenRevoked',
-      aggregate: { type: 'token', id: jti },
-      data: { jti, clientId: 'c', expiresAt: Math.floor(Date.now() / 1000) + 600, revokedBy: null },
-    },
-    { now: () => new Date() },
-  );
+  return revocationEvent(`${namespace}-${index}`);
 }
 
 async function startProjector(): Promise<ServiceProcess> {
-  const projector = spawnService({
-    root: repoRoot(),
-    service: 'projector',
-    replica: running.length,
-    port: await freePort(),
-    logDir: workDir,
-    env: {
-      PATH: process.env.PATH,
-      KAFKA_BROKERS: infra.kafkaBrokers,
-      REDIS_URL: infra.redisUrl,
-      GRANTLINE_KAFKA_TOPIC_PREFIX: `${namespace}.`,
-      GRANTLINE_REDIS_PREFIX: `${namespace}:`,
-      GRANTLINE_CONSUMER_GROUP_PREFIX: `${namespace}.`,
-    },
-  });
+  const projector = await startProjectorProcess({ namespace, workDir, replica: running.length });
   running.push(projector);
   await waitUntilReady(projector, '/readyz', 60_000);
   return projector;

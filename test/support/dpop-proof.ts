@@ -32,13 +32,15 @@ export function coordinateBytes(value: string): Buffer {
 }
 
 /**
- * A fresh P-256 key whose `coordinate` starts with a zero byte (1 key in 256); bounded by `maxTries`,
- * which at the default fails by chance with a probability far below 1e-30.
+ * A fresh P-256 key whose `coordinate` starts with exactly one zero byte (about 1 key in 257), so
+ * that stripping it leaves 31 bytes; bounded by `maxTries`, which at the default fails by chance
+ * with a probability far below 1e-30.
  */
 export function keyWithLeadingZero(coordinate: 'x' | 'y', maxTries = 20_000): DPoPKey & { tries: number } {
   for (let tries = 1; tries <= maxTries; tries += 1) {
     const key = generateDPoPKey();
-    if (coordinateBytes(key.jwk[coordinate])[0] === 0) return { ...key, tries };
+    const bytes = coordinateBytes(key.jwk[coordinate]);
+    if (bytes[0] === 0 && bytes[1] !== 0) return { ...key, tries };
   }
   throw new Error(`no P-256 key with a leading zero byte in ${coordinate} after ${maxTries} keys`);
 }

@@ -7,6 +7,7 @@ export function auditCommand(): Command {
     .description('query the audit trail; entries come oldest first')
     .option('--client-id <id>', 'events of one client')
     .option('--subject <sub>', 'events about one subject')
+    .option('--trace-id <id>', 'events caused by one traced request: the 32 hex digits of its W3C trace id')
     .option('--type <type>', 'one event type, e.g. AccessTokenRevoked')
     .option('--since <time>', 'ISO 8601 time, inclusive')
     .option('--until <time>', 'ISO 8601 time, inclusive')
@@ -16,6 +17,7 @@ export function auditCommand(): Command {
     const names: Record<string, string> = {
       clientId: 'client_id',
       subject: 'subject',
+      traceId: 'trace_id',
       type: 'type',
       since: 'since',
       until: 'until',

@@ -1,7 +1,7 @@
-import { loadConfig, required } from '@grantline/lib-config';
+import { loadConfig } from '@grantline/lib-config';
 import { streams } from '@grantline/lib-events';
-import { RedisProjectionControl, type PositionedEvent } from '@grantline/lib-projections';
-import { kafkaEventLog } from '@grantline/lib-runtime';
+import type { PositionedEvent } from '@grantline/lib-projections';
+import { kafkaEventLog, redisProjectionControl } from '@grantline/lib-runtime';
 
 /** Events applied per script call while rebuilding. */
 const BATCH = 500;
@@ -23,10 +23,7 @@ export interface RebuildResult {
 export async function rebuildProjections(options: { redisUrl?: string } = {}): Promise<RebuildResult> {
   const config = loadConfig();
   const log = kafkaEventLog(config, 'grantline-rebuild');
-  const control = new RedisProjectionControl({
-    url: options.redisUrl ?? required(config, 'REDIS_URL'),
-    keyPrefix: config.GRANTLINE_REDIS_PREFIX,
-  });
+  const control = redisProjectionControl(config, options.redisUrl);
   try {
     await control.waitUntilReady(10_000);
     await control.assertKeepsKeys(config.GRANTLINE_REDIS_EVICTION_CHECK);

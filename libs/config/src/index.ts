@@ -1,2 +1,3 @@
 export { configSchema, type Config } from './schema';
 export { loadConfig, required, describeSettings, ConfigError } from './load-config';
+export { shutdownSettings } from './shutdown-settings';

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { connectionSecurityProblems, SASL_MECHANISMS } from './connection-security';
 
 const flag = z.enum(['true', 'false', '1', '0']).transform((value) => value === 'true' || value === '1');
 const seconds = z.coerce.number().int().positive();
@@ -125,12 +126,52 @@ const settingsObject = z.object({
     .positive()
     .default(1)
     .describe('Replication factor for topics the project creates (3 in production).'),
+  GRANTLINE_KAFKA_TLS: flag
+    .default(false)
+    .describe(
+      'Connect to the Kafka brokers over TLS (with the system CAs unless GRANTLINE_KAFKA_TLS_CA_FILE names one).',
+    ),
+  GRANTLINE_KAFKA_TLS_CA_FILE: z
+    .string()
+    .min(1)
+    .optional()
+    .describe("PEM file of the CA that signed the Kafka brokers' certificates; needs GRANTLINE_KAFKA_TLS=true."),
+  GRANTLINE_KAFKA_SASL_MECHANISM: z
+    .enum(SASL_MECHANISMS)
+    .optional()
+    .describe(
+      'SASL mechanism for Kafka (plain, scram-sha-256 or scram-sha-512); needs GRANTLINE_KAFKA_SASL_USERNAME and GRANTLINE_KAFKA_SASL_PASSWORD.',
+    ),
+  GRANTLINE_KAFKA_SASL_USERNAME: z.string().min(1).optional().describe('SASL user name for Kafka.'),
+  GRANTLINE_KAFKA_SASL_PASSWORD: z
+    .string()
+    .min(1)
+    .optional()
+    .describe('SASL password for Kafka (from a Secret; never logged).'),
   GRANTLINE_APPEND_TIMEOUT_MS: z.coerce
     .number()
     .int()
     .positive()
     .default(3000)
     .describe('How long a request waits for the event log before answering 503.'),
+  GRANTLINE_SHUTDOWN_DELAY_MS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(120_000)
+    .default(5000)
+    .describe(
+      'On SIGTERM, how long a service keeps serving with /readyz at 503 (and `Connection: close` on its answers, but for the last quarter, at most 500 ms) before it stops accepting, so that load balancers drop it first (docs/decisions/0024-graceful-shutdown.md).',
+    ),
+  GRANTLINE_SHUTDOWN_TIMEOUT_MS: z.coerce
+    .number()
+    .int()
+    .min(100)
+    .max(300_000)
+    .default(10_000)
+    .describe(
+      'After the drain delay, how long requests still in flight may take before their connections are cut; adapters are flushed after it.',
+    ),
   GRANTLINE_TOKENS_RETENTION: seconds
     .default(30 * DAY)
     .describe(
@@ -138,6 +179,11 @@ const settingsObject = z.object({
     ),
   REDIS_URL: z.string().optional().describe('Redis URL for projections and guards (stack mode).'),
   GRANTLINE_REDIS_PREFIX: z.string().default('grantline:').describe('Prefix of every Redis key.'),
+  GRANTLINE_REDIS_TLS_CA_FILE: z
+    .string()
+    .min(1)
+    .optional()
+    .describe("PEM file of the CA that signed the Redis server's certificate; needs a rediss:// REDIS_URL."),
   GRANTLINE_REDIS_EVICTION_CHECK: z
     .enum(['config-get', 'skip'])
     .default('config-get')
@@ -152,6 +198,14 @@ const settingsObject = z.object({
     .default(500)
     .describe(
       'How often the projector checks that Redis still holds what it applied (lost data, a restore from an older snapshot); it also checks on every reconnect.',
+    ),
+  GRANTLINE_CONSUMER_READY_MAX_LAG: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(100_000)
+    .describe(
+      'Consumer services (projector, audit) report unready while their group is more than this many events behind the end of the log.',
     ),
   MONGODB_URL: z.string().optional().describe('MongoDB URL for the audit projection (stack mode).'),
   GRANTLINE_MONGODB_DATABASE: z.string().default('grantline').describe('MongoDB database for audit.'),
@@ -174,6 +228,9 @@ const settingsObject = z.object({
 export const configSchema = settingsObject.superRefine((config, ctx) => {
   const problem = tokensRetentionProblem(config);
   if (problem) ctx.addIssue({ code: 'custom', path: ['GRANTLINE_TOKENS_RETENTION'], message: problem });
+  for (const { setting, message } of connectionSecurityProblems(config)) {
+    ctx.addIssue({ code: 'custom', path: [setting], message });
+  }
 });
 
 export type Config = z.infer<typeof configSchema>;

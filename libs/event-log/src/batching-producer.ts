@@ -1,6 +1,8 @@
 /**
- * Coalesces concurrent appends into one produce request. Idempotent producers allow only one
- * request in flight, so without batching every issuance would wait for the previous ack.
+ * Coalesces concurrent work into one send: items enqueued while a send is in flight go
+ * together in the next. Idempotent producers allow only one request in flight, so without
+ * batching every issuance would wait for the previous ack; consumers use it to store the
+ * batches of several partitions with one call.
  */
 export class BatchingQueue<T> {
   private pending: Array<{ item: T; resolve: () => void; reject: (error: unknown) => void }> = [];

@@ -1,14 +1,14 @@
 import { closeSync, existsSync, fdatasync, mkdirSync, openSync, readFileSync, write } from 'node:fs';
 import { promisify } from 'node:util';
 import { join } from 'node:path';
-import { parseEvent, streamOfEvent, type GrantlineEvent, type Stream } from '@grantline/lib-events';
+import { parseEvent, type GrantlineEvent, type Stream } from '@grantline/lib-events';
 import { BatchingQueue } from './batching-producer';
+import { consecutiveRuns } from './logged-runs';
 import { replayEntries } from './replay-entries';
 import {
   EventLogUnavailableError,
   type EventHandler,
   type EventLog,
-  type LogPosition,
   type SubscribeOptions,
   type Subscription,
 } from './port';
@@ -21,11 +21,6 @@ const writeAsync = promisify(write) as (
 ) => Promise<{ bytesWritten: number }>;
 const fdatasyncAsync = promisify(fdatasync);
 
-interface Listener {
-  options: SubscribeOptions;
-  handler: EventHandler;
-}
-
 /**
  * The embedded log: one append-only JSON-lines file in a data folder, fsynced on every
  * append. One process owns it; subscribers in that process see every event in order.
@@ -34,7 +29,7 @@ export class FileEventLog implements EventLog {
   private readonly path: string;
   private fd: number | undefined;
   private lineCount = 0;
-  private readonly listeners = new Set<Listener>();
+  private readonly listeners = new Set<SubscribeOptions>();
   private delivery: Promise<void> = Promise.resolve();
   /** Group commit: appends that arrive while an fsync runs share the next one. */
   private readonly writes = new BatchingQueue<GrantlineEvent[]>(async (batches) => this.writeBatches(batches));
@@ -75,13 +70,14 @@ export class FileEventLog implements EventLog {
   }
 
   async subscribe(options: SubscribeOptions): Promise<Subscription> {
-    const listener: Listener = { options, handler: options.handler };
     if (options.fromBeginning) {
-      const history = this.readAll().map((event, offset) => ({ event, offset }));
-      for (const entry of history) await this.deliverTo(listener, entry);
+      await this.deliverTo(
+        options,
+        this.readAll().map((event, offset) => ({ event, offset })),
+      );
     }
-    this.listeners.add(listener);
-    return { close: async () => void this.listeners.delete(listener) };
+    this.listeners.add(options);
+    return { close: async () => void this.listeners.delete(options) };
   }
 
   replay(streams: readonly Stream[], handler: EventHandler): Promise<number> {
@@ -114,15 +110,13 @@ export class FileEventLog implements EventLog {
   }
 
   private async deliver(entries: Array<{ event: GrantlineEvent; offset: number }>): Promise<void> {
-    for (const listener of this.listeners) {
-      for (const entry of entries) await this.deliverTo(listener, entry);
-    }
+    for (const listener of this.listeners) await this.deliverTo(listener, entries);
   }
 
-  private async deliverTo(listener: Listener, entry: { event: GrantlineEvent; offset: number }): Promise<void> {
-    const stream = streamOfEvent(entry.event);
-    if (!listener.options.streams.includes(stream)) return;
-    const position: LogPosition = { stream, partition: 0, offset: String(entry.offset) };
-    await listener.handler(entry.event, position);
+  private async deliverTo(
+    listener: SubscribeOptions,
+    entries: ReadonlyArray<{ event: GrantlineEvent; offset: number }>,
+  ): Promise<void> {
+    for (const batch of consecutiveRuns(entries, listener.streams)) await listener.handleBatch(batch);
   }
 }

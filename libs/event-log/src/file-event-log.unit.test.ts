@@ -31,7 +31,9 @@ describe('FileEventLog', () => {
       groupId: 'g',
       streams: ['clients'],
       fromBeginning: true,
-      handler: async (event, position) => void seen.push(`${event.aggregate.id}@${position.offset}`),
+      handleBatch: async (batch) => {
+        for (const { event, position } of batch) seen.push(`${event.aggregate.id}@${position.offset}`);
+      },
     });
     await reopened.append([deleted('c')]);
     expect(seen).toEqual(['a@0', 'b@1', 'c@2']);
@@ -50,7 +52,7 @@ describe('FileEventLog', () => {
       groupId: 'g',
       streams: ['clients'],
       fromBeginning: true,
-      handler: async (e) => void seen.push(e.aggregate.id),
+      handleBatch: async (batch) => void seen.push(...batch.map(({ event }) => event.aggregate.id)),
     });
     expect(seen).toEqual(['a']);
     await reopened.close();
@@ -63,7 +65,7 @@ describe('FileEventLog', () => {
       groupId: 'g',
       streams: ['tokens'],
       fromBeginning: true,
-      handler: async (e) => void seen.push(e.type),
+      handleBatch: async (batch) => void seen.push(...batch.map(({ event }) => event.type)),
     });
     await log.append([deleted('a')]);
     expect(seen).toEqual([]);

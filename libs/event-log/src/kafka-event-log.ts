@@ -1,6 +1,19 @@
-import { Kafka, logLevel, type Admin, type Consumer, type Producer, type IHeaders } from 'kafkajs';
-import { parseEvent, streamOfEvent, streams, type GrantlineEvent, type Stream } from '@grantline/lib-events';
+import {
+  Kafka,
+  logLevel,
+  type Admin,
+  type Consumer,
+  type IHeaders,
+  type KafkaConfig,
+  type Producer,
+  type SASLOptions,
+} from 'kafkajs';
+import { streamOfEvent, streams, type GrantlineEvent, type Stream } from '@grantline/lib-events';
 import { BatchingQueue } from './batching-producer';
+import { logDeadLetterToStderr, type DeadLetterObserver } from './dead-letter';
+import { errorTypeOf, noEventLogMetrics, type EventLogMetrics } from './event-log-metrics';
+import { eventsOnly, handleKafkaBatch, PARTITIONS_AT_ONCE, type DeadLetterRoute } from './kafka-batch';
+import { KafkaDeadLetterSink } from './kafka-dead-letter-sink';
 import {
   committedOffsets,
   lastOffsets,
@@ -10,7 +23,13 @@ import {
 } from './kafka-positioned-consumer';
 import { replayTopics } from './kafka-replay';
 import { assertTopicRetention } from './kafka-retention';
-import { DEFAULT_TOKENS_RETENTION_MS, topicName, topicSpecs } from './kafka-topology';
+import {
+  deadLetterTopicName,
+  deadLetterTopicSpec,
+  DEFAULT_TOKENS_RETENTION_MS,
+  topicName,
+  topicSpecs,
+} from './kafka-topology';
 import {
   EventLogUnavailableError,
   type EventHandler,
@@ -27,6 +46,14 @@ export interface KafkaEventLogOptions {
   appendTimeoutMs: number;
   /** Retention of the tokens topic, set when it is created and required of it when it exists (30 days if unset). */
   tokensRetentionMs?: number;
+  /** Told of each record moved to the dead-letter topic (error log, counter); a JSON line on stderr if unset. */
+  onDeadLettered?: DeadLetterObserver;
+  /** TLS to the brokers: `true` with the system CAs, or Node.js TLS options (a CA, for one). */
+  ssl?: KafkaConfig['ssl'];
+  /** SASL credentials for the brokers. */
+  sasl?: SASLOptions;
+  /** Told of every produce request and of consumer lag after every handled batch; nothing if unset. */
+  metrics?: EventLogMetrics;
 }
 
 export class KafkaEventLog implements EventLog {
@@ -36,11 +63,15 @@ export class KafkaEventLog implements EventLog {
   private readonly consumers = new Set<Consumer>();
   private readonly positioned = new Set<() => Promise<void>>();
   private readonly queue = new BatchingQueue<GrantlineEvent>((events) => this.send(events));
+  private readonly metrics: EventLogMetrics;
 
   constructor(private readonly options: KafkaEventLogOptions) {
+    this.metrics = options.metrics ?? noEventLogMetrics;
     this.kafka = new Kafka({
       clientId: options.clientId,
       brokers: options.brokers,
+      ...(options.ssl === undefined ? {} : { ssl: options.ssl }),
+      ...(options.sasl === undefined ? {} : { sasl: options.sasl }),
       logLevel: logLevel.NOTHING,
       connectionTimeout: 1_000,
       requestTimeout: options.appendTimeoutMs,
@@ -68,6 +99,7 @@ export class KafkaEventLog implements EventLog {
   }
 
   async subscribe(options: SubscribeOptions): Promise<Subscription> {
+    const deadLetters = this.deadLetterRoute(options.groupId);
     const consumer = this.kafka.consumer({ groupId: options.groupId, allowAutoTopicCreation: false });
     consumer.on(consumer.events.CRASH, ({ payload }) => {
       // kafkajs restarts the consumer after retriable failures; anything else stops it for good.
@@ -79,11 +111,15 @@ export class KafkaEventLog implements EventLog {
       fromBeginning: options.fromBeginning,
     });
     await consumer.run({
-      eachMessage: async ({ topic, partition, message }) => {
-        if (!message.value) return;
-        const event = parseEvent(JSON.parse(message.value.toString('utf8')));
-        await options.handler(event, { stream: this.streamOfTopic(topic), partition, offset: message.offset });
-      },
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: PARTITIONS_AT_ONCE,
+      eachBatch: (payload) =>
+        handleKafkaBatch(
+          payload,
+          this.streamOfTopic(payload.batch.topic),
+          eventsOnly(options.handleBatch),
+          deadLetters,
+        ),
     });
     this.consumers.add(consumer);
     return {
@@ -100,7 +136,10 @@ export class KafkaEventLog implements EventLog {
 
   /** A consumer-group subscription that resumes from positions the consumer keeps itself. */
   async subscribePositioned(options: PositionedSubscribeOptions): Promise<PositionedSubscription> {
-    const subscription = await subscribePositioned(this.kafka, this.topicsOf(options.streams), options);
+    const subscription = await subscribePositioned(this.kafka, this.topicsOf(options.streams), {
+      ...options,
+      deadLetters: this.deadLetterRoute(options.groupId),
+    });
     const close = subscription.close;
     this.positioned.add(close);
     return {
@@ -131,14 +170,16 @@ export class KafkaEventLog implements EventLog {
       const tokens = topicName(this.options.topicPrefix, 'tokens');
       const retentionMs = this.options.tokensRetentionMs ?? DEFAULT_TOKENS_RETENTION_MS;
       if (existing.has(tokens)) await assertTopicRetention(admin, tokens, retentionMs);
-      const missing = topicSpecs(retentionMs).filter(
-        (spec) => !existing.has(topicName(this.options.topicPrefix, spec.stream)),
-      );
+      const wanted = [
+        ...topicSpecs(retentionMs).map((spec) => ({ ...spec, name: topicName(this.options.topicPrefix, spec.stream) })),
+        { ...deadLetterTopicSpec, name: deadLetterTopicName(this.options.topicPrefix) },
+      ];
+      const missing = wanted.filter((spec) => !existing.has(spec.name));
       if (missing.length === 0) return;
       await admin.createTopics({
         waitForLeaders: true,
         topics: missing.map((spec) => ({
-          topic: topicName(this.options.topicPrefix, spec.stream),
+          topic: spec.name,
           numPartitions: spec.partitions,
           replicationFactor,
           configEntries: Object.entries({
@@ -175,7 +216,19 @@ export class KafkaEventLog implements EventLog {
     this.connecting = undefined;
   }
 
+  /** One produce request for everything the queue gathered, measured once (not per event). */
   private async send(events: GrantlineEvent[]): Promise<void> {
+    const started = performance.now();
+    try {
+      await this.produce(events);
+    } catch (error) {
+      this.metrics.sent((performance.now() - started) / 1000, events.length, errorTypeOf(error));
+      throw error;
+    }
+    this.metrics.sent((performance.now() - started) / 1000, events.length);
+  }
+
+  private async produce(events: GrantlineEvent[]): Promise<void> {
     const producer = await this.connectProducer();
     const byTopic = new Map<string, Array<{ key: string; value: string; headers: IHeaders }>>();
     for (const event of events) {
@@ -205,6 +258,16 @@ export class KafkaEventLog implements EventLog {
       return producer;
     })();
     return this.connecting;
+  }
+
+  /** Unreadable records of a consumer group go to the dead-letter topic through the log's own producer. */
+  private deadLetterRoute(groupId: string): DeadLetterRoute {
+    const sink = new KafkaDeadLetterSink(
+      () => this.connectProducer(),
+      deadLetterTopicName(this.options.topicPrefix),
+      this.options.onDeadLettered ?? logDeadLetterToStderr,
+    );
+    return { sink, groupId, metrics: this.metrics };
   }
 
   private topicsOf(streams: readonly Stream[]): Map<string, Stream> {

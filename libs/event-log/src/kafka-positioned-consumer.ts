@@ -1,6 +1,7 @@
 import type { Kafka } from 'kafkajs';
-import { parseEvent, type Stream } from '@grantline/lib-events';
-import type { EventHandler, LogPosition } from './port';
+import type { Stream } from '@grantline/lib-events';
+import { handleKafkaBatch, PARTITIONS_AT_ONCE, type DeadLetterRoute } from './kafka-batch';
+import type { PositionedBatchHandler } from './port';
 
 /** `<stream>:<partition>`, the key of a partition in position maps. */
 export function partitionKey(stream: string, partition: number): string {
@@ -18,8 +19,11 @@ export interface PositionedSubscribeOptions {
    * keeps its positions, so the group's committed offsets never decide where reading resumes.
    */
   startAt: StartAt;
-  handler: EventHandler;
+  /** Told of every fetched batch, where it ends included (see {@link PositionedBatchHandler}). */
+  handleBatch: PositionedBatchHandler;
   onFatal?: (error: unknown) => void;
+  /** Where records that are not events of the catalogue go; without it, one fails its batch. */
+  deadLetters?: DeadLetterRoute;
 }
 
 /** A subscription that reads from positions its consumer keeps. */
@@ -84,13 +88,10 @@ export async function subscribePositioned(
   await consumer.subscribe({ topics: [...topics.keys()], fromBeginning: true });
   await consumer.run({
     autoCommit: false,
-    eachMessage: async ({ topic, partition, message }) => {
-      const stream = topics.get(topic);
-      if (!message.value || !stream) return;
-      const event = parseEvent(JSON.parse(message.value.toString('utf8')));
-      const position: LogPosition = { stream, partition, offset: message.offset };
-      await options.handler(event, position);
-    },
+    eachBatchAutoResolve: false,
+    partitionsConsumedConcurrently: PARTITIONS_AT_ONCE,
+    eachBatch: (payload) =>
+      handleKafkaBatch(payload, topics.get(payload.batch.topic), options.handleBatch, options.deadLetters),
   });
   return {
     seek: async (startAt) => {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Kafka } from 'kafkajs';
-import { parseEvent, type Stream } from '@grantline/lib-events';
+import type { Stream } from '@grantline/lib-events';
+import { decodeRecord } from './record-decoding';
 import type { EventHandler } from './port';
 
 /**
@@ -42,9 +43,11 @@ export async function replayTopics(
               const end = remaining.get(key);
               if (end === undefined) return;
               const stream = topics.get(topic);
-              if (message.value && stream) {
-                const event = parseEvent(JSON.parse(message.value.toString('utf8')));
-                await handler(event, { stream, partition, offset: message.offset });
+              // An unreadable record was moved to the dead-letter topic by the consumers; a
+              // replay passes it the same way, or a rebuild could never finish.
+              const decoded = message.value && stream ? decodeRecord(message.value) : undefined;
+              if (decoded?.readable && stream) {
+                await handler(decoded.event, { stream, partition, offset: message.offset });
                 count += 1;
               }
               if (BigInt(message.offset) + 1n >= end) remaining.delete(key);

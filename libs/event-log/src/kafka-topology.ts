@@ -40,3 +40,28 @@ export function topicSpecs(tokensRetentionMs: number = DEFAULT_TOKENS_RETENTION_
 export function topicName(prefix: string, stream: Stream): string {
   return `${prefix}${stream}`;
 }
+
+/** The settings of the dead-letter topic, which holds the records a consumer could not read. */
+export interface DeadLetterTopicSpec {
+  partitions: number;
+  config: Record<string, string>;
+}
+
+/**
+ * Dead letters are rare and wait for a person, so one partition keeps them in the order they
+ * arrived, for a year. A dead letter is its record plus about a kilobyte of headers: the larger
+ * message limit keeps a record that was near the broker's default limit from being refused here,
+ * which would stop the consumer that found it.
+ */
+export const deadLetterTopicSpec: DeadLetterTopicSpec = {
+  partitions: 1,
+  config: {
+    'cleanup.policy': 'delete',
+    'retention.ms': String(365 * DAY_MS),
+    'max.message.bytes': String(2 * 1024 * 1024),
+  },
+};
+
+export function deadLetterTopicName(prefix: string): string {
+  return `${prefix}dead-letter`;
+}

@@ -1,4 +1,5 @@
-import { streamOfEvent, type GrantlineEvent, type Stream } from '@grantline/lib-events';
+import type { GrantlineEvent, Stream } from '@grantline/lib-events';
+import { consecutiveRuns } from './logged-runs';
 import { replayEntries } from './replay-entries';
 import {
   EventLogUnavailableError,
@@ -16,16 +17,13 @@ export class MemoryEventLog implements EventLog {
 
   async append(events: readonly GrantlineEvent[]): Promise<void> {
     if (this.unavailable) throw new EventLogUnavailableError('memory log set unavailable');
-    for (const event of events) {
-      const offset = this.events.push(event) - 1;
-      for (const subscriber of this.subscribers) await this.deliver(subscriber, event, offset);
-    }
+    const first = this.events.length;
+    this.events.push(...events);
+    for (const subscriber of this.subscribers) await this.deliver(subscriber, events, first);
   }
 
   async subscribe(options: SubscribeOptions): Promise<Subscription> {
-    if (options.fromBeginning) {
-      for (const [offset, event] of this.events.entries()) await this.deliver(options, event, offset);
-    }
+    if (options.fromBeginning) await this.deliver(options, this.events, 0);
     this.subscribers.add(options);
     return { close: async () => void this.subscribers.delete(options) };
   }
@@ -42,9 +40,8 @@ export class MemoryEventLog implements EventLog {
     this.subscribers.clear();
   }
 
-  private async deliver(options: SubscribeOptions, event: GrantlineEvent, offset: number): Promise<void> {
-    const stream = streamOfEvent(event);
-    if (options.streams.includes(stream))
-      await options.handler(event, { stream, partition: 0, offset: String(offset) });
+  private async deliver(options: SubscribeOptions, events: readonly GrantlineEvent[], first: number): Promise<void> {
+    const entries = events.map((event, index) => ({ event, offset: first + index }));
+    for (const batch of consecutiveRuns(entries, options.streams)) await options.handleBatch(batch);
   }
 }

@@ -9,13 +9,33 @@ export interface LogPosition {
 
 export type EventHandler = (event: GrantlineEvent, position: LogPosition) => Promise<void>;
 
+/** An event with where it sits in the log. */
+export interface LoggedEvent {
+  event: GrantlineEvent;
+  position: LogPosition;
+}
+
+/**
+ * Takes events as the log hands them over: a batch holds consecutive events of one partition,
+ * in log order, and the next batch of that partition waits until this one resolves. Batches of
+ * different partitions may be handed over at the same time.
+ */
+export type BatchHandler = (batch: readonly LoggedEvent[]) => Promise<void>;
+
+/**
+ * A {@link BatchHandler} that is also told where the fetched batch ends, and is called for every
+ * fetched batch, even one whose records were all moved aside (dead-lettered) or carried no value:
+ * a consumer that waits to reach an offset must hear it was passed when no event stands there.
+ */
+export type PositionedBatchHandler = (batch: readonly LoggedEvent[], through: LogPosition) => Promise<void>;
+
 export interface SubscribeOptions {
   /** Consumers sharing a group split the partitions between them (Kafka consumer groups). */
   groupId: string;
   streams: readonly Stream[];
   /** Start from the beginning when the group has no committed position yet. */
   fromBeginning: boolean;
-  handler: EventHandler;
+  handleBatch: BatchHandler;
   /** Called when the subscription has stopped for good; the process should exit and be restarted. */
   onFatal?: (error: unknown) => void;
 }

@@ -80,6 +80,11 @@ export function parseEvent(raw: unknown): GrantlineEvent {
   return grantlineEventSchema.parse(upcast(raw));
 }
 
+/** Like `parseEvent`, for readers that must go on past a record they cannot read (the dead-letter path). */
+export function safeParseEvent(raw: unknown): ReturnType<typeof grantlineEventSchema.safeParse> {
+  return grantlineEventSchema.safeParse(upcast(raw));
+}
+
 function upcast(raw: unknown): unknown {
   // Version 1 is the only version so far; later versions add their upcasters here.
   return raw;

@@ -34,3 +34,15 @@ export const envelopeFields = {
   /** The id of the HTTP request (or CLI invocation) that caused the event. */
   causationId: z.string().optional(),
 };
+
+/**
+ * What every event on the wire has, whatever its type and version: all a consumer may rely on
+ * for a type or version it does not know yet.
+ */
+export const eventEnvelopeSchema = z.object({
+  ...envelopeFields,
+  /** The version of the event type's shape; a breaking change to a type raises it. */
+  version: z.number().int().positive(),
+  type: z.string().min(1),
+  data: z.record(z.string(), z.unknown()),
+});

@@ -8,3 +8,11 @@ export * from './personal-access-token-events';
 export * from './catalogue';
 export * from './topics';
 export { stampEvent, type AnyEventDraft, type EventContext } from './new-event';
+export { sampleEvents } from './sample-events';
+export {
+  auditStreamSchemas,
+  eventSchemaFile,
+  ENVELOPE_SCHEMA_FILE,
+  UNION_SCHEMA_FILE,
+  type JsonSchema,
+} from './json-schemas';

@@ -1,6 +1,7 @@
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import type { Telemetry } from '@grantline/lib-telemetry';
 import type { Logger } from './logger';
+import { requestMetrics } from './request-metrics';
 
 export type ReadinessCheck = () => Promise<Record<string, boolean>>;
 
@@ -22,6 +23,7 @@ export function createApp(
     res.json({ status: 'ok' });
   });
   const { telemetry } = options;
+  if (telemetry) app.use(requestMetrics(telemetry.metrics));
   // Scraped on each replica's own port; the edge does not route it.
   if (telemetry) app.get('/metrics', (req, res) => telemetry.metricsHandler(req, res));
   app.get('/readyz', async (_req, res) => {

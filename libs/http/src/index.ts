@@ -9,5 +9,5 @@ export {
   type DispatchOptions,
 } from './oauth-dispatch';
 export { createApp, finishApp, type ReadinessCheck } from './create-app';
-export { listen, onShutdown, addressOf, serve, runMain } from './listen';
+export { listen, onShutdown, addressOf, serve, runMain, listeningMessageOf, type ListeningMessage } from './listen';
 export { oauthRequestOf } from './express-request';

@@ -1,7 +1,14 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import proxyaddr from 'proxy-addr';
-import { errorResponse, OAuthError, toOAuthError, type OAuthRequest, type OAuthResponse } from '@grantline/lib-oauth';
+import {
+  errorResponse,
+  failedDependency,
+  OAuthError,
+  toOAuthError,
+  type OAuthRequest,
+  type OAuthResponse,
+} from '@grantline/lib-oauth';
 import type { GrantlineMetrics, Tracing } from '@grantline/lib-telemetry';
 import type { Logger } from './logger';
 import { BodyTooLargeError, readBody } from './raw-body';
@@ -13,7 +20,7 @@ export type OAuthHandler = (request: OAuthRequest) => Promise<OAuthResponse>;
 /** An OAuth endpoint, served without any framework in front of it. */
 export interface OAuthEndpoint {
   path: string;
-  /** Name used in metrics. */
+  /** A short name for the endpoint (logs, tests); metrics use its path as the route. */
   name: string;
   /** POST (the default) for form endpoints; GET for resources such as /api/user. */
   method?: 'GET' | 'POST';
@@ -158,6 +165,8 @@ async function serveEndpoint(
         ? new OAuthError('invalid_request', 'The request body is too large', 413)
         : toOAuthError(thrown);
     logFailure(logger, error, requestId, trace.traceId);
+    const dependency = failedDependency(thrown);
+    if (dependency) metrics.dependencyFailed(dependency);
     response = errorResponse(error);
   }
   const payload = JSON.stringify(response.body);
@@ -171,7 +180,7 @@ async function serveEndpoint(
   });
   res.end(payload);
   trace.end(response.status);
-  metrics.requestFinished(endpoint.name, response.status, (performance.now() - started) / 1000);
+  metrics.requestFinished(method, endpoint.path, response.status, (performance.now() - started) / 1000);
 }
 
 function logFailure(logger: Logger, error: OAuthError, requestId: string, traceId: string): void {

@@ -4,5 +4,5 @@ export { downLocalInfra, upLocalInfra } from './local-infra';
 export { localInfraStatus } from './local-status';
 export { ensureNginx } from './nginx';
 export { repoRoot, stateDir } from './paths';
-export { freePort } from './ports';
+export { freePort, reservePort, type PortReservation } from './ports';
 export { ensureChromium } from './chromium';

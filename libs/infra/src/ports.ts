@@ -38,3 +38,14 @@ export async function freePorts(count: number): Promise<number[]> {
     await Promise.all(servers.map(close));
   }
 }
+
+/** A free loopback port held by a listener until `release`, so no other process can take it meanwhile. */
+export interface PortReservation {
+  port: number;
+  release(): Promise<void>;
+}
+
+export async function reservePort(): Promise<PortReservation> {
+  const server = await listenOnLoopback();
+  return { port: portOf(server), release: () => close(server) };
+}

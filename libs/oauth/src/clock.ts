@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomBase64url } from './random-pool';
 
 /** Time and identifiers come in from outside so decisions stay pure and testable. */
 export interface Clock {
@@ -15,8 +15,8 @@ export interface IdSource {
 export const systemClock: Clock = { now: () => new Date() };
 
 export const randomIds: IdSource = {
-  secret: () => randomBytes(32).toString('base64url'),
-  tokenId: () => randomBytes(16).toString('base64url'),
+  secret: () => randomBase64url(32),
+  tokenId: () => randomBase64url(16),
 };
 
 export function epochSeconds(clock: Clock): number {

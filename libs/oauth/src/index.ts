@@ -1,6 +1,6 @@
 export * from './errors';
 export * from './http-types';
-export { toOAuthError, errorResponse } from './error-response';
+export { toOAuthError, errorResponse, failedDependency } from './error-response';
 export { parseForm } from './form';
 export { systemClock, randomIds, epochSeconds, type Clock, type IdSource } from './clock';
 export { hashSecret, verifySecret, VerifiedSecretCache } from './client-secret';

@@ -25,7 +25,11 @@ export async function introspectionEndpoint(context: OAuthContext, request: OAut
   }
 
   const { claims } = inspection;
-  if (!inspection.active || !claims) return jsonResponse(200, INACTIVE);
+  if (!inspection.active || !claims) {
+    context.metrics.introspected('inactive');
+    return jsonResponse(200, INACTIVE);
+  }
+  context.metrics.introspected('active');
   if (!caller) return jsonResponse(200, { active: true });
   return jsonResponse(200, {
     active: true,

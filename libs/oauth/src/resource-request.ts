@@ -82,8 +82,11 @@ export async function resourceCaller(context: OAuthContext, request: OAuthReques
   const { liveness } = await checkLiveness(context, subject);
   if (!liveness.live || !liveness.user) throw invalidToken('The access token is no longer active', scheme);
   if (bound !== undefined) {
-    const proof = dpopHeaderOf(request, 'resource');
-    if (proof === undefined) throw invalidToken('A DPoP proof is required', 'DPoP');
+    const proof = dpopHeaderOf(context, request, 'resource');
+    if (proof === undefined) {
+      context.metrics.dpopProofFailed('required');
+      throw invalidToken('A DPoP proof is required', 'DPoP');
+    }
     const nonceRequired = context.settings.dpop.nonceRequired || (liveness.client?.dpopNonce ?? false);
     const { jkt } = await verifyDpopProof(context, request, proof, {
       site: 'resource',
@@ -91,7 +94,10 @@ export async function resourceCaller(context: OAuthContext, request: OAuthReques
       accessToken: token,
       nonceRequired,
     });
-    if (jkt !== bound) throw invalidToken('The DPoP proof is signed by another key than the token is bound to', 'DPoP');
+    if (jkt !== bound) {
+      context.metrics.dpopProofFailed('key_mismatch');
+      throw invalidToken('The DPoP proof is signed by another key than the token is bound to', 'DPoP');
+    }
   }
   return { claims, user: liveness.user, client: liveness.client };
 }

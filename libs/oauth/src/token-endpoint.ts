@@ -42,12 +42,15 @@ export async function tokenEndpoint(
 
   // RFC 9449 §5: a proof binds what is issued; a client registered to require DPoP must send one.
   const nonceRequired = context.settings.dpop.nonceRequired || client.client.dpopNonce;
-  const proof = dpopHeaderOf(request, 'token');
+  const proof = dpopHeaderOf(context, request, 'token');
   const dpop =
     proof === undefined
       ? undefined
       : await verifyDpopProof(context, request, proof, { site: 'token', path: TOKEN_PATH, nonceRequired });
-  if (!dpop && client.client.requireDpop) throw invalidDpopProof('This client must send a DPoP proof', 'token');
+  if (!dpop && client.client.requireDpop) {
+    context.metrics.dpopProofFailed('required');
+    throw invalidDpopProof('This client must send a DPoP proof', 'token');
+  }
 
   const outcome = await handler.handle({ context, request, client, params: parsed.data, ...(dpop ? { dpop } : {}) });
   // Principle: nothing is handed out before the log has it.

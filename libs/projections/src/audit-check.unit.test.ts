@@ -21,7 +21,7 @@ const log = ['e2', 'e3', 'e4', 'e5', 'e6'].map(signIn);
 
 async function auditOf(eventIds: readonly string[]): Promise<MemoryAuditStore> {
   const audit = new MemoryAuditStore();
-  for (const [offset, eventId] of eventIds.entries()) await audit.record(signIn(eventId), position(offset));
+  await audit.recordAll(eventIds.map((eventId, offset) => ({ event: signIn(eventId), position: position(offset) })));
   return audit;
 }
 

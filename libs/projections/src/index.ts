@@ -6,7 +6,7 @@ export { SLOW_DOWN_STEP_SECONDS, type DevicePoll, type GuardStore, type RefreshC
 export { RedisGuardStore } from './redis-guard-store';
 export { projectors, projectEvent, type ProjectionWriter } from './projectors';
 export { RedisProjectionStore, type RedisProjectionStoreOptions } from './redis-projection-store';
-export type { AuditEntry, AuditQuery, AuditStore } from './audit-port';
+export type { AuditEntry, AuditQuery, AuditRecord, AuditStore } from './audit-port';
 export { auditEntryOf } from './audit-entry';
 export { MemoryAuditStore } from './memory-audit-store';
 export { MongoAuditStore } from './mongo-audit-store';

@@ -1,13 +1,14 @@
-import type { GrantlineEvent } from '@grantline/lib-events';
 import { auditEntryOf } from './audit-entry';
-import type { AuditEntry, AuditQuery, AuditStore } from './audit-port';
-import type { LogPosition } from './log-position';
+import type { AuditEntry, AuditQuery, AuditRecord, AuditStore } from './audit-port';
+import { traceparentPrefix } from './audit-trace';
 
 export class MemoryAuditStore implements AuditStore {
   private readonly entries = new Map<string, AuditEntry>();
 
-  async record(event: GrantlineEvent, position: LogPosition): Promise<void> {
-    if (!this.entries.has(event.eventId)) this.entries.set(event.eventId, auditEntryOf(event, position));
+  async recordAll(records: readonly AuditRecord[]): Promise<void> {
+    for (const { event, position } of records) {
+      if (!this.entries.has(event.eventId)) this.entries.set(event.eventId, auditEntryOf(event, position));
+    }
   }
 
   async find(query: AuditQuery): Promise<AuditEntry[]> {
@@ -33,6 +34,7 @@ function matches(entry: AuditEntry, query: AuditQuery): boolean {
     (query.clientId === undefined || entry.clientId === query.clientId) &&
     (query.subject === undefined || entry.subject === query.subject) &&
     (query.type === undefined || entry.type === query.type) &&
+    (query.traceId === undefined || (entry.traceparent ?? '').startsWith(traceparentPrefix(query.traceId))) &&
     (query.from === undefined || entry.occurredAt >= query.from) &&
     (query.to === undefined || entry.occurredAt <= query.to)
   );

@@ -1,8 +1,7 @@
-import { MongoClient, MongoServerError, type Collection, type Filter } from 'mongodb';
-import type { GrantlineEvent } from '@grantline/lib-events';
+import { MongoBulkWriteError, MongoClient, MongoServerError, type Collection, type Filter } from 'mongodb';
 import { auditEntryOf } from './audit-entry';
-import type { AuditEntry, AuditQuery, AuditStore } from './audit-port';
-import type { LogPosition } from './log-position';
+import type { AuditEntry, AuditQuery, AuditRecord, AuditStore } from './audit-port';
+import { traceparentPrefix } from './audit-trace';
 
 const DUPLICATE_KEY = 11000;
 /** Event ids fetched a round trip when streaming them all. */
@@ -16,23 +15,29 @@ export class MongoAuditStore implements AuditStore {
   ) {}
 
   static async connect(url: string, database: string, collectionName = 'audit_events'): Promise<MongoAuditStore> {
-    const client = new MongoClient(url, { serverSelectionTimeoutMS: 5_000 });
+    const client = new MongoClient(url, { serverSelectionTimeoutMS: 5_000, serverMonitoringMode: 'poll' });
     await client.connect();
     const collection = client.db(database).collection<AuditEntry>(collectionName);
     await collection.createIndex({ eventId: 1 }, { unique: true, name: 'event_id_unique' });
     await collection.createIndex({ subject: 1, occurredAt: 1 }, { name: 'by_subject' });
     await collection.createIndex({ clientId: 1, occurredAt: 1 }, { name: 'by_client' });
     await collection.createIndex({ type: 1, occurredAt: 1 }, { name: 'by_type' });
+    await collection.createIndex({ traceparent: 1 }, { name: 'by_trace' });
     await collection.createIndex({ occurredAt: 1 }, { name: 'by_time' });
     return new MongoAuditStore(client, collection);
   }
 
-  async record(event: GrantlineEvent, position: LogPosition): Promise<void> {
+  async recordAll(records: readonly AuditRecord[]): Promise<void> {
+    if (records.length === 0) return;
     try {
-      await this.collection.insertOne(auditEntryOf(event, position));
+      // Unordered: one round trip, and an entry already there (a redelivery) does not stop the rest.
+      await this.collection.insertMany(
+        records.map(({ event, position }) => auditEntryOf(event, position)),
+        { ordered: false },
+      );
     } catch (error) {
-      // The unique event id makes a redelivered event a no-op.
-      if (error instanceof MongoServerError && error.code === DUPLICATE_KEY) return;
+      // The unique event id makes a redelivered event a no-op; anything else is a real failure.
+      if (onlyDuplicates(error)) return;
       throw error;
     }
   }
@@ -42,6 +47,8 @@ export class MongoAuditStore implements AuditStore {
     if (query.clientId !== undefined) filter.clientId = query.clientId;
     if (query.subject !== undefined) filter.subject = query.subject;
     if (query.type !== undefined) filter.type = query.type;
+    // An anchored prefix, so the index serves it; entries recorded before this filter existed match too.
+    if (query.traceId !== undefined) filter.traceparent = { $regex: `^${traceparentPrefix(query.traceId)}` };
     if (query.from !== undefined || query.to !== undefined) {
       filter.occurredAt = {
         ...(query.from ? { $gte: query.from } : {}),
@@ -73,4 +80,14 @@ export class MongoAuditStore implements AuditStore {
   async close(): Promise<void> {
     await this.client.close();
   }
+}
+
+/** Whether a failed insert failed only on entries that were already there. */
+function onlyDuplicates(error: unknown): boolean {
+  if (error instanceof MongoBulkWriteError) {
+    const failures = Array.isArray(error.writeErrors) ? error.writeErrors : [error.writeErrors];
+    if (error.result.getWriteConcernError() !== undefined) return false;
+    return failures.length > 0 && failures.every((failure) => failure.code === DUPLICATE_KEY);
+  }
+  return error instanceof MongoServerError && error.code === DUPLICATE_KEY;
 }

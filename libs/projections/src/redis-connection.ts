@@ -1,3 +1,4 @@
+import type { ConnectionOptions } from 'node:tls';
 import { Redis } from 'ioredis';
 import { ProjectionStoreUnavailableError } from './port';
 import { assertRedisKeepsKeys, type RedisEvictionCheckMode } from './redis-eviction-check';
@@ -6,11 +7,15 @@ export interface RedisConnectionOptions {
   url: string;
   keyPrefix: string;
   commandTimeoutMs?: number;
+  /** TLS options for a `rediss://` URL (a CA, for one); a `rediss://` URL without them uses the system CAs. */
+  tls?: ConnectionOptions;
 }
 
 /**
  * A connection whose commands fail fast while Redis is unreachable (no offline queue), so
- * callers answer 503 instead of serving stale state or waiting.
+ * callers answer 503 instead of serving stale state or waiting. Commands issued in the same
+ * tick (concurrent requests' reads) go out in one write (auto-pipelining); a caller that
+ * awaits a command before issuing the next still sees them in order.
  */
 export function connectRedis(options: RedisConnectionOptions): Redis {
   const redis = new Redis(options.url, {
@@ -19,6 +24,8 @@ export function connectRedis(options: RedisConnectionOptions): Redis {
     commandTimeout: options.commandTimeoutMs ?? 1_000,
     retryStrategy: (attempt) => Math.min(attempt * 100, 1_000),
     lazyConnect: false,
+    enableAutoPipelining: true,
+    ...(options.tls ? { tls: options.tls } : {}),
   });
   redis.on('error', () => undefined);
   return redis;

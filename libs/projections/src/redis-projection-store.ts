@@ -115,25 +115,25 @@ export class RedisProjectionStore extends RedisStore implements ProjectionStore 
       ...(query.jti === undefined ? [] : [projectionKeys.revoked(query.jti)]),
       ...(query.grantId === undefined ? [] : [projectionKeys.grantRevoked(query.grantId)]),
     ];
-    // Every GET of the query rides in the MGET that reads the serving marker.
+    // Every key of the query rides in the MGET that reads the serving marker: one command, which
+    // the connection pipelines with the other requests' reads of the same tick.
     const keys = [
       ...ids.map(projectionKeys.client),
       ...(query.userId === undefined ? [] : [projectionKeys.record('user', query.userId)]),
       ...(query.consent === undefined
         ? []
         : [projectionKeys.consentCutoff(query.consent.userId, query.consent.clientId)]),
+      ...marks,
     ];
-    const { values, replies } = await this.query(keys, (pipeline, key) => {
-      if (marks.length > 0) pipeline.exists(...marks.map(key));
-    });
+    const values = await this.get(keys);
     let next = ids.length;
     const take = () => values[next++] ?? null;
     const clients = new Map(ids.map((id, index) => [id, this.clients.parse(values[index] ?? null)]));
     return {
       clients,
-      revoked: marks.length > 0 && Number(replies[0]) > 0,
       ...(query.userId === undefined ? {} : { user: parseStored(take(), parseUser) }),
       ...(query.consent === undefined ? {} : { grantsRevokedBefore: Number(take() ?? 0) }),
+      revoked: values.slice(keys.length - marks.length).some((value) => value !== null),
     };
   }
 
@@ -164,19 +164,33 @@ export class RedisProjectionStore extends RedisStore implements ProjectionStore 
     for (let attempt = 0; attempt < 2; attempt += 1) {
       const generation = this.serving.generation;
       const key = (suffix: string) => `${this.prefix}${generation}:${suffix}`;
-      const pipeline = this.redis.pipeline();
-      pipeline.mget(this.key(SERVING_KEY), ...(generation === undefined ? [] : keys.map(key)));
-      if (generation !== undefined) build?.(pipeline, key);
-      const results = await this.run(() => pipeline.exec());
-      if (!results || results.some(([error]) => error)) {
-        throw new ProjectionStoreUnavailableError('redis pipeline failed');
-      }
-      const [marker = null, ...values] = (results[0]?.[1] ?? []) as Array<string | null>;
-      if (this.serving.check(marker) === generation) {
-        return { values, replies: results.slice(1).map(([, value]) => value) };
-      }
+      const mget = [this.key(SERVING_KEY), ...(generation === undefined ? [] : keys.map(key))];
+      const { fetched, replies } =
+        build === undefined || generation === undefined
+          ? { fetched: await this.run(() => this.redis.mget(...mget)), replies: [] }
+          : await this.pipelined(mget, (pipeline) => build(pipeline, key));
+      const [marker = null, ...values] = fetched;
+      if (this.serving.check(marker) === generation) return { values, replies };
     }
     throw new ProjectionUnavailableError('the projection generation changed during the read');
+  }
+
+  /** The MGET and the commands `build` adds, in one pipeline. */
+  private async pipelined(
+    mget: readonly string[],
+    build: (pipeline: Pipeline) => void,
+  ): Promise<{ fetched: Array<string | null>; replies: unknown[] }> {
+    const pipeline = this.redis.pipeline();
+    pipeline.mget(...mget);
+    build(pipeline);
+    const results = await this.run(() => pipeline.exec());
+    if (!results || results.some(([error]) => error)) {
+      throw new ProjectionStoreUnavailableError('redis pipeline failed');
+    }
+    return {
+      fetched: (results[0]?.[1] ?? []) as Array<string | null>,
+      replies: results.slice(1).map(([, value]) => value),
+    };
   }
 
   /** The members of an index set, then the records they name, in two round trips. */

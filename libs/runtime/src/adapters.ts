@@ -1,9 +1,31 @@
 import { required, type Config } from '@grantline/lib-config';
-import { KafkaEventLog } from '@grantline/lib-event-log';
-import { RedisEvictionPolicyError, RedisGuardStore, RedisProjectionStore } from '@grantline/lib-projections';
+import type { DeadLetterObserver } from '@grantline/lib-event-log';
+import {
+  RedisEvictionPolicyError,
+  RedisGuardStore,
+  RedisProjectionControl,
+  RedisProjectionStore,
+} from '@grantline/lib-projections';
+import type { GrantlineMetrics } from '@grantline/lib-telemetry';
+import { eventLogMetrics } from './event-log-metrics';
+import { kafkaConnectionSecurity } from './kafka-client-options';
+import { redisConnectionOptions } from './redis-client-options';
+import { StoppingKafkaEventLog } from './stopping-event-log';
 
-export function kafkaEventLog(config: Config, clientId: string): KafkaEventLog {
-  return new KafkaEventLog({
+export interface KafkaEventLogObservers {
+  /** Consumers pass it (see deadLetterReporter). */
+  onDeadLettered?: DeadLetterObserver;
+  /** Where produce latency and consumer lag are recorded; unrecorded if unset. */
+  metrics?: GrantlineMetrics;
+}
+
+/** The Kafka log of a service, over TLS and with SASL when the settings ask for them. */
+export function kafkaEventLog(
+  config: Config,
+  clientId: string,
+  { onDeadLettered, metrics }: KafkaEventLogObservers = {},
+): StoppingKafkaEventLog {
+  return new StoppingKafkaEventLog({
     brokers: required(config, 'KAFKA_BROKERS')
       .split(',')
       .map((broker) => broker.trim()),
@@ -11,15 +33,23 @@ export function kafkaEventLog(config: Config, clientId: string): KafkaEventLog {
     topicPrefix: config.GRANTLINE_KAFKA_TOPIC_PREFIX,
     appendTimeoutMs: config.GRANTLINE_APPEND_TIMEOUT_MS,
     tokensRetentionMs: config.GRANTLINE_TOKENS_RETENTION * 1000,
+    ...kafkaConnectionSecurity(config),
+    ...(onDeadLettered ? { onDeadLettered } : {}),
+    ...(metrics ? { metrics: eventLogMetrics(metrics) } : {}),
   });
 }
 
 export function redisProjectionStore(config: Config): RedisProjectionStore {
-  return new RedisProjectionStore({ url: required(config, 'REDIS_URL'), keyPrefix: config.GRANTLINE_REDIS_PREFIX });
+  return new RedisProjectionStore(redisConnectionOptions(config));
 }
 
 export function redisGuardStore(config: Config): RedisGuardStore {
-  return new RedisGuardStore({ url: required(config, 'REDIS_URL'), keyPrefix: config.GRANTLINE_REDIS_PREFIX });
+  return new RedisGuardStore(redisConnectionOptions(config));
+}
+
+/** The projector's and the rebuild command's hold on the projection generations; `url` overrides REDIS_URL. */
+export function redisProjectionControl(config: Config, url?: string): RedisProjectionControl {
+  return new RedisProjectionControl(redisConnectionOptions(config, url === undefined ? {} : { url }));
 }
 
 /** How long a starting service waits for Redis before it serves without it, and then how often it looks again. */

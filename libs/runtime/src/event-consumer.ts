@@ -1,11 +1,11 @@
-import type { EventHandler, EventLog, Subscription } from '@grantline/lib-event-log';
+import type { BatchHandler, EventLog, Subscription } from '@grantline/lib-event-log';
 import { streams } from '@grantline/lib-events';
 import type { Telemetry } from '@grantline/lib-telemetry';
 
 /**
- * A consumer group over every stream, from the start when the group is new. Each event is a
- * span under the request that recorded it, and its apply lag is measured. The handler must be
- * idempotent: delivery is at least once.
+ * A consumer group over every stream, from the start when the group is new. Each batch is a
+ * span under the request that recorded its first event, and every event's apply lag is
+ * measured. The handler must be idempotent: delivery is at least once.
  */
 export function startEventConsumer(
   log: EventLog,
@@ -13,7 +13,7 @@ export function startEventConsumer(
     name: string;
     groupId: string;
     telemetry: Pick<Telemetry, 'metrics' | 'tracing'>;
-    apply: EventHandler;
+    apply: BatchHandler;
     onFatal?: (error: unknown) => void;
   },
 ): Promise<Subscription> {
@@ -23,11 +23,16 @@ export function startEventConsumer(
     streams,
     fromBeginning: true,
     ...(options.onFatal ? { onFatal: options.onFatal } : {}),
-    handler: async (event, position) => {
-      await telemetry.tracing.inEvent(`${name} ${event.type}`, event.traceContext.traceparent, () =>
-        apply(event, position),
+    handleBatch: async (batch) => {
+      await telemetry.tracing.inEvents(
+        batch.length === 1 ? `${name} ${batch[0]?.event.type}` : `${name} ${batch.length} events`,
+        batch.map(({ event }) => event.traceContext.traceparent),
+        () => apply(batch),
       );
-      telemetry.metrics.eventApplied(name, event.type, (Date.now() - Date.parse(event.occurredAt)) / 1000);
+      const now = Date.now();
+      for (const { event } of batch) {
+        telemetry.metrics.eventApplied(name, event.type, (now - Date.parse(event.occurredAt)) / 1000);
+      }
     },
   });
 }

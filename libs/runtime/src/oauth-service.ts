@@ -1,5 +1,5 @@
 import type { Router } from 'express';
-import { loadConfig, type Config } from '@grantline/lib-config';
+import { loadConfig, shutdownSettings, type Config } from '@grantline/lib-config';
 import type { EventLog } from '@grantline/lib-event-log';
 import { createApp, createLogger, serve, type Logger, type OAuthEndpoint } from '@grantline/lib-http';
 import type { OAuthContext } from '@grantline/lib-oauth';
@@ -7,6 +7,7 @@ import { createTelemetry } from '@grantline/lib-telemetry';
 import { checkRedis, kafkaEventLog, redisGuardStore, redisProjectionStore } from './adapters';
 import { loadKeyRing } from './key-ring';
 import { createOAuthContext } from './oauth-context';
+import { tracedEventLog } from './traced-event-log';
 
 export interface OAuthServiceParts {
   config: Config;
@@ -34,7 +35,10 @@ export async function serveOAuthService(
   const config = loadConfig();
   const logger = createLogger(service, config.LOG_LEVEL);
   const telemetry = createTelemetry(service, config.OTEL_EXPORTER_OTLP_ENDPOINT);
-  const log = options.readOnlyLog ?? kafkaEventLog(config, `grantline-${service}`);
+  const log = tracedEventLog(
+    options.readOnlyLog ?? kafkaEventLog(config, `grantline-${service}`, { metrics: telemetry.metrics }),
+    telemetry.tracing,
+  );
   const store = redisProjectionStore(config);
   const guards = redisGuardStore(config);
   // Both stores use the same Redis; one check covers them.
@@ -56,6 +60,7 @@ export async function serveOAuthService(
     host: config.GRANTLINE_HOST,
     port: config.PORT,
     service,
+    shutdown: shutdownSettings(config),
     telemetry,
     trustProxy: config.GRANTLINE_TRUST_PROXY,
     ...(endpoints ? { endpoints } : {}),

@@ -1,2 +1,3 @@
 export { startStack, type StackOptions, type RunningStack } from './start-stack';
-export { spawnService, waitUntilReady, type ServiceProcess } from './service-process';
+export { spawnService, startService, waitUntilReady, type ServiceProcess, type ServiceExit } from './service-process';
+export { startEdgeProxy, type EdgeProxy } from './edge-proxy';

@@ -1,10 +1,11 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { dirname, join } from 'node:path';
-import { ensureNginx, freePort, repoRoot, type InfraUrls } from '@grantline/lib-infra';
+import { ensureNginx, repoRoot, reservePort, type InfraUrls } from '@grantline/lib-infra';
 import { ensureKeyDirectory } from '@grantline/lib-runtime';
+import { isEdgeHealth } from '@grantline/svc-edge';
 import { startEdgeProxy, type EdgeProxy } from './edge-proxy';
-import { spawnService, waitUntilReady, type ServiceProcess } from './service-process';
+import { startService, waitUntilReady, type ServiceProcess } from './service-process';
 
 export interface StackOptions {
   infra: InfraUrls;
@@ -26,13 +27,19 @@ export interface RunningStack {
   url: string;
   adminToken: string;
   services: ServiceProcess[];
+  /** The nginx master's pid (its workers are its children). */
+  edgePid(): number | undefined;
   env: NodeJS.ProcessEnv;
   /** Starts another replica of a service, e.g. to restart one that a test killed. */
   startReplica(service: string): Promise<ServiceProcess>;
+  /** The replica `replica` (counted from 0 in start order) of a service, if it was started. */
+  replicaOf(service: string, replica: number): ServiceProcess | undefined;
   stop(): Promise<void>;
 }
 
 const READY_TIMEOUT_MS = 60_000;
+/** The local drain delay: nginx, the only proxy here, drops idle upstream connections after 1 s. */
+const LOCAL_SHUTDOWN_DELAY_MS = 2_000;
 
 /** Every service as its own process against real Kafka, Redis and MongoDB, behind nginx. */
 export async function startStack(options: StackOptions): Promise<RunningStack> {
@@ -43,7 +50,9 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
   const keysDir = join(options.workDir, 'keys');
   await ensureKeyDirectory(keysDir);
   const adminToken = readOrCreateToken(options.adminTokenFile ?? join(options.workDir, 'admin-token'));
-  const publicPort = options.publicPort === 0 ? await freePort() : options.publicPort;
+  // Held until nginx binds it: the services take many seconds to start, and the issuer names it.
+  const reserved = options.publicPort === 0 ? await reservePort() : undefined;
+  const publicPort = reserved?.port ?? options.publicPort;
   const namespace = options.namespace ?? 'grantline';
   const url = `http://127.0.0.1:${publicPort}`;
   const env: NodeJS.ProcessEnv = {
@@ -61,6 +70,9 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     GRANTLINE_CONSUMER_GROUP_PREFIX: `${namespace}.`,
     GRANTLINE_MONGODB_DATABASE: namespace.replace(/[^A-Za-z0-9_-]/g, '_'),
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
+    // Above nginx's idle upstream timeout (1 s), short enough for a quick local stop.
+    GRANTLINE_SHUTDOWN_DELAY_MS: String(LOCAL_SHUTDOWN_DELAY_MS),
+    GRANTLINE_SHUTDOWN_TIMEOUT_MS: '5000',
     ...options.env,
   };
   const services: ServiceProcess[] = [];
@@ -69,13 +81,14 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
   const startReplica = async (service: string): Promise<ServiceProcess> => {
     const replica = replicaCounts.get(service) ?? 0;
     replicaCounts.set(service, replica + 1);
-    const started = spawnService({ root, service, replica, port: await freePort(), env, logDir });
+    const started = await startService({ root, service, replica, env, logDir });
     services.push(started);
     await waitUntilReady(started, '/readyz', READY_TIMEOUT_MS);
     log(`${service}-${replica} ready on ${started.url}`);
     return started;
   };
   const stop = async () => {
+    await reserved?.release();
     await edge?.stop();
     await Promise.all(services.map((service) => service.stop()));
   };
@@ -97,8 +110,10 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
       Array.from({ length: options.replicas?.authorize ?? 1 }, () => startReplica('authorize')),
     );
     const admin = services.filter((service) => service.name === 'admin');
+    const nginx = await ensureNginx({ log });
+    await reserved?.release();
     edge = startEdgeProxy({
-      nginx: await ensureNginx({ log }),
+      nginx,
       workDir: options.workDir,
       port: publicPort,
       upstreams: {
@@ -109,13 +124,15 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
         admin: admin.map((service) => service.port),
       },
     });
-    await waitForEdge(url);
+    await waitForEdge(url, edge);
   } catch (error) {
     await stop();
     throw error;
   }
   log(`public origin ${url}`);
-  return { url, adminToken, services, env, startReplica, stop };
+  const replicaOf = (service: string, replica: number) =>
+    services.find((candidate) => candidate.name === service && candidate.replica === replica);
+  return { url, adminToken, services, edgePid: () => edge?.child.pid, env, startReplica, replicaOf, stop };
 }
 
 function readOrCreateToken(path: string): string {
@@ -126,11 +143,14 @@ function readOrCreateToken(path: string): string {
   return token;
 }
 
-async function waitForEdge(url: string): Promise<void> {
+/** Waits for nginx's own health answer; a process that took the port first is not mistaken for it. */
+async function waitForEdge(url: string, edge: EdgeProxy): Promise<void> {
   const deadline = Date.now() + 10_000;
   while (Date.now() < deadline) {
+    if (edge.child.exitCode !== null) throw new Error(`the edge proxy exited (code ${edge.child.exitCode})`);
     try {
-      if ((await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(1_000) })).ok) return;
+      const response = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(1_000) });
+      if (response.ok && isEdgeHealth(await response.json())) return;
     } catch {
       // nginx still starting
     }

@@ -56,7 +56,9 @@ export async function oauthFixture(settings: Partial<OAuthContext['settings']> =
     groupId: 'fixture',
     streams,
     fromBeginning: true,
-    handler: (event, position) => store.apply(event, position),
+    handleBatch: async (batch) => {
+      for (const { event, position } of batch) await store.apply(event, position);
+    },
   });
   const keys = await keyRingFromJwks([await generateSigningJwk('test-key')]);
   const context: OAuthContext = {

@@ -6,10 +6,17 @@ import type { Logger } from '@grantline/lib-http';
 
 const eventTypes = grantlineEventSchema.options.map((option) => option.shape.type.value);
 
+/** W3C Trace Context §3.2.2.3: a trace id is 16 bytes as 32 lowercase hex digits, and not all zeros. */
+const traceIdSchema = z
+  .string()
+  .regex(/^[0-9a-f]{32}$/, 'trace_id must be 32 lowercase hex digits')
+  .refine((id) => !/^0+$/.test(id), 'trace_id must not be all zeros');
+
 const auditQuerySchema = z
   .object({
     client_id: z.string().min(1).optional(),
     subject: z.string().min(1).optional(),
+    trace_id: traceIdSchema.optional(),
     type: z.enum(eventTypes as [string, ...string[]]).optional(),
     since: z.string().datetime().optional(),
     until: z.string().datetime().optional(),
@@ -17,7 +24,9 @@ const auditQuerySchema = z
   })
   .strict();
 
-/** GET /admin/audit: the audit projection, queried by client, subject, event type and time. */
+/** What the store is asked; `traceId` matches the trace id inside each entry's traceparent. */
+
+/** GET /admin/audit: the audit projection, queried by client, subject, trace, event type and time. */
 export function auditRoutes(audit: AuditStore, logger: Logger): Router {
   const router = Router();
   router.get('/admin/audit', async (req, res) => {
@@ -28,14 +37,16 @@ export function auditRoutes(audit: AuditStore, logger: Logger): Router {
     }
     const query = parsed.data;
     try {
-      const entries = await audit.find({
+      const filter: Parameters<AuditStore['find']>[0] = {
         ...(query.client_id ? { clientId: query.client_id } : {}),
         ...(query.subject ? { subject: query.subject } : {}),
+        ...(query.trace_id ? { traceId: query.trace_id } : {}),
         ...(query.type ? { type: query.type as AuditTypes } : {}),
         ...(query.since ? { from: new Date(query.since) } : {}),
         ...(query.until ? { to: new Date(query.until) } : {}),
         limit: query.limit,
-      });
+      };
+      const entries = await audit.find(filter);
       res.set('Cache-Control', 'no-store').json({
         entries: entries.map((entry) => ({
           event_id: entry.eventId,
@@ -45,6 +56,7 @@ export function auditRoutes(audit: AuditStore, logger: Logger): Router {
           subject: entry.subject,
           request_id: entry.causationId,
           traceparent: entry.traceparent,
+          trace_id: traceIdOf(entry.traceparent),
           data: entry.event.data,
         })),
       });
@@ -57,3 +69,8 @@ export function auditRoutes(audit: AuditStore, logger: Logger): Router {
 }
 
 type AuditTypes = NonNullable<Parameters<AuditStore['find']>[0]['type']>;
+
+/** W3C Trace Context §3.2: `version-traceid-parentid-flags`. */
+function traceIdOf(traceparent: string | null): string | null {
+  return traceparent?.split('-')[1] ?? null;
+}

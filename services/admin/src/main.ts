@@ -1,16 +1,27 @@
-import { loadConfig, required } from '@grantline/lib-config';
+// First: when spans go to a collector, the library instrumentations must load before anything they patch.
+import '@grantline/lib-telemetry/instrument';
+import { loadConfig, required, shutdownSettings } from '@grantline/lib-config';
 import { createApp, createLogger, runMain, serve } from '@grantline/lib-http';
 import { createTelemetry } from '@grantline/lib-telemetry';
 import { randomIds } from '@grantline/lib-oauth';
 import { MongoAuditStore } from '@grantline/lib-projections';
-import { kafkaEventLog, loadKeyRing, oauthSettings, redisProjectionStore } from '@grantline/lib-runtime';
+import {
+  deadLetterReporter,
+  kafkaEventLog,
+  loadKeyRing,
+  oauthSettings,
+  redisProjectionStore,
+} from '@grantline/lib-runtime';
 import { adminRoutes } from './admin-routes';
 
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger('admin', config.LOG_LEVEL);
   const telemetry = createTelemetry('admin', config.OTEL_EXPORTER_OTLP_ENDPOINT);
-  const log = kafkaEventLog(config, 'grantline-admin');
+  const log = kafkaEventLog(config, 'grantline-admin', {
+    onDeadLettered: deadLetterReporter('admin', logger, telemetry.metrics),
+    metrics: telemetry.metrics,
+  });
   await log.ensureTopics(config.GRANTLINE_KAFKA_REPLICATION_FACTOR);
   const store = redisProjectionStore(config);
   await store.assertKeepsKeys(config.GRANTLINE_REDIS_EVICTION_CHECK);
@@ -41,6 +52,7 @@ async function main(): Promise<void> {
     host: config.GRANTLINE_HOST,
     port: config.PORT,
     service: 'admin',
+    shutdown: shutdownSettings(config),
     telemetry,
     trustProxy: config.GRANTLINE_TRUST_PROXY,
     release: () => Promise.all([log.close(), store.close(), audit.close()]),

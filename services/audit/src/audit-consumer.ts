@@ -1,9 +1,12 @@
-import type { EventLog, Subscription } from '@grantline/lib-event-log';
+import { BatchingQueue, type EventLog, type LoggedEvent, type Subscription } from '@grantline/lib-event-log';
 import type { AuditStore } from '@grantline/lib-projections';
 import { startEventConsumer } from '@grantline/lib-runtime';
 import type { Telemetry } from '@grantline/lib-telemetry';
 
-/** Copies every event into the audit store; the store ignores events it already has. */
+/**
+ * Copies every event into the audit store; the store ignores events it already has. The batches
+ * of several partitions that arrive together are stored with one insert.
+ */
 export function startAuditConsumer(
   log: EventLog,
   audit: AuditStore,
@@ -11,11 +14,12 @@ export function startAuditConsumer(
   telemetry: Pick<Telemetry, 'metrics' | 'tracing'>,
   onFatal?: (error: unknown) => void,
 ): Promise<Subscription> {
+  const inserts = new BatchingQueue<LoggedEvent>((events) => audit.recordAll(events));
   return startEventConsumer(log, {
     name: 'audit',
     groupId,
     telemetry,
     ...(onFatal ? { onFatal } : {}),
-    apply: (event, position) => audit.record(event, position),
+    apply: (batch) => inserts.enqueue(batch),
   });
 }

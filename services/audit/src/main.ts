@@ -1,28 +1,31 @@
-import { loadConfig, required } from '@grantline/lib-config';
+// First: when spans go to a collector, the library instrumentations must load before anything they patch.
+import '@grantline/lib-telemetry/instrument';
+import { loadConfig, required, shutdownSettings } from '@grantline/lib-config';
 import { createApp, createLogger, runMain, serve } from '@grantline/lib-http';
 import { createTelemetry } from '@grantline/lib-telemetry';
 import { MongoAuditStore } from '@grantline/lib-projections';
-import { kafkaEventLog } from '@grantline/lib-runtime';
+import { streams } from '@grantline/lib-events';
+import { deadLetterReporter, kafkaEventLog, lagReadiness } from '@grantline/lib-runtime';
 import { startAuditConsumer } from './audit-consumer';
 
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger('audit', config.LOG_LEVEL);
   const telemetry = createTelemetry('audit', config.OTEL_EXPORTER_OTLP_ENDPOINT);
-  const log = kafkaEventLog(config, 'grantline-audit');
+  const log = kafkaEventLog(config, 'grantline-audit', {
+    onDeadLettered: deadLetterReporter('audit', logger, telemetry.metrics),
+    metrics: telemetry.metrics,
+  });
   await log.ensureTopics(config.GRANTLINE_KAFKA_REPLICATION_FACTOR);
   const audit = await MongoAuditStore.connect(required(config, 'MONGODB_URL'), config.GRANTLINE_MONGODB_DATABASE);
-  const subscription = await startAuditConsumer(
-    log,
-    audit,
-    `${config.GRANTLINE_CONSUMER_GROUP_PREFIX}audit`,
-    telemetry,
-    (error) => {
-      logger.fatal({ err: error }, 'event subscription stopped');
-      process.exit(1);
-    },
-  );
-  const app = createApp(async () => ({ kafka: await log.ping(), mongodb: await audit.ping() }), {
+  const groupId = `${config.GRANTLINE_CONSUMER_GROUP_PREFIX}audit`;
+  const subscription = await startAuditConsumer(log, audit, groupId, telemetry, (error) => {
+    logger.fatal({ err: error }, 'event subscription stopped');
+    process.exit(1);
+  });
+  const caughtUp = lagReadiness(log, { groupId, streams, maxLag: config.GRANTLINE_CONSUMER_READY_MAX_LAG });
+  const ready = async () => ({ kafka: await log.ping(), mongodb: await audit.ping(), lag: await caughtUp() });
+  const app = createApp(ready, {
     trustProxy: config.GRANTLINE_TRUST_PROXY,
     telemetry,
   });
@@ -30,6 +33,7 @@ async function main(): Promise<void> {
     host: config.GRANTLINE_HOST,
     port: config.PORT,
     service: 'audit',
+    shutdown: shutdownSettings(config),
     telemetry,
     trustProxy: config.GRANTLINE_TRUST_PROXY,
     release: () => subscription.close().then(() => Promise.all([log.close(), audit.close()])),

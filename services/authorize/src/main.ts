@@ -1,3 +1,5 @@
+// First: when spans go to a collector, the library instrumentations must load before anything they patch.
+import '@grantline/lib-telemetry/instrument';
 import { runMain } from '@grantline/lib-http';
 import { serveOAuthService } from '@grantline/lib-runtime';
 import { authorizeRoutes } from './authorize-routes';

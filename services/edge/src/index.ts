@@ -1,2 +1,2 @@
 export { loadRoutingTable, type RoutingTable } from './routing-table';
-export { nginxConfig, type NginxOptions } from './nginx-config';
+export { EDGE_HEALTH, isEdgeHealth, nginxConfig, type NginxOptions } from './nginx-config';

@@ -9,6 +9,22 @@ export interface NginxOptions {
 }
 
 /**
+ * How long nginx keeps an idle upstream connection. It must stay below every replica's drain
+ * delay (GRANTLINE_SHUTDOWN_DELAY_MS): a connection idle through the whole delay is then one
+ * nginx has already dropped, never one it is writing a request to while the replica closes it
+ * (docs/decisions/0024-graceful-shutdown.md).
+ */
+export const UPSTREAM_IDLE_TIMEOUT_MS = 1_000;
+
+/** The edge's own health answer; it names the edge, so a probe cannot take a service for it. */
+export const EDGE_HEALTH = { status: 'ok', service: 'edge' } as const;
+
+/** Whether a /healthz body is the edge's own. */
+export function isEdgeHealth(body: unknown): boolean {
+  return typeof body === 'object' && body !== null && (body as { service?: unknown }).service === EDGE_HEALTH.service;
+}
+
+/**
  * The local stack's reverse proxy: keep-alive upstreams to every replica, one location per
  * route, request ids passed through, and the client's address forwarded. As the outermost proxy
  * it overwrites X-Forwarded-For with the address it saw (docs/decisions/0013-forwarded-addresses.md).
@@ -18,7 +34,7 @@ export function nginxConfig(table: RoutingTable, options: NginxOptions): string 
     const ports = options.upstreams[service];
     if (!ports || ports.length === 0) throw new Error(`no replicas given for ${service}`);
     const servers = ports.map((port) => `    server 127.0.0.1:${port} max_fails=0;`).join('\n');
-    return `  upstream ${service} {\n${servers}\n    keepalive 64;\n  }`;
+    return `  upstream ${service} {\n${servers}\n    keepalive 64;\n    keepalive_timeout ${UPSTREAM_IDLE_TIMEOUT_MS}ms;\n  }`;
   });
   const locations = table.routes.map((route) => {
     const matcher = route.match === 'exact' ? `= ${route.path}` : route.path;
@@ -52,9 +68,13 @@ ${upstreams.join('\n')}
     proxy_set_header X-Forwarded-For $remote_addr;
     proxy_set_header X-Forwarded-Proto $scheme;
     proxy_set_header X-Request-Id $request_id;
+    # A replica that stopped listening refuses the connection before anything is sent, so every
+    # request, POST included, goes to the next replica. A request already sent is never sent
+    # again (no non_idempotent): it may have issued a token or rotated a refresh token. Replicas
+    # make sure such a send cannot meet a closing socket (docs/decisions/0024-graceful-shutdown.md).
     proxy_next_upstream error timeout;
 ${locations.join('\n')}
-    location = /healthz { return 200 '{"status":"ok"}'; default_type application/json; }
+    location = /healthz { return 200 '${JSON.stringify(EDGE_HEALTH)}'; default_type application/json; }
     location / { return 404 '{"error":"not_found"}'; default_type application/json; }
   }
 }

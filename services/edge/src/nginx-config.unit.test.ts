@@ -1,5 +1,5 @@
 import { loadRoutingTable } from './routing-table';
-import { nginxConfig } from './nginx-config';
+import { EDGE_HEALTH, isEdgeHealth, nginxConfig, UPSTREAM_IDLE_TIMEOUT_MS } from './nginx-config';
 
 describe('nginx config from the routing table', () => {
   const config = nginxConfig(loadRoutingTable(), {
@@ -29,6 +29,15 @@ describe('nginx config from the routing table', () => {
     expect(config).toContain('proxy_set_header Connection "";');
   });
 
+  it("drops idle upstream connections well within a replica's drain delay, and retries only what was never sent", () => {
+    expect(UPSTREAM_IDLE_TIMEOUT_MS).toBeLessThan(2_000);
+    expect(config).toMatch(/upstream token \{[^}]*keepalive 64;\s+keepalive_timeout 1000ms;\s+\}/);
+    const directives = config.split('\n').map((line) => line.trim());
+    expect(directives.filter((line) => line.startsWith('proxy_next_upstream'))).toEqual([
+      'proxy_next_upstream error timeout;',
+    ]);
+  });
+
   it("overwrites the caller's X-Forwarded-For with the address nginx saw, never appends to it", () => {
     const directives = config
       .split('\n')
@@ -38,6 +47,15 @@ describe('nginx config from the routing table', () => {
     expect(forwarded).toEqual(['proxy_set_header X-Forwarded-For $remote_addr;']);
     expect(directives.filter((line) => line.includes('$proxy_add_x_forwarded_for'))).toEqual([]);
     expect(directives).toContain('proxy_set_header X-Real-IP $remote_addr;');
+  });
+
+  it('answers /healthz itself, naming the edge, so a service on the same port is never taken for it', () => {
+    const line = config.split('\n').find((candidate) => candidate.includes('location = /healthz'));
+    const body = /return 200 '([^']*)'/.exec(line ?? '')?.[1];
+    expect(JSON.parse(body ?? 'null')).toEqual(EDGE_HEALTH);
+    expect(isEdgeHealth(EDGE_HEALTH)).toBe(true);
+    expect(isEdgeHealth({ status: 'ok' })).toBe(false);
+    expect(isEdgeHealth(null)).toBe(false);
   });
 
   it('refuses a table naming a service without replicas', () => {

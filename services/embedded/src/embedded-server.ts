@@ -41,9 +41,9 @@ export async function startEmbeddedServer(config: Config, logger: Logger): Promi
     groupId: 'embedded',
     streams,
     fromBeginning: true,
-    handler: async (event, position) => {
-      await store.apply(event, position);
-      await audit.record(event, position);
+    handleBatch: async (batch) => {
+      for (const { event, position } of batch) await store.apply(event, position);
+      await audit.recordAll(batch);
     },
   });
 

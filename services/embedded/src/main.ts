@@ -1,3 +1,5 @@
+// First: when spans go to a collector, the library instrumentations must load before anything they patch.
+import '@grantline/lib-telemetry/instrument';
 import { loadConfig } from '@grantline/lib-config';
 import { createLogger, onShutdown, runMain } from '@grantline/lib-http';
 import { startEmbeddedServer } from './embedded-server';

@@ -1,12 +1,14 @@
-import { partitionKey, type PositionedSubscription, type PositionedSubscribeOptions } from '@grantline/lib-event-log';
-import { streams, type GrantlineEvent, type Stream } from '@grantline/lib-events';
-import type { Logger } from '@grantline/lib-http';
 import {
-  GenerationLostError,
-  type PositionedEvent,
-  type ProjectionPointer,
-  type RedisProjectionControl,
-} from '@grantline/lib-projections';
+  BatchingQueue,
+  partitionKey,
+  type LoggedEvent,
+  type LogPosition,
+  type PositionedSubscription,
+  type PositionedSubscribeOptions,
+} from '@grantline/lib-event-log';
+import { streams, type Stream } from '@grantline/lib-events';
+import type { Logger } from '@grantline/lib-http';
+import { GenerationLostError, type ProjectionPointer, type RedisProjectionControl } from '@grantline/lib-projections';
 import type { Telemetry } from '@grantline/lib-telemetry';
 import { caughtUp, highest, judgeStore, raise, type StoreVerdict } from './store-verdict';
 
@@ -27,6 +29,9 @@ export interface SupervisorOptions {
   logger: Logger;
   onFatal?: (error: unknown) => void;
 }
+
+/** Events applied in one script call at most, so one call never holds Redis for long. */
+const APPLY_CHUNK = 500;
 
 interface Rebuild {
   reason: 'lost' | 'regressed' | 'resumed';
@@ -49,9 +54,19 @@ export class ProjectionSupervisor {
   /** The highest offset known applied anywhere: the group's commits and this projector's work. */
   private applied = new Map<string, string>();
   private rebuild: Rebuild | undefined;
+  /**
+   * Since the last seek, how far each partition was read and handled: beyond `stored` where a
+   * partition ends in records that are no events (dead-lettered), which a rebuild must count as
+   * reached. Never written to the store: its positions name the last event applied.
+   */
+  private passed = new Map<string, string>();
   /** Bumped on every seek, so an event fetched before it is not applied after it. */
   private epoch = 0;
   private chain: Promise<unknown> = Promise.resolve();
+  /** The batches of several partitions that arrive together go to Redis in one script call. */
+  private readonly applies = new BatchingQueue<{ entry: LoggedEvent; epoch: number }>((items) =>
+    this.applyCoalesced(items),
+  );
   private timer: NodeJS.Timeout | undefined;
   private stopped = false;
 
@@ -65,7 +80,7 @@ export class ProjectionSupervisor {
       groupId,
       streams,
       startAt: (stream, partition) => this.nextOffset(partitionKey(stream, partition)),
-      handler: (event, position) => this.handle(event, position),
+      handleBatch: (batch, through) => this.handle(batch, through),
       ...(this.options.onFatal ? { onFatal: this.options.onFatal } : {}),
     });
     control.onReconnect(() => void this.exclusive(() => this.check()).catch(() => undefined));
@@ -94,30 +109,66 @@ export class ProjectionSupervisor {
     }
   }
 
-  private async handle(event: GrantlineEvent, position: PositionedEvent['position']): Promise<void> {
+  /**
+   * Hands a partition's batch to the coalescer; resolves once it is applied (or dropped by a
+   * seek). Then notes how far the partition was read, which may end a rebuild.
+   */
+  private async handle(batch: readonly LoggedEvent[], through: LogPosition): Promise<void> {
     const epoch = this.epoch;
+    if (batch.length > 0) await this.applies.enqueue(batch.map((entry) => ({ entry, epoch })));
+    // Only a rebuild waits on how far a partition was read; a rebuild that starts later begins a new epoch.
+    if (!this.rebuild) return;
     await this.exclusive(async () => {
-      if (epoch !== this.epoch || this.mine === undefined || this.stopped) return;
-      try {
-        await this.options.telemetry.tracing.inEvent(`projector ${event.type}`, event.traceContext.traceparent, () =>
-          this.options.control.applyTo(this.mine as string, [{ event, position }]),
-        );
-      } catch (error) {
-        // The generation vanished under us (a flush, a replaced store): check now; the seek replays this event.
-        if (error instanceof GenerationLostError) return this.check();
-        throw error;
-      }
-      const key = partitionKey(position.stream, position.partition);
-      raise(this.stored, key, position.offset);
-      raise(this.applied, key, position.offset);
-      if (this.rebuild) this.rebuild.events += 1;
-      this.options.telemetry.metrics.eventApplied(
-        'projector',
-        event.type,
-        (Date.now() - Date.parse(event.occurredAt)) / 1000,
-      );
+      if (epoch !== this.epoch || this.stopped) return;
+      raise(this.passed, partitionKey(through.stream, through.partition), through.offset);
       await this.reopenWhenCaughtUp();
     });
+  }
+
+  /**
+   * Applies what the partitions' batches of one turn brought together, in chunks of at most
+   * APPLY_CHUNK events, one script call each. Events fetched before a seek are dropped.
+   */
+  private async applyCoalesced(items: ReadonlyArray<{ entry: LoggedEvent; epoch: number }>): Promise<void> {
+    for (let start = 0; start < items.length; start += APPLY_CHUNK) {
+      const applied = await this.exclusive(async () => {
+        if (this.mine === undefined || this.stopped) return false;
+        const chunk = items
+          .slice(start, start + APPLY_CHUNK)
+          .filter(({ epoch }) => epoch === this.epoch)
+          .map(({ entry }) => entry);
+        if (chunk.length === 0) return true;
+        try {
+          await this.options.telemetry.tracing.inEvents(
+            chunk.length === 1 ? `projector ${chunk[0]?.event.type}` : `projector ${chunk.length} events`,
+            chunk.map(({ event }) => event.traceContext.traceparent),
+            () => this.options.control.applyTo(this.mine as string, chunk),
+          );
+        } catch (error) {
+          // The generation vanished under us (a flush, a replaced store): check now; the seek replays these events.
+          if (error instanceof GenerationLostError) {
+            await this.check();
+            return false;
+          }
+          throw error;
+        }
+        const now = Date.now();
+        for (const { event, position } of chunk) {
+          const key = partitionKey(position.stream, position.partition);
+          raise(this.stored, key, position.offset);
+          raise(this.applied, key, position.offset);
+          this.options.telemetry.metrics.eventApplied(
+            'projector',
+            event.type,
+            (now - Date.parse(event.occurredAt)) / 1000,
+          );
+        }
+        if (this.rebuild) this.rebuild.events += chunk.length;
+        await this.reopenWhenCaughtUp();
+        return true;
+      });
+      if (!applied) return;
+    }
   }
 
   /** Reads the pointer and this generation's positions, and acts on what they say. */
@@ -167,6 +218,7 @@ export class ProjectionSupervisor {
   private async moveTo(generation: string, positions: Map<string, string>, reason?: Rebuild['reason']): Promise<void> {
     this.mine = generation;
     this.stored = new Map(positions);
+    this.passed = new Map();
     this.rebuild = reason
       ? {
           reason,
@@ -175,14 +227,16 @@ export class ProjectionSupervisor {
           events: 0,
         }
       : undefined;
-    this.epoch += 1;
     await this.subscription?.seek((stream, partition) => this.nextOffset(partitionKey(stream, partition)));
+    // After the seek is in place: a batch fetched before it, handed over while the seek looked up
+    // the partitions' starts, still carries the old epoch and is dropped, never applied here.
+    this.epoch += 1;
     await this.reopenWhenCaughtUp();
   }
 
   private async reopenWhenCaughtUp(): Promise<void> {
     const rebuild = this.rebuild;
-    if (!rebuild || this.mine === undefined || !caughtUp(this.stored, rebuild.targets)) return;
+    if (!rebuild || this.mine === undefined || !caughtUp(highest(this.stored, this.passed), rebuild.targets)) return;
     await this.options.control.setState(this.mine, 'ready');
     this.rebuild = undefined;
     const seconds = (Date.now() - rebuild.startedAt) / 1000;

@@ -3,6 +3,7 @@ import { DEVICE_CODE_GRANT } from '@grantline/lib-events';
 import { header, temporarilyUnavailable, type OAuthRequest, type OAuthResponse } from '@grantline/lib-oauth';
 
 const FORWARD_TIMEOUT_MS = 5_000;
+const IDLE_SOCKET_MS = 900;
 const PASSED_BACK = ['cache-control', 'pragma', 'www-authenticate', 'retry-after', 'dpop-nonce'];
 
 /**
@@ -20,15 +21,13 @@ export function isDevicePoll(body: string): boolean {
  * device state; it only relays the request and the answer.
  */
 export function devicePollForwarder(upstreams: readonly string[]): (request: OAuthRequest) => Promise<OAuthResponse> {
-  const agent = new Agent({ keepAlive: true, maxSockets: 64 });
+  // Idle sockets go before a stopping replica's listener does (docs/decisions/0024).
+  const agent = new Agent({ keepAlive: true, maxSockets: 64, timeout: IDLE_SOCKET_MS });
   const targets = upstreams.map((upstream) => new URL('/oauth/token', upstream));
   let next = 0;
   return async (request) => {
-    const target = targets[next++ % targets.length];
-    if (!target) throw temporarilyUnavailable('No device-polling service is configured');
-    const answer = await relay(agent, target, request).catch((error: unknown) => {
-      throw temporarilyUnavailable('The device-polling service is unavailable', error);
-    });
+    if (targets.length === 0) throw temporarilyUnavailable('No device-polling service is configured');
+    const answer = await relayToOne(agent, targets, next++, request);
     let body: unknown;
     try {
       body = JSON.parse(answer.body);
@@ -42,6 +41,26 @@ export function devicePollForwarder(upstreams: readonly string[]): (request: OAu
     }
     return { status: answer.status, headers, body };
   };
+}
+
+/**
+ * Relays to the replica whose turn it is, and to the next ones while a replica refuses the
+ * connection (stopped, or not started yet): nothing was sent to it, so the poll is not repeated.
+ * Any other failure answers 503 at once, since the poll may have been taken (an approved code
+ * is exchanged once).
+ */
+async function relayToOne(agent: Agent, targets: readonly URL[], turn: number, request: OAuthRequest) {
+  for (let attempt = 0; ; attempt += 1) {
+    const target = targets[(turn + attempt) % targets.length] as URL;
+    try {
+      return await relay(agent, target, request);
+    } catch (error) {
+      const refused = (error as NodeJS.ErrnoException).code === 'ECONNREFUSED';
+      if (!refused || attempt + 1 >= targets.length) {
+        throw temporarilyUnavailable('The device-polling service is unavailable', error);
+      }
+    }
+  }
 }
 
 function relay(

@@ -81,6 +81,14 @@ describe('devicePollForwarder', () => {
     expect(seen[0]?.headers.cookie).toBeUndefined();
   });
 
+  it('goes on to the next replica when one refuses the connection, and sends the poll once', async () => {
+    const live = await upstream(400);
+    const forward = devicePollForwarder(['http://127.0.0.1:1', live]);
+    const answers = [await forward(request), await forward(request)];
+    expect(answers.map((answer) => answer.status)).toEqual([400, 400]);
+    expect(seen).toHaveLength(2);
+  });
+
   it('answers 503 temporarily_unavailable when the device-polling service is down', async () => {
     const forward = devicePollForwarder(['http://127.0.0.1:1']);
     await expect(forward(request)).rejects.toMatchObject({ error: 'temporarily_unavailable', status: 503 });

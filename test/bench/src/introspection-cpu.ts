@@ -1,6 +1,5 @@
-import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { basic, issueToken, registerClient } from './http-calls';
+import { cpuMicros, pidListeningOn, pin } from './process-cpu';
 import { ms, runScenario } from './scenario';
 import { openTarget } from './target';
 
@@ -14,26 +13,6 @@ const ROUNDS = 3;
 const WARM_UP_SECONDS = 3;
 const SECONDS = 10;
 const CONNECTIONS = 50;
-const TICKS_PER_SECOND = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim());
-
-/** User plus system CPU of a process so far, in µs. */
-function cpuMicros(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-  // utime and stime are fields 14 and 15 of stat; after the command name they are the 12th and 13th.
-  return ((Number(fields[11]) + Number(fields[12])) * 1e6) / TICKS_PER_SECOND;
-}
-
-/** The process listening on a loopback port. */
-function pidListeningOn(port: number): number {
-  const lines = execFileSync('ss', ['-ltnpH', `sport = :${port}`]).toString();
-  const pid = /pid=(\d+)/.exec(lines)?.[1];
-  if (!pid) throw new Error(`no process listens on port ${port}`);
-  return Number(pid);
-}
-
-function pin(pid: number, cpu: number): void {
-  execFileSync('taskset', ['-a', '-pc', String(cpu), String(pid)], { stdio: 'ignore' });
-}
 
 async function main(): Promise<void> {
   const target = await openTarget();
@@ -43,6 +22,7 @@ async function main(): Promise<void> {
       throw new Error('needs the bench’s own stack (unset GRANTLINE_URL)');
     }
     const replica = pidListeningOn(Number(new URL(replicaUrl).port));
+    if (replica === undefined) throw new Error(`no process listens on ${replicaUrl}`);
     pin(replica, 0);
     pin(process.pid, 1);
     const client = await registerClient(target);

@@ -1,11 +1,12 @@
 import { measureCodeFlow, printCodeFlow } from './code-flow-timing';
+import { printCpuBreakdown, withCpuBreakdown, type CpuBreakdown } from './cpu-breakdown';
 import { measureDevicePollRelay } from './device-poll-relay';
 import { deviceStormSettingsFromEnv, printDevicePollingStorm, runDevicePollingStorm } from './device-polling-storm';
 import { dpopSettingsFromEnv, measureDpop, printDpop } from './dpop-bench';
 import { basic, isActive, issueToken, registerClient, tokenRequest } from './http-calls';
 import { measureRevocationVisibility, REVOCATION_GIVE_UP_MS, REVOCATION_ROUNDS } from './revocation-probe';
 import { ms, percentile, printTable, runScenario, type ScenarioResult } from './scenario';
-import { openTarget } from './target';
+import { closingOnSignals, openTarget } from './target';
 
 function positiveInt(name: string, fallback: number): number {
   const raw = process.env[name];
@@ -22,13 +23,7 @@ async function main(): Promise<void> {
   const dpop = dpopSettingsFromEnv();
   const target = await openTarget();
 
-  let closing: Promise<void> | undefined;
-  const close = () => (closing ??= target.close());
-  const onSignal = () => {
-    void close().finally(() => process.exit(130));
-  };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  const close = closingOnSignals(target);
 
   try {
     console.log(`target: ${target.description}`);
@@ -39,27 +34,43 @@ async function main(): Promise<void> {
       throw new Error('a freshly issued token introspects as inactive; not benchmarking a broken origin');
     }
 
+    const groups = target.processGroups();
+    const breakdowns: CpuBreakdown[] = [];
+    const measured = async (run: () => Promise<ScenarioResult>) => {
+      const breakdown = await withCpuBreakdown(groups, run);
+      breakdowns.push(breakdown);
+      return breakdown.scenario;
+    };
     const results: ScenarioResult[] = [];
     results.push(
-      await runScenario('client_credentials POST /oauth/token', {
-        url: `${target.origin}/oauth/token`,
-        headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams(tokenRequest(client)).toString(),
-        seconds,
-        connections,
-      }),
+      await measured(() =>
+        runScenario('client_credentials POST /oauth/token', {
+          url: `${target.origin}/oauth/token`,
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          body: new URLSearchParams(tokenRequest(client)).toString(),
+          seconds,
+          connections,
+        }),
+      ),
     );
     results.push(
-      await runScenario('introspection POST /oauth/introspect', {
-        url: `${target.origin}/oauth/introspect`,
-        headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: basic(client) },
-        body: new URLSearchParams({ token: liveToken }).toString(),
-        seconds,
-        connections,
-      }),
+      await measured(() =>
+        runScenario('introspection POST /oauth/introspect', {
+          url: `${target.origin}/oauth/introspect`,
+          headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: basic(client) },
+          body: new URLSearchParams({ token: liveToken }).toString(),
+          seconds,
+          connections,
+        }),
+      ),
     );
     console.log('');
     printTable(results);
+    if (groups.length > 0) {
+      console.log('');
+      console.log('where the CPU goes (every process of the stack, not pinned):');
+      printCpuBreakdown(breakdowns);
+    }
 
     const revocation = await measureRevocationVisibility(target, client);
     const where =
@@ -98,8 +109,6 @@ async function main(): Promise<void> {
     if (!printDevicePollingStorm(await runDevicePollingStorm(target, deviceStorm))) process.exitCode = 1;
   } finally {
     await close();
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
   }
 }
 

@@ -8,6 +8,8 @@ export interface ScenarioResult {
   p99: number;
   non2xx: number;
   errors: number;
+  /** Answers with a 2xx status. */
+  succeeded: number;
 }
 
 /** Nearest-rank percentile of an ascending array. */
@@ -48,6 +50,7 @@ export function runScenario(
           p99: percentile(latencies, 99),
           non2xx: result.non2xx,
           errors: result.errors,
+          succeeded: result['2xx'],
         });
       },
     );

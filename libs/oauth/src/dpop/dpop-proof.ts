@@ -24,17 +24,39 @@ export interface ProofExpectation {
   nonceRequired: boolean;
 }
 
+/** Why a proof was refused: the label of `grantline_dpop_proof_failures`, a small fixed set. */
+export type DpopFailure =
+  | 'headers'
+  | 'too_large'
+  | 'malformed'
+  | 'typ'
+  | 'alg'
+  | 'jwk'
+  | 'signature'
+  | 'jti'
+  | 'htm'
+  | 'htu'
+  | 'iat'
+  | 'ath'
+  | 'nonce'
+  | 'replay'
+  | 'required'
+  | 'key_mismatch';
+
 export interface VerifiedProof {
   /** RFC 7638 thumbprint of the proof's key. */
   jkt: string;
 }
 
 /** The one `DPoP` header of a request, if any; two are refused (RFC 9449 §4.3). */
-export function dpopHeaderOf(request: OAuthRequest, site: ProofSite): string | undefined {
+export function dpopHeaderOf(context: OAuthContext, request: OAuthRequest, site: ProofSite): string | undefined {
   const value = request.headers.dpop;
   if (value === undefined) return undefined;
   // Node joins repeated headers with ", "; a compact JWS never contains a comma.
-  if (Array.isArray(value) || value.includes(',')) throw invalidDpopProof('Send exactly one DPoP header', site);
+  if (Array.isArray(value) || value.includes(',')) {
+    context.metrics.dpopProofFailed('headers');
+    throw invalidDpopProof('Send exactly one DPoP header', site);
+  }
   return value;
 }
 
@@ -50,48 +72,57 @@ export async function verifyDpopProof(
   expected: ProofExpectation,
 ): Promise<VerifiedProof> {
   const { site } = expected;
-  const refuse = (description: string, detail?: string) => invalidDpopProof(description, site, detail);
-  if (proof.length > MAX_PROOF_LENGTH) throw refuse('The DPoP proof is too large');
+  const refuse = (reason: DpopFailure, description: string, detail?: string) => {
+    context.metrics.dpopProofFailed(reason);
+    return invalidDpopProof(description, site, detail);
+  };
+  if (proof.length > MAX_PROOF_LENGTH) throw refuse('too_large', 'The DPoP proof is too large');
 
   let header: ReturnType<typeof decodeProtectedHeader>;
   try {
     header = decodeProtectedHeader(proof);
   } catch {
-    throw refuse('The DPoP proof is not a JWT');
+    throw refuse('malformed', 'The DPoP proof is not a JWT');
   }
-  if (header.typ !== 'dpop+jwt') throw refuse('The DPoP proof must have typ dpop+jwt');
+  if (header.typ !== 'dpop+jwt') throw refuse('typ', 'The DPoP proof must have typ dpop+jwt');
   if (!DPOP_ALGORITHMS.includes(header.alg as (typeof DPOP_ALGORITHMS)[number])) {
-    throw refuse(`The DPoP proof must be signed with one of ${DPOP_ALGORITHMS.join(', ')}`);
+    throw refuse('alg', `The DPoP proof must be signed with one of ${DPOP_ALGORITHMS.join(', ')}`);
   }
   const jwk = header.jwk;
   const malformed = jwk === undefined ? 'no jwk' : malformedJwk(jwk);
-  if (malformed) throw refuse('The DPoP proof must carry a well-formed public jwk', malformed);
+  if (malformed) throw refuse('jwk', 'The DPoP proof must carry a well-formed public jwk', malformed);
 
   let payload: Record<string, unknown>;
   try {
     ({ payload } = await jwtVerify(proof, EmbeddedJWK, { typ: 'dpop+jwt', algorithms: [...DPOP_ALGORITHMS] }));
   } catch (error) {
-    throw refuse('The DPoP proof signature does not verify', error instanceof Error ? error.message : undefined);
+    throw refuse(
+      'signature',
+      'The DPoP proof signature does not verify',
+      error instanceof Error ? error.message : undefined,
+    );
   }
 
   const { jti, htm, htu, iat, ath, nonce } = payload;
-  if (typeof jti !== 'string' || jti === '' || jti.length > MAX_JTI_LENGTH) throw refuse('The DPoP proof needs a jti');
-  if (htm !== request.method) throw refuse('The DPoP proof is for another HTTP method');
+  if (typeof jti !== 'string' || jti === '' || jti.length > MAX_JTI_LENGTH)
+    throw refuse('jti', 'The DPoP proof needs a jti');
+  if (htm !== request.method) throw refuse('htm', 'The DPoP proof is for another HTTP method');
   if (typeof htu !== 'string' || !sameTarget(htu, `${context.settings.issuer}${expected.path}`)) {
-    throw refuse('The DPoP proof is for another URL');
+    throw refuse('htu', 'The DPoP proof is for another URL');
   }
   const now = epochSeconds(context.clock);
   const window = context.settings.dpop.proofWindowSeconds;
   if (typeof iat !== 'number' || iat > now + FUTURE_SKEW_SECONDS || iat < now - window) {
-    throw refuse('The DPoP proof is too old or from the future');
+    throw refuse('iat', 'The DPoP proof is too old or from the future');
   }
   if (expected.accessToken !== undefined && ath !== accessTokenHash(expected.accessToken)) {
-    throw refuse('The DPoP proof does not match the access token (ath)');
+    throw refuse('ath', 'The DPoP proof does not match the access token (ath)');
   }
   if (expected.accessToken === undefined && ath !== undefined && site === 'token') {
-    throw refuse('The DPoP proof at the token endpoint carries no ath');
+    throw refuse('ath', 'The DPoP proof at the token endpoint carries no ath');
   }
   if (expected.nonceRequired && !context.dpopNonces.accepts(nonce, now)) {
+    context.metrics.dpopProofFailed('nonce');
     throw useDpopNonce(context.dpopNonces.current(now), site);
   }
 
@@ -99,7 +130,7 @@ export async function verifyDpopProof(
   // RFC 9449 §11.1: remember the jti for as long as the proof could be accepted, which is through
   // second iat + window; a claim expires at its (whole) second, so it is kept one second longer.
   if (!(await context.guards.claimOnce(`dpop:${jkt}:${jti}`, Math.floor(iat) + window + 1))) {
-    throw refuse('The DPoP proof was already used');
+    throw refuse('replay', 'The DPoP proof was already used');
   }
   return { jkt };
 }

@@ -142,8 +142,8 @@ describe('DPoP proofs (RFC 9449 §4.3)', () => {
 
   describe('the DPoP header', () => {
     it('is absent when the request has none, and read as it is when there is one', () => {
-      expect(dpopHeaderOf({ ...request(), headers: {} }, 'token')).toBeUndefined();
-      expect(dpopHeaderOf({ ...request(), headers: { dpop: 'a.b.c' } }, 'token')).toBe('a.b.c');
+      expect(dpopHeaderOf(fixture.context, { ...request(), headers: {} }, 'token')).toBeUndefined();
+      expect(dpopHeaderOf(fixture.context, { ...request(), headers: { dpop: 'a.b.c' } }, 'token')).toBe('a.b.c');
     });
 
     it.each([
@@ -153,7 +153,7 @@ describe('DPoP proofs (RFC 9449 §4.3)', () => {
     ] as const)('refuses %s', (_name, value, site, status) => {
       let thrown: unknown;
       try {
-        dpopHeaderOf({ ...request(), headers: { dpop: value as string | string[] } }, site);
+        dpopHeaderOf(fixture.context, { ...request(), headers: { dpop: value as string | string[] } }, site);
       } catch (error) {
         thrown = error;
       }

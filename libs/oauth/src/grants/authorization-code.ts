@@ -42,6 +42,7 @@ export const authorizationCodeGrant = {
     }
     // RFC 9449 §10: a code bound with dpop_jkt is redeemed only with a proof by that key.
     if (code.dpop_jkt !== undefined && dpop?.jkt !== code.dpop_jkt) {
+      context.metrics.dpopProofFailed('key_mismatch');
       throw invalidDpopProof('The DPoP key is not the one the authorization request named (dpop_jkt)', 'token');
     }
 

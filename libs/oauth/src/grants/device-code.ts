@@ -6,7 +6,8 @@ import { epochSeconds } from '../clock';
 import { deviceIdOf } from '../device/device-codes';
 import { invalidGrant, OAuthError } from '../errors';
 import { checkLiveness } from '../token-liveness';
-import type { GrantHandler } from './grant-handler';
+import type { DevicePollAnswer } from '@grantline/lib-telemetry';
+import type { GrantHandler, GrantOutcome } from './grant-handler';
 import { tokenResponse } from './token-response';
 import { refreshBinding } from './dpop-binding';
 import { decideRefreshToken } from './refresh-token-issuer';
@@ -29,78 +30,109 @@ export const deviceCodeGrant = {
   grantType: DEVICE_CODE_GRANT,
   params,
   allowsPublicClients: true,
-  async handle({ context, request, client, params: input, dpop }) {
-    const deviceId = deviceIdOf(input.device_code);
-    const device = await readDevice(context.store, deviceId);
-    if (!device || device.request.clientId !== client.client.clientId) throw invalidGrant(INVALID_DEVICE_CODE);
-    const { request: requested, decision } = device;
-    if (epochSeconds(context.clock) >= requested.expiresAt) {
-      throw pollError('expired_token', 'The device code has expired; start again');
-    }
-    const poll = await context.guards.recordDevicePoll(deviceId, requested.interval, requested.expiresAt);
-    if (poll.tooSoon) {
-      throw pollError('slow_down', `Poll at most every ${poll.intervalSeconds} seconds`);
-    }
-    if (device.redeemed) throw invalidGrant('The device code was already used');
-    if (decision === null) throw pollError('authorization_pending', 'The user has not yet approved this device');
-    if (decision.decision === 'denied') throw pollError('access_denied', 'The user denied the request');
-
-    const approval = decision;
-    const { liveness } = await checkLiveness(context, {
-      clientId: client.client.clientId,
-      user: { userId: approval.userId, since: approval.approvedAt },
-    });
-    if (!liveness.live) throw invalidGrant('The approval of this device is no longer valid', liveness.reason);
-    const claimKey = `device:${deviceId}`;
-    if (!(await context.guards.claimOnce(claimKey, requested.expiresAt))) {
-      throw invalidGrant('The device code was already used');
-    }
-    const release = () => context.guards.releaseClaim(claimKey);
+  async handle(input) {
     try {
-      return await issue();
+      const outcome = await answerPoll(input);
+      input.context.metrics.devicePolled('issued');
+      return outcome;
     } catch (error) {
-      await release().catch(() => undefined);
+      const answer = pollAnswerOf(error);
+      if (answer) input.context.metrics.devicePolled(answer);
       throw error;
-    }
-
-    async function issue() {
-      const now = epochSeconds(context.clock);
-      const grantId = context.ids.tokenId();
-      const { userId, scope } = approval;
-      const access = await decideAccessToken(context, request, {
-        clientId: client.client.clientId,
-        subject: userId,
-        scopes: scope === '' ? [] : scope.split(' '),
-        grantType: DEVICE_CODE_GRANT,
-        grantId,
-        ...(dpop ? { jkt: dpop.jkt } : {}),
-      });
-      const gexp = now + client.client.refreshTokens.absoluteTtl;
-      const refresh = client.client.grantTypes.includes('refresh_token')
-        ? await decideRefreshToken(context, request, client.client, {
-            gid: grantId,
-            client_id: client.client.clientId,
-            sub: userId,
-            scope,
-            auth_time: approval.authTime,
-            gat: now,
-            gexp,
-            ...refreshBinding(client, dpop),
-          })
-        : undefined;
-      const redeemed = stampEvent(
-        {
-          type: 'DeviceCodeRedeemed',
-          aggregate: { type: 'device', id: deviceId },
-          data: { deviceId, grantId, clientId: client.client.clientId, userId, expiresAt: requested.expiresAt },
-        },
-        eventContext(context, request),
-      );
-      return {
-        events: [redeemed, access.event, ...(refresh ? [refresh.event] : [])],
-        body: tokenResponse(access, refresh),
-        onAppendFailed: release,
-      };
     }
   },
 } satisfies GrantHandler<typeof params>;
+
+const POLL_ANSWERS: ReadonlySet<string> = new Set<DevicePollAnswer>([
+  'authorization_pending',
+  'slow_down',
+  'access_denied',
+  'expired_token',
+  'invalid_grant',
+]);
+
+/** The RFC 8628 answer an error gives a polling device, if it is one (failures of Redis or Kafka are not). */
+function pollAnswerOf(error: unknown): DevicePollAnswer | undefined {
+  return error instanceof OAuthError && POLL_ANSWERS.has(error.error) ? (error.error as DevicePollAnswer) : undefined;
+}
+
+async function answerPoll({
+  context,
+  request,
+  client,
+  params: input,
+  dpop,
+}: Parameters<GrantHandler<typeof params>['handle']>[0]): Promise<GrantOutcome> {
+  const deviceId = deviceIdOf(input.device_code);
+  const device = await readDevice(context.store, deviceId);
+  if (!device || device.request.clientId !== client.client.clientId) throw invalidGrant(INVALID_DEVICE_CODE);
+  const { request: requested, decision } = device;
+  if (epochSeconds(context.clock) >= requested.expiresAt) {
+    throw pollError('expired_token', 'The device code has expired; start again');
+  }
+  const poll = await context.guards.recordDevicePoll(deviceId, requested.interval, requested.expiresAt);
+  if (poll.tooSoon) {
+    throw pollError('slow_down', `Poll at most every ${poll.intervalSeconds} seconds`);
+  }
+  if (device.redeemed) throw invalidGrant('The device code was already used');
+  if (decision === null) throw pollError('authorization_pending', 'The user has not yet approved this device');
+  if (decision.decision === 'denied') throw pollError('access_denied', 'The user denied the request');
+
+  const approval = decision;
+  const { liveness } = await checkLiveness(context, {
+    clientId: client.client.clientId,
+    user: { userId: approval.userId, since: approval.approvedAt },
+  });
+  if (!liveness.live) throw invalidGrant('The approval of this device is no longer valid', liveness.reason);
+  const claimKey = `device:${deviceId}`;
+  if (!(await context.guards.claimOnce(claimKey, requested.expiresAt))) {
+    throw invalidGrant('The device code was already used');
+  }
+  const release = () => context.guards.releaseClaim(claimKey);
+  try {
+    return await issue();
+  } catch (error) {
+    await release().catch(() => undefined);
+    throw error;
+  }
+
+  async function issue() {
+    const now = epochSeconds(context.clock);
+    const grantId = context.ids.tokenId();
+    const { userId, scope } = approval;
+    const access = await decideAccessToken(context, request, {
+      clientId: client.client.clientId,
+      subject: userId,
+      scopes: scope === '' ? [] : scope.split(' '),
+      grantType: DEVICE_CODE_GRANT,
+      grantId,
+      ...(dpop ? { jkt: dpop.jkt } : {}),
+    });
+    const gexp = now + client.client.refreshTokens.absoluteTtl;
+    const refresh = client.client.grantTypes.includes('refresh_token')
+      ? await decideRefreshToken(context, request, client.client, {
+          gid: grantId,
+          client_id: client.client.clientId,
+          sub: userId,
+          scope,
+          auth_time: approval.authTime,
+          gat: now,
+          gexp,
+          ...refreshBinding(client, dpop),
+        })
+      : undefined;
+    const redeemed = stampEvent(
+      {
+        type: 'DeviceCodeRedeemed',
+        aggregate: { type: 'device', id: deviceId },
+        data: { deviceId, grantId, clientId: client.client.clientId, userId, expiresAt: requested.expiresAt },
+      },
+      eventContext(context, request),
+    );
+    return {
+      events: [redeemed, access.event, ...(refresh ? [refresh.event] : [])],
+      body: tokenResponse(access, refresh),
+      onAppendFailed: release,
+    };
+  }
+}

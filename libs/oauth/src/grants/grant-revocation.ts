@@ -62,4 +62,7 @@ export async function revokeGrant(
   );
   await context.log.append(events);
   await context.store.markGrantRevoked(grant.grantId, expiresAt);
+  if (cause.reason !== 'refresh_token_revoked') {
+    context.metrics.artifactReuseDetected(cause.reason === 'code_reuse' ? 'authorization_code' : 'refresh_token');
+  }
 }
