@@ -45,9 +45,17 @@ it('follows one revocation in one trace: edge, revoke handler, Kafka, projector 
   );
   expect(revoked.status).toBe(200);
 
+  // Each process exports its spans in its own batches, so they arrive in any order: wait for every
+  // span the assertions below look at, not only for the last hop's.
+  const has = (spans: ReceivedSpan[], service: string, test: (span: ReceivedSpan) => boolean) =>
+    spans.some((span) => span.service === service && test(span));
   const complete = (spans: ReceivedSpan[]) =>
-    spans.some((span) => span.service === 'projector' && isRedis(span)) &&
-    spans.some((span) => span.service === 'audit' && isMongo(span));
+    has(spans, 'token', (span) => span.kind === SERVER) &&
+    has(spans, 'token', (span) => span.kind === PRODUCER) &&
+    has(spans, 'projector', (span) => span.kind === CONSUMER) &&
+    has(spans, 'projector', isRedis) &&
+    has(spans, 'audit', (span) => span.kind === CONSUMER) &&
+    has(spans, 'audit', isMongo);
   const spans = await pollUntil(async () => receiver.trace(traceId), complete, 30_000, 200);
   const describe = () =>
     spans.map((span) => `${span.service} ${span.kind} ${span.name} ${span.spanId} <- ${span.parentSpanId}`).join('\n');
