@@ -7,6 +7,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import { sampleEvents, streamOfEvent, type GrantlineEvent } from '@grantline/lib-events';
 import { KafkaEventLog, topicName } from '@grantline/lib-event-log';
 import { infraFromEnv } from '../../test/stack/stack-fixture';
+import { deleteTopicsUnder } from '../../test/support/kafka-topics';
 
 const run = `texample${Date.now().toString(36)}`;
 const prefix = `${run}.`;
@@ -45,11 +46,7 @@ function assertInstalled(): void {
 
 afterAll(async () => {
   await log.close();
-  const admin = kafka.admin();
-  await admin.connect();
-  const topics = (await admin.listTopics()).filter((topic) => topic.startsWith(prefix));
-  await admin.deleteTopics({ topics, timeout: 10_000 }).catch(() => undefined);
-  await admin.disconnect();
+  await deleteTopicsUnder(kafka, prefix);
 });
 
 it('reads the tokens topic from its start, validates against the published schemas and prints each event once', async () => {

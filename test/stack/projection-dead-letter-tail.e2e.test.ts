@@ -10,6 +10,7 @@ import { pollUntil } from '../support/poll-until';
 import { startProjectorProcess } from '../support/projector-process';
 import { revocationEvent } from '../support/revocation-event';
 import { infraFromEnv } from './stack-fixture';
+import { deleteTopicsUnder } from '../support/kafka-topics';
 
 // A rebuild waits until every partition reaches the offset the log ended at when it began. Where
 // that last record is no event (it went to the dead-letter topic), nothing is ever applied there:
@@ -58,11 +59,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await projector?.stop('SIGKILL');
-  const admin = kafka.admin();
-  await admin.connect();
-  const topics = (await admin.listTopics()).filter((topic) => topic.startsWith(`${namespace}.`));
-  await admin.deleteTopics({ topics, timeout: 10_000 }).catch(() => undefined);
-  await admin.disconnect();
+  await deleteTopicsUnder(kafka, `${namespace}.`);
   for await (const found of redis.scanStream({ match: `${namespace}:*`, count: 500 })) {
     if ((found as string[]).length > 0) await redis.del(...(found as string[]));
   }

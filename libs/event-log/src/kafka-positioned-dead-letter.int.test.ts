@@ -4,6 +4,7 @@ import { infraFromEnv } from '../../../test/stack/stack-fixture';
 import { KafkaEventLog } from './kafka-event-log';
 import { deadLetterTopicName, topicName } from './kafka-topology';
 import type { DeadLetterNote } from './dead-letter';
+import { deleteTopicsUnder } from '../../../test/support/kafka-topics';
 
 const prefix = `tposdead${Date.now().toString(36)}.`;
 const brokers = infraFromEnv().kafkaBrokers.split(',');
@@ -19,11 +20,7 @@ const log = new KafkaEventLog({
 
 afterAll(async () => {
   await log.close();
-  const admin = kafka.admin();
-  await admin.connect();
-  const topics = (await admin.listTopics()).filter((topic) => topic.startsWith(prefix));
-  await admin.deleteTopics({ topics, timeout: 10_000 }).catch(() => undefined);
-  await admin.disconnect();
+  await deleteTopicsUnder(kafka, prefix);
 });
 
 it('a positioned subscription (the projector) moves an unreadable record aside and goes on', async () => {

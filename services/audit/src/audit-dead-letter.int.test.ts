@@ -14,6 +14,7 @@ import { MongoAuditStore } from '@grantline/lib-projections';
 import { noMetrics, propagationOnly } from '@grantline/lib-telemetry';
 import { infraFromEnv } from '../../../test/stack/stack-fixture';
 import { startAuditConsumer } from './audit-consumer';
+import { deleteTopicsUnder } from '../../../test/support/kafka-topics';
 
 const run = `tdead${Date.now().toString(36)}`;
 const prefix = `${run}.`;
@@ -78,11 +79,7 @@ afterAll(async () => {
   await client.connect();
   await client.db(run).dropDatabase();
   await client.close();
-  const admin = kafka.admin();
-  await admin.connect();
-  const topics = (await admin.listTopics()).filter((topic) => topic.startsWith(prefix));
-  await admin.deleteTopics({ topics, timeout: 10_000 }).catch(() => undefined);
-  await admin.disconnect();
+  await deleteTopicsUnder(kafka, prefix);
 });
 
 it('moves unreadable records to the dead-letter topic with their origin and reason, and stores the events around them', async () => {
