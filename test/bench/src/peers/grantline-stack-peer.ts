@@ -10,14 +10,14 @@ import type { Peer, RunningPeer } from './peer';
 import type { ServerProcess } from './processes';
 import { stackReplicasFromEnv } from '../target';
 
+/** The stack's Kafka broker is a JVM: it gets Keycloak's extra warm-up, for the same reason. */
+const STACK_EXTRA_WARM_UP_SECONDS = 10;
+
 /**
  * One replica of each service unless BENCH_STACK_REPLICAS says otherwise: every server here gets
  * one core, and two replicas of a service time-slicing one core cost about 2.5× the CPU per
  * token of one (docs/decisions/0019).
  */
-/** The stack's Kafka broker is a JVM: it gets Keycloak's extra warm-up, for the same reason. */
-const STACK_EXTRA_WARM_UP_SECONDS = 10;
-
 function replicas(): { token: number; introspection: number; devicePolling: number } {
   const count = stackReplicasFromEnv(1);
   return { token: count, introspection: count, devicePolling: count };
