@@ -2,10 +2,10 @@ import { randomBytes } from 'node:crypto';
 import { Kafka, logLevel } from 'kafkajs';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
 import { topicName, topicSpecs } from '@grantline/lib-event-log';
-import { freePort } from '@grantline/lib-infra';
+import { ensureContainerTools, freePort } from '@grantline/lib-infra';
 import { generateSigningJwk } from '@grantline/lib-tokens';
 import { pollUntil } from '../support/poll-until';
-import { assertContainerTools, buildImage, containerEnv } from './support/container-tools';
+import { buildImage, containerEnv } from './support/container-tools';
 import { Containers } from './support/containers';
 import { IMAGE_CONTENTS_PROBE } from './support/image-contents';
 
@@ -19,7 +19,7 @@ const namespace = `timage${Date.now().toString(36)}`;
 let containers: Containers;
 
 beforeAll(async () => {
-  await assertContainerTools();
+  await ensureContainerTools({ log: (line) => process.stderr.write(`[image] ${line}\n`) });
   const { seconds } = await buildImage(image, BUILD_TIMEOUT_MS);
   process.stderr.write(`[image] ${image} built in ${seconds.toFixed(1)} s\n`);
   containers = new Containers(image, `grantline-${namespace}`, await containerEnv());

@@ -10,6 +10,7 @@ import { substitute } from '../browser/seed-apps';
 import { startTestStack } from '../stack/stack-fixture';
 import { BoundedProcess, describeOutcome, loopbackEnv, type ProcessOutcome } from '../support/bounded-process';
 import { GrantlineTestClient } from '../support/oauth-test-client';
+import { ensurePythonRequests } from '../support/python-requests';
 import { expectSeedFragment, seedCodeBlock } from '../support/seed-document';
 
 const TYPESCRIPT_SECTION = '#### Device Application (Smart TV, IoT Device)';
@@ -146,6 +147,7 @@ beforeAll(async () => {
   expectSeedFragment(pythonSource, 'class DeviceFlowClient', PYTHON_SECTION);
   expectSeedFragment(pythonSource, 'if __name__ == "__main__":', PYTHON_SECTION);
 
+  await ensurePythonRequests();
   browser = await launchChromium();
   stack = await startTestStack('deviceseed', {
     env: { GRANTLINE_DEVICE_POLL_INTERVAL: String(POLL_INTERVAL_SECONDS) },

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { resolveInfra, type ResolvedInfra } from '@grantline/lib-infra';
 import { startStack, type RunningStack } from '@grantline/lib-stack';
 import { seedCodeBlock } from '../support/seed-document';
+import { ensurePythonRequests } from '../support/python-requests';
 
 const PYTHON_TIMEOUT_MS = 60_000;
 // The first `go test` in a fresh GOCACHE compiles net/http and friends, which takes a while.
@@ -185,6 +186,7 @@ beforeAll(async () => {
   pythonSource = seedCodeBlock('### Python Client', 'python');
   goSource = seedCodeBlock('### Go Client', 'go');
 
+  await ensurePythonRequests();
   infra = await resolveInfra();
   workDir = mkdtempSync(join(tmpdir(), 'grantline-seedclients-'));
   stack = await startStack({

@@ -71,6 +71,15 @@ export function ensureAptBinary(binary: string, pkg: string, options: { log?: Lo
     }
     return installed;
   };
+  return serialized(run);
+}
+
+/** Installs Debian package `pkg` (one install at a time, as for binaries). */
+export function installAptPackage(pkg: string, log: LogFn = silent): Promise<void> {
+  return serialized(() => install(pkg, log));
+}
+
+function serialized<T>(run: () => Promise<T>): Promise<T> {
   const result = queue.then(run, run);
   queue = result.catch(() => undefined);
   return result;

@@ -6,3 +6,5 @@ export { ensureNginx } from './nginx';
 export { repoRoot, stateDir } from './paths';
 export { freePort, reservePort, type PortReservation } from './ports';
 export { ensureChromium } from './chromium';
+export { ensureContainerTools } from './container-tools';
+export { ensurePythonModule } from './python-module';

@@ -4,10 +4,13 @@ import { delimiter, dirname, join } from 'node:path';
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-/** Looks on PATH and in the sbin folders, which are often missing from a non-root PATH. */
+/**
+ * Looks on PATH, in the sbin folders (often missing from a non-root PATH) and where Go's
+ * official archive installs (a shell that skipped its profile lacks it).
+ */
 export function findExecutable(name: string): string | undefined {
   const dirs = (process.env.PATH ?? '').split(delimiter).filter((d) => d !== '');
-  dirs.push('/usr/local/sbin', '/usr/sbin', '/sbin', '/usr/local/bin', '/usr/bin');
+  dirs.push('/usr/local/sbin', '/usr/sbin', '/sbin', '/usr/local/bin', '/usr/bin', '/usr/local/go/bin');
   for (const dir of dirs) {
     const candidate = join(dir, name);
     try {

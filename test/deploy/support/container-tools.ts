@@ -8,21 +8,6 @@ const run = promisify(execFile);
 export const repoRoot = join(__dirname, '..', '..', '..');
 const buildScript = join(repoRoot, 'deploy', 'image', 'build.sh');
 
-const INSTALL_HINT =
-  'The image test needs buildah and podman (and debootstrap and runc to build the base): ' +
-  'apt-get install -y buildah podman debootstrap runc uidmap fuse-overlayfs slirp4netns (.ci/run installs them).';
-
-/** Fails with how to install them when the container tools are missing; the test never passes without them. */
-export async function assertContainerTools(): Promise<void> {
-  for (const tool of ['buildah', 'podman']) {
-    try {
-      await run(tool, ['--version'], { timeout: 30_000 });
-    } catch {
-      throw new Error(`${tool} is not installed. ${INSTALL_HINT}`);
-    }
-  }
-}
-
 /** The CONTAINERS_* settings build.sh writes, under which podman finds the image it built. */
 export async function containerEnv(): Promise<NodeJS.ProcessEnv> {
   const { stdout } = await run('bash', [buildScript, 'env'], { timeout: 30_000 });
