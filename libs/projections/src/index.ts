@@ -4,7 +4,15 @@ export { MemoryProjectionStore, type SecondsClock } from './memory-projection-st
 export { MemoryGuardStore } from './memory-guard-store';
 export { SLOW_DOWN_STEP_SECONDS, type DevicePoll, type GuardStore, type RefreshClaim } from './guard-port';
 export { RedisGuardStore } from './redis-guard-store';
-export { projectors, projectEvent, type ProjectionWriter } from './projectors';
+export {
+  projectors,
+  projectEvent,
+  isWrittenThrough,
+  type ProjectorEntry,
+  type WrittenThroughEvent,
+  type WrittenThroughType,
+} from './projectors';
+export type { MarkWriter, ProjectionWriter, RestoredGuard } from './projection-writer';
 export { RedisProjectionStore, type RedisProjectionStoreOptions } from './redis-projection-store';
 export type { AuditEntry, AuditQuery, AuditRecord, AuditStore } from './audit-port';
 export { auditEntryOf } from './audit-entry';

@@ -13,7 +13,7 @@ import {
   type StateSnapshot,
 } from './port';
 import { ProjectionOps, projectionKeys, type ProjectionOp } from './projection-ops';
-import { projectEvent } from './projectors';
+import { projectEvent, writeMarksThrough, type WrittenThroughEvent } from './projectors';
 import { failClosed, RedisStore, type RedisConnectionOptions } from './redis-connection';
 import { applyOps, defineProjectionScripts, positionsOf, SERVING_KEY } from './redis-projection-commands';
 import { normaliseEmail, type UserRecord } from './user-projection';
@@ -44,20 +44,25 @@ export class RedisProjectionStore extends RedisStore implements ProjectionStore 
     await applyOps(this.redis, this.prefix, { mode: 'active' }, await opsOf(event, position), positionsOf([position]));
   }
 
+  /** Into the active generation and any being rebuilt beside it; positions are not touched. */
+  async writeThrough(events: readonly WrittenThroughEvent[]): Promise<void> {
+    await this.applyThrough((ops) => writeMarksThrough(ops, events));
+  }
+
   async putOnce(collection: OnceCollection, id: string, value: unknown, expiresAt: number): Promise<void> {
-    await this.writeThrough((ops) => ops.putOnce(collection, id, value, expiresAt));
+    await this.applyThrough((ops) => ops.putOnce(collection, id, value, expiresAt));
   }
 
   async markConsentWithdrawn(userId: string, clientId: string, revokesGrantsBefore: number): Promise<void> {
-    await this.writeThrough((ops) => ops.markConsentWithdrawn(userId, clientId, revokesGrantsBefore));
+    await this.applyThrough((ops) => ops.markConsentWithdrawn(userId, clientId, revokesGrantsBefore));
   }
 
   async markRevoked(jti: string, expiresAt: number): Promise<void> {
-    await this.writeThrough((ops) => ops.markRevoked(jti, expiresAt));
+    await this.applyThrough((ops) => ops.markRevoked(jti, expiresAt));
   }
 
   async markGrantRevoked(grantId: string, expiresAt: number): Promise<void> {
-    await this.writeThrough((ops) => ops.markGrantRevoked(grantId, expiresAt));
+    await this.applyThrough((ops) => ops.markGrantRevoked(grantId, expiresAt));
   }
 
   async getOnce(collection: OnceCollection, id: string): Promise<unknown> {
@@ -200,7 +205,7 @@ export class RedisProjectionStore extends RedisStore implements ProjectionStore 
     return ids.length === 0 ? [] : this.get(ids.map(recordKey));
   }
 
-  private async writeThrough(write: (ops: ProjectionOps) => Promise<void>): Promise<void> {
+  private async applyThrough(write: (ops: ProjectionOps) => Promise<void>): Promise<void> {
     const ops = new ProjectionOps();
     await write(ops);
     if (ops.ops.length > 0) await applyOps(this.redis, this.prefix, { mode: 'through' }, ops.ops, {});
