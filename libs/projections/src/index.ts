@@ -20,7 +20,7 @@ export { MemoryAuditStore } from './memory-audit-store';
 export { MongoAuditStore } from './mongo-audit-store';
 export { ProjectionCheck, type ProjectionCheckResult, type ProjectionDifference } from './projection-check';
 export { normaliseEmail, userOf, consentOf, type UserRecord } from './user-projection';
-export { waitForProjection, waitForClient } from './projection-wait';
+export { waitForProjection } from './projection-wait';
 export * from './device-projection';
 export { ProjectionOps, projectionKeys, type ProjectionOp } from './projection-ops';
 export { GenerationLostError, positionField } from './redis-projection-commands';

@@ -42,8 +42,6 @@ export interface ProjectionStore {
   getClient(clientId: string): Promise<ClientRecord | null>;
   listClients(): Promise<ClientRecord[]>;
   read(query: StateQuery): Promise<StateSnapshot>;
-  /** Writes the same marker the projector writes for AccessTokenRevoked; idempotent. */
-  markRevoked(jti: string, expiresAt: number): Promise<void>;
   getUser(userId: string): Promise<UserRecord | null>;
   findUserByEmail(email: string): Promise<UserRecord | null>;
   listUsers(): Promise<UserRecord[]>;
@@ -51,18 +49,12 @@ export interface ProjectionStore {
   getConsent(userId: string, clientId: string): Promise<readonly string[] | null>;
   /** Whether any registered client lists this web origin (CORS preflights, which carry no client id). */
   isWebOrigin(origin: string): Promise<boolean>;
-  /** Writes the marker the projector writes for ConsentWithdrawn; idempotent, and never moves it back. */
-  markConsentWithdrawn(userId: string, clientId: string, revokesGrantsBefore: number): Promise<void>;
-  /** Writes the same marker the projector writes for GrantRevoked; idempotent. */
-  markGrantRevoked(grantId: string, expiresAt: number): Promise<void>;
   /** A positioned record of a collection (see projectors.ts), or null when absent or deleted. */
   getRecord(collection: RecordCollection, id: string): Promise<unknown>;
   /** The live records whose ids an index set lists. */
   listRecords(collection: RecordCollection, index: string): Promise<unknown[]>;
-  /** A write-once record (see `putOnce`), or null when absent or expired. */
+  /** A write-once record (see MarkWriter.putOnce), or null when absent or expired. */
   getOnce(collection: OnceCollection, id: string): Promise<unknown>;
-  /** Writes a write-once record as the projector does; the first value stays. Idempotent. */
-  putOnce(collection: OnceCollection, id: string, value: unknown, expiresAt: number): Promise<void>;
   ping(): Promise<boolean>;
   close(): Promise<void>;
 }

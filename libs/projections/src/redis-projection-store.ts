@@ -46,23 +46,9 @@ export class RedisProjectionStore extends RedisStore implements ProjectionStore 
 
   /** Into the active generation and any being rebuilt beside it; positions are not touched. */
   async writeThrough(events: readonly WrittenThroughEvent[]): Promise<void> {
-    await this.applyThrough((ops) => writeMarksThrough(ops, events));
-  }
-
-  async putOnce(collection: OnceCollection, id: string, value: unknown, expiresAt: number): Promise<void> {
-    await this.applyThrough((ops) => ops.putOnce(collection, id, value, expiresAt));
-  }
-
-  async markConsentWithdrawn(userId: string, clientId: string, revokesGrantsBefore: number): Promise<void> {
-    await this.applyThrough((ops) => ops.markConsentWithdrawn(userId, clientId, revokesGrantsBefore));
-  }
-
-  async markRevoked(jti: string, expiresAt: number): Promise<void> {
-    await this.applyThrough((ops) => ops.markRevoked(jti, expiresAt));
-  }
-
-  async markGrantRevoked(grantId: string, expiresAt: number): Promise<void> {
-    await this.applyThrough((ops) => ops.markGrantRevoked(grantId, expiresAt));
+    const ops = new ProjectionOps();
+    await writeMarksThrough(ops, events);
+    if (ops.ops.length > 0) await applyOps(this.redis, this.prefix, { mode: 'through' }, ops.ops, {});
   }
 
   async getOnce(collection: OnceCollection, id: string): Promise<unknown> {
@@ -203,12 +189,6 @@ export class RedisProjectionStore extends RedisStore implements ProjectionStore 
     const { replies } = await this.query([], (pipeline, key) => pipeline.smembers(key(index)));
     const ids = replies[0] as string[];
     return ids.length === 0 ? [] : this.get(ids.map(recordKey));
-  }
-
-  private async applyThrough(write: (ops: ProjectionOps) => Promise<void>): Promise<void> {
-    const ops = new ProjectionOps();
-    await write(ops);
-    if (ops.ops.length > 0) await applyOps(this.redis, this.prefix, { mode: 'through' }, ops.ops, {});
   }
 
   private run<T>(operation: () => Promise<T>): Promise<T> {

@@ -43,6 +43,11 @@ export interface Decision<T = unknown> {
 /** Write the events' marks through, and wait for nothing more. */
 export const WRITE_THROUGH: ReadOwnWrite<never> = { kind: 'write-through' };
 
+/** A decision whose caller answers only once the projector shows the change. */
+export function awaitingProjection<T>(events: readonly GrantlineEvent[], wait: ProjectionWait<T>): Decision<T> {
+  return { events, readOwnWrite: { kind: 'wait-for-projection', wait } };
+}
+
 /** A decision that records its events and nothing more. */
 export function eventsOnly(events: readonly GrantlineEvent[]): Decision<never> {
   return { events };

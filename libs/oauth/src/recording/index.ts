@@ -1,4 +1,5 @@
 export {
+  awaitingProjection,
   eventsOnly,
   WRITE_THROUGH,
   type ClaimsToRelease,
