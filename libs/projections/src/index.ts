@@ -21,7 +21,18 @@ export { MongoAuditStore } from './mongo-audit-store';
 export { ProjectionCheck, type ProjectionCheckResult, type ProjectionDifference } from './projection-check';
 export { normaliseEmail, userOf, consentOf, type UserRecord } from './user-projection';
 export { waitForProjection } from './projection-wait';
-export * from './device-projection';
+// The device records' writes are the projector table's (projectors.ts); services only read them.
+export {
+  deviceDecisionSchema,
+  deviceIdByUserCode,
+  deviceRequestSchema,
+  readDevice,
+  DEVICE_RECORD_RETENTION_SECONDS,
+  type DeviceDecision,
+  type DeviceRequest,
+  type DeviceState,
+  type OnceReader,
+} from './device-projection';
 export { ProjectionOps, projectionKeys, type ProjectionOp } from './projection-ops';
 export { GenerationLostError, positionField } from './redis-projection-commands';
 export {
