@@ -47,8 +47,3 @@ export const WRITE_THROUGH: ReadOwnWrite<never> = { kind: 'write-through' };
 export function awaitingProjection<T>(events: readonly GrantlineEvent[], wait: ProjectionWait<T>): Decision<T> {
   return { events, readOwnWrite: { kind: 'wait-for-projection', wait } };
 }
-
-/** A decision that records its events and nothing more. */
-export function eventsOnly(events: readonly GrantlineEvent[]): Decision<never> {
-  return { events };
-}

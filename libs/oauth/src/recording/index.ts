@@ -1,6 +1,5 @@
 export {
   awaitingProjection,
-  eventsOnly,
   WRITE_THROUGH,
   type ClaimsToRelease,
   type Decision,
