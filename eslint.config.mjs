@@ -12,6 +12,22 @@ export default tseslint.config(
       'no-restricted-syntax': ['error', { selector: 'ExportDefaultDeclaration', message: 'Use named exports.' }],
     },
   },
+  // One recorder (docs/decisions/0026-one-recorder.md): services and the OAuth library hand
+  // decisions to recordDecision; nothing else there appends to the log.
+  {
+    files: ['services/*/src/**/*.ts', 'libs/oauth/src/**/*.ts'],
+    ignores: ['**/*.test.ts', 'libs/oauth/src/recording/recorder.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        { selector: 'ExportDefaultDeclaration', message: 'Use named exports.' },
+        {
+          selector: "CallExpression[callee.property.name='append']",
+          message: 'Record a decision with recordDecision (lib-oauth) instead of appending to the log.',
+        },
+      ],
+    },
+  },
   {
     files: ['test/jest.global-*.ts', 'jest.config.js', 'eslint.config.mjs', 'libs/cli/bin/*.js'],
     rules: { 'no-restricted-syntax': 'off', '@typescript-eslint/no-require-imports': 'off' },

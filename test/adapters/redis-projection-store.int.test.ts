@@ -1,6 +1,6 @@
 import { Redis } from 'ioredis';
 import { stampEvent, type ClientSnapshot } from '@grantline/lib-events';
-import { codeRedeemed, refreshRotated } from '@grantline/lib-testing';
+import { codeRedeemed, consentWithdrawn, grantRevoked, refreshRotated, tokenRevoked } from '@grantline/lib-testing';
 import { RedisGuardStore, RedisProjectionControl, RedisProjectionStore } from '@grantline/lib-projections';
 import { infraFromEnv } from '../stack/stack-fixture';
 
@@ -55,11 +55,15 @@ it('applies client events in log order and ignores replays of older positions', 
   expect(await store.listClients()).toEqual([]);
 });
 
-it('marks revocations until the token would have expired', async () => {
+it('writes revocations through until the token would have expired; the projector applying them changes nothing', async () => {
   const expiresAt = Math.floor(Date.now() / 1000) + 2;
-  await store.markRevoked('jti-1', expiresAt);
-  await store.markRevoked('jti-1', expiresAt);
+  const revoked = tokenRevoked('jti-1', expiresAt);
+  await store.writeThrough([revoked]);
+  await store.writeThrough([revoked]);
+  await store.apply(revoked, { stream: 'tokens', partition: 0, offset: '0' });
   expect((await store.read({ clientIds: [], jti: 'jti-1' })).revoked).toBe(true);
+  await store.writeThrough([grantRevoked('g-1', expiresAt)]);
+  expect((await store.read({ clientIds: [], grantId: 'g-1' })).revoked).toBe(true);
   expect(await store.read({ clientIds: ['nobody'], jti: 'jti-2' })).toEqual({
     revoked: false,
     clients: new Map([['nobody', null]]),
@@ -69,8 +73,8 @@ it('marks revocations until the token would have expired', async () => {
 it('keeps the newest consent-withdrawal cutoff, read in the same pipeline as the token state', async () => {
   const consent = { userId: 'u1', clientId: 'c1' };
   expect((await store.read({ clientIds: [], jti: 'nothing', consent })).grantsRevokedBefore).toBe(0);
-  await store.markConsentWithdrawn('u1', 'c1', 2_000);
-  await store.markConsentWithdrawn('u1', 'c1', 1_000);
+  await store.apply(consentWithdrawn('u1', 'c1', 2_000), { stream: 'consents', partition: 0, offset: '0' });
+  await store.apply(consentWithdrawn('u1', 'c1', 1_000), { stream: 'consents', partition: 0, offset: '1' });
   const state = await store.read({ clientIds: [], jti: 'nothing', userId: 'u1', consent });
   expect(state).toEqual({ clients: new Map(), revoked: false, user: null, grantsRevokedBefore: 2_000 });
 });
@@ -151,7 +155,7 @@ describe('the projection pointer', () => {
   it('writes a revocation through to the active generation and to one being rebuilt beside it', async () => {
     const building = await projector.begin({ activate: false });
     const expiresAt = Math.floor(Date.now() / 1000) + 60;
-    await reader.markRevoked('jti-through', expiresAt);
+    await reader.writeThrough([tokenRevoked('jti-through', expiresAt)]);
     await projector.applyTo(building, [{ event: registered, position: at(1) }]);
     const replaced = (await projector.pointer())!.generation;
     expect(await projector.switchTo(building)).toBe(replaced);

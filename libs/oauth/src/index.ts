@@ -43,3 +43,4 @@ export * from './users/user-commands';
 export * from './authorize';
 export * from './personal-access-tokens';
 export * from './dpop';
+export * from './recording';

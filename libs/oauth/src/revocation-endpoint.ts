@@ -7,6 +7,8 @@ import { invalidRequest } from './errors';
 import { jsonResponse, type OAuthRequest, type OAuthResponse } from './http-types';
 import type { OAuthContext } from './oauth-context';
 import { revokePresentedPersonalAccessToken } from './personal-access-tokens/pat-endpoints';
+import { WRITE_THROUGH } from './recording/decision';
+import { recordDecision } from './recording/recorder';
 
 const REVOKED = jsonResponse(200, {});
 
@@ -44,10 +46,9 @@ export async function revocationEndpoint(context: OAuthContext, request: OAuthRe
     eventContext(context, request),
   );
   const accepted = performance.now();
-  await context.log.append([event]);
-  // Read-your-writes: every introspection replica reads this marker, so the token is inactive
-  // everywhere before we answer. The projector writes the same marker from the log.
-  await context.store.markRevoked(claims.jti, claims.exp);
+  // Read-your-writes: every introspection replica reads the revocation marker, so the token is
+  // inactive everywhere before we answer. The projector writes the same marker from the log.
+  await recordDecision(context, { events: [event], readOwnWrite: WRITE_THROUGH });
   context.metrics.revocationVisible((performance.now() - accepted) / 1000);
   return { ...REVOKED, allowedOrigins: inspection.tokenClientRecord?.webOrigins ?? [] };
 }

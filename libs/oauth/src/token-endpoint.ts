@@ -7,6 +7,7 @@ import { parseForm } from './form';
 import { everyGrant, type GrantRegistry } from './grants/registry';
 import { jsonResponse, type OAuthRequest, type OAuthResponse } from './http-types';
 import type { OAuthContext } from './oauth-context';
+import { recordDecision } from './recording/recorder';
 
 const TOKEN_PATH = '/oauth/token';
 const CREDENTIAL_PARAMS = new Set(['grant_type', 'client_id', 'client_secret']);
@@ -54,12 +55,7 @@ export async function tokenEndpoint(
 
   const outcome = await handler.handle({ context, request, client, params: parsed.data, ...(dpop ? { dpop } : {}) });
   // Principle: nothing is handed out before the log has it.
-  try {
-    await context.log.append(outcome.events);
-  } catch (error) {
-    await outcome.onAppendFailed?.().catch(() => undefined);
-    throw error;
-  }
+  await recordDecision(context, outcome);
   context.metrics.tokenIssued(handler.grantType);
   const nonce: Record<string, string> = nonceRequired
     ? { 'DPoP-Nonce': context.dpopNonces.current(epochSeconds(context.clock)) }

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { EventOfType } from '@grantline/lib-events';
-import type { ProjectionStore } from './port';
-import type { ProjectionWriter } from './projectors';
+import type { OnceCollection } from './projection-records';
+import type { MarkWriter } from './projection-writer';
 
 /** A pending device authorization as the verification page and the poll read it. */
 export const deviceRequestSchema = z.object({
@@ -44,11 +44,12 @@ type DeviceEvent = EventOfType<
 >;
 
 /**
- * The write-once records a device event implies. The projector applies them from the log; the
- * service that recorded the event writes the same ones through, so the next request (the
- * verification page, the next poll, on any replica) sees them at once.
+ * The write-once records a device event implies (the marks of its projector entry). The
+ * projector applies them from the log; the recorder writes the same ones through for the
+ * events whose entry allows it, so the next request (the verification page, the next poll, on
+ * any replica) sees them at once.
  */
-export async function projectDeviceEvent(writer: Pick<ProjectionWriter, 'putOnce'>, event: DeviceEvent): Promise<void> {
+export async function projectDeviceEvent(writer: Pick<MarkWriter, 'putOnce'>, event: DeviceEvent): Promise<void> {
   switch (event.type) {
     case 'DeviceAuthorizationRequested': {
       const { deviceId, userCodeHash, clientId, scope, interval, expiresAt } = event.data;
@@ -80,11 +81,13 @@ export async function projectDeviceEvent(writer: Pick<ProjectionWriter, 'putOnce
   }
 }
 
+/** The read of write-once records (ProjectionStore has it). */
+export interface OnceReader {
+  getOnce(collection: OnceCollection, id: string): Promise<unknown>;
+}
+
 /** Everything known about a device authorization, read in parallel; null when unknown or expired. */
-export async function readDevice(
-  store: Pick<ProjectionStore, 'getOnce'>,
-  deviceId: string,
-): Promise<DeviceState | null> {
+export async function readDevice(store: OnceReader, deviceId: string): Promise<DeviceState | null> {
   const [request, decision, redeemed] = await Promise.all([
     store.getOnce('device', deviceId),
     store.getOnce('device-decision', deviceId),
@@ -99,10 +102,7 @@ export async function readDevice(
 }
 
 /** The device id a user code names, if it is live. */
-export async function deviceIdByUserCode(
-  store: Pick<ProjectionStore, 'getOnce'>,
-  userCodeHash: string,
-): Promise<string | null> {
+export async function deviceIdByUserCode(store: OnceReader, userCodeHash: string): Promise<string | null> {
   const id = await store.getOnce('device-user-code', userCodeHash);
   return typeof id === 'string' ? id : null;
 }

@@ -4,7 +4,15 @@ export { MemoryProjectionStore, type SecondsClock } from './memory-projection-st
 export { MemoryGuardStore } from './memory-guard-store';
 export { SLOW_DOWN_STEP_SECONDS, type DevicePoll, type GuardStore, type RefreshClaim } from './guard-port';
 export { RedisGuardStore } from './redis-guard-store';
-export { projectors, projectEvent, type ProjectionWriter } from './projectors';
+export {
+  projectors,
+  projectEvent,
+  isWrittenThrough,
+  type ProjectorEntry,
+  type WrittenThroughEvent,
+  type WrittenThroughType,
+} from './projectors';
+export type { MarkWriter, ProjectionWriter, RestoredGuard } from './projection-writer';
 export { RedisProjectionStore, type RedisProjectionStoreOptions } from './redis-projection-store';
 export type { AuditEntry, AuditQuery, AuditRecord, AuditStore } from './audit-port';
 export { auditEntryOf } from './audit-entry';
@@ -12,8 +20,19 @@ export { MemoryAuditStore } from './memory-audit-store';
 export { MongoAuditStore } from './mongo-audit-store';
 export { ProjectionCheck, type ProjectionCheckResult, type ProjectionDifference } from './projection-check';
 export { normaliseEmail, userOf, consentOf, type UserRecord } from './user-projection';
-export { waitForProjection, waitForClient } from './projection-wait';
-export * from './device-projection';
+export { waitForProjection } from './projection-wait';
+// The device records' writes are the projector table's (projectors.ts); services only read them.
+export {
+  deviceDecisionSchema,
+  deviceIdByUserCode,
+  deviceRequestSchema,
+  readDevice,
+  DEVICE_RECORD_RETENTION_SECONDS,
+  type DeviceDecision,
+  type DeviceRequest,
+  type DeviceState,
+  type OnceReader,
+} from './device-projection';
 export { ProjectionOps, projectionKeys, type ProjectionOp } from './projection-ops';
 export { GenerationLostError, positionField } from './redis-projection-commands';
 export {

@@ -1,6 +1,6 @@
 import { SLOW_DOWN_STEP_SECONDS, type DevicePoll, type GuardStore, type RefreshClaim } from './guard-port';
 import { systemSeconds, type SecondsClock } from './memory-projection-store';
-import type { RestoredGuard } from './projectors';
+import type { RestoredGuard } from './projection-writer';
 
 /** In-process guards for the embedded mode (one process, so no replica can disagree) and unit tests. */
 export class MemoryGuardStore implements GuardStore {

@@ -9,7 +9,8 @@ import type {
   StateQuery,
   StateSnapshot,
 } from './port';
-import { projectEvent, type ProjectionWriter, type RestoredGuard } from './projectors';
+import { projectEvent, writeMarksThrough, type WrittenThroughEvent } from './projectors';
+import type { ProjectionWriter, RestoredGuard } from './projection-writer';
 import { normaliseEmail, type UserRecord } from './user-projection';
 
 export interface SecondsClock {
@@ -42,6 +43,10 @@ export class MemoryProjectionStore implements ProjectionStore, ProjectionWriter 
 
   apply(event: GrantlineEvent, position: AppliedPosition): Promise<void> {
     return projectEvent(this, event, position);
+  }
+
+  writeThrough(events: readonly WrittenThroughEvent[]): Promise<void> {
+    return writeMarksThrough(this, events);
   }
 
   async applyClient(clientId: string, position: AppliedPosition, record: ClientRecord | null): Promise<void> {

@@ -1,14 +1,10 @@
 import type { GrantlineEvent } from '@grantline/lib-events';
 import type { ClientRecord } from './client-projection';
+import type { AppliedPosition, OnceCollection, RecordCollection } from './projection-records';
+import type { WrittenThroughEvent } from './projectors';
 import type { UserRecord } from './user-projection';
 
-/** Where an applied event sat in the log, so re-applying it is a no-op. */
-export interface AppliedPosition {
-  /** The stream (topic) of the partition; stores that keep positions per partition need it. */
-  stream?: string;
-  partition: number;
-  offset: string;
-}
+export type { AppliedPosition, OnceCollection, RecordCollection } from './projection-records';
 
 /** What the hot paths need, read in a single round trip: clients, a token's and its grant's revocation, a user. */
 export interface StateQuery {
@@ -32,17 +28,20 @@ export interface StateSnapshot {
 
 /**
  * The read projections, rebuilt from the log: clients, users, consents, revocation markers and
- * the records of later features (see projectors.ts). `apply` is the projector's (single writer);
- * the `mark*` writes are the same idempotent markers the projector writes, written through by a
- * service that must make its change visible before it answers.
+ * the records of later features (see projectors.ts). `apply` is the projector's (single writer
+ * of records and positions); `writeThrough` is the recorder's, for a service that must make its
+ * change visible before it answers.
  */
 export interface ProjectionStore {
   apply(event: GrantlineEvent, position: AppliedPosition): Promise<void>;
+  /**
+   * Writes the marks the projector table gives these just-recorded events (markers, write-once
+   * records), without a position; the projector applying them later changes nothing.
+   */
+  writeThrough(events: readonly WrittenThroughEvent[]): Promise<void>;
   getClient(clientId: string): Promise<ClientRecord | null>;
   listClients(): Promise<ClientRecord[]>;
   read(query: StateQuery): Promise<StateSnapshot>;
-  /** Writes the same marker the projector writes for AccessTokenRevoked; idempotent. */
-  markRevoked(jti: string, expiresAt: number): Promise<void>;
   getUser(userId: string): Promise<UserRecord | null>;
   findUserByEmail(email: string): Promise<UserRecord | null>;
   listUsers(): Promise<UserRecord[]>;
@@ -50,35 +49,15 @@ export interface ProjectionStore {
   getConsent(userId: string, clientId: string): Promise<readonly string[] | null>;
   /** Whether any registered client lists this web origin (CORS preflights, which carry no client id). */
   isWebOrigin(origin: string): Promise<boolean>;
-  /** Writes the marker the projector writes for ConsentWithdrawn; idempotent, and never moves it back. */
-  markConsentWithdrawn(userId: string, clientId: string, revokesGrantsBefore: number): Promise<void>;
-  /** Writes the same marker the projector writes for GrantRevoked; idempotent. */
-  markGrantRevoked(grantId: string, expiresAt: number): Promise<void>;
   /** A positioned record of a collection (see projectors.ts), or null when absent or deleted. */
   getRecord(collection: RecordCollection, id: string): Promise<unknown>;
   /** The live records whose ids an index set lists. */
   listRecords(collection: RecordCollection, index: string): Promise<unknown[]>;
-  /** A write-once record (see `putOnce`), or null when absent or expired. */
+  /** A write-once record (see MarkWriter.putOnce), or null when absent or expired. */
   getOnce(collection: OnceCollection, id: string): Promise<unknown>;
-  /** Writes a write-once record as the projector does; the first value stays. Idempotent. */
-  putOnce(collection: OnceCollection, id: string, value: unknown, expiresAt: number): Promise<void>;
   ping(): Promise<boolean>;
   close(): Promise<void>;
 }
-
-/** Collections of records that change over time, applied in log order (apply-if-newer). */
-export type RecordCollection = 'user' | 'consent' | 'personal-access-token';
-
-/** Collections of records written once and kept until they expire. */
-export type OnceCollection =
-  /** A device authorization request, by device id (RFC 8628). */
-  | 'device'
-  /** user code hash -> device id. */
-  | 'device-user-code'
-  /** The person's decision on a device authorization: the first one stays. */
-  | 'device-decision'
-  /** Set once the device code was exchanged for tokens. */
-  | 'device-redeemed';
 
 export class ProjectionStoreUnavailableError extends Error {
   override readonly name: string = 'ProjectionStoreUnavailableError';

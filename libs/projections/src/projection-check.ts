@@ -2,7 +2,8 @@ import type { GrantlineEvent } from '@grantline/lib-events';
 import { MemoryProjectionStore } from './memory-projection-store';
 import type { AppliedPosition, OnceCollection, ProjectionStore, RecordCollection } from './port';
 import { canonicalJson, compareKeyspace, type KeyspaceChecksum, type KeyspaceContents } from './projection-checksum';
-import { projectEvent, type ProjectionWriter } from './projectors';
+import { projectEvent } from './projectors';
+import type { ProjectionWriter } from './projection-writer';
 
 export type ProjectionDifference =
   | { kind: 'client-missing' | 'client-unexpected' | 'client-differs'; clientId: string }

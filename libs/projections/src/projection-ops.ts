@@ -1,7 +1,7 @@
 import type { ClientRecord } from './client-projection';
-import type { AppliedPosition, OnceCollection, RecordCollection } from './port';
+import type { AppliedPosition, OnceCollection, RecordCollection } from './projection-records';
 import { guardKeys } from './guard-keys';
-import type { ProjectionWriter, RestoredGuard } from './projectors';
+import type { ProjectionWriter, RestoredGuard } from './projection-writer';
 
 /**
  * One write of a projector, as data: the Redis store sends the writes of a whole event (or of a

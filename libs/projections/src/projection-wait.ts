@@ -1,10 +1,7 @@
-import type { ClientRecord } from './client-projection';
-import type { ProjectionStore } from './port';
-
 /**
- * Waits until a projection shows a change just appended to the log: the admin API answers
- * only after the projector has applied its event, so the next request sees it. Returns what
- * was read once it matched, or undefined after the timeout.
+ * Waits until a projection shows a change just appended to the log, for a caller whose next
+ * request must see it (the recorder's `wait-for-projection`). Returns what was read once it
+ * matched, or undefined after the timeout.
  */
 export async function waitForProjection<T>(
   read: () => Promise<T>,
@@ -18,13 +15,4 @@ export async function waitForProjection<T>(
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
   return undefined;
-}
-
-export async function waitForClient(
-  store: ProjectionStore,
-  clientId: string,
-  expected: (record: ClientRecord | null) => boolean,
-  timeoutMs = 10_000,
-): Promise<boolean> {
-  return (await waitForProjection(() => store.getClient(clientId), expected, timeoutMs)) !== undefined;
 }

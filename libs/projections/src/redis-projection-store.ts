@@ -13,7 +13,7 @@ import {
   type StateSnapshot,
 } from './port';
 import { ProjectionOps, projectionKeys, type ProjectionOp } from './projection-ops';
-import { projectEvent } from './projectors';
+import { projectEvent, writeMarksThrough, type WrittenThroughEvent } from './projectors';
 import { failClosed, RedisStore, type RedisConnectionOptions } from './redis-connection';
 import { applyOps, defineProjectionScripts, positionsOf, SERVING_KEY } from './redis-projection-commands';
 import { normaliseEmail, type UserRecord } from './user-projection';
@@ -44,20 +44,11 @@ export class RedisProjectionStore extends RedisStore implements ProjectionStore 
     await applyOps(this.redis, this.prefix, { mode: 'active' }, await opsOf(event, position), positionsOf([position]));
   }
 
-  async putOnce(collection: OnceCollection, id: string, value: unknown, expiresAt: number): Promise<void> {
-    await this.writeThrough((ops) => ops.putOnce(collection, id, value, expiresAt));
-  }
-
-  async markConsentWithdrawn(userId: string, clientId: string, revokesGrantsBefore: number): Promise<void> {
-    await this.writeThrough((ops) => ops.markConsentWithdrawn(userId, clientId, revokesGrantsBefore));
-  }
-
-  async markRevoked(jti: string, expiresAt: number): Promise<void> {
-    await this.writeThrough((ops) => ops.markRevoked(jti, expiresAt));
-  }
-
-  async markGrantRevoked(grantId: string, expiresAt: number): Promise<void> {
-    await this.writeThrough((ops) => ops.markGrantRevoked(grantId, expiresAt));
+  /** Into the active generation and any being rebuilt beside it; positions are not touched. */
+  async writeThrough(events: readonly WrittenThroughEvent[]): Promise<void> {
+    const ops = new ProjectionOps();
+    await writeMarksThrough(ops, events);
+    if (ops.ops.length > 0) await applyOps(this.redis, this.prefix, { mode: 'through' }, ops.ops, {});
   }
 
   async getOnce(collection: OnceCollection, id: string): Promise<unknown> {
@@ -198,12 +189,6 @@ export class RedisProjectionStore extends RedisStore implements ProjectionStore 
     const { replies } = await this.query([], (pipeline, key) => pipeline.smembers(key(index)));
     const ids = replies[0] as string[];
     return ids.length === 0 ? [] : this.get(ids.map(recordKey));
-  }
-
-  private async writeThrough(write: (ops: ProjectionOps) => Promise<void>): Promise<void> {
-    const ops = new ProjectionOps();
-    await write(ops);
-    if (ops.ops.length > 0) await applyOps(this.redis, this.prefix, { mode: 'through' }, ops.ops, {});
   }
 
   private run<T>(operation: () => Promise<T>): Promise<T> {

@@ -5,3 +5,4 @@ export * from './code-flow';
 export * from './device-flow';
 export { generateP256Key } from './dpop-keys';
 export * from './grant-fixtures';
+export * from './revocation-fixtures';

@@ -2,6 +2,7 @@ import express, { Router, type Request } from 'express';
 import { handle } from './admin-handler';
 import type { EventLog } from '@grantline/lib-event-log';
 import {
+  awaitingProjection,
   ClientCommandError,
   deleteClient,
   publicView,
@@ -11,11 +12,13 @@ import {
   rotateSecretSchema,
   updateClient,
   updateClientSchema,
+  recordDecision,
   type IdSource,
   type OAuthContext,
   type PersonalAccessTokenSettings,
 } from '@grantline/lib-oauth';
-import { waitForClient, type ClientRecord, type ProjectionStore } from '@grantline/lib-projections';
+import type { GrantlineEvent } from '@grantline/lib-events';
+import type { ClientRecord, ProjectionStore } from '@grantline/lib-projections';
 import type { Logger } from '@grantline/lib-http';
 
 export interface AdminDependencies {
@@ -31,18 +34,23 @@ export interface AdminDependencies {
 
 /** /admin/clients: register, list, show, update, rotate the secret, delete. */
 export function clientRoutes(deps: AdminDependencies): Router {
-  const { log, store, ids } = deps;
+  const { store, ids } = deps;
   const router = Router();
   router.use(express.json({ limit: '16kb' }));
   const context = (req: Request) => ({
     now: deps.now,
     causationId: String(req.headers['x-request-id'] ?? '') || undefined,
   });
-  const settle = async (clientId: string, expected: (record: ClientRecord | null) => boolean) => {
-    if (!(await waitForClient(store, clientId, expected))) {
-      throw new ClientCommandError(504, 'the change is recorded but not yet visible; retry the read');
-    }
-  };
+  /** Records the event and answers once the projection shows the client as `expected`. */
+  const record = (event: GrantlineEvent, clientId: string, expected: (record: ClientRecord | null) => boolean) =>
+    recordDecision(
+      deps,
+      awaitingProjection([event], {
+        read: () => store.getClient(clientId),
+        until: expected,
+        unseen: () => new ClientCommandError(504, 'the change is recorded but not yet visible; retry the read'),
+      }),
+    );
 
   router.get(
     '/admin/clients',
@@ -67,8 +75,11 @@ export function clientRoutes(deps: AdminDependencies): Router {
       const input = registerClientSchema.parse(req.body);
       const existing = input.client_id ? await store.getClient(input.client_id) : null;
       const decision = await registerClient(input, existing, ids, context(req));
-      await log.append([decision.event]);
-      await settle(decision.client.clientId, (record) => record?.createdAt === decision.client.createdAt);
+      await record(
+        decision.event,
+        decision.client.clientId,
+        (client) => client?.createdAt === decision.client.createdAt,
+      );
       return { status: 201, body: { ...publicView(decision.client), client_secret: decision.secret } };
     }),
   );
@@ -78,9 +89,8 @@ export function clientRoutes(deps: AdminDependencies): Router {
     handle(deps.logger, async (req) => {
       const input = updateClientSchema.parse(req.body);
       const decision = updateClient(input, await store.getClient(String(req.params.id)), context(req));
-      await log.append([decision.event]);
       const expected = JSON.stringify(decision.client);
-      await settle(decision.client.clientId, (record) => JSON.stringify(record) === expected);
+      await record(decision.event, decision.client.clientId, (client) => JSON.stringify(client) === expected);
       return { status: 200, body: publicView(decision.client) };
     }),
   );
@@ -95,8 +105,11 @@ export function clientRoutes(deps: AdminDependencies): Router {
         ids,
         context(req),
       );
-      await log.append([decision.event]);
-      await settle(decision.client.clientId, (record) => record?.secretHash === decision.client.secretHash);
+      await record(
+        decision.event,
+        decision.client.clientId,
+        (client) => client?.secretHash === decision.client.secretHash,
+      );
       return { status: 200, body: { ...publicView(decision.client), client_secret: decision.secret } };
     }),
   );
@@ -106,8 +119,7 @@ export function clientRoutes(deps: AdminDependencies): Router {
     handle(deps.logger, async (req) => {
       const clientId = String(req.params.id);
       const decision = deleteClient(await store.getClient(clientId), context(req));
-      await log.append([decision.event]);
-      await settle(clientId, (record) => record === null);
+      await record(decision.event, clientId, (client) => client === null);
       return { status: 200, body: { client_id: clientId, deleted: true } };
     }),
   );

@@ -2,17 +2,20 @@ import express, { Router, type Request } from 'express';
 import { handle } from './admin-handler';
 import {
   UserCommandError,
+  awaitingProjection,
   changePassword,
   createUserSchema,
   disableUser,
   enableUser,
   generateUserId,
   publicUserView,
+  recordDecision,
   registerUser,
   setPasswordSchema,
   withdrawConsent,
 } from '@grantline/lib-oauth';
-import { waitForProjection, type UserRecord } from '@grantline/lib-projections';
+import type { GrantlineEvent } from '@grantline/lib-events';
+import type { UserRecord } from '@grantline/lib-projections';
 import type { AdminDependencies } from './client-routes';
 
 /**
@@ -21,21 +24,25 @@ import type { AdminDependencies } from './client-routes';
  * leave only as hashes in events; no reply or log line contains one.
  */
 export function userRoutes(deps: AdminDependencies): Router {
-  const { log, store } = deps;
+  const { store } = deps;
   const router = Router();
   router.use('/admin/users', express.json({ limit: '16kb' }));
   const context = (req: Request) => ({
     now: deps.now,
     causationId: String(req.headers['x-request-id'] ?? '') || undefined,
   });
-  /** Waits until the projection shows the change, and returns what it then reads. */
-  const settle = async <T>(read: () => Promise<T>, expected: (value: T) => boolean): Promise<T> => {
-    const seen = await waitForProjection(read, expected);
-    if (!seen) throw new UserCommandError(504, 'the change is recorded but not yet visible; retry the read');
-    return seen.value;
-  };
-  const settleUser = (userId: string, expected: (record: UserRecord | null) => boolean) =>
-    settle(() => store.getUser(userId), expected);
+  /** Records the event and answers once the projection shows the change; returns what it then read. */
+  const record = <T>(event: GrantlineEvent, read: () => Promise<T>, until: (value: T) => boolean) =>
+    recordDecision(
+      deps,
+      awaitingProjection([event], {
+        read,
+        until,
+        unseen: () => new UserCommandError(504, 'the change is recorded but not yet visible; retry the read'),
+      }),
+    );
+  const recordUser = (event: GrantlineEvent, userId: string, until: (record: UserRecord | null) => boolean) =>
+    record(event, () => store.getUser(userId), until);
   const requireUser = async (userId: string) => {
     const user = await store.getUser(userId);
     if (!user) throw new UserCommandError(404, 'no such user');
@@ -68,18 +75,17 @@ export function userRoutes(deps: AdminDependencies): Router {
         generateUserId,
         context(req),
       );
-      await log.append([decision.event]);
       const { userId } = decision.user;
-      await settleUser(userId, (record) => record !== null);
       // Two concurrent registrations can both find the address free; the projection gives it
       // to the first one applied, and the other account is disabled again and refused.
-      const owner = await settle(
-        () => store.findUserByEmail(input.email),
-        (found) => found !== null,
+      const seen = await record(
+        decision.event,
+        async () => ({ user: await store.getUser(userId), owner: await store.findUserByEmail(input.email) }),
+        ({ user, owner }) => user !== null && owner !== null,
       );
-      if (owner?.userId !== userId) {
+      if (seen?.owner?.userId !== userId) {
         const orphan = disableUser(decision.user, context(req));
-        await log.append([orphan.event]);
+        await recordDecision(deps, { events: [orphan.event] });
         throw new UserCommandError(409, 'a user with this email already exists');
       }
       return { status: 201, body: publicUserView(decision.user) };
@@ -91,8 +97,11 @@ export function userRoutes(deps: AdminDependencies): Router {
     handle(deps.logger, async (req) => {
       const input = setPasswordSchema.parse(req.body ?? {});
       const decision = await changePassword(input.password, await store.getUser(String(req.params.id)), context(req));
-      await log.append([decision.event]);
-      await settleUser(decision.user.userId, (record) => record?.passwordHash === decision.user.passwordHash);
+      await recordUser(
+        decision.event,
+        decision.user.userId,
+        (record) => record?.passwordHash === decision.user.passwordHash,
+      );
       return { status: 204 };
     }),
   );
@@ -101,8 +110,7 @@ export function userRoutes(deps: AdminDependencies): Router {
     '/admin/users/:id/disable',
     handle(deps.logger, async (req) => {
       const decision = disableUser(await store.getUser(String(req.params.id)), context(req));
-      await log.append([decision.event]);
-      await settleUser(decision.user.userId, (record) => record?.disabled === true);
+      await recordUser(decision.event, decision.user.userId, (record) => record?.disabled === true);
       return { status: 200, body: publicUserView(decision.user) };
     }),
   );
@@ -115,8 +123,7 @@ export function userRoutes(deps: AdminDependencies): Router {
       if ((await store.findUserByEmail(decision.user.email))?.userId !== decision.user.userId) {
         throw new UserCommandError(409, 'another user holds this email');
       }
-      await log.append([decision.event]);
-      await settleUser(decision.user.userId, (record) => record?.disabled === false);
+      await recordUser(decision.event, decision.user.userId, (record) => record?.disabled === false);
       return { status: 200, body: publicUserView(decision.user) };
     }),
   );
@@ -142,8 +149,8 @@ export function userRoutes(deps: AdminDependencies): Router {
         await store.getConsent(user.userId, clientId),
         context(req),
       );
-      await log.append([decision.event]);
-      await settle(
+      await record(
+        decision.event,
         () => store.getConsent(user.userId, clientId),
         (scopes) => scopes === null,
       );

@@ -2,15 +2,18 @@ import express, { Router, type Request, type Response } from 'express';
 import type { GrantlineEvent } from '@grantline/lib-events';
 import { oauthRequestOf, type Logger } from '@grantline/lib-http';
 import {
+  awaitingProjection,
   checkAuthorizationRequest,
   consentGranted,
   decideAuthorizationCode,
   errorRedirect,
   needsConsent,
+  recordDecision,
   type AuthorizationRequest,
   type OAuthContext,
+  type ProjectionWait,
 } from '@grantline/lib-oauth';
-import { waitForProjection, type ClientRecord, type UserRecord } from '@grantline/lib-projections';
+import type { ClientRecord, UserRecord } from '@grantline/lib-projections';
 import { BrowserState, sessionHolds, type BrowserSession, type Interaction } from './browser-state';
 import { refuseForm, sendPage, unavailablePage } from './page-responses';
 import { submitSignIn } from './sign-in-submission';
@@ -89,7 +92,7 @@ export function authorizeRoutes(context: OAuthContext, logger: Logger): Router {
 
   /**
    * Records the events (the code's among them) durably, then sends the browser back with the
-   * code. `settled` waits, bounded, until the projections show what the events changed.
+   * code. `visible`, if given, is waited for (bounded) before the redirect.
    */
   async function issueCode(
     req: Request,
@@ -98,12 +101,12 @@ export function authorizeRoutes(context: OAuthContext, logger: Logger): Router {
     user: UserRecord,
     authTime: number,
     before: GrantlineEvent[] = [],
-    settled: () => Promise<unknown> = async () => undefined,
+    visible?: ProjectionWait<readonly string[] | null>,
   ) {
     const request = oauthRequestOf(req);
     const issued = await decideAuthorizationCode(context, request, valid.request, valid.client, user, authTime);
-    await context.log.append([...before, issued.event]);
-    await settled();
+    const events = [...before, issued.event];
+    await recordDecision(context, visible ? awaitingProjection(events, visible) : { events });
     redirect(res, issued.location, req.method === 'POST' ? 303 : 302);
   }
 
@@ -170,13 +173,11 @@ export function authorizeRoutes(context: OAuthContext, logger: Logger): Router {
       // must find this consent. If the projector is slow, the code still goes out; the user
       // would at worst be asked once more.
       const scopes = valid.request.scopes;
-      await issueCode(req, res, valid, user, session.auth_time, [consent], () =>
-        waitForProjection(
-          () => context.store.getConsent(user.userId, valid.client.clientId),
-          (remembered) => remembered !== null && scopes.every((scope) => remembered.includes(scope)),
-          CONSENT_VISIBLE_TIMEOUT_MS,
-        ),
-      );
+      await issueCode(req, res, valid, user, session.auth_time, [consent], {
+        read: () => context.store.getConsent(user.userId, valid.client.clientId),
+        until: (remembered) => remembered !== null && scopes.every((scope) => remembered.includes(scope)),
+        timeoutMs: CONSENT_VISIBLE_TIMEOUT_MS,
+      });
     } catch (error) {
       next(error);
     }

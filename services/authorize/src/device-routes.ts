@@ -5,6 +5,7 @@ import {
   lookUpUserCode,
   normaliseUserCode,
   pendingDevice,
+  recordDecision,
   recordDeviceDecision,
   type OAuthContext,
 } from '@grantline/lib-oauth';
@@ -114,7 +115,7 @@ export function deviceRoutes(context: OAuthContext, logger: Logger): Router {
       const request = oauthRequestOf(req);
       const found = await lookUpUserCode(context, request, userCode, browserId);
       if (found.kind !== 'found') {
-        await context.log.append([found.event]);
+        await recordDecision(context, { events: [found.event] });
         if (found.kind === 'rate_limited') {
           res.set('Retry-After', String(context.settings.device.userCodeWindowSeconds));
           return await showCodeForm(req, res, 429, { error: 'Too many wrong codes. Wait a while and try again.' });

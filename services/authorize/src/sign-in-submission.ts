@@ -1,6 +1,6 @@
 import type { Request, Response } from 'express';
 import { oauthRequestOf } from '@grantline/lib-http';
-import { signIn, type OAuthContext } from '@grantline/lib-oauth';
+import { recordDecision, signIn, type OAuthContext } from '@grantline/lib-oauth';
 import type { UserRecord } from '@grantline/lib-projections';
 import type { BrowserState } from './browser-state';
 
@@ -27,7 +27,7 @@ export async function submitSignIn(
   if (email === '' || password === '')
     return { ok: false, status: 400, email, error: 'Enter your email and password.' };
   const outcome = await signIn(context, oauthRequestOf(req), { email, password, clientId });
-  await context.log.append([outcome.event]);
+  await recordDecision(context, { events: [outcome.event] });
   if (!outcome.ok) {
     const limited = outcome.reason === 'rate_limited';
     if (limited) res.set('Retry-After', String(context.settings.signIn.windowSeconds));

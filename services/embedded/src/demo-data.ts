@@ -5,6 +5,7 @@ import {
   createUserSchema,
   generateUserId,
   randomIds,
+  recordDecision,
   registerClient,
   registerClientSchema,
   registerUser,
@@ -76,7 +77,7 @@ export async function ensureDemoData(log: EventLog, store: ProjectionStore): Pro
     context,
   );
   const events: GrantlineEvent[] = [confidential.event, spa.event, device.event, user.event];
-  await log.append(events);
+  await recordDecision({ log, store }, { events });
   return {
     client: { client_id: confidential.client.clientId, client_secret: confidential.secret ?? '' },
     spaClient: { client_id: spa.client.clientId, redirect_uris: SPA_REDIRECTS, web_origins: SPA_ORIGINS },

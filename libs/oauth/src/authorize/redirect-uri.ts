@@ -36,6 +36,10 @@ function withoutPort(raw: string): string {
 /** Appends response parameters to the redirect URI's own query, form-encoded. */
 export function redirectWith(redirectUri: string, params: Record<string, string | undefined>): string {
   const url = new URL(redirectUri);
-  for (const [name, value] of Object.entries(params)) if (value !== undefined) url.searchParams.append(name, value);
+  const added = new URLSearchParams(
+    Object.entries(params).filter((entry): entry is [string, string] => entry[1] !== undefined),
+  ).toString();
+  // RFC 6749 §3.1.2: the registered query is kept as it is; ours follows it.
+  if (added !== '') url.search = url.search === '' ? added : `${url.search.slice(1)}&${added}`;
   return url.toString();
 }

@@ -1,5 +1,5 @@
 import { DEVICE_CODE_GRANT, stampEvent } from '@grantline/lib-events';
-import { deviceIdByUserCode, projectDeviceEvent } from '@grantline/lib-projections';
+import { deviceIdByUserCode } from '@grantline/lib-projections';
 import { eventContext } from '../access-token-issuer';
 import { authenticateClient, presentedCredentials } from '../client-authentication';
 import { epochSeconds } from '../clock';
@@ -7,6 +7,8 @@ import { invalidClient, serverError, unauthorizedClient } from '../errors';
 import { parseForm } from '../form';
 import { jsonResponse, type OAuthRequest, type OAuthResponse } from '../http-types';
 import type { OAuthContext } from '../oauth-context';
+import { WRITE_THROUGH } from '../recording/decision';
+import { recordDecision } from '../recording/recorder';
 import { grantScopes, parseScope } from '../scopes';
 import { deviceIdOf, formatUserCode, newDeviceCode, newUserCode, userCodeHash } from './device-codes';
 
@@ -51,8 +53,7 @@ export async function deviceAuthorizationEndpoint(
     },
     eventContext(context, request),
   );
-  await context.log.append([event]);
-  if (event.type === 'DeviceAuthorizationRequested') await projectDeviceEvent(context.store, event);
+  await recordDecision(context, { events: [event], readOwnWrite: WRITE_THROUGH });
 
   const verificationUri = `${context.settings.issuer}/device`;
   const shown = formatUserCode(userCode);

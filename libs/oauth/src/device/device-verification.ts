@@ -1,7 +1,6 @@
 import { stampEvent, type GrantlineEvent } from '@grantline/lib-events';
 import {
   deviceIdByUserCode,
-  projectDeviceEvent,
   readDevice,
   type ClientRecord,
   type DeviceState,
@@ -11,6 +10,8 @@ import { eventContext } from '../access-token-issuer';
 import { epochSeconds } from '../clock';
 import type { OAuthRequest } from '../http-types';
 import type { OAuthContext } from '../oauth-context';
+import { WRITE_THROUGH } from '../recording/decision';
+import { recordDecision } from '../recording/recorder';
 import { normaliseUserCode, userCodeHash } from './device-codes';
 
 export type UserCodeLookup =
@@ -106,14 +107,10 @@ export async function recordDeviceDecision(
       : { type: 'DeviceAuthorizationDenied', aggregate: { type: 'device', id: deviceId }, data: common },
     eventContext(context, request),
   );
-  try {
-    await context.log.append([event]);
-  } catch (error) {
-    await context.guards.releaseClaim(claim).catch(() => undefined);
-    throw error;
-  }
-  if (event.type === 'DeviceAuthorizationApproved' || event.type === 'DeviceAuthorizationDenied') {
-    await projectDeviceEvent(context.store, event);
-  }
+  await recordDecision(context, {
+    events: [event],
+    release: { guards: context.guards, keys: [claim] },
+    readOwnWrite: WRITE_THROUGH,
+  });
   return 'recorded';
 }

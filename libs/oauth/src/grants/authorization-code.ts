@@ -11,6 +11,7 @@ import { openCode } from './sealed-grants';
 import { checkLiveness } from '../token-liveness';
 import { invalidDpopProof } from '../dpop/dpop-errors';
 import { refreshBinding } from './dpop-binding';
+import { releaseClaims } from '../recording/recorder';
 
 const params = z.object({
   code: z.string().min(1, 'code is required'),
@@ -59,7 +60,7 @@ export const authorizationCodeGrant = {
       await revokeGrant(context, request, grant, { reason: 'code_reuse', artifactId: code.cid });
       throw invalidGrant(INVALID_CODE, 'authorization code presented again; grant revoked');
     }
-    const release = () => context.guards.releaseClaim(`code:${code.cid}`);
+    const release = { guards: context.guards, keys: [`code:${code.cid}`] };
     try {
       const scopes = code.scope === '' ? [] : code.scope.split(' ');
       const access = await decideAccessToken(context, request, {
@@ -93,10 +94,10 @@ export const authorizationCodeGrant = {
       return {
         events: [redeemed, access.event, ...(refresh ? [refresh.event] : [])],
         body: tokenResponse(access, refresh),
-        onAppendFailed: release,
+        release,
       };
     } catch (error) {
-      await release().catch(() => undefined);
+      await releaseClaims(release);
       throw error;
     }
   },

@@ -11,6 +11,7 @@ import type { GrantHandler, GrantOutcome } from './grant-handler';
 import { tokenResponse } from './token-response';
 import { refreshBinding } from './dpop-binding';
 import { decideRefreshToken } from './refresh-token-issuer';
+import { releaseClaims } from '../recording/recorder';
 
 const params = z.object({ device_code: z.string().min(1, 'device_code is required').max(512) });
 
@@ -88,11 +89,11 @@ async function answerPoll({
   if (!(await context.guards.claimOnce(claimKey, requested.expiresAt))) {
     throw invalidGrant('The device code was already used');
   }
-  const release = () => context.guards.releaseClaim(claimKey);
+  const release = { guards: context.guards, keys: [claimKey] };
   try {
     return await issue();
   } catch (error) {
-    await release().catch(() => undefined);
+    await releaseClaims(release);
     throw error;
   }
 
@@ -132,7 +133,7 @@ async function answerPoll({
     return {
       events: [redeemed, access.event, ...(refresh ? [refresh.event] : [])],
       body: tokenResponse(access, refresh),
-      onAppendFailed: release,
+      release,
     };
   }
 }

@@ -1,16 +1,14 @@
 import type { z } from 'zod';
-import type { GrantType, GrantlineEvent } from '@grantline/lib-events';
+import type { GrantType } from '@grantline/lib-events';
 import type { AuthenticatedClient } from '../client-authentication';
 import type { OAuthRequest } from '../http-types';
 import type { OAuthContext } from '../oauth-context';
 import type { VerifiedProof } from '../dpop/dpop-proof';
+import type { Decision } from '../recording/decision';
 
-export interface GrantOutcome {
-  /** Appended, durably, before `body` is sent. */
-  events: GrantlineEvent[];
+/** The decision to record (durably, before `body` is sent) and the answer it allows. */
+export interface GrantOutcome extends Decision<never> {
   body: Record<string, unknown>;
-  /** Undoes single-use claims when the events could not be recorded, so the client may retry. */
-  onAppendFailed?: () => Promise<void>;
 }
 
 /** One grant type: which parameters it accepts and how it turns them into tokens. */

@@ -3,6 +3,8 @@ import { eventContext } from '../access-token-issuer';
 import { epochSeconds } from '../clock';
 import type { OAuthRequest } from '../http-types';
 import type { OAuthContext } from '../oauth-context';
+import { WRITE_THROUGH } from '../recording/decision';
+import { recordDecision } from '../recording/recorder';
 
 export interface GrantToRevoke {
   grantId: string;
@@ -60,8 +62,7 @@ export async function revokeGrant(
       stamp,
     ),
   );
-  await context.log.append(events);
-  await context.store.markGrantRevoked(grant.grantId, expiresAt);
+  await recordDecision(context, { events, readOwnWrite: WRITE_THROUGH });
   if (cause.reason !== 'refresh_token_revoked') {
     context.metrics.artifactReuseDetected(cause.reason === 'code_reuse' ? 'authorization_code' : 'refresh_token');
   }

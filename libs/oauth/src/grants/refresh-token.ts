@@ -9,6 +9,7 @@ import { decideRefreshToken } from './refresh-token-issuer';
 import { openRefreshToken } from './sealed-grants';
 import { checkLiveness } from '../token-liveness';
 import { refreshBinding } from './dpop-binding';
+import { releaseClaims } from '../recording/recorder';
 
 const params = z.object({
   refresh_token: z.string().min(1, 'refresh_token is required'),
@@ -55,9 +56,8 @@ export const refreshTokenGrant = {
       await revokeGrant(context, request, grant, { reason: 'refresh_token_reuse', artifactId: refresh.rid });
       throw invalidGrant(INVALID_REFRESH, 'rotated refresh token presented again; grant revoked');
     }
-    const release = async () => {
-      if (claim.kind === 'first') await context.guards.releaseClaim(refresh.rid);
-    };
+    // Only a first presentation took the claim; within the grace period there is none to give back.
+    const release = { guards: context.guards, keys: claim.kind === 'first' ? [refresh.rid] : [] };
     try {
       const access = await decideAccessToken(context, request, {
         clientId: refresh.client_id,
@@ -82,10 +82,10 @@ export const refreshTokenGrant = {
       return {
         events: [next.event, access.event],
         body: tokenResponse(access, next),
-        onAppendFailed: release,
+        release,
       };
     } catch (error) {
-      await release().catch(() => undefined);
+      await releaseClaims(release);
       throw error;
     }
   },

@@ -3,8 +3,10 @@ import {
   type EventContext,
   type PersonalAccessTokenSnapshot,
 } from '@grantline/lib-events';
-import { waitForProjection, type ProjectionStore } from '@grantline/lib-projections';
+import type { ProjectionStore } from '@grantline/lib-projections';
 import { epochSeconds } from '../clock';
+import type { ProjectionWait } from '../recording/decision';
+import { recordDecision } from '../recording/recorder';
 import type { PersonalAccessTokenContext } from './pat-context';
 import {
   decideCreation,
@@ -69,8 +71,13 @@ export async function createPersonalAccessToken(
 ): Promise<CreationDecision> {
   const offered = offeredScopes(await context.store.listClients());
   const decision = await decideCreation(context, events, { ...request, offered });
-  await context.log.append([decision.event]);
-  await settle(context.store, decision.snapshot.tokenId, (record) => record !== null);
+  await recordDecision(context, {
+    events: [decision.event],
+    readOwnWrite: {
+      kind: 'wait-for-projection',
+      wait: visible(context.store, decision.snapshot.tokenId, (record) => record !== null),
+    },
+  });
   return decision;
 }
 
@@ -87,16 +94,21 @@ export async function revokePersonalAccessToken(
 ): Promise<PersonalAccessTokenSnapshot> {
   const decision = decideRevocation(snapshot, actor, epochSeconds(context.clock), events);
   if (!decision) return snapshot;
-  await context.log.append([decision.event]);
-  await context.store.markRevoked(snapshot.tokenId, snapshot.expiresAt);
-  await settle(context.store, snapshot.tokenId, (record) => record?.revokedAt !== null);
+  await recordDecision(context, {
+    events: [decision.event],
+    readOwnWrite: {
+      kind: 'write-through',
+      thenWait: visible(context.store, snapshot.tokenId, (record) => record?.revokedAt !== null),
+    },
+  });
   return decision.snapshot;
 }
 
-async function settle(
+/** Waits (bounded) until the token's record, which only the projector writes, shows the change. */
+function visible(
   store: ProjectionStore,
   tokenId: string,
-  expected: (record: PersonalAccessTokenSnapshot | null) => boolean,
-): Promise<void> {
-  await waitForProjection(() => findPersonalAccessToken(store, tokenId), expected, VISIBLE_TIMEOUT_MS);
+  until: (record: PersonalAccessTokenSnapshot | null) => boolean,
+): ProjectionWait<PersonalAccessTokenSnapshot | null> {
+  return { read: () => findPersonalAccessToken(store, tokenId), until, timeoutMs: VISIBLE_TIMEOUT_MS };
 }
