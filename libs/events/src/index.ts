@@ -8,7 +8,6 @@ export * from './personal-access-token-events';
 export * from './catalogue';
 export * from './topics';
 export { stampEvent, type AnyEventDraft, type EventContext } from './new-event';
-export { sampleEvents } from './sample-events';
 export {
   auditStreamSchemas,
   eventSchemaFile,
