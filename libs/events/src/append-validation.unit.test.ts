@@ -38,6 +38,12 @@ describe('the catalogue', () => {
     for (const event of events) expect(streamOf(event.aggregate)).toBe(eventCatalogue[event.type].stream);
   });
 
+  it('is typed so that an event type without a stream does not compile', () => {
+    // @ts-expect-error: the table is a mapped type over the union; every type needs its entry.
+    const incomplete: typeof eventCatalogue = { ClientRegistered: { stream: 'clients' } };
+    expect(Object.keys(incomplete)).toHaveLength(1);
+  });
+
   it('keeps personal access tokens on the compacted users stream, off the tokens topic and its retention', () => {
     expect(eventCatalogue.PersonalAccessTokenCreated.stream).toBe('users');
     expect(eventCatalogue.PersonalAccessTokenRevoked.stream).toBe('users');
