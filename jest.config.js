@@ -5,6 +5,8 @@ const shared = {
   testEnvironment: 'node',
   transform: { '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022', parser: { syntax: 'typescript' } } }] },
   moduleNameMapper: {
+    // A subpath export (`@grantline/lib-events/testing`) is the module of that name in the lib's src.
+    '^@grantline/lib-([^/]+)/(.+)$': '<rootDir>/libs/$1/src/$2',
     '^@grantline/lib-(.*)$': '<rootDir>/libs/$1/src',
     '^@grantline/svc-(.*)$': '<rootDir>/services/$1/src',
   },

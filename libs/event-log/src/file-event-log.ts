@@ -1,7 +1,7 @@
 import { closeSync, existsSync, fdatasync, mkdirSync, openSync, readFileSync, write } from 'node:fs';
 import { promisify } from 'node:util';
 import { join } from 'node:path';
-import { parseEvent, type GrantlineEvent, type Stream } from '@grantline/lib-events';
+import { parseEvent, validateForAppend, type GrantlineEvent, type Stream } from '@grantline/lib-events';
 import { BatchingQueue } from './batching-producer';
 import { consecutiveRuns } from './logged-runs';
 import { replayEntries } from './replay-entries';
@@ -42,9 +42,10 @@ export class FileEventLog implements EventLog {
   }
 
   async append(events: readonly GrantlineEvent[]): Promise<void> {
+    const valid = validateForAppend(events);
     if (this.fd === undefined) throw new EventLogUnavailableError('event log is closed');
-    if (events.length === 0) return;
-    await this.writes.enqueue([[...events]]);
+    if (valid.length === 0) return;
+    await this.writes.enqueue([valid]);
   }
 
   private async writeBatches(batches: GrantlineEvent[][]): Promise<void> {

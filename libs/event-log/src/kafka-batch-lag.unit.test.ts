@@ -1,5 +1,6 @@
 import type { EachBatchPayload, KafkaMessage } from 'kafkajs';
-import { sampleEvents, type GrantlineEvent } from '@grantline/lib-events';
+import type { GrantlineEvent } from '@grantline/lib-events';
+import { sampleEvents } from '@grantline/lib-events/testing';
 import { handleKafkaBatch, type DeadLetterRoute } from './kafka-batch';
 
 const [event] = sampleEvents({ now: () => new Date('2026-03-01T12:00:00.000Z') }) as [GrantlineEvent];

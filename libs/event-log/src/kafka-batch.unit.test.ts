@@ -1,5 +1,6 @@
 import type { EachBatchPayload, KafkaMessage } from 'kafkajs';
-import { sampleEvents, type GrantlineEvent } from '@grantline/lib-events';
+import type { GrantlineEvent } from '@grantline/lib-events';
+import { sampleEvents } from '@grantline/lib-events/testing';
 import type { DeadLetter } from './dead-letter';
 import { eventsOnly, handleKafkaBatch, type DeadLetterRoute } from './kafka-batch';
 import type { LoggedEvent, LogPosition } from './port';

@@ -1,4 +1,4 @@
-import { sampleEvents } from '@grantline/lib-events';
+import { sampleEvents } from '@grantline/lib-events/testing';
 import { KafkaEventLog } from './kafka-event-log';
 
 it('records a failed produce request once, with its events and the kind of error', async () => {

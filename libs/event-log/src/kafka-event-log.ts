@@ -8,7 +8,7 @@ import {
   type Producer,
   type SASLOptions,
 } from 'kafkajs';
-import { streamOfEvent, streams, type GrantlineEvent, type Stream } from '@grantline/lib-events';
+import { streamOfEvent, streams, validateForAppend, type GrantlineEvent, type Stream } from '@grantline/lib-events';
 import { BatchingQueue } from './batching-producer';
 import { logDeadLetterToStderr, type DeadLetterObserver } from './dead-letter';
 import { errorTypeOf, noEventLogMetrics, type EventLogMetrics } from './event-log-metrics';
@@ -80,7 +80,9 @@ export class KafkaEventLog implements EventLog {
   }
 
   async append(events: readonly GrantlineEvent[]): Promise<void> {
-    if (events.length === 0) return;
+    // Outside the try below: a malformed event is the caller's bug, not an unavailable log.
+    const valid = validateForAppend(events);
+    if (valid.length === 0) return;
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(
@@ -89,7 +91,7 @@ export class KafkaEventLog implements EventLog {
       );
     });
     try {
-      await Promise.race([this.queue.enqueue(events), timeout]);
+      await Promise.race([this.queue.enqueue(valid), timeout]);
     } catch (error) {
       if (error instanceof EventLogUnavailableError) throw error;
       throw new EventLogUnavailableError('event log unavailable', { cause: error });

@@ -1,5 +1,5 @@
 import { Kafka, logLevel } from 'kafkajs';
-import { sampleEvents } from '@grantline/lib-events';
+import { sampleEvents } from '@grantline/lib-events/testing';
 import { infraFromEnv } from '../../../test/stack/stack-fixture';
 import { KafkaEventLog } from './kafka-event-log';
 import { deadLetterTopicName, topicName } from './kafka-topology';

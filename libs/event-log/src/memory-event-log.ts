@@ -1,4 +1,4 @@
-import type { GrantlineEvent, Stream } from '@grantline/lib-events';
+import { validateForAppend, type GrantlineEvent, type Stream } from '@grantline/lib-events';
 import { consecutiveRuns } from './logged-runs';
 import { replayEntries } from './replay-entries';
 import {
@@ -16,10 +16,11 @@ export class MemoryEventLog implements EventLog {
   private readonly subscribers = new Set<SubscribeOptions>();
 
   async append(events: readonly GrantlineEvent[]): Promise<void> {
+    const valid = validateForAppend(events);
     if (this.unavailable) throw new EventLogUnavailableError('memory log set unavailable');
     const first = this.events.length;
-    this.events.push(...events);
-    for (const subscriber of this.subscribers) await this.deliver(subscriber, events, first);
+    this.events.push(...valid);
+    for (const subscriber of this.subscribers) await this.deliver(subscriber, valid, first);
   }
 
   async subscribe(options: SubscribeOptions): Promise<Subscription> {

@@ -47,7 +47,9 @@ export interface Subscription {
 /**
  * The system of record. `append` resolves only once every event is durable (Kafka: acked by
  * all in-sync replicas; embedded: fsynced), and rejects with `EventLogUnavailableError`
- * otherwise — in which case the caller must not hand anything out.
+ * otherwise — in which case the caller must not hand anything out. Before that, every adapter
+ * checks the whole append against the catalogue (`validateForAppend`) and rejects with
+ * `InvalidEventError`, having written nothing, if any event is malformed or on the wrong stream.
  */
 export interface EventLog {
   append(events: readonly GrantlineEvent[]): Promise<void>;

@@ -1,4 +1,5 @@
-import { sampleEvents, type GrantlineEvent } from '@grantline/lib-events';
+import type { GrantlineEvent } from '@grantline/lib-events';
+import { sampleEvents } from '@grantline/lib-events/testing';
 import { decodeRecord, DETAIL_LIMIT } from './record-decoding';
 
 const [event] = sampleEvents({ now: () => new Date('2026-03-01T12:00:00.000Z') }) as [GrantlineEvent];

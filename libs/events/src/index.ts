@@ -8,7 +8,7 @@ export * from './personal-access-token-events';
 export * from './catalogue';
 export * from './topics';
 export { stampEvent, type AnyEventDraft, type EventContext } from './new-event';
-export { sampleEvents } from './sample-events';
+export { InvalidEventError, validateForAppend, type EventProblem } from './append-validation';
 export {
   auditStreamSchemas,
   eventSchemaFile,

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { MongoClient } from 'mongodb';
 import { Kafka, logLevel, type KafkaMessage } from 'kafkajs';
-import { sampleEvents, type GrantlineEvent } from '@grantline/lib-events';
+import type { GrantlineEvent } from '@grantline/lib-events';
+import { sampleEvents } from '@grantline/lib-events/testing';
 import {
   deadLetterHeaderNames,
   deadLetterTopicName,
