@@ -11,3 +11,11 @@ export {
 export { createApp, finishApp, type ReadinessCheck } from './create-app';
 export { listen, onShutdown, addressOf, serve, runMain, listeningMessageOf, type ListeningMessage } from './listen';
 export { oauthRequestOf } from './express-request';
+export {
+  oauthRoute,
+  oauthErrorHandler,
+  expressError,
+  sendOAuthError,
+  sendOAuthResponse,
+  type ExpressOAuthEndpoint,
+} from './express-oauth';

@@ -2,6 +2,7 @@ import { createServer, type RequestListener, type Server } from 'node:http';
 import type { Express } from 'express';
 import type { Telemetry } from '@grantline/lib-telemetry';
 import { finishApp } from './create-app';
+import { oauthErrorHandler } from './express-oauth';
 import { GracefulShutdown, type ShutdownSettings } from './graceful-shutdown';
 import type { Logger } from './logger';
 import { dispatchOAuth, type OAuthEndpoint } from './oauth-dispatch';
@@ -93,7 +94,7 @@ export async function serve(
     isWebOrigin?: (origin: string) => Promise<boolean>;
   },
 ): Promise<Server> {
-  const listener = dispatchOAuth(options.endpoints ?? [], finishApp(app, logger), {
+  const listener = dispatchOAuth(options.endpoints ?? [], finishApp(app, oauthErrorHandler(logger)), {
     logger,
     metrics: options.telemetry.metrics,
     tracing: options.telemetry.tracing,

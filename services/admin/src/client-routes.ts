@@ -2,7 +2,7 @@ import express, { Router, type Request } from 'express';
 import { handle } from './admin-handler';
 import type { EventLog } from '@grantline/lib-event-log';
 import {
-  ClientCommandError,
+  commandRefused,
   deleteClient,
   publicView,
   registerClient,
@@ -40,7 +40,7 @@ export function clientRoutes(deps: AdminDependencies): Router {
   });
   const settle = async (clientId: string, expected: (record: ClientRecord | null) => boolean) => {
     if (!(await waitForClient(store, clientId, expected))) {
-      throw new ClientCommandError(504, 'the change is recorded but not yet visible; retry the read');
+      throw commandRefused(504, 'the change is recorded but not yet visible; retry the read');
     }
   };
 
@@ -56,7 +56,7 @@ export function clientRoutes(deps: AdminDependencies): Router {
     '/admin/clients/:id',
     handle(deps.logger, async (req) => {
       const client = await store.getClient(String(req.params.id));
-      if (!client) throw new ClientCommandError(404, 'no such client');
+      if (!client) throw commandRefused(404, 'no such client');
       return { status: 200, body: publicView(client) };
     }),
   );

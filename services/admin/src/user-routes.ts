@@ -1,7 +1,7 @@
 import express, { Router, type Request } from 'express';
 import { handle } from './admin-handler';
 import {
-  UserCommandError,
+  commandRefused,
   changePassword,
   createUserSchema,
   disableUser,
@@ -31,14 +31,14 @@ export function userRoutes(deps: AdminDependencies): Router {
   /** Waits until the projection shows the change, and returns what it then reads. */
   const settle = async <T>(read: () => Promise<T>, expected: (value: T) => boolean): Promise<T> => {
     const seen = await waitForProjection(read, expected);
-    if (!seen) throw new UserCommandError(504, 'the change is recorded but not yet visible; retry the read');
+    if (!seen) throw commandRefused(504, 'the change is recorded but not yet visible; retry the read');
     return seen.value;
   };
   const settleUser = (userId: string, expected: (record: UserRecord | null) => boolean) =>
     settle(() => store.getUser(userId), expected);
   const requireUser = async (userId: string) => {
     const user = await store.getUser(userId);
-    if (!user) throw new UserCommandError(404, 'no such user');
+    if (!user) throw commandRefused(404, 'no such user');
     return user;
   };
 
@@ -80,7 +80,7 @@ export function userRoutes(deps: AdminDependencies): Router {
       if (owner?.userId !== userId) {
         const orphan = disableUser(decision.user, context(req));
         await log.append([orphan.event]);
-        throw new UserCommandError(409, 'a user with this email already exists');
+        throw commandRefused(409, 'a user with this email already exists');
       }
       return { status: 201, body: publicUserView(decision.user) };
     }),
@@ -113,7 +113,7 @@ export function userRoutes(deps: AdminDependencies): Router {
       const decision = enableUser(await store.getUser(String(req.params.id)), context(req));
       // An account refused at registration because another one holds its address stays off.
       if ((await store.findUserByEmail(decision.user.email))?.userId !== decision.user.userId) {
-        throw new UserCommandError(409, 'another user holds this email');
+        throw commandRefused(409, 'another user holds this email');
       }
       await log.append([decision.event]);
       await settleUser(decision.user.userId, (record) => record?.disabled === false);
@@ -126,7 +126,7 @@ export function userRoutes(deps: AdminDependencies): Router {
     handle(deps.logger, async (req) => {
       const user = await requireUser(String(req.params.id));
       const scopes = await store.getConsent(user.userId, String(req.params.clientId));
-      if (scopes === null) throw new UserCommandError(404, 'no consent recorded for this user and client');
+      if (scopes === null) throw commandRefused(404, 'no consent recorded for this user and client');
       return { status: 200, body: { scopes } };
     }),
   );

@@ -5,10 +5,12 @@ import {
   checkAuthorizationRequest,
   consentGranted,
   decideAuthorizationCode,
+  authorizationError,
   errorRedirect,
   needsConsent,
   type AuthorizationRequest,
   type OAuthContext,
+  type OAuthErrorCode,
 } from '@grantline/lib-oauth';
 import { waitForProjection, type ClientRecord, type UserRecord } from '@grantline/lib-projections';
 import { BrowserState, sessionHolds, type BrowserSession, type Interaction } from './browser-state';
@@ -40,10 +42,7 @@ export function authorizeRoutes(context: OAuthContext, logger: Logger): Router {
     if (check.kind === 'fatal') {
       sendPage(res, 400, renderErrorPage({ title: 'This sign-in link is not valid', message: check.message }));
     } else {
-      redirect(
-        res,
-        errorRedirect(context.settings.issuer, check.redirectUri, check.error, check.description, check.state),
-      );
+      redirect(res, errorRedirect(context.settings.issuer, check, check.error));
     }
     return null;
   }
@@ -107,9 +106,9 @@ export function authorizeRoutes(context: OAuthContext, logger: Logger): Router {
     redirect(res, issued.location, req.method === 'POST' ? 303 : 302);
   }
 
-  function fail(res: Response, valid: Valid, error: string, description: string, status = 302) {
-    const { redirectUri, state: clientState } = valid.request;
-    redirect(res, errorRedirect(context.settings.issuer, redirectUri, error, description, clientState), status);
+  function fail(res: Response, valid: Valid, error: OAuthErrorCode, description: string, status = 302) {
+    const refused = authorizationError(error, description);
+    redirect(res, errorRedirect(context.settings.issuer, valid.request, refused), status);
   }
 
   router.get(AUTHORIZE, async (req, res, next) => {

@@ -1,5 +1,6 @@
 import type { ErrorRequestHandler, Response } from 'express';
 import type { Logger } from '@grantline/lib-http';
+import { errorHeaders, errorPage, toOAuthError } from '@grantline/lib-oauth';
 import { pageHeaders, renderErrorPage } from './pages';
 
 /** A form that is not ours, expired, or posted without this browser's CSRF cookie. */
@@ -19,14 +20,21 @@ export function sendPage(res: Response, status: number, html: string): void {
   res.status(status).set(pageHeaders()).send(html);
 }
 
-/** The last step of a page route: log the failure, show a 503 page, reveal nothing. */
+/**
+ * The last step of a page route: the failure goes through the one mapping and is shown as a page
+ * (error-page.ts): a store that is down is a 503 with the step's own wording, anything
+ * unexpected a 500 that reveals nothing.
+ */
 export function unavailablePage(
   logger: Logger,
   step: string,
   view: { title: string; message: string },
 ): ErrorRequestHandler {
-  return (error: unknown, _req, res, _next) => {
-    logger.error({ err: error }, `${step} failed`);
-    sendPage(res, 503, renderErrorPage(view));
+  return (thrown: unknown, _req, res, _next) => {
+    const error = toOAuthError(thrown);
+    if (error.status >= 500) logger.error({ err: thrown }, `${step} failed`);
+    const page = errorPage(error, view);
+    res.set(errorHeaders(error));
+    sendPage(res, page.status, renderErrorPage(page));
   };
 }

@@ -5,7 +5,15 @@ import { randomBytes } from 'node:crypto';
 import type { Config } from '@grantline/lib-config';
 import { streams } from '@grantline/lib-events';
 import { FileEventLog } from '@grantline/lib-event-log';
-import { addressOf, createApp, dispatchOAuth, finishApp, listen, type Logger } from '@grantline/lib-http';
+import {
+  addressOf,
+  createApp,
+  dispatchOAuth,
+  finishApp,
+  listen,
+  oauthErrorHandler,
+  type Logger,
+} from '@grantline/lib-http';
 import { randomIds } from '@grantline/lib-oauth';
 import { MemoryAuditStore, MemoryGuardStore, MemoryProjectionStore } from '@grantline/lib-projections';
 import { createTelemetry } from '@grantline/lib-telemetry';
@@ -77,7 +85,7 @@ export async function startEmbeddedServer(config: Config, logger: Logger): Promi
   );
   const listener = dispatchOAuth(
     [...tokenEndpoints(context), ...deviceAuthorizationEndpoints(context), ...introspectionEndpoints(context)],
-    finishApp(app, logger),
+    finishApp(app, oauthErrorHandler(logger)),
     {
       logger,
       metrics: telemetry.metrics,

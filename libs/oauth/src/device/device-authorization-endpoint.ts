@@ -3,7 +3,8 @@ import { deviceIdByUserCode, projectDeviceEvent } from '@grantline/lib-projectio
 import { eventContext } from '../access-token-issuer';
 import { authenticateClient, presentedCredentials } from '../client-authentication';
 import { epochSeconds } from '../clock';
-import { invalidClient, serverError, unauthorizedClient } from '../errors';
+import { invalidClient } from '../error-challenge';
+import { serverError, unauthorizedClient } from '../errors';
 import { parseForm } from '../form';
 import { jsonResponse, type OAuthRequest, type OAuthResponse } from '../http-types';
 import type { OAuthContext } from '../oauth-context';
