@@ -1,6 +1,7 @@
 import express, { Router, type Request, type Response } from 'express';
 import type { GrantlineEvent } from '@grantline/lib-events';
-import { oauthRequestOf, type Logger } from '@grantline/lib-http';
+import { type Logger } from '@grantline/lib-http';
+import { oauthRequestOf } from '@grantline/lib-runtime';
 import {
   checkAuthorizationRequest,
   consentGranted,

@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createApp, createLogger, finishApp, oauthErrorHandler } from '@grantline/lib-http';
+import { createApp, createLogger, finishApp } from '@grantline/lib-http';
+import { oauthErrorHandler } from '@grantline/lib-runtime';
 import { ProjectionStoreUnavailableError, ProjectionUnavailableError } from '@grantline/lib-projections';
 import { oauthFixture, TEST_ISSUER, type OAuthFixture } from '@grantline/lib-testing';
 import { discoveryRoutes } from './token-routes';

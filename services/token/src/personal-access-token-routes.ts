@@ -1,5 +1,6 @@
 import express, { Router, type RequestHandler } from 'express';
-import { oauthErrorHandler, oauthRoute, sendOAuthError, type Logger } from '@grantline/lib-http';
+import { type Logger } from '@grantline/lib-http';
+import { oauthErrorHandler, oauthRoute, sendOAuthError } from '@grantline/lib-runtime';
 import {
   createPersonalAccessTokenEndpoint,
   listPersonalAccessTokensEndpoint,

@@ -1,5 +1,6 @@
 import { Router } from 'express';
-import { requestIdOf, sendOAuthResponse, type OAuthEndpoint, type OAuthHandler } from '@grantline/lib-http';
+import { requestIdOf } from '@grantline/lib-http';
+import { sendOAuthResponse, type OAuthEndpoint, type OAuthHandler } from '@grantline/lib-runtime';
 import { isDevicePoll } from './device-poll-forwarder';
 import {
   everyGrant,

@@ -1,5 +1,4 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
-import { randomUUID } from 'node:crypto';
 import proxyaddr from 'proxy-addr';
 import {
   errorResponse,
@@ -10,8 +9,7 @@ import {
   type OAuthResponse,
 } from '@grantline/lib-oauth';
 import type { GrantlineMetrics, Tracing } from '@grantline/lib-telemetry';
-import type { Logger } from './logger';
-import { BodyTooLargeError, readBody } from './raw-body';
+import { BodyTooLargeError, readBody, requestIdOf, type Logger } from '@grantline/lib-http';
 
 export const BODY_LIMIT_BYTES = 16 * 1024;
 
@@ -197,8 +195,4 @@ function logFailure(logger: Logger, error: OAuthError, requestId: string, traceI
   };
   if (error.status >= 500) logger.error(entry, 'request failed');
   else logger.debug(entry, 'request refused');
-}
-
-export function requestIdOf(given: string | string[] | undefined): string {
-  return typeof given === 'string' && /^[\w.-]{1,128}$/.test(given) ? given : randomUUID();
 }

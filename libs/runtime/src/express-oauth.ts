@@ -1,8 +1,7 @@
 import type { ErrorRequestHandler, Request, RequestHandler, Response } from 'express';
 import { errorResponse, OAuthError, toOAuthError, type OAuthRequest, type OAuthResponse } from '@grantline/lib-oauth';
+import { requestIdOf, type Logger } from '@grantline/lib-http';
 import { oauthRequestOf } from './express-request';
-import type { Logger } from './logger';
-import { requestIdOf } from './oauth-dispatch';
 
 /** An OAuth endpoint served by express: it reads what express parsed and answers framework-free. */
 export type ExpressOAuthEndpoint = (req: Request, request: OAuthRequest) => Promise<OAuthResponse>;
