@@ -1,6 +1,7 @@
 import type { ErrorRequestHandler, Response } from 'express';
 import type { Logger } from '@grantline/lib-http';
-import { errorHeaders, errorPage, toOAuthError } from '@grantline/lib-oauth';
+import { errorHeaders, errorPage } from '@grantline/lib-oauth';
+import { expressError } from '@grantline/lib-runtime';
 import { pageHeaders, renderErrorPage } from './pages';
 
 /** A form that is not ours, expired, or posted without this browser's CSRF cookie. */
@@ -22,8 +23,8 @@ export function sendPage(res: Response, status: number, html: string): void {
 
 /**
  * The last step of a page route: the failure goes through the one mapping and is shown as a page
- * (error-page.ts): a store that is down is a 503 with the step's own wording, anything
- * unexpected a 500 that reveals nothing.
+ * (error-page.ts): a form the parser refused is the browser's 400 or 413, a store that is down a
+ * 503 with the step's own wording, anything unexpected a 500 that reveals nothing.
  */
 export function unavailablePage(
   logger: Logger,
@@ -31,7 +32,7 @@ export function unavailablePage(
   view: { title: string; message: string },
 ): ErrorRequestHandler {
   return (thrown: unknown, _req, res, _next) => {
-    const error = toOAuthError(thrown);
+    const error = expressError(thrown);
     if (error.status >= 500) logger.error({ err: thrown }, `${step} failed`);
     const page = errorPage(error, view);
     res.set(errorHeaders(error));
