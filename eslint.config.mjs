@@ -1,5 +1,8 @@
 import js from '@eslint/js';
+import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescript';
+import importX from 'eslint-plugin-import-x';
 import tseslint from 'typescript-eslint';
+import { layerRules, testRules } from './eslint.layers.mjs';
 
 export default tseslint.config(
   { ignores: ['**/dist/**', '**/node_modules/**', '.grantline/**', 'coverage/**'] },
@@ -51,5 +54,21 @@ export default tseslint.config(
     languageOptions: {
       globals: { require: 'readonly', module: 'writable', __dirname: 'readonly', process: 'readonly' },
     },
+  },
+  // Layers (docs/decisions/0028-layers.md): no upward import, no library importing a service.
+  ...layerRules(),
+  ...testRules(),
+  // No import cycle, between files or, through their index files, between packages: the
+  // resolver follows @grantline/* to each package's src, as the root tsconfig maps them.
+  {
+    files: ['libs/*/src/**/*.ts', 'services/*/src/**/*.ts', 'test/**/*.ts', 'deploy/image/src/**/*.ts'],
+    plugins: { 'import-x': importX },
+    settings: {
+      'import-x/resolver-next': [createTypeScriptImportResolver({ project: 'tsconfig.json' })],
+      // Without these the plugin cannot read the TypeScript files it reaches, and finds no cycle.
+      'import-x/parsers': { '@typescript-eslint/parser': ['.ts'] },
+      'import-x/extensions': ['.ts', '.js'],
+    },
+    rules: { 'import-x/no-cycle': 'error' },
   },
 );

@@ -21,8 +21,8 @@ mkdir -p "$out"
 eval "$("$here/tools.sh")"
 
 # The chart carries a copy of the routing table; it must be the table itself.
-if ! cmp -s "$chart/files/routes.json" "$deploy/../services/edge/routes.json"; then
-  echo "check-chart: $chart/files/routes.json differs from services/edge/routes.json; run deploy/checks/sync-routes.sh" >&2
+if ! cmp -s "$chart/files/routes.json" "$deploy/../libs/edge/routes.json"; then
+  echo "check-chart: $chart/files/routes.json differs from libs/edge/routes.json; run deploy/checks/sync-routes.sh" >&2
   exit 1
 fi
 

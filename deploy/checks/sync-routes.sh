@@ -4,4 +4,4 @@
 # fail while the two differ.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-cp "$root/services/edge/routes.json" "$root/deploy/helm/grantline/files/routes.json"
+cp "$root/libs/edge/routes.json" "$root/deploy/helm/grantline/files/routes.json"

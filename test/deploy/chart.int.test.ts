@@ -79,9 +79,7 @@ const ingressSchema = z.object({
 
 /** What the Ingress must hold for the routing table: Prefix paths lose their trailing "/". */
 function expectedIngressPaths(options: { exposeAdmin: boolean }) {
-  const table = routingTableSchema.parse(
-    JSON.parse(readFileSync(join(root, 'services', 'edge', 'routes.json'), 'utf8')),
-  );
+  const table = routingTableSchema.parse(JSON.parse(readFileSync(join(root, 'libs', 'edge', 'routes.json'), 'utf8')));
   return table.routes
     .filter((route) => options.exposeAdmin || route.service !== 'admin')
     .map((route) => ({

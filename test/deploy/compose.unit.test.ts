@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { z } from 'zod';
-import { loadRoutingTable } from '@grantline/svc-edge';
+import { loadRoutingTable } from '@grantline/lib-edge';
 import { parseLaunchCommand, SERVICES } from '../../deploy/image/src/launch-command';
 
 // No container engine runs it here, so these checks are what keeps the compose file true.

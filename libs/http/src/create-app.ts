@@ -1,6 +1,5 @@
-import express, { type Express, type NextFunction, type Request, type Response } from 'express';
+import express, { type ErrorRequestHandler, type Express, type Request, type Response } from 'express';
 import type { Telemetry } from '@grantline/lib-telemetry';
-import type { Logger } from './logger';
 import { requestMetrics } from './request-metrics';
 
 export type ReadinessCheck = () => Promise<Record<string, boolean>>;
@@ -34,16 +33,14 @@ export function createApp(
   return app;
 }
 
-export function finishApp(app: Express, logger: Logger): Express {
+/**
+ * Installs the fallbacks: 404 for any other path, then `errorHandler`, which answers every
+ * failure (the OAuth layer passes the error family's rendering).
+ */
+export function finishApp(app: Express, errorHandler: ErrorRequestHandler): Express {
   app.use((_req: Request, res: Response) => {
     res.status(404).json({ error: 'not_found' });
   });
-  app.use((error: unknown, _req: Request, res: Response, _next: NextFunction) => {
-    const status = typeof error === 'object' && error !== null && 'status' in error ? Number(error.status) : 500;
-    if (status >= 500) logger.error({ err: error }, 'unhandled error');
-    res.status(status >= 400 && status < 600 ? status : 500).json({
-      error: status >= 500 ? 'server_error' : 'invalid_request',
-    });
-  });
+  app.use(errorHandler);
   return app;
 }

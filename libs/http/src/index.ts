@@ -1,13 +1,14 @@
 export { createLogger, type Logger } from './logger';
 export { readBody, BodyTooLargeError } from './raw-body';
-export {
-  dispatchOAuth,
-  requestIdOf,
-  BODY_LIMIT_BYTES,
-  type OAuthHandler,
-  type OAuthEndpoint,
-  type DispatchOptions,
-} from './oauth-dispatch';
+export { requestIdOf } from './request-id';
 export { createApp, finishApp, type ReadinessCheck } from './create-app';
-export { listen, onShutdown, addressOf, serve, runMain, listeningMessageOf, type ListeningMessage } from './listen';
-export { oauthRequestOf } from './express-request';
+export {
+  listen,
+  onShutdown,
+  addressOf,
+  serveListener,
+  runMain,
+  listeningMessageOf,
+  type ListeningMessage,
+  type ServeOptions,
+} from './listen';

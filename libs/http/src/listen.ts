@@ -1,10 +1,7 @@
 import { createServer, type RequestListener, type Server } from 'node:http';
-import type { Express } from 'express';
 import type { Telemetry } from '@grantline/lib-telemetry';
-import { finishApp } from './create-app';
 import { GracefulShutdown, type ShutdownSettings } from './graceful-shutdown';
 import type { Logger } from './logger';
-import { dispatchOAuth, type OAuthEndpoint } from './oauth-dispatch';
 import { onStopSignals } from './stop-signals';
 
 /** A server with the timeouts every service uses; `listener` may be attached later. */
@@ -72,34 +69,23 @@ export function addressOf(server: Server): { host: string; port: number } {
   return { host: address.address, port: address.port };
 }
 
+/** How a service listens and stops (see `serveListener`). */
+export interface ServeOptions {
+  host: string;
+  port: number;
+  service: string;
+  release: () => Promise<unknown>;
+  /** GRANTLINE_SHUTDOWN_DELAY_MS and GRANTLINE_SHUTDOWN_TIMEOUT_MS; without them, no drain delay. */
+  shutdown?: ShutdownSettings;
+  telemetry: Telemetry;
+}
+
 /**
- * The tail of every service's main: install the fallbacks, listen, log, and on SIGTERM drain
+ * The tail of every service's main: listen, log, and on SIGTERM drain
  * (docs/decisions/0024-graceful-shutdown.md) before releasing the service's adapters and
- * flushing telemetry.
+ * flushing telemetry. `listener` is the whole request handling, fallbacks included.
  */
-export async function serve(
-  app: Express,
-  logger: Logger,
-  options: {
-    host: string;
-    port: number;
-    service: string;
-    release: () => Promise<unknown>;
-    /** GRANTLINE_SHUTDOWN_DELAY_MS and GRANTLINE_SHUTDOWN_TIMEOUT_MS; without them, no drain delay. */
-    shutdown?: ShutdownSettings;
-    endpoints?: readonly OAuthEndpoint[];
-    telemetry: Telemetry;
-    trustProxy: string;
-    isWebOrigin?: (origin: string) => Promise<boolean>;
-  },
-): Promise<Server> {
-  const listener = dispatchOAuth(options.endpoints ?? [], finishApp(app, logger), {
-    logger,
-    metrics: options.telemetry.metrics,
-    tracing: options.telemetry.tracing,
-    trustProxy: options.trustProxy,
-    ...(options.isWebOrigin ? { isWebOrigin: options.isWebOrigin } : {}),
-  });
+export async function serveListener(listener: RequestListener, logger: Logger, options: ServeOptions): Promise<Server> {
   const server = httpServer();
   const shutdown = new GracefulShutdown(server, {
     settings: options.shutdown ?? { delayMs: 0, timeoutMs: 10_000 },

@@ -1,5 +1,6 @@
 import type { ClientRecord, ProjectionStore } from '@grantline/lib-projections';
-import { invalidClient, invalidRequest } from './errors';
+import { invalidClient } from './error-challenge';
+import { invalidRequest } from './errors';
 import { header, type OAuthRequest } from './http-types';
 import type { VerifiedSecretCache } from './client-secret';
 

@@ -1,54 +1,78 @@
-/** Error codes exactly as RFC 6749 §5.2, RFC 7009 §2.2.1 and RFC 6750 §3.1 spell them. */
+/**
+ * Every error code the server answers with, exactly as the specifications spell them:
+ * RFC 6749 §4.1.2.1 (authorization endpoint) and §5.2 (token endpoint), RFC 7009 §2.2.1,
+ * RFC 6750 §3.1, RFC 8628 §3.5, RFC 9449 §5 and §7.1, and OpenID Connect Core §3.1.2.6
+ * (the prompt=none answers).
+ */
 export type OAuthErrorCode =
   | 'invalid_request'
   | 'invalid_client'
   | 'invalid_grant'
   | 'unauthorized_client'
   | 'unsupported_grant_type'
+  | 'unsupported_response_type'
   | 'invalid_scope'
+  | 'access_denied'
   | 'unsupported_token_type'
   | 'invalid_token'
   | 'insufficient_scope'
-  | 'access_denied'
   | 'authorization_pending'
   | 'slow_down'
   | 'expired_token'
   | 'invalid_dpop_proof'
   | 'use_dpop_nonce'
+  | 'login_required'
+  | 'consent_required'
   | 'temporarily_unavailable'
   | 'server_error';
 
+export interface OAuthErrorOptions {
+  /** For logs only; never sent. */
+  detail?: string;
+  cause?: unknown;
+  /** The challenge of a 401 (RFC 6750 §3, RFC 9449 §7.1, RFC 6749 §5.2 for Basic). */
+  wwwAuthenticate?: string;
+  headers?: Record<string, string>;
+  /** Whether `error_description` was written for the caller; by default only below 500. */
+  expose?: boolean;
+  /** The failed checks of a request body, for the admin API's `{error, issues}` answer. */
+  issues?: readonly string[];
+}
+
+/** What the caller reads instead of a description that was not written for it. */
+const UNEXPOSED_DESCRIPTION: Partial<Record<OAuthErrorCode, string>> = {
+  temporarily_unavailable: 'The service is temporarily unavailable; try again shortly',
+};
+const SERVER_ERROR_DESCRIPTION = 'The server encountered an unexpected condition';
+
 /**
- * The one error type of the OAuth layer. `error_description` reaches the client; `detail`
- * is for logs only.
+ * The one error type of the server. Every rendering (JSON body, redirect, `WWW-Authenticate`,
+ * page, admin body) reads `publicDescription`, so what reaches a client is decided here once;
+ * `error_description` of an unexposed error, `detail` and `cause` are for logs.
  */
 export class OAuthError extends Error {
   override readonly name = 'OAuthError';
+  readonly expose: boolean;
 
   constructor(
     readonly error: OAuthErrorCode,
     readonly error_description: string,
     readonly status: number,
-    readonly options: {
-      detail?: string;
-      cause?: unknown;
-      wwwAuthenticate?: string;
-      headers?: Record<string, string>;
-    } = {},
+    readonly options: OAuthErrorOptions = {},
   ) {
     super(`${error}: ${error_description}`, { cause: options.cause });
+    this.expose = options.expose ?? status < 500;
+  }
+
+  /** The description a caller may read. */
+  get publicDescription(): string {
+    if (this.expose) return this.error_description;
+    return UNEXPOSED_DESCRIPTION[this.error] ?? SERVER_ERROR_DESCRIPTION;
   }
 }
 
 export const invalidRequest = (description: string, detail?: string) =>
   new OAuthError('invalid_request', description, 400, { detail });
-
-/** RFC 6749 §5.2: 401, with a challenge when the client tried the Authorization header. */
-export const invalidClient = (description: string, basicAttempted: boolean, detail?: string) =>
-  new OAuthError('invalid_client', description, 401, {
-    detail,
-    ...(basicAttempted ? { wwwAuthenticate: 'Basic realm="grantline", charset="UTF-8"' } : {}),
-  });
 
 export const invalidGrant = (description: string, detail?: string) =>
   new OAuthError('invalid_grant', description, 400, { detail });
@@ -59,8 +83,20 @@ export const unsupportedGrantType = (description: string) => new OAuthError('uns
 
 export const invalidScope = (description: string) => new OAuthError('invalid_scope', description, 400);
 
+/** RFC 6749 §4.1.2.1: an authorization request refused at the client's redirect URI. */
+export const authorizationError = (code: OAuthErrorCode, description: string) => new OAuthError(code, description, 400);
+
+/** A dependency (event log, store, projection, peer service) cannot answer; the caller may retry. */
 export const temporarilyUnavailable = (description: string, cause?: unknown) =>
   new OAuthError('temporarily_unavailable', description, 503, { cause, headers: { 'Retry-After': '1' } });
 
+/** Anything unexpected: 500 with a fixed description; what happened stays in `cause`. */
 export const serverError = (cause?: unknown) =>
-  new OAuthError('server_error', 'The server encountered an unexpected condition', 500, { cause });
+  new OAuthError('server_error', SERVER_ERROR_DESCRIPTION, 500, { cause });
+
+/**
+ * An admin command the current state refuses: 400, 404 (no such thing), 409 (conflict) or 504
+ * (recorded but not yet visible). Its description is written for the operator.
+ */
+export const commandRefused = (status: 400 | 404 | 409 | 504, description: string) =>
+  new OAuthError('invalid_request', description, status, { expose: true });

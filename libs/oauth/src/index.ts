@@ -1,6 +1,10 @@
 export * from './errors';
 export * from './http-types';
-export { toOAuthError, errorResponse, failedDependency } from './error-response';
+export { toOAuthError, failedDependency, type ErrorMappingOptions } from './error-mapping';
+export { errorResponse, errorHeaders, adminErrorBody } from './error-json';
+export { withChallenge, invalidClient, type Challenge, type ChallengeScheme } from './error-challenge';
+export { errorRedirect } from './error-redirect';
+export { errorPage, type ErrorPage } from './error-page';
 export { parseForm } from './form';
 export { systemClock, randomIds, epochSeconds, type Clock, type IdSource } from './clock';
 export { hashSecret, verifySecret, VerifiedSecretCache } from './client-secret';
@@ -34,8 +38,7 @@ export {
   devicePollingGrants,
 } from './grants/registry';
 export * from './device';
-export { serverMetadata } from './metadata';
-export { CommandError } from './command-error';
+export { serverMetadata, metadataEndpoint } from './metadata';
 export * from './clients/client-input';
 export * from './clients/client-commands';
 export * from './users/user-input';

@@ -1,5 +1,6 @@
 import { readTokenRequest } from './token-request';
-import { invalidClient, OAuthError } from './errors';
+import { invalidClient } from './error-challenge';
+import { OAuthError } from './errors';
 import { jsonResponse, type OAuthRequest, type OAuthResponse } from './http-types';
 import type { OAuthContext } from './oauth-context';
 

@@ -1,5 +1,8 @@
-import { DPOP_ALGORITHMS } from './dpop/dpop-errors';
+import { DPOP_ALGORITHMS } from './error-challenge';
 import { supportedGrantTypes } from './grants/registry';
+import type { OAuthResponse } from './http-types';
+import type { OAuthContext } from './oauth-context';
+import { offeredScopes } from './personal-access-tokens/pat-decisions';
 
 /** RFC 8414 server metadata for what is implemented today. */
 export function serverMetadata(issuer: string, scopes: readonly string[] = []): Record<string, unknown> {
@@ -23,5 +26,19 @@ export function serverMetadata(issuer: string, scopes: readonly string[] = []): 
     code_challenge_methods_supported: ['S256'],
     dpop_signing_alg_values_supported: [...DPOP_ALGORITHMS],
     authorization_response_iss_parameter_supported: true,
+  };
+}
+
+/**
+ * GET /.well-known/oauth-authorization-server (RFC 8414 §3). The scopes on offer are the ones
+ * registered clients may ask for, so it reads the projection: while that is rebuilt or its store
+ * is down, the failure is thrown for the one mapping to answer 503.
+ */
+export async function metadataEndpoint(context: Pick<OAuthContext, 'store' | 'settings'>): Promise<OAuthResponse> {
+  const scopes = offeredScopes(await context.store.listClients());
+  return {
+    status: 200,
+    headers: { 'Cache-Control': 'public, max-age=60' },
+    body: serverMetadata(context.settings.issuer, scopes),
   };
 }

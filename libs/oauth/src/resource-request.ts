@@ -2,31 +2,23 @@ import type { AccessTokenClaims } from '@grantline/lib-tokens';
 import type { ClientRecord, UserRecord } from '@grantline/lib-projections';
 import { accessTokenSubject, verifiedClaims } from './access-token-check';
 import { epochSeconds } from './clock';
-import { dpopChallenge } from './dpop/dpop-errors';
 import { dpopHeaderOf, verifyDpopProof } from './dpop/dpop-proof';
+import { withChallenge } from './error-challenge';
 import { OAuthError } from './errors';
 import { header, type OAuthRequest } from './http-types';
 import type { OAuthContext } from './oauth-context';
 import { checkLiveness } from './token-liveness';
 
-const REALM = 'realm="grantline"';
 const TOKEN68 = /^(Bearer|DPoP) ([A-Za-z0-9\-._~+/]+=*)$/i;
 
 /** RFC 6750 §3 / RFC 9449 §7.1: 401 with a challenge of the scheme the request used. */
 export function invalidToken(description: string, scheme: 'Bearer' | 'DPoP' = 'Bearer'): OAuthError {
-  return new OAuthError('invalid_token', description, 401, {
-    wwwAuthenticate:
-      scheme === 'DPoP'
-        ? dpopChallenge({ code: 'invalid_token', description })
-        : `Bearer ${REALM}, error="invalid_token", error_description="${description}"`,
-  });
+  return withChallenge(new OAuthError('invalid_token', description, 401), { schemes: [scheme] });
 }
 
-/** RFC 6750 §3.1: insufficient_scope, 403. */
+/** RFC 6750 §3.1: insufficient_scope, 403, naming the scope needed. */
 export function insufficientScope(description: string, scope: string): OAuthError {
-  return new OAuthError('insufficient_scope', description, 403, {
-    wwwAuthenticate: `Bearer ${REALM}, error="insufficient_scope", scope="${scope}"`,
-  });
+  return withChallenge(new OAuthError('insufficient_scope', description, 403), { schemes: ['Bearer'], scope });
 }
 
 export interface PresentedToken {
@@ -41,16 +33,14 @@ export interface PresentedToken {
  */
 export function accessTokenOf(request: OAuthRequest): PresentedToken {
   if (/(^|&)access_token=/.test(request.query ?? '')) {
-    throw new OAuthError('invalid_request', 'Send the access token in the Authorization header', 400, {
-      wwwAuthenticate: `Bearer ${REALM}, error="invalid_request", error_description="Send the access token in the Authorization header"`,
-    });
+    const refused = new OAuthError('invalid_request', 'Send the access token in the Authorization header', 400);
+    throw withChallenge(refused, { schemes: ['Bearer'] });
   }
   const authorization = header(request, 'authorization');
   const match = authorization === undefined ? null : TOKEN68.exec(authorization);
   if (!match?.[1] || !match[2]) {
-    throw new OAuthError('invalid_token', 'A Bearer or DPoP access token is required', 401, {
-      wwwAuthenticate: `Bearer ${REALM}, ${dpopChallenge()}`,
-    });
+    const missing = new OAuthError('invalid_token', 'A Bearer or DPoP access token is required', 401);
+    throw withChallenge(missing, { schemes: ['Bearer', 'DPoP'], anonymous: true });
   }
   return { token: match[2], scheme: match[1].toLowerCase() === 'dpop' ? 'DPoP' : 'Bearer' };
 }

@@ -2,7 +2,8 @@ import { authenticateClient, presentedCredentials } from './client-authenticatio
 import { epochSeconds } from './clock';
 import { invalidDpopProof } from './dpop/dpop-errors';
 import { dpopHeaderOf, verifyDpopProof } from './dpop/dpop-proof';
-import { invalidClient, invalidRequest, unauthorizedClient } from './errors';
+import { invalidClient } from './error-challenge';
+import { invalidRequest, unauthorizedClient } from './errors';
 import { parseForm } from './form';
 import { everyGrant, type GrantRegistry } from './grants/registry';
 import { jsonResponse, type OAuthRequest, type OAuthResponse } from './http-types';

@@ -6,3 +6,20 @@ export { serveOAuthService, type OAuthServiceParts, type OAuthServiceShape } fro
 export { lagOf, lagReadiness, type LagSource } from './consumer-lag';
 export { deadLetterReporter } from './dead-letter-reporter';
 export { tracedEventLog } from './traced-event-log';
+export {
+  dispatchOAuth,
+  BODY_LIMIT_BYTES,
+  type OAuthHandler,
+  type OAuthEndpoint,
+  type DispatchOptions,
+} from './oauth-dispatch';
+export { oauthRequestOf } from './express-request';
+export {
+  oauthRoute,
+  oauthErrorHandler,
+  expressError,
+  sendOAuthError,
+  sendOAuthResponse,
+  type ExpressOAuthEndpoint,
+} from './express-oauth';
+export { serve, serviceListener, type ListenerOptions } from './serve-app';

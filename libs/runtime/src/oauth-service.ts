@@ -1,12 +1,14 @@
 import type { Router } from 'express';
 import { loadConfig, shutdownSettings, type Config } from '@grantline/lib-config';
 import type { EventLog } from '@grantline/lib-event-log';
-import { createApp, createLogger, serve, type Logger, type OAuthEndpoint } from '@grantline/lib-http';
+import { createApp, createLogger, type Logger } from '@grantline/lib-http';
 import type { OAuthContext } from '@grantline/lib-oauth';
 import { createTelemetry } from '@grantline/lib-telemetry';
 import { checkRedis, kafkaEventLog, redisGuardStore, redisProjectionStore } from './adapters';
 import { loadKeyRing } from './key-ring';
+import type { OAuthEndpoint } from './oauth-dispatch';
 import { createOAuthContext } from './oauth-context';
+import { serve } from './serve-app';
 import { tracedEventLog } from './traced-event-log';
 
 export interface OAuthServiceParts {

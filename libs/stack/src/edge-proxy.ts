@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadRoutingTable, nginxConfig } from '@grantline/svc-edge';
+import { loadRoutingTable, nginxConfig } from '@grantline/lib-edge';
 
 export interface EdgeProxy {
   child: ChildProcess;

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { dirname, join } from 'node:path';
 import { ensureNginx, repoRoot, reservePort, type InfraUrls } from '@grantline/lib-infra';
 import { ensureKeyDirectory } from '@grantline/lib-runtime';
-import { isEdgeHealth } from '@grantline/svc-edge';
+import { isEdgeHealth } from '@grantline/lib-edge';
 import { startEdgeProxy, type EdgeProxy } from './edge-proxy';
 import { startService, waitUntilReady, type ServiceProcess } from './service-process';
 

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { grantlineEventSchema } from '@grantline/lib-events';
 import type { AuditStore } from '@grantline/lib-projections';
 import type { Logger } from '@grantline/lib-http';
+import { adminErrorBody, errorHeaders, temporarilyUnavailable } from '@grantline/lib-oauth';
 
 const eventTypes = grantlineEventSchema.options.map((option) => option.shape.type.value);
 
@@ -62,7 +63,8 @@ export function auditRoutes(audit: AuditStore, logger: Logger): Router {
       });
     } catch (error) {
       logger.error({ err: error }, 'audit query failed');
-      res.status(503).json({ error: 'temporarily_unavailable' });
+      const unavailable = temporarilyUnavailable('The audit store is unavailable', error);
+      res.status(unavailable.status).set(errorHeaders(unavailable)).json(adminErrorBody(unavailable));
     }
   });
   return router;

@@ -3,7 +3,7 @@ import { handle } from './admin-handler';
 import type { EventLog } from '@grantline/lib-event-log';
 import {
   awaitingProjection,
-  ClientCommandError,
+  commandRefused,
   deleteClient,
   publicView,
   registerClient,
@@ -48,7 +48,7 @@ export function clientRoutes(deps: AdminDependencies): Router {
       awaitingProjection([event], {
         read: () => store.getClient(clientId),
         until: expected,
-        unseen: () => new ClientCommandError(504, 'the change is recorded but not yet visible; retry the read'),
+        unseen: () => commandRefused(504, 'the change is recorded but not yet visible; retry the read'),
       }),
     );
 
@@ -64,7 +64,7 @@ export function clientRoutes(deps: AdminDependencies): Router {
     '/admin/clients/:id',
     handle(deps.logger, async (req) => {
       const client = await store.getClient(String(req.params.id));
-      if (!client) throw new ClientCommandError(404, 'no such client');
+      if (!client) throw commandRefused(404, 'no such client');
       return { status: 200, body: publicView(client) };
     }),
   );

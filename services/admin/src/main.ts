@@ -1,7 +1,7 @@
 // First: when spans go to a collector, the library instrumentations must load before anything they patch.
 import '@grantline/lib-telemetry/instrument';
 import { loadConfig, required, shutdownSettings } from '@grantline/lib-config';
-import { createApp, createLogger, runMain, serve } from '@grantline/lib-http';
+import { createApp, createLogger, runMain } from '@grantline/lib-http';
 import { createTelemetry } from '@grantline/lib-telemetry';
 import { randomIds } from '@grantline/lib-oauth';
 import { MongoAuditStore } from '@grantline/lib-projections';
@@ -11,6 +11,7 @@ import {
   loadKeyRing,
   oauthSettings,
   redisProjectionStore,
+  serve,
 } from '@grantline/lib-runtime';
 import { adminRoutes } from './admin-routes';
 

@@ -1,8 +1,8 @@
 import express, { Router, type Request } from 'express';
 import { handle } from './admin-handler';
 import {
-  UserCommandError,
   awaitingProjection,
+  commandRefused,
   changePassword,
   createUserSchema,
   disableUser,
@@ -38,14 +38,14 @@ export function userRoutes(deps: AdminDependencies): Router {
       awaitingProjection([event], {
         read,
         until,
-        unseen: () => new UserCommandError(504, 'the change is recorded but not yet visible; retry the read'),
+        unseen: () => commandRefused(504, 'the change is recorded but not yet visible; retry the read'),
       }),
     );
   const recordUser = (event: GrantlineEvent, userId: string, until: (record: UserRecord | null) => boolean) =>
     record(event, () => store.getUser(userId), until);
   const requireUser = async (userId: string) => {
     const user = await store.getUser(userId);
-    if (!user) throw new UserCommandError(404, 'no such user');
+    if (!user) throw commandRefused(404, 'no such user');
     return user;
   };
 
@@ -86,7 +86,7 @@ export function userRoutes(deps: AdminDependencies): Router {
       if (seen?.owner?.userId !== userId) {
         const orphan = disableUser(decision.user, context(req));
         await recordDecision(deps, { events: [orphan.event] });
-        throw new UserCommandError(409, 'a user with this email already exists');
+        throw commandRefused(409, 'a user with this email already exists');
       }
       return { status: 201, body: publicUserView(decision.user) };
     }),
@@ -121,7 +121,7 @@ export function userRoutes(deps: AdminDependencies): Router {
       const decision = enableUser(await store.getUser(String(req.params.id)), context(req));
       // An account refused at registration because another one holds its address stays off.
       if ((await store.findUserByEmail(decision.user.email))?.userId !== decision.user.userId) {
-        throw new UserCommandError(409, 'another user holds this email');
+        throw commandRefused(409, 'another user holds this email');
       }
       await recordUser(decision.event, decision.user.userId, (record) => record?.disabled === false);
       return { status: 200, body: publicUserView(decision.user) };
@@ -133,7 +133,7 @@ export function userRoutes(deps: AdminDependencies): Router {
     handle(deps.logger, async (req) => {
       const user = await requireUser(String(req.params.id));
       const scopes = await store.getConsent(user.userId, String(req.params.clientId));
-      if (scopes === null) throw new UserCommandError(404, 'no consent recorded for this user and client');
+      if (scopes === null) throw commandRefused(404, 'no consent recorded for this user and client');
       return { status: 200, body: { scopes } };
     }),
   );

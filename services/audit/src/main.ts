@@ -1,11 +1,11 @@
 // First: when spans go to a collector, the library instrumentations must load before anything they patch.
 import '@grantline/lib-telemetry/instrument';
 import { loadConfig, required, shutdownSettings } from '@grantline/lib-config';
-import { createApp, createLogger, runMain, serve } from '@grantline/lib-http';
+import { createApp, createLogger, runMain } from '@grantline/lib-http';
 import { createTelemetry } from '@grantline/lib-telemetry';
 import { MongoAuditStore } from '@grantline/lib-projections';
 import { streams } from '@grantline/lib-events';
-import { deadLetterReporter, kafkaEventLog, lagReadiness } from '@grantline/lib-runtime';
+import { deadLetterReporter, kafkaEventLog, lagReadiness, serve } from '@grantline/lib-runtime';
 import { startAuditConsumer } from './audit-consumer';
 
 async function main(): Promise<void> {

@@ -1,16 +1,19 @@
 import express, { Router, type Request, type Response } from 'express';
 import type { GrantlineEvent } from '@grantline/lib-events';
-import { oauthRequestOf, type Logger } from '@grantline/lib-http';
+import { type Logger } from '@grantline/lib-http';
+import { oauthRequestOf } from '@grantline/lib-runtime';
 import {
   awaitingProjection,
   checkAuthorizationRequest,
   consentGranted,
   decideAuthorizationCode,
+  authorizationError,
   errorRedirect,
   needsConsent,
   recordDecision,
   type AuthorizationRequest,
   type OAuthContext,
+  type OAuthErrorCode,
   type ProjectionWait,
 } from '@grantline/lib-oauth';
 import type { ClientRecord, UserRecord } from '@grantline/lib-projections';
@@ -43,10 +46,7 @@ export function authorizeRoutes(context: OAuthContext, logger: Logger): Router {
     if (check.kind === 'fatal') {
       sendPage(res, 400, renderErrorPage({ title: 'This sign-in link is not valid', message: check.message }));
     } else {
-      redirect(
-        res,
-        errorRedirect(context.settings.issuer, check.redirectUri, check.error, check.description, check.state),
-      );
+      redirect(res, errorRedirect(context.settings.issuer, check, check.error));
     }
     return null;
   }
@@ -110,9 +110,9 @@ export function authorizeRoutes(context: OAuthContext, logger: Logger): Router {
     redirect(res, issued.location, req.method === 'POST' ? 303 : 302);
   }
 
-  function fail(res: Response, valid: Valid, error: string, description: string, status = 302) {
-    const { redirectUri, state: clientState } = valid.request;
-    redirect(res, errorRedirect(context.settings.issuer, redirectUri, error, description, clientState), status);
+  function fail(res: Response, valid: Valid, error: OAuthErrorCode, description: string, status = 302) {
+    const refused = authorizationError(error, description);
+    redirect(res, errorRedirect(context.settings.issuer, valid.request, refused), status);
   }
 
   router.get(AUTHORIZE, async (req, res, next) => {

@@ -1,5 +1,6 @@
 import express, { Router, type Request, type Response } from 'express';
-import { oauthRequestOf, type Logger } from '@grantline/lib-http';
+import { type Logger } from '@grantline/lib-http';
+import { oauthRequestOf } from '@grantline/lib-runtime';
 import {
   formatUserCode,
   lookUpUserCode,

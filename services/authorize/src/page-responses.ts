@@ -1,5 +1,7 @@
 import type { ErrorRequestHandler, Response } from 'express';
 import type { Logger } from '@grantline/lib-http';
+import { errorHeaders, errorPage } from '@grantline/lib-oauth';
+import { expressError } from '@grantline/lib-runtime';
 import { pageHeaders, renderErrorPage } from './pages';
 
 /** A form that is not ours, expired, or posted without this browser's CSRF cookie. */
@@ -19,14 +21,21 @@ export function sendPage(res: Response, status: number, html: string): void {
   res.status(status).set(pageHeaders()).send(html);
 }
 
-/** The last step of a page route: log the failure, show a 503 page, reveal nothing. */
+/**
+ * The last step of a page route: the failure goes through the one mapping and is shown as a page
+ * (error-page.ts): a form the parser refused is the browser's 400 or 413, a store that is down a
+ * 503 with the step's own wording, anything unexpected a 500 that reveals nothing.
+ */
 export function unavailablePage(
   logger: Logger,
   step: string,
   view: { title: string; message: string },
 ): ErrorRequestHandler {
-  return (error: unknown, _req, res, _next) => {
-    logger.error({ err: error }, `${step} failed`);
-    sendPage(res, 503, renderErrorPage(view));
+  return (thrown: unknown, _req, res, _next) => {
+    const error = expressError(thrown);
+    if (error.status >= 500) logger.error({ err: thrown }, `${step} failed`);
+    const page = errorPage(error, view);
+    res.set(errorHeaders(error));
+    sendPage(res, page.status, renderErrorPage(page));
   };
 }

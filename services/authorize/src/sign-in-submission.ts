@@ -1,5 +1,5 @@
 import type { Request, Response } from 'express';
-import { oauthRequestOf } from '@grantline/lib-http';
+import { oauthRequestOf } from '@grantline/lib-runtime';
 import { recordDecision, signIn, type OAuthContext } from '@grantline/lib-oauth';
 import type { UserRecord } from '@grantline/lib-projections';
 import type { BrowserState } from './browser-state';

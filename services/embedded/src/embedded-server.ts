@@ -5,11 +5,11 @@ import { randomBytes } from 'node:crypto';
 import type { Config } from '@grantline/lib-config';
 import { streams } from '@grantline/lib-events';
 import { FileEventLog } from '@grantline/lib-event-log';
-import { addressOf, createApp, dispatchOAuth, finishApp, listen, type Logger } from '@grantline/lib-http';
+import { addressOf, createApp, listen, type Logger } from '@grantline/lib-http';
 import { randomIds } from '@grantline/lib-oauth';
 import { MemoryAuditStore, MemoryGuardStore, MemoryProjectionStore } from '@grantline/lib-projections';
 import { createTelemetry } from '@grantline/lib-telemetry';
-import { createOAuthContext, ensureKeyDirectory, loadKeyRing } from '@grantline/lib-runtime';
+import { createOAuthContext, ensureKeyDirectory, loadKeyRing, serviceListener } from '@grantline/lib-runtime';
 import { adminRoutes } from '@grantline/svc-admin';
 import { authorizeRoutes, deviceRoutes } from '@grantline/svc-authorize';
 import { deviceAuthorizationEndpoints } from '@grantline/svc-device-polling';
@@ -75,17 +75,16 @@ export async function startEmbeddedServer(config: Config, logger: Logger): Promi
       tokenSettings: context.settings,
     }),
   );
-  const listener = dispatchOAuth(
-    [...tokenEndpoints(context), ...deviceAuthorizationEndpoints(context), ...introspectionEndpoints(context)],
-    finishApp(app, logger),
-    {
-      logger,
-      metrics: telemetry.metrics,
-      tracing: telemetry.tracing,
-      trustProxy: config.GRANTLINE_TRUST_PROXY,
-      isWebOrigin: (origin) => store.isWebOrigin(origin),
-    },
-  );
+  const listener = serviceListener(app, logger, {
+    endpoints: [
+      ...tokenEndpoints(context),
+      ...deviceAuthorizationEndpoints(context),
+      ...introspectionEndpoints(context),
+    ],
+    telemetry,
+    trustProxy: config.GRANTLINE_TRUST_PROXY,
+    isWebOrigin: (origin) => store.isWebOrigin(origin),
+  });
   const server: Server = await listen(listener, config.GRANTLINE_HOST, config.PORT);
   const { port } = addressOf(server);
   return {

@@ -1,4 +1,4 @@
-import type { OAuthEndpoint } from '@grantline/lib-http';
+import type { OAuthEndpoint } from '@grantline/lib-runtime';
 import { introspectionEndpoint, userInfoEndpoint, type OAuthContext } from '@grantline/lib-oauth';
 
 /**

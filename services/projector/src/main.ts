@@ -1,9 +1,9 @@
 // First: when spans go to a collector, the library instrumentations must load before anything they patch.
 import '@grantline/lib-telemetry/instrument';
 import { loadConfig, shutdownSettings } from '@grantline/lib-config';
-import { createApp, createLogger, runMain, serve } from '@grantline/lib-http';
+import { createApp, createLogger, runMain } from '@grantline/lib-http';
 import { createTelemetry } from '@grantline/lib-telemetry';
-import { deadLetterReporter, kafkaEventLog, lagReadiness, redisProjectionControl } from '@grantline/lib-runtime';
+import { deadLetterReporter, kafkaEventLog, lagReadiness, redisProjectionControl, serve } from '@grantline/lib-runtime';
 import { streams } from '@grantline/lib-events';
 import { startProjector } from './projector';
 

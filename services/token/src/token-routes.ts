@@ -1,11 +1,11 @@
 import { Router } from 'express';
-import type { OAuthEndpoint, OAuthHandler } from '@grantline/lib-http';
+import { requestIdOf } from '@grantline/lib-http';
+import { sendOAuthResponse, type OAuthEndpoint, type OAuthHandler } from '@grantline/lib-runtime';
 import { isDevicePoll } from './device-poll-forwarder';
 import {
   everyGrant,
-  offeredScopes,
+  metadataEndpoint,
   revocationEndpoint,
-  serverMetadata,
   tokenEndpoint,
   tokenServiceGrants,
   type OAuthContext,
@@ -28,17 +28,17 @@ export function tokenEndpoints(context: OAuthContext, devicePolling?: OAuthHandl
   ];
 }
 
-/** The discovery documents (RFC 8414, RFC 7517). */
+/**
+ * The discovery documents (RFC 8414, RFC 7517). A failure goes to the app's error handler, the
+ * error family's rendering: 503 temporarily_unavailable while the projection is rebuilt.
+ */
 export function discoveryRoutes(context: OAuthContext): Router {
   const router = Router();
-  router.get('/.well-known/oauth-authorization-server', async (_req, res, next) => {
-    try {
-      // The scopes on offer are the ones registered clients may ask for.
-      const scopes = offeredScopes(await context.store.listClients());
-      res.set('Cache-Control', 'public, max-age=60').json(serverMetadata(context.settings.issuer, scopes));
-    } catch (error) {
-      next(error);
-    }
+  router.get('/.well-known/oauth-authorization-server', (req, res, next) => {
+    metadataEndpoint(context).then(
+      (response) => sendOAuthResponse(res, requestIdOf(req.headers['x-request-id']), response),
+      next,
+    );
   });
   const jwks = publicJwks(context.keys);
   router.get('/.well-known/jwks.json', (_req, res) => {

@@ -23,7 +23,7 @@ audit: { kafka: true, redis: false, mongodb: true, signingKeys: false, adminToke
 {{- index $wiring .component | toYaml -}}
 {{- end -}}
 
-{{/* The routing table of the public origin, an exact copy of services/edge/routes.json. */}}
+{{/* The routing table of the public origin, an exact copy of libs/edge/routes.json. */}}
 {{- define "grantline.routes" -}}
 {{- .Files.Get "files/routes.json" | fromJson | toYaml -}}
 {{- end -}}

@@ -30,7 +30,7 @@ describe('the production tree of the image', () => {
   });
 
   it('ships the files list of a workspace when it has one, else its compiled output and bin scripts', () => {
-    expect(shippedEntries({ ...workspace('services/edge', 'edge'), files: ['dist', 'routes.json'] })).toEqual([
+    expect(shippedEntries({ ...workspace('libs/edge', 'edge'), files: ['dist', 'routes.json'] })).toEqual([
       'dist',
       'routes.json',
     ]);

@@ -1,5 +1,5 @@
 import type { ClientRecord, ProjectionStore } from '@grantline/lib-projections';
-import { OAuthError } from '../errors';
+import { authorizationError, OAuthError, type OAuthErrorCode } from '../errors';
 import { isWellFormedChallenge } from '../grants/pkce';
 import { grantScopes, parseScope } from '../scopes';
 import { matchesRegisteredRedirect } from './redirect-uri';
@@ -18,29 +18,11 @@ export interface AuthorizationRequest {
   dpopJkt?: string;
 }
 
-/** Authorization errors (RFC 6749 §4.1.2.1, OpenID prompt=none errors). */
-export type AuthorizationErrorCode =
-  | 'invalid_request'
-  | 'unauthorized_client'
-  | 'access_denied'
-  | 'unsupported_response_type'
-  | 'invalid_scope'
-  | 'server_error'
-  | 'temporarily_unavailable'
-  | 'login_required'
-  | 'consent_required';
-
 export type AuthorizationRequestCheck =
   /** The client or redirect URI cannot be trusted: show an error page, never redirect. */
   | { kind: 'fatal'; message: string }
-  /** Tell the client, at its verified redirect URI. */
-  | {
-      kind: 'redirect-error';
-      redirectUri: string;
-      state?: string;
-      error: AuthorizationErrorCode;
-      description: string;
-    }
+  /** Tell the client, at its verified redirect URI (see error-redirect.ts). */
+  | { kind: 'redirect-error'; redirectUri: string; state?: string; error: OAuthError }
   | { kind: 'valid'; request: AuthorizationRequest; client: ClientRecord };
 
 const SINGLE = [
@@ -87,12 +69,11 @@ export async function checkAuthorizationRequest(
   }
 
   const state = query.get('state') ?? undefined;
-  const fail = (error: AuthorizationErrorCode, description: string): AuthorizationRequestCheck => ({
+  const fail = (code: OAuthErrorCode, description: string): AuthorizationRequestCheck => ({
     kind: 'redirect-error',
     redirectUri,
     ...(state === undefined || repeated.includes('state') ? {} : { state }),
-    error,
-    description,
+    error: authorizationError(code, description),
   });
   if (repeated.length > 0) return fail('invalid_request', `Repeated parameter: ${repeated.join(', ')}`);
   const responseType = query.get('response_type');

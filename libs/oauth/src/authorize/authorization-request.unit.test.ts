@@ -27,8 +27,10 @@ describe('checkAuthorizationRequest', () => {
   let store: MemoryProjectionStore;
   const check = (params: URLSearchParams) => checkAuthorizationRequest(params, store);
   const expectRedirectError = (result: AuthorizationRequestCheck, error: string, description?: string) => {
-    expect(result).toMatchObject({ kind: 'redirect-error', redirectUri: REDIRECT, error });
-    if (description !== undefined && result.kind === 'redirect-error') expect(result.description).toBe(description);
+    expect(result).toMatchObject({ kind: 'redirect-error', redirectUri: REDIRECT, error: { error } });
+    if (description !== undefined && result.kind === 'redirect-error') {
+      expect(result.error.error_description).toBe(description);
+    }
   };
 
   beforeEach(async () => {
@@ -201,8 +203,8 @@ describe('checkAuthorizationRequest', () => {
 
     it('names the scopes the client may not have', async () => {
       const result = await check(query({ scope: 'read admin root' }));
-      expect(result).toMatchObject({ kind: 'redirect-error', error: 'invalid_scope' });
-      if (result.kind === 'redirect-error') expect(result.description).toContain('admin root');
+      expect(result).toMatchObject({ kind: 'redirect-error', error: { error: 'invalid_scope' } });
+      if (result.kind === 'redirect-error') expect(result.error.error_description).toContain('admin root');
     });
 
     it('redirects to the only registered URI when none was given', async () => {

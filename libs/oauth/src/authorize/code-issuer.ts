@@ -68,14 +68,3 @@ export async function decideAuthorizationCode(
   });
   return { event, location };
 }
-
-/** RFC 6749 §4.1.2.1 with RFC 9207's `iss`. */
-export function errorRedirect(
-  issuer: string,
-  redirectUri: string,
-  error: string,
-  description: string,
-  state: string | undefined,
-): string {
-  return redirectWith(redirectUri, { error, error_description: description, state, iss: issuer });
-}

@@ -9,12 +9,8 @@ import {
 import type { ClientRecord } from '@grantline/lib-projections';
 import type { IdSource } from '../clock';
 import { hashSecret } from '../client-secret';
-import { CommandError } from '../command-error';
+import { commandRefused } from '../errors';
 import type { RegisterClientInput, UpdateClientInput } from './client-input';
-
-export class ClientCommandError extends CommandError {
-  override name = 'ClientCommandError';
-}
 
 export interface ClientDecision {
   event: GrantlineEvent;
@@ -29,7 +25,7 @@ export async function registerClient(
   ids: IdSource,
   context: EventContext,
 ): Promise<ClientDecision> {
-  if (existing) throw new ClientCommandError(409, `client ${existing.clientId} already exists`);
+  if (existing) throw commandRefused(409, `client ${existing.clientId} already exists`);
   const clientId = input.client_id ?? ids.tokenId();
   const secret = input.public ? undefined : (input.client_secret ?? ids.secret());
   const client: ClientSnapshot = {
@@ -73,7 +69,7 @@ export function updateClient(
     refreshTokens: refreshPolicy(input, current.refreshTokens),
   };
   if (client.public && client.grantTypes.includes('client_credentials')) {
-    throw new ClientCommandError(400, 'client_credentials needs a confidential client');
+    throw commandRefused(400, 'client_credentials needs a confidential client');
   }
   const event = stampEvent(
     { type: 'ClientUpdated', aggregate: { type: 'client', id: client.clientId }, data: { client } },
@@ -89,7 +85,7 @@ export async function rotateClientSecret(
   context: EventContext,
 ): Promise<ClientDecision> {
   const current = requireClient(existing);
-  if (current.public) throw new ClientCommandError(400, 'a public client has no secret to rotate');
+  if (current.public) throw commandRefused(400, 'a public client has no secret to rotate');
   const secret = newSecret ?? ids.secret();
   const client: ClientSnapshot = { ...current, secretHash: await hashSecret(secret) };
   const event = stampEvent(
@@ -125,13 +121,13 @@ function refreshPolicy(
     gracePeriod: input.refresh_token_grace_period ?? current.gracePeriod,
   };
   if (policy.idleTtl > policy.absoluteTtl) {
-    throw new ClientCommandError(400, 'refresh_token_idle_ttl must not exceed refresh_token_absolute_ttl');
+    throw commandRefused(400, 'refresh_token_idle_ttl must not exceed refresh_token_absolute_ttl');
   }
   return policy;
 }
 
 function requireClient(existing: ClientRecord | null): ClientRecord {
-  if (!existing) throw new ClientCommandError(404, 'no such client');
+  if (!existing) throw commandRefused(404, 'no such client');
   return existing;
 }
 

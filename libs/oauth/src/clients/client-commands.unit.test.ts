@@ -1,7 +1,8 @@
 import { randomIds } from '../clock';
 import { verifySecret } from '../client-secret';
 import { registerClientSchema, updateClientSchema } from './client-input';
-import { ClientCommandError, deleteClient, registerClient, rotateClientSecret, updateClient } from './client-commands';
+import { OAuthError } from '../errors';
+import { deleteClient, registerClient, rotateClientSecret, updateClient } from './client-commands';
 
 const context = { now: () => new Date('2026-01-01T00:00:00Z') };
 const input = (overrides: Record<string, unknown> = {}) =>
@@ -50,9 +51,9 @@ describe('client commands', () => {
     const first = await registerClient(input({ client_id: 'fixed' }), null, randomIds, context);
     await expect(
       registerClient(input({ client_id: 'fixed' }), first.client, randomIds, context),
-    ).rejects.toBeInstanceOf(ClientCommandError);
-    expect(() => updateClient(updateClientSchema.parse({ name: 'x' }), null, context)).toThrow(ClientCommandError);
-    expect(() => deleteClient(null, context)).toThrow(ClientCommandError);
+    ).rejects.toBeInstanceOf(OAuthError);
+    expect(() => updateClient(updateClientSchema.parse({ name: 'x' }), null, context)).toThrow(OAuthError);
+    expect(() => deleteClient(null, context)).toThrow(OAuthError);
   });
 
   it('rotates a secret so the old one no longer verifies', async () => {

@@ -1,4 +1,4 @@
-export { DPOP_ALGORITHMS, dpopChallenge, invalidDpopProof, useDpopNonce, type ProofSite } from './dpop-errors';
+export { DPOP_ALGORITHMS, invalidDpopProof, useDpopNonce, type ProofSite } from './dpop-errors';
 export { DpopNonces } from './dpop-nonce';
 export {
   accessTokenHash,

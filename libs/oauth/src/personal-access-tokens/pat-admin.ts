@@ -1,7 +1,6 @@
 import type { EventContext } from '@grantline/lib-events';
 import type { UserRecord } from '@grantline/lib-projections';
-import { CommandError } from '../command-error';
-import { OAuthError } from '../errors';
+import { commandRefused, OAuthError } from '../errors';
 import type { PersonalAccessTokenContext } from './pat-context';
 import {
   createPersonalAccessToken,
@@ -11,11 +10,6 @@ import {
 } from './pat-commands';
 import { createdView, type PersonalAccessTokenView } from './pat-decisions';
 import { creationInputSchema, tokenIdSchema } from './pat-input';
-
-/** A refused admin command on personal access tokens. */
-export class PersonalAccessTokenCommandError extends CommandError {
-  override name = 'PersonalAccessTokenCommandError';
-}
 
 const ADMIN = { kind: 'admin' } as const;
 
@@ -32,13 +26,13 @@ export async function adminCreatePersonalAccessToken(
 ): Promise<ReturnType<typeof createdView>> {
   const input = creationInputSchema(context.settings.personalAccessTokens).parse(body);
   const user = await requireUser(context, userId);
-  if (user.disabled) throw new PersonalAccessTokenCommandError(409, 'the user is disabled');
+  if (user.disabled) throw commandRefused(409, 'the user is disabled');
   try {
     return createdView(await createPersonalAccessToken(context, events, { userId: user.userId, input, actor: ADMIN }));
   } catch (error) {
     // The scope rules are the public API's; here their refusal is a plain 400.
     if (error instanceof OAuthError && error.status === 400) {
-      throw new PersonalAccessTokenCommandError(400, error.error_description);
+      throw commandRefused(400, error.error_description);
     }
     throw error;
   }
@@ -60,12 +54,12 @@ export async function adminRevokePersonalAccessToken(
 ): Promise<void> {
   const tokenId = tokenIdSchema.safeParse(id);
   const snapshot = tokenId.success ? await findOwnedPersonalAccessToken(context, tokenId.data, null) : null;
-  if (!snapshot) throw new PersonalAccessTokenCommandError(404, 'no such personal access token');
+  if (!snapshot) throw commandRefused(404, 'no such personal access token');
   await revokePersonalAccessToken(context, events, snapshot, ADMIN);
 }
 
 async function requireUser(context: PersonalAccessTokenContext, userId: string): Promise<UserRecord> {
   const user = await context.store.getUser(userId);
-  if (!user) throw new PersonalAccessTokenCommandError(404, 'no such user');
+  if (!user) throw commandRefused(404, 'no such user');
   return user;
 }

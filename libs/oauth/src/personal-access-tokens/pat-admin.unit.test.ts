@@ -1,6 +1,7 @@
 import { ZodError } from 'zod';
 import type { UserRecord } from '@grantline/lib-projections';
 import { oauthFixture, respond, type OAuthFixture } from '@grantline/lib-testing';
+import { OAuthError } from '../errors';
 import type { OAuthRequest } from '../http-types';
 import { userInfoEndpoint } from '../user-info-endpoint';
 import { disableUser } from '../users/user-commands';
@@ -8,7 +9,6 @@ import {
   adminCreatePersonalAccessToken,
   adminListPersonalAccessTokens,
   adminRevokePersonalAccessToken,
-  PersonalAccessTokenCommandError,
 } from './pat-admin';
 
 const atUserInfo = (token: string): OAuthRequest => ({
@@ -53,8 +53,8 @@ describe('personal access tokens through the admin commands', () => {
     ['a scope no client offers', 'USER', { name: 'n', scopes: ['billing'] }, 400],
   ])('refuses %s', async (_label, userId, body, status) => {
     const refusal = create(userId === 'USER' ? user.userId : userId, body);
-    await expect(refusal).rejects.toBeInstanceOf(PersonalAccessTokenCommandError);
-    await expect(refusal).rejects.toMatchObject({ status });
+    await expect(refusal).rejects.toBeInstanceOf(OAuthError);
+    await expect(refusal).rejects.toMatchObject({ error: 'invalid_request', status });
   });
 
   it('refuses a disabled user (409)', async () => {

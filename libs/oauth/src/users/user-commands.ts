@@ -8,12 +8,8 @@ import {
 } from '@grantline/lib-events';
 import type { UserRecord } from '@grantline/lib-projections';
 import { hashSecret } from '../client-secret';
-import { CommandError } from '../command-error';
+import { commandRefused } from '../errors';
 import type { CreateUserInput } from './user-input';
-
-export class UserCommandError extends CommandError {
-  override name = 'UserCommandError';
-}
 
 export interface UserDecision {
   event: GrantlineEvent;
@@ -36,7 +32,7 @@ export async function registerUser(
   newUserId: () => string,
   context: EventContext,
 ): Promise<UserDecision> {
-  if (existingWithEmail) throw new UserCommandError(409, 'a user with this email already exists');
+  if (existingWithEmail) throw commandRefused(409, 'a user with this email already exists');
   const user: UserSnapshot = {
     userId: newUserId(),
     email: input.email,
@@ -63,14 +59,14 @@ export async function changePassword(
  */
 export function disableUser(existing: UserRecord | null, context: EventContext): UserDecision {
   const current = requireUser(existing);
-  if (current.disabled) throw new UserCommandError(409, 'the user is already disabled');
+  if (current.disabled) throw commandRefused(409, 'the user is already disabled');
   const user: UserSnapshot = { ...current, disabled: true };
   return { event: userEvent('UserDisabled', user, context), user };
 }
 
 export function enableUser(existing: UserRecord | null, context: EventContext): UserDecision {
   const current = requireUser(existing);
-  if (!current.disabled) throw new UserCommandError(409, 'the user is not disabled');
+  if (!current.disabled) throw commandRefused(409, 'the user is not disabled');
   const user: UserSnapshot = { ...current, disabled: false };
   return { event: userEvent('UserEnabled', user, context), user };
 }
@@ -86,7 +82,7 @@ export function withdrawConsent(
   existingScopes: readonly string[] | null,
   context: EventContext,
 ): { event: GrantlineEvent } {
-  if (existingScopes === null) throw new UserCommandError(404, 'no consent recorded for this user and client');
+  if (existingScopes === null) throw commandRefused(404, 'no consent recorded for this user and client');
   const event = stampEvent(
     {
       type: 'ConsentWithdrawn',
@@ -105,7 +101,7 @@ function userEvent(type: UserEventType, user: UserSnapshot, context: EventContex
 }
 
 function requireUser(existing: UserRecord | null): UserRecord {
-  if (!existing) throw new UserCommandError(404, 'no such user');
+  if (!existing) throw commandRefused(404, 'no such user');
   return existing;
 }
 

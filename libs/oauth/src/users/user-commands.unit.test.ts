@@ -1,8 +1,8 @@
 import { parseEvent } from '@grantline/lib-events';
 import { verifySecret } from '../client-secret';
+import { OAuthError } from '../errors';
 import { createUserSchema, setPasswordSchema } from './user-input';
 import {
-  UserCommandError,
   changePassword,
   disableUser,
   enableUser,
@@ -84,8 +84,8 @@ describe('user commands', () => {
   it('refuses an email that is already taken', async () => {
     const first = await registerUser(input(), null, generateUserId, context);
     const duplicate = registerUser(input({ email: 'ADA@example.com' }), first.user, generateUserId, context);
-    await expect(duplicate).rejects.toBeInstanceOf(UserCommandError);
-    await expect(duplicate).rejects.toMatchObject({ status: 409 });
+    await expect(duplicate).rejects.toBeInstanceOf(OAuthError);
+    await expect(duplicate).rejects.toMatchObject({ error: 'invalid_request', status: 409 });
   });
 
   it('changes the password so only the new one verifies', async () => {

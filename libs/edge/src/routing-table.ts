@@ -16,7 +16,7 @@ const routingTableSchema = z.object({
 });
 export type RoutingTable = z.infer<typeof routingTableSchema>;
 
-/** Reads and checks the repository's routing table (services/edge/routes.json). */
+/** Reads and checks the repository's routing table (libs/edge/routes.json). */
 export function loadRoutingTable(path = join(__dirname, '..', 'routes.json')): RoutingTable {
   const table = routingTableSchema.parse(JSON.parse(readFileSync(path, 'utf8')));
   const unknown = table.routes.filter((route) => !table.services.includes(route.service));

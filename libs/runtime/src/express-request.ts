@@ -1,6 +1,6 @@
 import type { Request } from 'express';
+import { requestIdOf } from '@grantline/lib-http';
 import type { OAuthRequest } from '@grantline/lib-oauth';
-import { requestIdOf } from './oauth-dispatch';
 
 /**
  * The transport-neutral request the OAuth library reads, for routes served by express (pages,

@@ -1,5 +1,4 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
-import { randomUUID } from 'node:crypto';
 import proxyaddr from 'proxy-addr';
 import {
   errorResponse,
@@ -10,8 +9,7 @@ import {
   type OAuthResponse,
 } from '@grantline/lib-oauth';
 import type { GrantlineMetrics, Tracing } from '@grantline/lib-telemetry';
-import type { Logger } from './logger';
-import { BodyTooLargeError, readBody } from './raw-body';
+import { BodyTooLargeError, readBody, requestIdOf, type Logger } from '@grantline/lib-http';
 
 export const BODY_LIMIT_BYTES = 16 * 1024;
 
@@ -66,13 +64,9 @@ export function dispatchOAuth(
     }
     if (req.method !== method) {
       // RFC 6749 §3.2 and RFC 7662 §2.1: the OAuth endpoints take POST only.
-      const payload = JSON.stringify({ error: 'invalid_request', error_description: `Use ${method}` });
-      res.writeHead(405, {
-        Allow: endpoint.cors ? `${method}, OPTIONS` : method,
-        'Content-Type': 'application/json; charset=utf-8',
-        'Cache-Control': 'no-store',
-      });
-      res.end(payload);
+      const allow = endpoint.cors ? `${method}, OPTIONS` : method;
+      const refused = new OAuthError('invalid_request', `Use ${method}`, 405, { headers: { Allow: allow } });
+      writeJson(res, errorResponse(refused), {});
       return;
     }
     void serveEndpoint(endpoint, req, res, proxyaddr(req, trust), query === -1 ? '' : url.slice(query + 1), options);
@@ -169,27 +163,36 @@ async function serveEndpoint(
     if (dependency) metrics.dependencyFailed(dependency);
     response = errorResponse(error);
   }
-  const payload = JSON.stringify(response.body);
   const cors = await corsHeaders(endpoint, req, response, options);
-  res.writeHead(response.status, {
-    ...response.headers,
-    ...cors,
-    'Content-Type': 'application/json; charset=utf-8',
-    'Content-Length': Buffer.byteLength(payload),
-    'X-Request-Id': requestId,
-  });
-  res.end(payload);
+  writeJson(res, response, { ...cors, 'X-Request-Id': requestId });
   trace.end(response.status);
   metrics.requestFinished(method, endpoint.path, response.status, (performance.now() - started) / 1000);
 }
 
-function logFailure(logger: Logger, error: OAuthError, requestId: string, traceId: string): void {
-  const cause = error.cause instanceof Error ? { name: error.cause.name, message: error.cause.message } : undefined;
-  const entry = { requestId, traceId, error: error.error, status: error.status, detail: error.options.detail, cause };
-  if (error.status >= 500) logger.error(entry, 'request failed');
-  else logger.debug(entry, 'request refused');
+function writeJson(res: ServerResponse, response: OAuthResponse, extra: Record<string, string>): void {
+  const payload = JSON.stringify(response.body);
+  res.writeHead(response.status, {
+    ...response.headers,
+    ...extra,
+    'Content-Type': 'application/json; charset=utf-8',
+    'Content-Length': Buffer.byteLength(payload),
+  });
+  res.end(payload);
 }
 
-export function requestIdOf(given: string | string[] | undefined): string {
-  return typeof given === 'string' && /^[\w.-]{1,128}$/.test(given) ? given : randomUUID();
+function logFailure(logger: Logger, error: OAuthError, requestId: string, traceId: string): void {
+  const cause = error.cause instanceof Error ? { name: error.cause.name, message: error.cause.message } : undefined;
+  // A description not written for the caller (error.expose) is only ever seen here.
+  const description = error.expose ? undefined : error.error_description;
+  const entry = {
+    requestId,
+    traceId,
+    error: error.error,
+    status: error.status,
+    description,
+    detail: error.options.detail,
+    cause,
+  };
+  if (error.status >= 500) logger.error(entry, 'request failed');
+  else logger.debug(entry, 'request refused');
 }
