@@ -27,8 +27,10 @@ function parse(name: PartitionName): { stream: Stream; partition: number } {
   return { stream: known, partition: Number(partition) };
 }
 
-/** An event at a position; its content does not matter to the supervisor. */
-export function loggedAt(name: PartitionName, offset: number, occurredAt = new Date(0)): LoggedEvent {
+const OCCURRED_AT = new Date('2026-12-01T08:00:00.000Z');
+
+/** An event at a position; what it says does not matter to the supervisor. */
+function loggedAt(name: PartitionName, offset: number): LoggedEvent {
   const jti = `jti-${name}-${offset}`;
   const event = stampEvent(
     {
@@ -36,7 +38,7 @@ export function loggedAt(name: PartitionName, offset: number, occurredAt = new D
       aggregate: { type: 'token', id: jti },
       data: { jti, clientId: 'billing', expiresAt: 4_000_000_000, revokedBy: null },
     },
-    { now: () => occurredAt, newEventId: () => `event-${name}-${offset}` },
+    { now: () => OCCURRED_AT, newEventId: () => `event-${name}-${offset}` },
   );
   return { event, position: { ...parse(name), offset: String(offset) } };
 }

@@ -126,6 +126,7 @@ export class MemoryProjectionControl implements ProjectionStoreControl {
     this.contents = { pointer: null, generations: new Map() };
   }
 
+  /** What the store holds now, kept aside (a snapshot saved to disk). */
   snapshot(): StoreContents {
     return copyOf(this.contents);
   }
