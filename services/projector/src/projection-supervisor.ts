@@ -1,34 +1,14 @@
 import {
   BatchingQueue,
-  partitionKey,
   type LoggedEvent,
   type LogPosition,
   type PositionedSubscription,
-  type PositionedSubscribeOptions,
 } from '@grantline/lib-event-log';
-import { streams, type Stream } from '@grantline/lib-events';
-import type { Logger } from '@grantline/lib-http';
-import { GenerationLostError, type ProjectionPointer, type RedisProjectionControl } from '@grantline/lib-projections';
-import type { Telemetry } from '@grantline/lib-telemetry';
-import { caughtUp, highest, judgeStore, raise, type StoreVerdict } from './store-verdict';
-
-/** The part of the Kafka event log the projector needs. */
-export interface PositionedLog {
-  subscribePositioned(options: PositionedSubscribeOptions): Promise<PositionedSubscription>;
-  committedOffsets(groupId: string, streams: readonly Stream[]): Promise<Map<string, string>>;
-  lastOffsets(streams: readonly Stream[]): Promise<Map<string, string>>;
-}
-
-export interface SupervisorOptions {
-  log: PositionedLog;
-  control: RedisProjectionControl;
-  groupId: string;
-  /** How often the store is checked for lost data or a step back in time. */
-  checkIntervalMs: number;
-  telemetry: Pick<Telemetry, 'metrics' | 'tracing'>;
-  logger: Logger;
-  onFatal?: (error: unknown) => void;
-}
+import { streams } from '@grantline/lib-events';
+import { GenerationLostError, type ProjectionPointer } from '@grantline/lib-projections';
+import { PartitionPositions } from './partition-positions';
+import { judgeStore, type StoreVerdict } from './store-verdict';
+import { systemClock, type SupervisorClock, type SupervisorOptions } from './supervisor-ports';
 
 /** Events applied in one script call at most, so one call never holds Redis for long. */
 const APPLY_CHUNK = 500;
@@ -49,17 +29,8 @@ interface Rebuild {
 export class ProjectionSupervisor {
   private subscription: PositionedSubscription | undefined;
   private mine: string | undefined;
-  /** The store's positions as this projector knows them (what it read, plus what it applied). */
-  private stored = new Map<string, string>();
-  /** The highest offset known applied anywhere: the group's commits and this projector's work. */
-  private applied = new Map<string, string>();
+  private readonly positions = new PartitionPositions();
   private rebuild: Rebuild | undefined;
-  /**
-   * Since the last seek, how far each partition was read and handled: beyond `stored` where a
-   * partition ends in records that are no events (dead-lettered), which a rebuild must count as
-   * reached. Never written to the store: its positions name the last event applied.
-   */
-  private passed = new Map<string, string>();
   /** Bumped on every seek, so an event fetched before it is not applied after it. */
   private epoch = 0;
   private chain: Promise<unknown> = Promise.resolve();
@@ -67,24 +38,27 @@ export class ProjectionSupervisor {
   private readonly applies = new BatchingQueue<{ entry: LoggedEvent; epoch: number }>((items) =>
     this.applyCoalesced(items),
   );
-  private timer: NodeJS.Timeout | undefined;
+  private stopChecks: (() => void) | undefined;
   private stopped = false;
+  private readonly clock: SupervisorClock;
 
-  constructor(private readonly options: SupervisorOptions) {}
+  constructor(private readonly options: SupervisorOptions) {
+    this.clock = options.clock ?? systemClock;
+  }
 
   async start(): Promise<void> {
     const { log, control, groupId } = this.options;
-    this.applied = await log.committedOffsets(groupId, streams);
+    this.positions.startFrom(await log.committedOffsets(groupId, streams));
     await this.exclusive(() => this.check());
     this.subscription = await log.subscribePositioned({
       groupId,
       streams,
-      startAt: (stream, partition) => this.nextOffset(partitionKey(stream, partition)),
+      startAt: (stream, partition) => this.positions.nextOffset(stream, partition),
       handleBatch: (batch, through) => this.handle(batch, through),
       ...(this.options.onFatal ? { onFatal: this.options.onFatal } : {}),
     });
     control.onReconnect(() => void this.exclusive(() => this.check()).catch(() => undefined));
-    this.timer = setInterval(() => void this.tick(), this.options.checkIntervalMs);
+    this.stopChecks = this.clock.every(this.options.checkIntervalMs, () => this.tick());
   }
 
   /** Whether the projection is being rebuilt now. */
@@ -94,8 +68,8 @@ export class ProjectionSupervisor {
 
   async close(): Promise<void> {
     this.stopped = true;
-    clearInterval(this.timer);
-    await this.exclusive(async () => this.subscription?.commit(this.applied).catch(() => undefined));
+    this.stopChecks?.();
+    await this.exclusive(async () => this.subscription?.commit(this.positions.applied).catch(() => undefined));
     await this.subscription?.close();
   }
 
@@ -103,7 +77,7 @@ export class ProjectionSupervisor {
     if (this.stopped) return;
     try {
       await this.exclusive(() => this.check());
-      await this.subscription?.commit(this.applied);
+      await this.subscription?.commit(this.positions.applied);
     } catch (error) {
       this.options.logger.warn({ err: error }, 'projection check failed; trying again');
     }
@@ -120,7 +94,7 @@ export class ProjectionSupervisor {
     if (!this.rebuild) return;
     await this.exclusive(async () => {
       if (epoch !== this.epoch || this.stopped) return;
-      raise(this.passed, partitionKey(through.stream, through.partition), through.offset);
+      this.positions.notePassed(through);
       await this.reopenWhenCaughtUp();
     });
   }
@@ -152,11 +126,9 @@ export class ProjectionSupervisor {
           }
           throw error;
         }
-        const now = Date.now();
+        const now = this.clock.now();
         for (const { event, position } of chunk) {
-          const key = partitionKey(position.stream, position.partition);
-          raise(this.stored, key, position.offset);
-          raise(this.applied, key, position.offset);
+          this.positions.noteApplied(position);
           this.options.telemetry.metrics.eventApplied(
             'projector',
             event.type,
@@ -177,7 +149,7 @@ export class ProjectionSupervisor {
     // Taken before the reads: anything applied before this point is already in the store. Once
     // writing, what this projector wrote into its generation is what the store must still hold;
     // at start, what the group committed as applied.
-    const applied = new Map(this.mine === undefined ? this.applied : this.stored);
+    const applied = this.positions.expected(this.mine !== undefined);
     const pointer = await control.pointer();
     const positions = pointer ? await control.positions(pointer.generation) : null;
     await this.act(judgeStore({ mine: this.mine, pointer, positions, applied }), pointer);
@@ -217,17 +189,16 @@ export class ProjectionSupervisor {
   /** Writes to `generation` from `positions` on; with a reason, tracks a rebuild until caught up. */
   private async moveTo(generation: string, positions: Map<string, string>, reason?: Rebuild['reason']): Promise<void> {
     this.mine = generation;
-    this.stored = new Map(positions);
-    this.passed = new Map();
+    this.positions.resetTo(positions);
     this.rebuild = reason
       ? {
           reason,
-          startedAt: Date.now(),
-          targets: highest(this.applied, await this.options.log.lastOffsets(streams)),
+          startedAt: this.clock.now(),
+          targets: this.positions.targets(await this.options.log.lastOffsets(streams)),
           events: 0,
         }
       : undefined;
-    await this.subscription?.seek((stream, partition) => this.nextOffset(partitionKey(stream, partition)));
+    await this.subscription?.seek((stream, partition) => this.positions.nextOffset(stream, partition));
     // After the seek is in place: a batch fetched before it, handed over while the seek looked up
     // the partitions' starts, still carries the old epoch and is dropped, never applied here.
     this.epoch += 1;
@@ -236,10 +207,10 @@ export class ProjectionSupervisor {
 
   private async reopenWhenCaughtUp(): Promise<void> {
     const rebuild = this.rebuild;
-    if (!rebuild || this.mine === undefined || !caughtUp(highest(this.stored, this.passed), rebuild.targets)) return;
+    if (!rebuild || this.mine === undefined || !this.positions.reached(rebuild.targets)) return;
     await this.options.control.setState(this.mine, 'ready');
     this.rebuild = undefined;
-    const seconds = (Date.now() - rebuild.startedAt) / 1000;
+    const seconds = (this.clock.now() - rebuild.startedAt) / 1000;
     this.options.telemetry.metrics.projectionRebuilt(rebuild.reason, seconds);
     this.options.logger.info(
       { reason: rebuild.reason, generation: this.mine, events: rebuild.events, seconds },
@@ -260,11 +231,6 @@ export class ProjectionSupervisor {
     } catch (error) {
       logger.warn({ err: error }, 'old projection generations not deleted yet');
     }
-  }
-
-  private nextOffset(partition: string): string | undefined {
-    const last = this.stored.get(partition);
-    return last === undefined ? undefined : String(BigInt(last) + 1n);
   }
 
   /** Runs one step at a time: applies and checks never interleave. */

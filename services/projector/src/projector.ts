@@ -1,4 +1,5 @@
-import { ProjectionSupervisor, type SupervisorOptions } from './projection-supervisor';
+import { ProjectionSupervisor } from './projection-supervisor';
+import type { SupervisorOptions } from './supervisor-ports';
 
 /**
  * Projects the log into the hot store. Applies are idempotent by position and carry the log

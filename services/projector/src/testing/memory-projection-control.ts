@@ -1,0 +1,169 @@
+import {
+  GenerationLostError,
+  type PositionedEvent,
+  type ProjectionPointer,
+  type ProjectionState,
+} from '@grantline/lib-projections';
+import type { ProjectionStoreControl } from '../supervisor-ports';
+import { HeldCalls } from './held-calls';
+
+/** What the store holds: the pointer and each generation's positions (`<stream>:<partition>` → offset). */
+export interface StoreContents {
+  pointer: ProjectionPointer | null;
+  generations: Map<string, Map<string, string>>;
+}
+
+const copyOf = (contents: StoreContents): StoreContents => ({
+  pointer: contents.pointer && { ...contents.pointer },
+  generations: new Map([...contents.generations].map(([generation, positions]) => [generation, new Map(positions)])),
+});
+
+const watermarkOf = (positions: ReadonlyMap<string, string>): number =>
+  [...positions.values()].reduce((sum, offset) => sum + Number(offset) + 1, 0);
+
+/**
+ * The projection store's control in memory, with what happens to a real one (a flush, a restore
+ * from a snapshot, an operator's rebuild, a reconnect) as methods a test calls. Every call the
+ * supervisor makes is noted in `calls`, and any can be held midway.
+ */
+export class MemoryProjectionControl implements ProjectionStoreControl {
+  readonly calls: string[] = [];
+  readonly held = new HeldCalls();
+  private contents: StoreContents = { pointer: null, generations: new Map() };
+  private readonly reconnectListeners: Array<() => void> = [];
+  private created = 0;
+
+  constructor(private readonly now: () => number) {}
+
+  async pointer(): Promise<ProjectionPointer | null> {
+    this.calls.push('pointer');
+    await this.held.pass('pointer');
+    return this.contents.pointer && { ...this.contents.pointer };
+  }
+
+  async positions(generation: string): Promise<Map<string, string> | null> {
+    this.calls.push(`positions ${generation}`);
+    await this.held.pass('positions');
+    const positions = this.contents.generations.get(generation);
+    return positions ? new Map(positions) : null;
+  }
+
+  async begin(options: { activate: boolean }): Promise<string> {
+    const generation = `g${++this.created}`;
+    this.calls.push(`begin ${generation}`);
+    this.contents.generations.set(generation, new Map());
+    const { pointer } = this.contents;
+    if (options.activate) {
+      this.contents.pointer = {
+        generation,
+        state: 'rebuilding',
+        applied: 0,
+        previous: pointer?.generation ?? null,
+        building: pointer?.building ?? null,
+        since: this.now(),
+      };
+    } else if (pointer) {
+      pointer.building = generation;
+    }
+    return generation;
+  }
+
+  async setState(generation: string, state: ProjectionState): Promise<boolean> {
+    this.calls.push(`setState ${generation} ${state}`);
+    const { pointer } = this.contents;
+    if (pointer?.generation !== generation) return false;
+    if (pointer.state !== state) Object.assign(pointer, { state, since: this.now() });
+    return true;
+  }
+
+  async applyTo(generation: string, events: readonly PositionedEvent[]): Promise<number> {
+    const where = events.map(({ position }) => `${position.stream}:${position.partition}@${position.offset}`);
+    this.calls.push(`applyTo ${generation} ${where.join(',')}`);
+    await this.held.pass('applyTo');
+    const positions = this.contents.generations.get(generation);
+    if (!positions) throw new GenerationLostError(`GRANTLINE_GENERATION_LOST ${generation}`);
+    for (const { position } of events) {
+      const key = `${position.stream}:${position.partition}`;
+      const current = positions.get(key);
+      if (current === undefined || BigInt(position.offset) > BigInt(current)) positions.set(key, position.offset);
+    }
+    const watermark = watermarkOf(positions);
+    if (this.contents.pointer?.generation === generation) this.contents.pointer.applied = watermark;
+    return watermark;
+  }
+
+  async generations(): Promise<string[]> {
+    return [...this.contents.generations.keys()];
+  }
+
+  async drop(generation: string): Promise<number> {
+    this.calls.push(`drop ${generation}`);
+    const positions = this.contents.generations.get(generation);
+    this.contents.generations.delete(generation);
+    return positions ? positions.size + 1 : 0;
+  }
+
+  onReconnect(listener: () => void): void {
+    this.reconnectListeners.push(listener);
+  }
+
+  /** A projection as a projector left it: `generation` active in `state`, holding `positions`. */
+  seed(generation: string, positions: Record<string, string>, state: ProjectionState = 'ready'): void {
+    const held = new Map(Object.entries(positions));
+    this.contents.generations.set(generation, held);
+    this.contents.pointer = {
+      generation,
+      state,
+      applied: watermarkOf(held),
+      previous: null,
+      building: null,
+      since: this.now(),
+    };
+  }
+
+  /** FLUSHALL: the pointer and every generation gone. */
+  flushAll(): void {
+    this.contents = { pointer: null, generations: new Map() };
+  }
+
+  /** What the store holds now, kept aside (a snapshot saved to disk). */
+  snapshot(): StoreContents {
+    return copyOf(this.contents);
+  }
+
+  /** The store comes back from an older snapshot (a restart from disk, a failover to a lagging replica). */
+  restore(snapshot: StoreContents): void {
+    this.contents = copyOf(snapshot);
+  }
+
+  /** The connection to the store is made again after a loss. */
+  reconnect(): void {
+    for (const listener of this.reconnectListeners) listener();
+  }
+
+  /** An operator's rebuild beside the active generation, switched to once built (`projections rebuild`). */
+  rebuildBeside(positions: Record<string, string>): string {
+    const generation = `g${++this.created}`;
+    const built = new Map(Object.entries(positions));
+    this.contents.generations.set(generation, built);
+    this.contents.pointer = {
+      generation,
+      state: 'ready',
+      applied: watermarkOf(built),
+      previous: this.contents.pointer?.generation ?? null,
+      building: null,
+      since: this.now(),
+    };
+    return generation;
+  }
+
+  get pointerNow(): ProjectionPointer | null {
+    return this.contents.pointer && { ...this.contents.pointer };
+  }
+
+  /** A generation's positions as plain entries, or null when it is gone. */
+  positionsOf(generation: string): Record<string, string> | null {
+    const positions = this.contents.generations.get(generation);
+    return positions ? Object.fromEntries(positions) : null;
+  }
+}
