@@ -22,4 +22,8 @@ export default tseslint.config(
       globals: { require: 'readonly', module: 'writable', __dirname: 'readonly', process: 'readonly' },
     },
   },
+  {
+    files: ['test/*.mjs'],
+    languageOptions: { globals: { process: 'readonly' } },
+  },
 );
