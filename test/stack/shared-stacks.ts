@@ -31,9 +31,9 @@ export function sharedInWorker<T>(
   const known = stacks.get(key);
   if (known) return known as Promise<T>;
   const dir = process.env[DIR_VARIABLE];
-  if (!dir) throw new Error(`${DIR_VARIABLE} is unset: shared stacks need the jest global setup`);
+  if (!dir) return Promise.reject(new Error(`${DIR_VARIABLE} is unset: shared stacks need the jest global setup`));
   const started = start().then((stack) => {
-    const file = join(dir, `${process.pid}-${stacks.size}.json`);
+    const file = join(dir, `${process.pid}-${encodeURIComponent(key)}.json`);
     writeFileSync(file, JSON.stringify(record(stack) satisfies SharedStackRecord));
     return stack;
   });
