@@ -26,8 +26,10 @@ const lanes = require('../jest.config.js').projects.map((project) => project.dis
 const WORKERS = { unit: 2, component: 2, stack: 2, deploy: 1 };
 
 const args = process.argv.slice(2);
-const chosen = args.filter((arg) => lanes.includes(arg));
-const jestArgs = args.filter((arg) => !lanes.includes(arg));
+// Lane names come first; whatever follows is jest's, even a word that happens to name a lane.
+const laneCount = args.findIndex((arg) => !lanes.includes(arg));
+const chosen = laneCount === -1 ? args : args.slice(0, laneCount);
+const jestArgs = laneCount === -1 ? [] : args.slice(laneCount);
 const selected = chosen.length > 0 ? lanes.filter((lane) => chosen.includes(lane)) : lanes;
 
 const report = takeReportOptions(jestArgs);
@@ -135,7 +137,7 @@ function mergeReports(list) {
   for (const key of Object.keys(merged).filter((name) => name.startsWith('num'))) {
     merged[key] = reports.reduce((sum, one) => sum + (one[key] ?? 0), 0);
   }
-  merged.startTime = Math.min(...reports.map((one) => one.startTime));
+  if (reports.length > 0) merged.startTime = Math.min(...reports.map((one) => one.startTime));
   merged.testResults = reports.flatMap((one) => one.testResults ?? []);
   merged.wasInterrupted = reports.some((one) => one.wasInterrupted);
   merged.lanes = list.map(({ lane, seconds, exitCode, report: one }) => ({
@@ -167,5 +169,6 @@ function laneTable(list) {
 
 function formatSeconds(seconds) {
   if (seconds < 60) return `${seconds.toFixed(1)} s`;
-  return `${Math.floor(seconds / 60)}m ${String(Math.round(seconds % 60)).padStart(2, '0')}s`;
+  const whole = Math.round(seconds);
+  return `${Math.floor(whole / 60)}m ${String(whole % 60).padStart(2, '0')}s`;
 }
