@@ -53,7 +53,7 @@ describe('stacks shared by the test files of a worker', () => {
   });
 
   it('refuses to share without the folder the global setup makes', async () => {
-    delete process.env[VARIABLE];
+    await stopSharedStacks();
     await expect(
       sharedInWorker(
         `key-${Math.random()}`,
