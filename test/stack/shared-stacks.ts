@@ -1,13 +1,16 @@
-import * as childProcess from 'node:child_process';
+import { ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 /**
  * Stacks that several test files of one jest worker use in turn. Jest gives each test file fresh
- * modules and globals, so a worker's stacks are kept on a built-in module, the one object the
- * files of a worker share. A worker cannot stop them when it ends (jest has no such hook), so each
- * is written down in a folder the global setup makes, and the global teardown stops them by pid.
+ * modules and globals; only Node's built-in modules are the same objects in every file of a
+ * worker, so the worker's stacks are kept on one of them (a namespace import would not do: the
+ * compiled import wraps the module in a new object per file). A worker cannot stop its stacks when
+ * it ends (jest has no such hook), so each is written down in a folder the global setup makes, and
+ * the global teardown stops them by pid.
  */
 const DIR_VARIABLE = 'GRANTLINE_TEST_SHARED_STACKS_DIR';
 const HOLDER = Symbol.for('grantline.test.sharedStacks');
@@ -26,14 +29,14 @@ export function sharedInWorker<T>(
   start: () => Promise<T>,
   record: (stack: T) => SharedStackRecord,
 ): Promise<T> {
-  const holder = childProcess as unknown as Holder;
+  const holder = ChildProcess as unknown as Holder;
   const stacks = (holder[HOLDER] ??= new Map());
   const known = stacks.get(key);
   if (known) return known as Promise<T>;
   const dir = process.env[DIR_VARIABLE];
   if (!dir) return Promise.reject(new Error(`${DIR_VARIABLE} is unset: shared stacks need the jest global setup`));
   const started = start().then((stack) => {
-    const file = join(dir, `${process.pid}-${encodeURIComponent(key)}.json`);
+    const file = join(dir, `${process.pid}-${randomUUID()}.json`);
     writeFileSync(file, JSON.stringify(record(stack) satisfies SharedStackRecord));
     return stack;
   });

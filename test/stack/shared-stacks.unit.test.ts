@@ -28,6 +28,20 @@ describe('stacks shared by the test files of a worker', () => {
     await stopSharedStacks();
   });
 
+  it('hands the same stack to the next test file of the worker, which gets fresh modules', async () => {
+    const key = `key-${Math.random()}`;
+    const record = () => ({ pids: [], workDir: mkdtempSync(join(tmpdir(), 'grantline-shared-test-')) });
+    const first = await sharedInWorker(key, () => Promise.resolve({ id: 'first' }), record);
+    let later: unknown;
+    await jest.isolateModulesAsync(async () => {
+      const fresh = await import('./shared-stacks');
+      expect(fresh.sharedInWorker).not.toBe(sharedInWorker);
+      later = await fresh.sharedInWorker(key, () => Promise.resolve({ id: 'second' }), record);
+    });
+    expect(later).toBe(first);
+    await stopSharedStacks();
+  });
+
   it('starts again after a failed start', async () => {
     const key = `key-${Math.random()}`;
     const record = () => ({ pids: [], workDir: mkdtempSync(join(tmpdir(), 'grantline-shared-test-')) });
