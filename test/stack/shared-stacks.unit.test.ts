@@ -32,13 +32,12 @@ describe('stacks shared by the test files of a worker', () => {
     const key = `key-${Math.random()}`;
     const record = () => ({ pids: [], workDir: mkdtempSync(join(tmpdir(), 'grantline-shared-test-')) });
     const first = await sharedInWorker(key, () => Promise.resolve({ id: 'first' }), record);
-    let later: unknown;
-    await jest.isolateModulesAsync(async () => {
-      const fresh = await import('./shared-stacks');
-      expect(fresh.sharedInWorker).not.toBe(sharedInWorker);
-      later = await fresh.sharedInWorker(key, () => Promise.resolve({ id: 'second' }), record);
+    let fresh: typeof sharedInWorker = sharedInWorker;
+    jest.isolateModules(() => {
+      fresh = jest.requireActual<{ sharedInWorker: typeof sharedInWorker }>('./shared-stacks').sharedInWorker;
     });
-    expect(later).toBe(first);
+    expect(fresh).not.toBe(sharedInWorker);
+    expect(await fresh(key, () => Promise.resolve({ id: 'second' }), record)).toBe(first);
     await stopSharedStacks();
   });
 
