@@ -89,7 +89,13 @@ function takeReportOptions(list) {
 async function serversForTests() {
   if (process.env.KAFKA_BROKERS && process.env.REDIS_URL && process.env.MONGODB_URL) return undefined;
   const { resolveInfra } = require(join(root, 'libs/infra/dist/index.js'));
-  const resolved = await resolveInfra({ log: (line) => process.stderr.write(`[infra] ${line}\n`) });
+  const resolved = await resolveInfra({ log: (line) => process.stderr.write(`[infra] ${line}\n`) }).catch((error) => {
+    process.stderr.write(
+      `No Kafka, Redis and MongoDB-compatible server for the tests: ${error?.message ?? error}\n` +
+        'See "Infrastructure" in README.md for the servers the tests use and how to give them your own.\n',
+    );
+    process.exit(1);
+  });
   process.env.KAFKA_BROKERS = resolved.urls.kafkaBrokers;
   process.env.REDIS_URL = resolved.urls.redisUrl;
   process.env.MONGODB_URL = resolved.urls.mongodbUrl;
