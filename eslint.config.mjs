@@ -71,4 +71,8 @@ export default tseslint.config(
     },
     rules: { 'import-x/no-cycle': 'error' },
   },
+  {
+    files: ['test/*.mjs'],
+    languageOptions: { globals: { process: 'readonly' } },
+  },
 );

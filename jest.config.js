@@ -1,5 +1,7 @@
-// Unit tests run anywhere; integration and end-to-end tests get real Kafka, Redis and a
-// MongoDB-protocol server from the global setup (see libs/infra).
+// Four lanes, chosen by where a test lives and its suffix; each lane runs alone with
+// `jest --selectProjects <lane>` and `npm test` runs them one after another (test/run-lanes.mjs).
+// Unit tests need nothing; the other lanes get real Kafka, Redis and a MongoDB-protocol server
+// from the global setup (see libs/infra).
 const shared = {
   rootDir: __dirname,
   testEnvironment: 'node',
@@ -13,16 +15,31 @@ const shared = {
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],
 };
 
+const withServers = {
+  ...shared,
+  globalSetup: '<rootDir>/test/jest.global-setup.ts',
+  globalTeardown: '<rootDir>/test/jest.global-teardown.ts',
+};
+
+/** Integration and end-to-end tests under the given folders. */
+const serverTestsUnder = (...folders) =>
+  folders.flatMap((folder) => [`<rootDir>/${folder}/**/*.int.test.ts`, `<rootDir>/${folder}/**/*.e2e.test.ts`]);
+
 module.exports = {
   testTimeout: 60_000,
   projects: [
+    // Pure logic beside the code, deploy checks that only read files included.
     { ...shared, displayName: 'unit', testMatch: ['<rootDir>/**/*.unit.test.ts'] },
+    // One process at a time: the embedded server over HTTP, and each adapter against its real server.
     {
-      ...shared,
-      displayName: 'integration',
-      testMatch: ['<rootDir>/**/*.int.test.ts', '<rootDir>/**/*.e2e.test.ts'],
-      globalSetup: '<rootDir>/test/jest.global-setup.ts',
-      globalTeardown: '<rootDir>/test/jest.global-teardown.ts',
+      ...withServers,
+      displayName: 'component',
+      testMatch: serverTestsUnder('test/adapters', 'test/embedded', 'libs', 'services', 'examples'),
     },
+    // Every service as its own process behind nginx (test/stack/stack-fixture.ts), the seed's
+    // clients and the browser flows against it.
+    { ...withServers, displayName: 'stack', testMatch: serverTestsUnder('test/stack', 'test/seed', 'test/browser') },
+    // The Helm chart and the container image.
+    { ...withServers, displayName: 'deploy', testMatch: serverTestsUnder('test/deploy') },
   ],
 };

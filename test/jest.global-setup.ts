@@ -1,4 +1,5 @@
 import { resolveInfra, type ResolvedInfra } from '../libs/infra/src';
+import { prepareSharedStacks } from './stack/shared-stacks';
 
 /** Shared with the teardown: jest runs both in the same parent process. */
 export interface InfraGlobal {
@@ -25,6 +26,7 @@ export default async function globalSetup(): Promise<void> {
   process.env.REDIS_URL = infra.urls.redisUrl;
   process.env.MONGODB_URL = infra.urls.mongodbUrl;
   process.env.KAFKAJS_NO_PARTITIONER_WARNING ??= '1';
+  prepareSharedStacks();
   if (infra.source !== 'environment') {
     log(`using ${infra.source} servers${infra.startedHere ? ' (started for this run)' : ''}`);
   }

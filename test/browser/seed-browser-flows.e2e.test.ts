@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Page, Request, Response } from 'playwright-core';
-import { startTestStack } from '../stack/stack-fixture';
+import { sharedTestStack, type TestStack } from '../stack/stack-fixture';
 import { GrantlineTestClient } from '../support/oauth-test-client';
 import { startAppServer, type AppServer } from './app-server';
 import { launchChromium, type ChromiumSession } from './chromium';
@@ -26,10 +26,8 @@ interface TokenSet {
   scope: string;
 }
 
-type Stack = Awaited<ReturnType<typeof startTestStack>>;
-
 let seed: SeedApps;
-let stack: Stack | undefined;
+let stack: TestStack | undefined;
 let browser: ChromiumSession | undefined;
 let webApp: AppServer | undefined;
 let spaApp: AppServer | undefined;
@@ -45,7 +43,7 @@ beforeAll(async () => {
   // The seed first: without it there is nothing to test, and the error says where to put it.
   seed = readSeedApps();
   browser = await launchChromium();
-  stack = await startTestStack('browser');
+  stack = await sharedTestStack();
   api = new GrantlineTestClient(stack.url, stack.adminToken);
   // The web app calls /oauth/* and /api/* on its own origin, as behind a development proxy.
   webApp = await startAppServer({ proxy: { target: stack.url, prefixes: ['/oauth/', '/api/'] } });
@@ -60,7 +58,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await Promise.all([webApp?.close(), spaApp?.close()]);
-  await stack?.stop();
 }, 60_000);
 
 async function adminPost<T>(path: string, body: Record<string, unknown>): Promise<T> {

@@ -7,7 +7,7 @@ import type { Page } from 'playwright-core';
 import { approveDevice, FormBrowser } from '@grantline/lib-testing';
 import { launchChromium, type ChromiumSession } from '../browser/chromium';
 import { substitute } from '../browser/seed-apps';
-import { startTestStack } from '../stack/stack-fixture';
+import { SHARED_STACK_SETTINGS, sharedTestStack, type TestStack } from '../stack/stack-fixture';
 import { BoundedProcess, describeOutcome, loopbackEnv, type ProcessOutcome } from '../support/bounded-process';
 import { GrantlineTestClient } from '../support/oauth-test-client';
 import { ensurePythonRequests } from '../support/python-requests';
@@ -25,8 +25,8 @@ const SEED_CLIENT_ID = "'01HPQS4VWXYZ01'";
 const SEED_AUTH_SERVER_URL = "'https://auth.rustaxum.dev'";
 
 const DEVICE_CODE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code';
-/** The stack tells devices to poll every second, so that the seed clients (which sleep `interval`) finish soon. */
-const POLL_INTERVAL_SECONDS = 1;
+/** The shared stack tells devices to poll every second, so that the seed clients (which sleep `interval`) finish soon. */
+const POLL_INTERVAL_SECONDS = Number(SHARED_STACK_SETTINGS.GRANTLINE_DEVICE_POLL_INTERVAL);
 
 const CLIENT_TIMEOUT_MS = 60_000;
 const STEP_TIMEOUT_MS = 15_000;
@@ -120,11 +120,9 @@ interface Prompt {
   verificationUriComplete: string | undefined;
 }
 
-type Stack = Awaited<ReturnType<typeof startTestStack>>;
-
 let typescriptSource: string;
 let pythonSource: string;
-let stack: Stack | undefined;
+let stack: TestStack | undefined;
 let browser: ChromiumSession | undefined;
 let api: GrantlineTestClient;
 let deviceClientId: string;
@@ -149,9 +147,7 @@ beforeAll(async () => {
 
   await ensurePythonRequests();
   browser = await launchChromium();
-  stack = await startTestStack('deviceseed', {
-    env: { GRANTLINE_DEVICE_POLL_INTERVAL: String(POLL_INTERVAL_SECONDS) },
-  });
+  stack = await sharedTestStack();
   api = new GrantlineTestClient(stack.url, stack.adminToken);
   const deviceClient = {
     public: true,
@@ -171,7 +167,6 @@ beforeAll(async () => {
 afterAll(async () => {
   for (const child of processes) child.kill();
   await browser?.close();
-  await stack?.stop();
   for (const dir of scratchDirs) rmSync(dir, { recursive: true, force: true });
 }, 60_000);
 
@@ -181,7 +176,10 @@ function scratchDir(prefix: string): string {
   return dir;
 }
 
-/** Each test signs in as its own user; the stack is new for this file, so plain addresses do (and suit the screenshot). */
+/**
+ * Each test signs in as its own user. The other users of the shared stack have random addresses, so
+ * plain ones do here (and suit the screenshot).
+ */
 async function createUser(name: string): Promise<TestUser> {
   const user = {
     email: `${name.split(' ')[0]?.toLowerCase() ?? 'user'}@example.com`,

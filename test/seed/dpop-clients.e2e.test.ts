@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { transform } from 'esbuild';
 import { authorize, codeOf, FormBrowser } from '@grantline/lib-testing';
 import { substitute } from '../browser/seed-apps';
-import { startTestStack } from '../stack/stack-fixture';
+import { sharedTestStack, type TestStack } from '../stack/stack-fixture';
 import { BoundedProcess, describeOutcome, loopbackEnv, type ProcessOutcome } from '../support/bounded-process';
 import {
   accessTokenHash,
@@ -280,8 +280,6 @@ const GO_TEST_TIMEOUT_MS = GO_BUILD_TIMEOUT_MS + 2 * CLIENT_TIMEOUT_MS + 30_000;
 
 const NIL_POINTER_PANIC = 'runtime error: invalid memory address or nil pointer dereference';
 
-type Stack = Awaited<ReturnType<typeof startTestStack>>;
-
 interface Exchange {
   method: string;
   url: string;
@@ -308,7 +306,7 @@ interface TestUser {
 
 let typescriptSource: string;
 let goSource: string;
-let stack: Stack | undefined;
+let stack: TestStack | undefined;
 let api: GrantlineTestClient;
 let clientId: string;
 let user: TestUser;
@@ -317,7 +315,7 @@ let goBuild: Promise<{ asWritten: string; es256: string }> | undefined;
 const processes = new Set<BoundedProcess>();
 const scratchDirs: string[] = [];
 
-function running(): Stack {
+function running(): TestStack {
   if (!stack) throw new Error('the stack did not start (see the beforeAll error)');
   return stack;
 }
@@ -332,7 +330,7 @@ beforeAll(async () => {
   expectSeedFragment(goSource, GO_EMPTY_SIGNING_METHOD, GO_SECTION);
   expectSeedFragment(goSource, 'PublicKey.X.Bytes()', GO_SECTION);
 
-  stack = await startTestStack('dpopseed');
+  stack = await sharedTestStack();
   api = new GrantlineTestClient(stack.url, stack.adminToken);
   clientId = (
     await api.registerClient({
@@ -359,7 +357,6 @@ beforeAll(async () => {
 afterAll(async () => {
   for (const child of processes) child.kill();
   await goBuild?.catch(() => undefined);
-  await stack?.stop();
   for (const dir of scratchDirs) rmSync(dir, { recursive: true, force: true });
 }, 60_000);
 

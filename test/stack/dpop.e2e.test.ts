@@ -4,14 +4,14 @@ import { DEVICE_CODE_GRANT } from '@grantline/lib-events';
 import { approveDevice, authorize, codeExchange, FormBrowser, tokenRequest } from '@grantline/lib-testing';
 import { sleep, startDevice } from '../support/device-flow-contract';
 import { GrantlineTestClient } from '../support/oauth-test-client';
-import { startTestStack } from './stack-fixture';
+import { SHARED_STACK_SETTINGS, sharedTestStack, type TestStack } from './stack-fixture';
 
 /**
  * DPoP (RFC 9449) across the stack: a proof's jti is claimed in the Redis every replica and
  * service shares, so a proof is used once wherever it goes; nonces are the same on every replica;
  * `htu` is the public origin's URL however the request arrives.
  */
-const NONCE_PERIOD = 10;
+const NONCE_PERIOD = Number(SHARED_STACK_SETTINGS.GRANTLINE_DPOP_NONCE_PERIOD);
 const REDIRECT = 'http://127.0.0.1:5000/oauth/callback';
 const password = 'dpop-stack-password';
 const run = randomBytes(4).toString('hex');
@@ -25,7 +25,7 @@ interface ProofKey {
   jkt: string;
 }
 
-let stack: Awaited<ReturnType<typeof startTestStack>>;
+let stack: TestStack;
 let client: GrantlineTestClient;
 let issuer: string;
 let tokenReplicas: string[];
@@ -89,10 +89,7 @@ async function boundUserTokens(): Promise<{ access_token: string; refresh_token:
 }
 
 beforeAll(async () => {
-  stack = await startTestStack('dpop', {
-    replicas: { token: 2, introspection: 2, devicePolling: 2 },
-    env: { GRANTLINE_DPOP_NONCE_PERIOD: String(NONCE_PERIOD), GRANTLINE_DEVICE_POLL_INTERVAL: '1' },
-  });
+  stack = await sharedTestStack();
   client = new GrantlineTestClient(stack.url, stack.adminToken);
   issuer = String(stack.env.GRANTLINE_ISSUER);
   tokenReplicas = stack.services.filter((started) => started.name === 'token').map((started) => started.url);
@@ -119,10 +116,6 @@ beforeAll(async () => {
     })
   ).client_id;
 }, 120_000);
-
-afterAll(async () => {
-  await stack?.stop();
-});
 
 describe('replay across replicas', () => {
   it('refuses a proof on the second token replica, and on the first again, once the first accepted it', async () => {

@@ -1,22 +1,18 @@
 import { randomBytes } from 'node:crypto';
 import { FormBrowser, obtainTokens } from '@grantline/lib-testing';
 import { GrantlineTestClient } from '../support/oauth-test-client';
-import { startTestStack } from './stack-fixture';
+import { sharedTestStack, type TestStack } from './stack-fixture';
 
 const REDIRECT = 'http://127.0.0.1:4999/oauth/callback';
 const PASSWORD = 'correct horse battery staple';
 
-let stack: Awaited<ReturnType<typeof startTestStack>>;
+let stack: TestStack;
 let client: GrantlineTestClient;
 
 beforeAll(async () => {
-  stack = await startTestStack('pat', { replicas: { token: 2, introspection: 2 } });
+  stack = await sharedTestStack();
   client = new GrantlineTestClient(stack.url, stack.adminToken);
 }, 120_000);
-
-afterAll(async () => {
-  await stack?.stop();
-});
 
 describe('stack: personal access tokens', () => {
   it('makes a token revoked through the public origin inactive on both introspection replicas at once', async () => {

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startStack, type RunningStack, type StackOptions } from '@grantline/lib-stack';
+import { sharedInWorker } from './shared-stacks';
 
 /** Infra URLs that the jest global setup resolved. */
 export function infraFromEnv() {
@@ -12,20 +13,56 @@ export function infraFromEnv() {
   return { kafkaBrokers: KAFKA_BROKERS, redisUrl: REDIS_URL, mongodbUrl: MONGODB_URL };
 }
 
+export type TestStack = RunningStack & { namespace: string };
+type TestStackOptions = Partial<Omit<StackOptions, 'infra' | 'workDir'>>;
+
 /** Starts an isolated stack (own topics, keys, consumer groups, audit database) for one test file. */
-export async function startTestStack(
-  name: string,
-  options: Partial<Omit<StackOptions, 'infra' | 'workDir'>> = {},
-): Promise<RunningStack & { namespace: string }> {
-  const namespace = `t${name}${Date.now().toString(36)}`;
-  const workDir = mkdtempSync(join(tmpdir(), `grantline-${name}-`));
-  const stack = await startStack({ infra: infraFromEnv(), publicPort: 0, workDir, namespace, ...options });
+export async function startTestStack(name: string, options: TestStackOptions = {}): Promise<TestStack> {
+  const { stack, workDir } = await startInWorkDir(name, options);
   return {
     ...stack,
-    namespace,
     stop: async () => {
       await stack.stop();
       rmSync(workDir, { recursive: true, force: true });
     },
   };
+}
+
+async function startInWorkDir(name: string, options: TestStackOptions) {
+  const namespace = `t${name}${Date.now().toString(36)}`;
+  const workDir = mkdtempSync(join(tmpdir(), `grantline-${name}-`));
+  const stack = await startStack({ infra: infraFromEnv(), publicPort: 0, workDir, namespace, ...options });
+  return { stack: { ...stack, namespace }, workDir };
+}
+
+/**
+ * The settings of the shared stack: the default replicas, with nonces that go stale in seconds
+ * and a one-second device polling interval, so the tests that need those need not wait longer.
+ * Neither changes anything for a client that uses no nonces or device codes.
+ */
+export const SHARED_STACK_SETTINGS = { GRANTLINE_DPOP_NONCE_PERIOD: '2', GRANTLINE_DEVICE_POLL_INTERVAL: '1' };
+
+/**
+ * One stack for every test file of this jest worker that asks for it, started by the first: for
+ * tests that neither stop, restart or reconfigure its processes nor clear its stores, and that
+ * keep to their own clients and users (random names), so they cannot see each other's data.
+ * Its `stop` does nothing; the global teardown stops it once every file has run.
+ */
+export async function sharedTestStack(): Promise<TestStack> {
+  const { stack } = await sharedInWorker(
+    'default',
+    async () => {
+      const started = await startInWorkDir('shared', { env: SHARED_STACK_SETTINGS });
+      // The worker must be free to exit once its files have run; the teardown stops the stack.
+      started.stack.detach();
+      return started;
+    },
+    ({ stack: started, workDir }) => ({
+      pids: [...started.services.map((service) => service.child.pid), started.edgePid()].filter(
+        (pid): pid is number => pid !== undefined,
+      ),
+      workDir,
+    }),
+  );
+  return { ...stack, stop: () => Promise.resolve() };
 }

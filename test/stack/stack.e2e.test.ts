@@ -7,19 +7,15 @@ import { repoRoot } from '@grantline/lib-infra';
 import { describeClientCredentialsContract } from '../support/client-credentials-contract';
 import { describeAuthorizationCodeContract } from '../support/authorization-code-contract';
 import { GrantlineTestClient } from '../support/oauth-test-client';
-import { startTestStack } from './stack-fixture';
+import { sharedTestStack, type TestStack } from './stack-fixture';
 
-let stack: Awaited<ReturnType<typeof startTestStack>>;
+let stack: TestStack;
 let client: GrantlineTestClient;
 
 beforeAll(async () => {
-  stack = await startTestStack('stack', { replicas: { token: 2, introspection: 2 } });
+  stack = await sharedTestStack();
   client = new GrantlineTestClient(stack.url, stack.adminToken);
 }, 120_000);
-
-afterAll(async () => {
-  await stack?.stop();
-});
 
 describeClientCredentialsContract('stack', () => client);
 describeAuthorizationCodeContract('stack', () => client);

@@ -109,10 +109,13 @@ const settingsObject = z.object({
     .default(false)
     .describe('Require a server nonce in every DPoP proof (RFC 9449 §8); per client with --dpop-nonce otherwise.'),
   GRANTLINE_DPOP_NONCE_PERIOD: seconds
-    .min(10)
+    .min(2)
     .max(3600)
     .default(300)
-    .describe('How often DPoP nonces rotate, in seconds; the current and the previous one are accepted.'),
+    .describe(
+      'How often DPoP nonces rotate, in seconds; the current and the previous one are accepted, so a nonce ' +
+        'lives one to two periods (a few seconds let tests see one go stale).',
+    ),
   GRANTLINE_ADMIN_TOKEN: z
     .string()
     .min(32)

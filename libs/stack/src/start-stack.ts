@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { dirname, join } from 'node:path';
+import type { Socket } from 'node:net';
 import { ensureNginx, repoRoot, reservePort, type InfraUrls } from '@grantline/lib-infra';
 import { ensureKeyDirectory } from '@grantline/lib-runtime';
 import { isEdgeHealth } from '@grantline/lib-edge';
@@ -34,6 +35,11 @@ export interface RunningStack {
   startReplica(service: string): Promise<ServiceProcess>;
   /** The replica `replica` (counted from 0 in start order) of a service, if it was started. */
   replicaOf(service: string, replica: number): ServiceProcess | undefined;
+  /**
+   * Lets this process exit while the stack runs on: whoever stops it later does so by pid (the
+   * services' `child.pid` and `edgePid()`).
+   */
+  detach(): void;
   stop(): Promise<void>;
 }
 
@@ -132,7 +138,14 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
   log(`public origin ${url}`);
   const replicaOf = (service: string, replica: number) =>
     services.find((candidate) => candidate.name === service && candidate.replica === replica);
-  return { url, adminToken, services, edgePid: () => edge?.child.pid, env, startReplica, replicaOf, stop };
+  const detach = () => {
+    for (const child of [...services.map((service) => service.child), edge?.child]) {
+      child?.unref();
+      child?.channel?.unref();
+      for (const stream of [child?.stdout, child?.stderr]) (stream as Socket | null | undefined)?.unref();
+    }
+  };
+  return { url, adminToken, services, edgePid: () => edge?.child.pid, env, startReplica, replicaOf, detach, stop };
 }
 
 function readOrCreateToken(path: string): string {
