@@ -32,20 +32,6 @@ export default tseslint.config(
     },
   },
   {
-    // Event fixtures are for tests: a production module that reaches them fails the lint.
-    files: ['libs/*/src/**/*.ts', 'services/*/src/**/*.ts'],
-    ignores: ['**/*.test.ts', 'libs/testing/**', 'libs/events/src/testing.ts'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          paths: [{ name: '@grantline/lib-events/testing', message: 'Test fixtures stay out of production code.' }],
-          patterns: [{ group: ['**/sample-events'], message: 'Test fixtures stay out of production code.' }],
-        },
-      ],
-    },
-  },
-  {
     files: ['test/jest.global-*.ts', 'jest.config.js', 'eslint.config.mjs', 'libs/cli/bin/*.js'],
     rules: { 'no-restricted-syntax': 'off', '@typescript-eslint/no-require-imports': 'off' },
   },

@@ -63,6 +63,18 @@ function refusal(from, to) {
   return undefined;
 }
 
+/**
+ * Event fixtures are for tests: a production module that reaches them fails the lint. Part of the
+ * same rule as the layers, since a later no-restricted-imports block would replace an earlier one.
+ */
+const FIXTURES = 'Test fixtures stay out of production code.';
+const fixtureRestrictions = {
+  paths: [{ name: '@grantline/lib-events/testing', message: FIXTURES }],
+  patterns: [{ group: ['**/sample-events'], message: FIXTURES }],
+};
+/** The modules whose purpose is to hand fixtures to tests. */
+const FIXTURE_HOMES = ['libs/events/src/testing.ts'];
+
 /** Deep enough for every folder under a package's src (the deepest is one level today). */
 const MAX_DEPTH = 4;
 
@@ -78,12 +90,14 @@ export function layerRules() {
       .map(({ to, message }) => ({ group: [to.name, `${to.name}/*`], message }));
     return Array.from({ length: MAX_DEPTH }, (_, depth) => ({
       files: [`${from.dir}/src/${'*/'.repeat(depth)}*.ts`],
-      ignores: ['**/*.test.ts'],
+      ignores: ['**/*.test.ts', ...FIXTURE_HOMES],
       rules: {
         'no-restricted-imports': [
           'error',
           {
+            paths: from.name === '@grantline/lib-testing' ? [] : fixtureRestrictions.paths,
             patterns: [
+              ...(from.name === '@grantline/lib-testing' ? [] : fixtureRestrictions.patterns),
               ...upward,
               {
                 regex: `^(\\.\\./){${depth + 1},}`,
