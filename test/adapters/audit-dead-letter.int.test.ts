@@ -13,9 +13,9 @@ import {
 } from '@grantline/lib-event-log';
 import { MongoAuditStore } from '@grantline/lib-projections';
 import { noMetrics, propagationOnly } from '@grantline/lib-telemetry';
-import { infraFromEnv } from '../../../test/stack/stack-fixture';
-import { startAuditConsumer } from './audit-consumer';
-import { deleteTopicsUnder } from '../../../test/support/kafka-topics';
+import { infraFromEnv } from '../stack/stack-fixture';
+import { startAuditConsumer } from '@grantline/svc-audit';
+import { deleteTopicsUnder } from '../support/kafka-topics';
 
 const run = `tdead${Date.now().toString(36)}`;
 const prefix = `${run}.`;
