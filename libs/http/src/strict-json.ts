@@ -53,12 +53,16 @@ export function refusedJsonMember(text: string): RefusedMember | undefined {
   return undefined;
 }
 
-/** The index of the quote that ends the string opening at `start`, or -1 if none does. */
+/**
+ * The index of the quote that ends the string opening at `start`, or -1 if none does: the
+ * first quote after it behind an even run of backslashes. Each run is counted for one quote
+ * only, so this stays linear.
+ */
 function closingQuote(text: string, start: number): number {
-  for (let at = start + 1; at < text.length; at += 1) {
-    const char = text.charCodeAt(at);
-    if (char === BACKSLASH) at += 1;
-    else if (char === QUOTE) return at;
+  for (let end = text.indexOf('"', start + 1); end >= 0; end = text.indexOf('"', end + 1)) {
+    let backslashes = 0;
+    while (text.charCodeAt(end - 1 - backslashes) === BACKSLASH) backslashes += 1;
+    if (backslashes % 2 === 0) return end;
   }
   return -1;
 }

@@ -26,6 +26,7 @@ describe('refusedJsonMember', () => {
     ['a value that repeats a member name', '{"a":"a","b":["a","a"]}'],
     ['names that differ only by case', '{"a":1,"A":2}'],
     ['escaped quotes and braces inside strings', '{"a":"\\"}{,\\"a\\":","b":"\\\\","c":1}'],
+    ['a name ending in an escaped backslash', '{"a\\\\":1,"a":2}'],
     ['scalars and empty containers', '[1,"x",true,null,{},[]]'],
     ['an empty body', ''],
   ])('accepts %s', (_case, text) => {
@@ -39,8 +40,11 @@ describe('refusedJsonMember', () => {
     },
   );
 
-  it('takes time in proportion to the text, however deep', () => {
+  it('takes time in proportion to the text, however deep or full of escapes', () => {
     const deep = '['.repeat(100_000) + ']'.repeat(100_000);
     expect(refusedJsonMember(deep)).toBeUndefined();
+    const escapes = `["${'\\\\'.repeat(50_000)}${'\\"'.repeat(50_000)}"]`;
+    expect(JSON.parse(escapes)).toHaveLength(1);
+    expect(refusedJsonMember(escapes)).toBeUndefined();
   });
 });
