@@ -1,6 +1,7 @@
 import express, { type RequestHandler } from 'express';
+import iconv from 'iconv-lite';
 import { refusedJsonMember, type RefusedMember } from '@grantline/lib-http';
-import { invalidRequest, OAuthError } from '@grantline/lib-oauth';
+import { invalidRequest } from '@grantline/lib-oauth';
 
 /** A name short and plain enough to repeat back in a description. */
 const PLAIN_NAME = /^[\w.-]{1,64}$/;
@@ -10,27 +11,19 @@ const PLAIN_NAME = /^[\w.-]{1,64}$/;
  * text before it is parsed that refuses a repeated member name (RFC 7493 §2.3: names MUST NOT
  * repeat; JSON.parse would keep the last copy where a proxy in front may act on the first)
  * and a `__proto__` member, as 400 invalid_request, the answer to a repeated form parameter.
- * Malformed, too large and unknown-charset bodies are refused by express.json as before.
+ * Malformed, too large and unknown-charset bodies are refused by express.json as before
+ * (docs/decisions/0030-one-json-body-parser.md).
  */
 export function jsonBody({ limit }: { limit: string }): RequestHandler {
   return express.json({
     limit,
     verify: (_req, _res, body, charset) => {
-      const refused = refusedJsonMember(decoded(body, charset));
+      // Decoded as express.json decodes it (it also guesses the byte order of UTF-16), after
+      // any Content-Encoding is undone: a scan of another reading could miss what it parses.
+      const refused = refusedJsonMember(iconv.decode(body, charset));
       if (refused) throw invalidRequest(describe(refused));
     },
   });
-}
-
-/** The text express.json will parse, from the bytes after any Content-Encoding is undone. */
-function decoded(body: Buffer, charset: string): string {
-  if (charset === 'utf-8' || charset === 'utf8') return body.toString('utf8');
-  try {
-    return new TextDecoder(charset).decode(body);
-  } catch {
-    // RFC 8259 §8.1: JSON between systems is UTF-8; UTF-16 is still read, nothing rarer.
-    throw new OAuthError('invalid_request', 'The body is in an unsupported charset', 415);
-  }
 }
 
 /** Names the member only when that cannot carry anything odd back to the caller. */

@@ -60,9 +60,13 @@ describe('jsonBody', () => {
     expect(status).toBe(400);
   });
 
-  it('looks inside a body in UTF-16', async () => {
-    const text = Buffer.from('{"name":"a","name":"b"}', 'utf16le');
-    const { status } = await post(text, { 'Content-Type': 'application/json; charset=utf-16le' });
+  it.each([
+    ['utf-16le', Buffer.from('{"name":"a","name":"b"}', 'utf16le')],
+    // Read as express.json reads it: big-endian, found by its byte order mark or without one.
+    ['utf-16', Buffer.from('{"name":"a","name":"b"}', 'utf16le').swap16()],
+    ['utf-16', Buffer.concat([Buffer.from([0xfe, 0xff]), Buffer.from('{"name":"a","name":"b"}', 'utf16le').swap16()])],
+  ])('looks inside a body in %s', async (charset, text) => {
+    const { status } = await post(text, { 'Content-Type': `application/json; charset=${charset}` });
     expect(status).toBe(400);
   });
 
