@@ -31,6 +31,17 @@ export default tseslint.config(
       ],
     },
   },
+  // One JSON body parser (libs/runtime/src/json-body.ts): it refuses repeated member names.
+  {
+    files: ['libs/*/src/**/*.ts', 'services/*/src/**/*.ts'],
+    ignores: ['**/*.test.ts', 'libs/runtime/src/json-body.ts'],
+    rules: {
+      'no-restricted-properties': [
+        'error',
+        { object: 'express', property: 'json', message: 'Read JSON bodies with jsonBody (lib-runtime).' },
+      ],
+    },
+  },
   {
     files: ['test/jest.global-*.ts', 'jest.config.js', 'eslint.config.mjs', 'libs/cli/bin/*.js'],
     rules: { 'no-restricted-syntax': 'off', '@typescript-eslint/no-require-imports': 'off' },

@@ -95,6 +95,40 @@ describe('embedded: first start and restart', () => {
     expect(bad.status).toBe(400);
   });
 
+  it('refuses an admin body that repeats a member name, at any depth, and records nothing', async () => {
+    // RFC 7493 §2.3: a proxy reading the first copy would see another command than the server.
+    const post = (path: string, body: string) =>
+      fetch(`${server.url}${path}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${server.adminToken}`, 'content-type': 'application/json' },
+        body,
+      });
+    const clients = await post('/admin/clients', '{"name":"twice-a","name":"twice-b","scopes":"read"}');
+    const users = await post(
+      '/admin/users',
+      '{"email":"twice@example.test","name":"Twice","password":"a long enough password","x":{"a":1,"a":2}}',
+    );
+    const tokens = await post(
+      '/admin/users/nobody/personal-access-tokens',
+      '{"name":"n","scopes":["read"],"name":"m"}',
+    );
+    for (const [response, member] of [
+      [clients, 'name'],
+      [users, 'a'],
+      [tokens, 'name'],
+    ] as const) {
+      expect(response.status).toBe(400);
+      expect(await response.json()).toEqual({
+        error: 'invalid_request',
+        error_description: `JSON member '${member}' is repeated`,
+      });
+    }
+    const listed = JSON.stringify(await (await client.admin('GET', '/admin/clients')).json());
+    expect(listed).not.toMatch(/twice-/);
+    expect((await client.admin('GET', '/admin/users')).status).toBe(200);
+    expect(JSON.stringify(await (await client.admin('GET', '/admin/users')).json())).not.toContain('twice@');
+  });
+
   it('refuses the admin API without the admin token', async () => {
     const response = await fetch(`${server.url}/admin/clients`, { headers: { authorization: 'Bearer wrong' } });
     expect(response.status).toBe(401);

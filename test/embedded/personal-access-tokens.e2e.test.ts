@@ -179,6 +179,34 @@ describe('embedded: personal access tokens over HTTP', () => {
     expect((await api(adaToken, 'PUT')).status).toBe(405);
   });
 
+  it('refuses a body that repeats a member name, at any depth, without echoing its values', async () => {
+    // RFC 7493 §2.3, answered as a repeated form parameter is (RFC 6749 §3.1).
+    const post = (body: string) =>
+      fetch(`${server.url}/oauth/personal-access-tokens`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${adaToken}`, 'Content-Type': 'application/json' },
+        body,
+      });
+    const before = ((await (await api(adaToken, 'GET')).json()) as { personal_access_tokens: unknown[] })
+      .personal_access_tokens.length;
+    const top = await post('{"name":"first-copy","scopes":["read"],"name":"second-copy"}');
+    const nested = await post('{"name":"n","scopes":["read"],"x":{"a":1,"a":2}}');
+    const proto = await post('{"name":"n","scopes":["read"],"__proto__":{"expires_in":1}}');
+    for (const [response, description] of [
+      [top, "JSON member 'name' is repeated"],
+      [nested, "JSON member 'a' is repeated"],
+      [proto, "JSON member '__proto__' is not allowed"],
+    ] as const) {
+      expect(response.status).toBe(400);
+      const text = await response.text();
+      expect(JSON.parse(text)).toEqual({ error: 'invalid_request', error_description: description });
+      expect(text).not.toMatch(/copy/);
+    }
+    expect(
+      ((await (await api(adaToken, 'GET')).json()) as { personal_access_tokens: unknown[] }).personal_access_tokens,
+    ).toHaveLength(before);
+  });
+
   it('lets a personal access token mint one only when it carries personal-access-tokens', async () => {
     const narrow = await createPat(adaToken, { name: 'narrow', scopes: ['read'] });
     const refused = await api(narrow.access_token, 'POST', '', { name: 'child', scopes: ['read'] });

@@ -14,6 +14,7 @@ export {
   type DispatchOptions,
 } from './oauth-dispatch';
 export { oauthRequestOf } from './express-request';
+export { jsonBody } from './json-body';
 export {
   oauthRoute,
   oauthErrorHandler,

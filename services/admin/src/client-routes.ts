@@ -1,4 +1,5 @@
-import express, { Router, type Request } from 'express';
+import { Router, type Request } from 'express';
+import { jsonBody } from '@grantline/lib-runtime';
 import { handle } from './admin-handler';
 import type { EventLog } from '@grantline/lib-event-log';
 import {
@@ -36,7 +37,7 @@ export interface AdminDependencies {
 export function clientRoutes(deps: AdminDependencies): Router {
   const { store, ids } = deps;
   const router = Router();
-  router.use(express.json({ limit: '16kb' }));
+  router.use(jsonBody({ limit: '16kb' }));
   const context = (req: Request) => ({
     now: deps.now,
     causationId: String(req.headers['x-request-id'] ?? '') || undefined,

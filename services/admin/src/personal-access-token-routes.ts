@@ -1,4 +1,5 @@
-import express, { Router, type Request } from 'express';
+import { Router, type Request } from 'express';
+import { jsonBody } from '@grantline/lib-runtime';
 import {
   adminCreatePersonalAccessToken,
   adminListPersonalAccessTokens,
@@ -27,7 +28,7 @@ export function personalAccessTokenRoutes(deps: AdminDependencies): Router {
     causationId: String(req.headers['x-request-id'] ?? '') || undefined,
   });
   const userTokens = '/admin/users/:userId/personal-access-tokens';
-  router.use([userTokens, '/admin/personal-access-tokens'], express.json({ limit: '4kb' }));
+  router.use([userTokens, '/admin/personal-access-tokens'], jsonBody({ limit: '4kb' }));
 
   router.post(
     userTokens,

@@ -1,4 +1,5 @@
-import express, { Router, type Request } from 'express';
+import { Router, type Request } from 'express';
+import { jsonBody } from '@grantline/lib-runtime';
 import { handle } from './admin-handler';
 import {
   awaitingProjection,
@@ -26,7 +27,7 @@ import type { AdminDependencies } from './client-routes';
 export function userRoutes(deps: AdminDependencies): Router {
   const { store } = deps;
   const router = Router();
-  router.use('/admin/users', express.json({ limit: '16kb' }));
+  router.use('/admin/users', jsonBody({ limit: '16kb' }));
   const context = (req: Request) => ({
     now: deps.now,
     causationId: String(req.headers['x-request-id'] ?? '') || undefined,

@@ -1,6 +1,6 @@
-import express, { Router, type RequestHandler } from 'express';
+import { Router, type RequestHandler } from 'express';
 import { type Logger } from '@grantline/lib-http';
-import { oauthErrorHandler, oauthRoute, sendOAuthError } from '@grantline/lib-runtime';
+import { jsonBody, oauthErrorHandler, oauthRoute, sendOAuthError } from '@grantline/lib-runtime';
 import {
   createPersonalAccessTokenEndpoint,
   listPersonalAccessTokensEndpoint,
@@ -21,7 +21,7 @@ export function personalAccessTokenRoutes(context: OAuthContext, logger: Logger)
   router.post(
     COLLECTION,
     requireJson,
-    express.json({ limit: '4kb' }),
+    jsonBody({ limit: '4kb' }),
     oauthRoute(logger, (req, request) => createPersonalAccessTokenEndpoint(context, request, req.body)),
   );
   router.get(
@@ -34,7 +34,8 @@ export function personalAccessTokenRoutes(context: OAuthContext, logger: Logger)
   );
   router.all(COLLECTION, methodNotAllowed('GET, POST'));
   router.all(ITEM, methodNotAllowed('DELETE'));
-  // What the JSON parser refused: malformed (400), too large (413) or in an unknown charset (415).
+  // What the JSON parser refused: malformed or with a repeated member (400), too large (413) or in
+  // an unknown charset (415).
   router.use(COLLECTION, oauthErrorHandler(logger));
   return router;
 }
