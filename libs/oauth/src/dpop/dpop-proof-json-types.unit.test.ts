@@ -44,6 +44,8 @@ const HEADER_CASES: [string, Json][] = [
   ...['typ', 'alg'].flatMap((member) => wrongValues().map(([, value]): [string, Json] => [member, value])),
   ...wrongValues().map(([, value]): [string, Json] => ['jwk', value]),
   ...wrongValues(...STRINGS).map(([, value]): [string, Json] => ['kid', value]),
+  // RFC 7515 §4.1.11: we understand no extension, so every crit is refused, without quoting its names.
+  ...wrongValues().map(([, value]): [string, Json] => ['crit', value]),
 ];
 const JWK_CASES: [string, Json][] = ['kty', 'crv', 'x', 'y', 'n', 'e', 'd', 'kid', 'use', 'alg'].flatMap((member) =>
   wrongValues(...STRINGS).map(([, value]): [string, Json] => [member, value]),
