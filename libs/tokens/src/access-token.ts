@@ -1,25 +1,13 @@
 import { SignJWT, jwtVerify, decodeProtectedHeader } from 'jose';
+import {
+  ACCESS_TOKEN_TYP,
+  AccessTokenClaimsSchema,
+  AccessTokenHeaderSchema,
+  type AccessTokenClaims,
+} from './access-token-schema';
 import type { KeyRing } from './signing-keys';
 
-/** Claims of a JWT access token (RFC 9068 §2.2). */
-export interface AccessTokenClaims {
-  iss: string;
-  sub: string;
-  aud: string;
-  client_id: string;
-  scope: string;
-  jti: string;
-  iat: number;
-  exp: number;
-  /** The user grant the token was issued from; absent for client_credentials. */
-  gid?: string;
-  /** Set on personal access tokens: issued to a user directly, not through a client's grant. */
-  pat?: true;
-  /** RFC 9449 §6: the thumbprint of the DPoP key a sender-constrained token is bound to. */
-  cnf?: { jkt: string };
-}
-
-export const ACCESS_TOKEN_TYP = 'at+jwt';
+export { ACCESS_TOKEN_TYP, type AccessTokenClaims } from './access-token-schema';
 
 export async function signAccessToken(ring: KeyRing, claims: AccessTokenClaims): Promise<string> {
   const { active } = ring;
@@ -49,10 +37,10 @@ export async function verifyAccessToken(
   token: string,
 ): Promise<AccessTokenClaims | null> {
   try {
-    const { kid, typ } = decodeProtectedHeader(token);
     // RFC 9068 §4: reject tokens whose typ is not at+jwt, so ID tokens cannot pass as access tokens.
-    if (typ !== ACCESS_TOKEN_TYP || typeof kid !== 'string') return null;
-    const key = ring.byKid(kid);
+    const header = AccessTokenHeaderSchema.safeParse(decodeProtectedHeader(token));
+    if (!header.success) return null;
+    const key = ring.byKid(header.data.kid);
     if (!key) return null;
     const { payload } = await jwtVerify(token, key.publicKey, {
       issuer,
@@ -60,41 +48,9 @@ export async function verifyAccessToken(
       typ: ACCESS_TOKEN_TYP,
       clockTolerance: Number.MAX_SAFE_INTEGER,
     });
-    return toClaims(payload);
+    const claims = AccessTokenClaimsSchema.safeParse(payload);
+    return claims.success ? claims.data : null;
   } catch {
     return null;
   }
-}
-
-function toClaims(payload: Record<string, unknown>): AccessTokenClaims | null {
-  const { iss, sub, aud, client_id, scope, jti, iat, exp, gid, pat, cnf } = payload;
-  const jkt = typeof cnf === 'object' && cnf !== null ? (cnf as Record<string, unknown>).jkt : undefined;
-  if (
-    typeof iss !== 'string' ||
-    typeof sub !== 'string' ||
-    typeof aud !== 'string' ||
-    typeof client_id !== 'string' ||
-    typeof scope !== 'string' ||
-    typeof jti !== 'string' ||
-    typeof iat !== 'number' ||
-    typeof exp !== 'number' ||
-    (gid !== undefined && typeof gid !== 'string') ||
-    (pat !== undefined && pat !== true) ||
-    (cnf !== undefined && typeof jkt !== 'string')
-  ) {
-    return null;
-  }
-  return {
-    iss,
-    sub,
-    aud,
-    client_id,
-    scope,
-    jti,
-    iat,
-    exp,
-    ...(gid === undefined ? {} : { gid }),
-    ...(pat === true ? { pat } : {}),
-    ...(typeof jkt === 'string' ? { cnf: { jkt } } : {}),
-  };
 }

@@ -1,6 +1,7 @@
+import { sign, type KeyObject } from 'node:crypto';
 import { decodeProtectedHeader, SignJWT } from 'jose';
 import { signAccessToken, verifyAccessToken, type AccessTokenClaims } from './access-token';
-import { generateSigningJwk, keyRingFromJwks, publicJwks } from './signing-keys';
+import { generateSigningJwk, keyRingFromJwks, publicJwks, type KeyRing } from './signing-keys';
 
 const claims: AccessTokenClaims = {
   iss: 'https://issuer.test',
@@ -47,5 +48,79 @@ describe('JWT access tokens (RFC 9068)', () => {
   it('refuses key rings with duplicate kids', async () => {
     const key = await generateSigningJwk('same');
     await expect(keyRingFromJwks([key, key])).rejects.toThrow(/distinct kids/);
+  });
+});
+
+/**
+ * RFC 9068 §2.2 and §4: a token signed with our key but holding a header member or claim of the
+ * wrong JSON type is not one of ours: verification answers null (inactive, invalid_token), never
+ * an exception.
+ */
+const full: AccessTokenClaims = { ...claims, gid: 'grant-1', cnf: { jkt: 'thumbprint' } };
+type Json = string | number | boolean | null | Json[] | { [member: string]: Json };
+const VALUES: Record<string, Json> = {
+  string: 'x',
+  number: 42,
+  true: true,
+  false: false,
+  null: null,
+  array: ['x'],
+  object: { x: 'x' },
+  'nested object': { a: { b: ['x', 1, null] } },
+};
+const except = (...types: string[]) => Object.entries(VALUES).filter(([type]) => !types.includes(type));
+const cases = (members: string[], ...keep: string[]) =>
+  members.flatMap((member) => except(...keep).map(([, value]): [string, Json] => [member, value]));
+
+const CLAIM_CASES = [
+  ...cases(['iss', 'sub', 'aud', 'client_id', 'scope', 'jti', 'gid'], 'string'),
+  ...cases(['iat', 'exp'], 'number'),
+  ...cases(['pat'], 'true'),
+  ...cases(['cnf'], 'object'),
+];
+const CNF_CASES = except('string').map(([, value]) => value);
+const HEADER_CASES = [...cases(['kid'], 'string'), ...cases(['typ', 'alg'])];
+
+describe('JWT access tokens with members of the wrong JSON type', () => {
+  let ring: KeyRing;
+
+  const encode = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+  /** A token written by hand and signed with our active key: only the odd member is wrong. */
+  function tokenWith(header: Record<string, unknown>, payload: unknown): string {
+    const input = `${encode({ alg: 'ES256', typ: 'at+jwt', kid: 'k1', ...header })}.${encode(payload)}`;
+    const signature = sign('sha256', Buffer.from(input), {
+      key: ring.active.privateKey as KeyObject,
+      dsaEncoding: 'ieee-p1363',
+    });
+    return `${input}.${signature.toString('base64url')}`;
+  }
+
+  beforeAll(async () => {
+    ring = await keyRingFromJwks([await generateSigningJwk('k1')]);
+  });
+
+  it('accepts the well-typed token the cases below start from', async () => {
+    await expect(verifyAccessToken(ring, claims.iss, tokenWith({}, full))).resolves.toEqual(full);
+  });
+
+  it.each(CLAIM_CASES)('answers null to claim %s = %j', async (member, value) => {
+    await expect(verifyAccessToken(ring, claims.iss, tokenWith({}, { ...full, [member]: value }))).resolves.toBeNull();
+  });
+
+  it.each(CNF_CASES)('answers null to cnf.jkt = %j', async (jkt) => {
+    await expect(verifyAccessToken(ring, claims.iss, tokenWith({}, { ...full, cnf: { jkt } }))).resolves.toBeNull();
+  });
+
+  it.each(HEADER_CASES)('answers null to header %s = %j', async (member, value) => {
+    await expect(verifyAccessToken(ring, claims.iss, tokenWith({ [member]: value }, full))).resolves.toBeNull();
+  });
+
+  it.each<[string, unknown]>([
+    ['a JSON string', 'x'],
+    ['a JSON array', [full]],
+    ['JSON null', null],
+    ['a number', 42],
+  ])('answers null to a payload that is %s', async (_name, payload) => {
+    await expect(verifyAccessToken(ring, claims.iss, tokenWith({}, payload))).resolves.toBeNull();
   });
 });

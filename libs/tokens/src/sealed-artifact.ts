@@ -1,9 +1,15 @@
 import { hkdfSync } from 'node:crypto';
 import { CompactEncrypt, compactDecrypt, decodeProtectedHeader } from 'jose';
+import { z } from 'zod';
 import type { KeyRing, SigningKey } from './signing-keys';
 
 /** What a sealed artifact is for; each kind has its own key, so one can never pass for another. */
 export type ArtifactKind = 'authorization-code' | 'refresh-token' | 'session' | 'interaction';
+
+/** RFC 7516 §4.1: the members of a sealed artifact's header we read, with their JSON types. */
+const SealedHeaderSchema = z.looseObject({ kid: z.string(), cty: z.string() });
+/** What we seal is an object with its expiry; anything else was not sealed by us. */
+const SealedPayloadSchema = z.looseObject({ exp: z.number() });
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -29,15 +35,16 @@ export class ArtifactSealer {
   /** The payload of an unexpired artifact of this kind that we sealed; null for anything else. */
   async open(kind: ArtifactKind, sealed: string, nowSeconds: number): Promise<Record<string, unknown> | null> {
     try {
-      const { kid, cty } = decodeProtectedHeader(sealed);
-      const key = typeof kid === 'string' ? this.ring.byKid(kid) : undefined;
-      if (!key || cty !== kind) return null;
+      const header = SealedHeaderSchema.safeParse(decodeProtectedHeader(sealed));
+      if (!header.success || header.data.cty !== kind) return null;
+      const key = this.ring.byKid(header.data.kid);
+      if (!key) return null;
       const { plaintext } = await compactDecrypt(sealed, this.keyFor(key, kind), {
         keyManagementAlgorithms: ['dir'],
         contentEncryptionAlgorithms: ['A256GCM'],
       });
-      const payload = JSON.parse(decoder.decode(plaintext)) as Record<string, unknown>;
-      return typeof payload.exp === 'number' && payload.exp > nowSeconds ? payload : null;
+      const payload = SealedPayloadSchema.safeParse(JSON.parse(decoder.decode(plaintext)));
+      return payload.success && payload.data.exp > nowSeconds ? payload.data : null;
     } catch {
       return null;
     }

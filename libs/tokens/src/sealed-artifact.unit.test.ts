@@ -135,4 +135,20 @@ describe('ArtifactSealer', () => {
       expect(await retired.open('refresh-token', before, NOW)).toBeNull();
     });
   });
+
+  describe('a header member of the wrong JSON type (RFC 7516 §4.1)', () => {
+    const encode = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+    const header = { alg: 'dir', enc: 'A256GCM', kid: 'old', cty: 'session' };
+    const values: unknown[] = [42, true, false, null, ['old'], { kid: 'old' }, { a: { b: [1, null] } }];
+
+    it.each(['kid', 'cty', 'alg', 'enc'].flatMap((member) => values.map((value) => [member, value] as const)))(
+      'opens nothing when %s is %j',
+      async (member, value) => {
+        const sealed = await sealer.seal('session', payload, NOW + 60);
+        const [, ...rest] = sealed.split('.');
+        const odd = [encode({ ...header, [member]: value }), ...rest].join('.');
+        await expect(sealer.open('session', odd, NOW)).resolves.toBeNull();
+      },
+    );
+  });
 });

@@ -412,6 +412,15 @@ describe('DPoP-bound tokens through the endpoints (RFC 9449)', () => {
         'The DPoP proof is for another HTTP method',
       ],
       [
+        'a proof whose jwk is a string (RFC 7517 §4: a JWK is an object)',
+        async (token) => ({
+          authorization: `DPoP ${token}`,
+          dpop: `${Buffer.from(JSON.stringify({ typ: 'dpop+jwt', alg: 'ES256', jwk: 'x' })).toString('base64url')}.e30.c2ln`,
+        }),
+        'invalid_dpop_proof',
+        'The DPoP proof must carry a well-formed public jwk',
+      ],
+      [
         'two proofs',
         async (token) => ({
           authorization: `DPoP ${token}`,

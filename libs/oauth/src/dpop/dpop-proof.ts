@@ -1,9 +1,17 @@
 import { createHash } from 'node:crypto';
-import { calculateJwkThumbprint, decodeProtectedHeader, EmbeddedJWK, jwtVerify, type JWK } from 'jose';
+import { calculateJwkThumbprint, decodeProtectedHeader, EmbeddedJWK, errors, jwtVerify, type JWK } from 'jose';
 import { epochSeconds } from '../clock';
 import type { OAuthRequest } from '../http-types';
 import type { OAuthContext } from '../oauth-context';
 import { DPOP_ALGORITHMS, invalidDpopProof, useDpopNonce, type ProofSite } from './dpop-errors';
+import {
+  jwkProblemOf,
+  memberOf,
+  ProofClaimsSchema,
+  ProofHeaderSchema,
+  type ProofClaims,
+  type ProofJwk,
+} from './dpop-proof-schema';
 
 /** A proof is a few hundred bytes; an RSA-4096 key makes it about 1.5 KB. */
 const MAX_PROOF_LENGTH = 4_096;
@@ -43,6 +51,20 @@ export type DpopFailure =
   | 'required'
   | 'key_mismatch';
 
+/** The refusal for a header member or claim that is missing, of the wrong type, or does not fit. */
+const REFUSALS = new Map<string, [DpopFailure, string]>([
+  ['typ', ['typ', 'The DPoP proof must have typ dpop+jwt']],
+  ['alg', ['alg', `The DPoP proof must be signed with one of ${DPOP_ALGORITHMS.join(', ')}`]],
+  ['jwk', ['jwk', 'The DPoP proof must carry a well-formed public jwk']],
+  ['jti', ['jti', 'The DPoP proof needs a jti']],
+  ['htm', ['htm', 'The DPoP proof is for another HTTP method']],
+  ['htu', ['htu', 'The DPoP proof is for another URL']],
+  ['iat', ['iat', 'The DPoP proof is too old or from the future']],
+  ['ath', ['ath', 'The DPoP proof does not match the access token (ath)']],
+  ['nonce', ['nonce', 'The DPoP proof nonce must be a string']],
+]);
+const MALFORMED: [DpopFailure, string] = ['malformed', 'The DPoP proof is not a JWT'];
+
 export interface VerifiedProof {
   /** RFC 7638 thumbprint of the proof's key. */
   jkt: string;
@@ -76,48 +98,53 @@ export async function verifyDpopProof(
     context.metrics.dpopProofFailed(reason);
     return invalidDpopProof(description, site, detail);
   };
+  // Descriptions and details are our own words: the caller's text is neither answered nor logged.
+  const refuseMember = (member: string | undefined, detail?: string) => {
+    const [reason, description] = (member === undefined ? undefined : REFUSALS.get(member)) ?? MALFORMED;
+    return refuse(reason, description, detail);
+  };
   if (proof.length > MAX_PROOF_LENGTH) throw refuse('too_large', 'The DPoP proof is too large');
 
-  let header: ReturnType<typeof decodeProtectedHeader>;
+  let decoded: ReturnType<typeof decodeProtectedHeader>;
   try {
-    header = decodeProtectedHeader(proof);
+    decoded = decodeProtectedHeader(proof);
   } catch {
-    throw refuse('malformed', 'The DPoP proof is not a JWT');
+    throw refuse(...MALFORMED);
   }
-  if (header.typ !== 'dpop+jwt') throw refuse('typ', 'The DPoP proof must have typ dpop+jwt');
-  if (!DPOP_ALGORITHMS.includes(header.alg as (typeof DPOP_ALGORITHMS)[number])) {
-    throw refuse('alg', `The DPoP proof must be signed with one of ${DPOP_ALGORITHMS.join(', ')}`);
+  // RFC 9449 §4.3 checks 2, 4 and 5, and RFC 7517 §4: a jwk is an object whose members are strings.
+  const header = ProofHeaderSchema.safeParse(decoded);
+  if (!header.success) {
+    const member = memberOf(header.error);
+    throw refuseMember(member, member === 'jwk' ? jwkProblemOf(header.error, decoded.jwk) : undefined);
   }
-  const jwk = header.jwk;
-  const malformed = jwk === undefined ? 'no jwk' : malformedJwk(jwk);
-  if (malformed) throw refuse('jwk', 'The DPoP proof must carry a well-formed public jwk', malformed);
+  const { jwk } = header.data;
+  const malformed = malformedJwk(jwk);
+  if (malformed) throw refuseMember('jwk', malformed);
 
-  let payload: Record<string, unknown>;
+  let verified: Record<string, unknown>;
   try {
-    ({ payload } = await jwtVerify(proof, EmbeddedJWK, { typ: 'dpop+jwt', algorithms: [...DPOP_ALGORITHMS] }));
+    ({ payload: verified } = await jwtVerify(proof, EmbeddedJWK, {
+      typ: 'dpop+jwt',
+      algorithms: [...DPOP_ALGORITHMS],
+    }));
   } catch (error) {
-    throw refuse(
-      'signature',
-      'The DPoP proof signature does not verify',
-      error instanceof Error ? error.message : undefined,
-    );
+    // jose checks the type of iat itself; its messages can quote the caller (an unknown crit), its codes cannot.
+    if (error instanceof errors.JWTClaimValidationFailed && REFUSALS.has(error.claim)) {
+      throw refuseMember(error.claim, error.code);
+    }
+    throw refuse('signature', 'The DPoP proof signature does not verify', codeOf(error));
   }
+  const claims = ProofClaimsSchema.safeParse(verified);
+  if (!claims.success) throw refuseMember(memberOf(claims.error), 'a claim has the wrong type');
+  const { jti, htm, htu, iat, ath, nonce }: ProofClaims = claims.data;
 
-  const { jti, htm, htu, iat, ath, nonce } = payload;
-  if (typeof jti !== 'string' || jti === '' || jti.length > MAX_JTI_LENGTH)
-    throw refuse('jti', 'The DPoP proof needs a jti');
-  if (htm !== request.method) throw refuse('htm', 'The DPoP proof is for another HTTP method');
-  if (typeof htu !== 'string' || !sameTarget(htu, `${context.settings.issuer}${expected.path}`)) {
-    throw refuse('htu', 'The DPoP proof is for another URL');
-  }
+  if (jti === undefined || jti === '' || jti.length > MAX_JTI_LENGTH) throw refuseMember('jti');
+  if (htm !== request.method) throw refuseMember('htm');
+  if (htu === undefined || !sameTarget(htu, `${context.settings.issuer}${expected.path}`)) throw refuseMember('htu');
   const now = epochSeconds(context.clock);
   const window = context.settings.dpop.proofWindowSeconds;
-  if (typeof iat !== 'number' || iat > now + FUTURE_SKEW_SECONDS || iat < now - window) {
-    throw refuse('iat', 'The DPoP proof is too old or from the future');
-  }
-  if (expected.accessToken !== undefined && ath !== accessTokenHash(expected.accessToken)) {
-    throw refuse('ath', 'The DPoP proof does not match the access token (ath)');
-  }
+  if (iat === undefined || iat > now + FUTURE_SKEW_SECONDS || iat < now - window) throw refuseMember('iat');
+  if (expected.accessToken !== undefined && ath !== accessTokenHash(expected.accessToken)) throw refuseMember('ath');
   if (expected.accessToken === undefined && ath !== undefined && site === 'token') {
     throw refuse('ath', 'The DPoP proof at the token endpoint carries no ath');
   }
@@ -140,11 +167,15 @@ export function accessTokenHash(accessToken: string): string {
   return createHash('sha256').update(accessToken).digest('base64url');
 }
 
+/** The `code` of a jose error (a fixed name), never its message. */
+function codeOf(error: unknown): string | undefined {
+  return error instanceof errors.JOSEError ? error.code : undefined;
+}
+
 /** Why a header jwk is not an acceptable public key, or undefined when it is. */
-function malformedJwk(jwk: JWK): string | undefined {
-  const fields = jwk as unknown as Record<string, unknown>;
-  if (PRIVATE_MEMBERS.some((member) => member in fields)) return 'jwk has private members';
-  const bytes = (value: unknown) => (typeof value === 'string' ? Buffer.from(value, 'base64url').length : -1);
+function malformedJwk(jwk: ProofJwk): string | undefined {
+  if (PRIVATE_MEMBERS.some((member) => member in jwk)) return 'jwk has private members';
+  const bytes = (value: string | undefined) => (value === undefined ? -1 : Buffer.from(value, 'base64url').length);
   switch (jwk.kty) {
     case 'EC': {
       const size = COORDINATE_BYTES[String(jwk.crv)];

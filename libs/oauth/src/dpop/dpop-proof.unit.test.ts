@@ -407,11 +407,18 @@ describe('DPoP proofs (RFC 9449 §4.3)', () => {
       ['a nonce two periods old', () => fixture.context.dpopNonces.current(now() - 2 * NONCE_PERIOD)],
       ['a garbage nonce', () => 'not-a-nonce'],
       ['an empty nonce', () => ''],
-      ['a numeric nonce', () => 12345],
     ])('answers use_dpop_nonce with the current nonce to %s', async (_name, nonce) => {
       const refusal = await refusalOf(await proof({ nonce: nonce() }), WITH_NONCE);
       expect(refusal).toMatchObject({ error: 'use_dpop_nonce', status: 400 });
       expect(refusal.options.headers).toEqual({ 'DPoP-Nonce': currentNonce(), 'Cache-Control': 'no-store' });
+    });
+
+    it('refuses a nonce that is not a string as a malformed proof, whether or not one is required (RFC 9449 §4.2)', async () => {
+      for (const expected of [WITH_NONCE, AT_TOKEN]) {
+        const refusal = await refusalOf(await proof({ nonce: 12345 }), expected);
+        expect(refusal).toMatchObject({ error: 'invalid_dpop_proof', status: 400 });
+        expect(refusal.options.headers).toBeUndefined();
+      }
     });
 
     it('answers use_dpop_nonce at a resource with 401 and a DPoP challenge', async () => {

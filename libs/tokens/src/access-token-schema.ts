@@ -1,0 +1,36 @@
+import { z } from 'zod';
+
+export const ACCESS_TOKEN_TYP = 'at+jwt';
+
+/**
+ * The protected header of one of our access tokens. RFC 9068 §4: typ at+jwt, so an ID token cannot
+ * pass as an access token; RFC 7515 §4.1.4: kid is a string, and picks the key that verifies it.
+ */
+export const AccessTokenHeaderSchema = z.looseObject({
+  typ: z.literal(ACCESS_TOKEN_TYP),
+  kid: z.string(),
+});
+
+/**
+ * RFC 9068 §2.2: the claims we sign, each of its JSON type. Members we do not issue are dropped,
+ * so a verified token carries nothing its reader does not expect.
+ */
+export const AccessTokenClaimsSchema = z.object({
+  iss: z.string(),
+  sub: z.string(),
+  aud: z.string(),
+  client_id: z.string(),
+  scope: z.string(),
+  jti: z.string(),
+  iat: z.number(),
+  exp: z.number(),
+  /** The user grant the token was issued from; absent for client_credentials. */
+  gid: z.string().optional(),
+  /** Set on personal access tokens: issued to a user directly, not through a client's grant. */
+  pat: z.literal(true).optional(),
+  /** RFC 9449 §6: the thumbprint of the DPoP key a sender-constrained token is bound to. */
+  cnf: z.object({ jkt: z.string() }).optional(),
+});
+
+/** Claims of a JWT access token (RFC 9068 §2.2). */
+export type AccessTokenClaims = z.infer<typeof AccessTokenClaimsSchema>;
