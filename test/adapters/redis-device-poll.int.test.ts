@@ -40,6 +40,15 @@ it('takes a poll that waited the interval, timed by the previous poll', async ()
   expect(await guards.recordDevicePoll(device, 1, inSeconds(600))).toEqual({ tooSoon: true, intervalSeconds: 6 });
 });
 
+it('takes a poll within the tolerance of the interval (a tenth of it, at most 500 ms) and refuses one past it', async () => {
+  const device = newDevice();
+  await guards.recordDevicePoll(device, 1, inSeconds(600));
+  await sleep(950);
+  expect(await guards.recordDevicePoll(device, 1, inSeconds(600))).toEqual({ tooSoon: false, intervalSeconds: 1 });
+  await sleep(750);
+  expect(await guards.recordDevicePoll(device, 1, inSeconds(600))).toEqual({ tooSoon: true, intervalSeconds: 6 });
+});
+
 it('answers exactly one of 10 simultaneous polls on 10 connections as on time', async () => {
   const device = newDevice();
   const expiresAt = inSeconds(600);

@@ -38,6 +38,8 @@ export {
   devicePollingGrants,
 } from './grants/registry';
 export * from './device';
+/** The poll tolerance devices get (RFC 8628 §3.5), for load generators that judge slow_down answers. */
+export { devicePollToleranceMs } from '@grantline/lib-projections';
 export { serverMetadata, metadataEndpoint } from './metadata';
 export * from './clients/client-input';
 export * from './clients/client-commands';

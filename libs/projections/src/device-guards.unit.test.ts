@@ -1,4 +1,4 @@
-import { SLOW_DOWN_STEP_SECONDS } from './guard-port';
+import { devicePollToleranceMs, SLOW_DOWN_STEP_SECONDS } from './guard-port';
 import { MemoryGuardStore } from './memory-guard-store';
 
 const START_MS = 1_000_000;
@@ -33,12 +33,56 @@ describe('MemoryGuardStore.recordDevicePoll', () => {
   });
 
   it.each([
-    ['a millisecond early', 4.999, { tooSoon: true, intervalSeconds: 10 }],
+    ['clearly early, at half the interval', 2.5, { tooSoon: true, intervalSeconds: 10 }],
+    ['early by more than the tolerance', 4, { tooSoon: true, intervalSeconds: 10 }],
+    ['just past the tolerance', 4.499, { tooSoon: true, intervalSeconds: 10 }],
+    [
+      'early by exactly the tolerance (the previous poll was timed late in its request)',
+      4.5,
+      { tooSoon: false, intervalSeconds: 5 },
+    ],
+    ['early within the tolerance', 4.8, { tooSoon: false, intervalSeconds: 5 }],
+    ['a millisecond early (timer jitter)', 4.999, { tooSoon: false, intervalSeconds: 5 }],
     ['exactly on time', 5, { tooSoon: false, intervalSeconds: 5 }],
     ['late', 30, { tooSoon: false, intervalSeconds: 5 }],
-  ])('judges a second poll %s to the millisecond', async (_name, secondPollAt, expected) => {
-    await pollAt(0);
-    expect(await pollAt(secondPollAt)).toEqual(expected);
+  ])(
+    'given a 5 s interval, when the second poll comes %s, then it is judged so',
+    async (_name, secondPollAt, expected) => {
+      await pollAt(0);
+      expect(await pollAt(secondPollAt)).toEqual(expected);
+    },
+  );
+
+  it('given a device polling every interval exactly, with its polls timed a little late or early, then it is never slowed down', async () => {
+    // A client on a fixed timer, whose polls the server times after differing work in each request.
+    const lateness = [0.3, 0, 0.45, 0.01, 0.2, 0, 0.499, 0];
+    const answers = [];
+    for (const [index, late] of lateness.entries()) answers.push(await pollAt(index * 5 + late));
+    expect(answers.filter((poll) => poll.tooSoon)).toEqual([]);
+  });
+
+  it.each([
+    [1, 100],
+    [2, 200],
+    [5, 500],
+    [10, 500],
+    [60, 500],
+  ])('given an advertised %i s interval, then the tolerance is %i ms (a tenth, at most 500 ms)', (interval, ms) => {
+    expect(devicePollToleranceMs(interval)).toBe(ms);
+  });
+
+  it('given a 1 s interval, then a poll 0.9 s after the previous one is on time and one 0.899 s after is not', async () => {
+    await pollAt(0, 'device-fast', 1);
+    expect(await pollAt(0.9, 'device-fast', 1)).toEqual({ tooSoon: false, intervalSeconds: 1 });
+    expect(await pollAt(1.799, 'device-fast', 1)).toEqual({ tooSoon: true, intervalSeconds: 6 });
+  });
+
+  it('given a slowed-down device, then its tolerance stays that of the advertised interval', async () => {
+    await pollAt(0, 'device-fast', 1);
+    await pollAt(0.5, 'device-fast', 1);
+    // 6 s now in force; the tolerance is still 100 ms, not a tenth of 6 s.
+    expect(await pollAt(6.3, 'device-fast', 1)).toEqual({ tooSoon: true, intervalSeconds: 11 });
+    expect(await pollAt(17.25, 'device-fast', 1)).toEqual({ tooSoon: false, intervalSeconds: 11 });
   });
 
   it('grows the interval by 5 s per early poll, times each from the previous one, and never shrinks it', async () => {

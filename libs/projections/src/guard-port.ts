@@ -25,9 +25,10 @@ export interface GuardStore {
   consumeRateLimit(key: string, limit: number, windowSeconds: number): Promise<boolean>;
   /**
    * Records a poll of a device code (RFC 8628 §3.5) and says whether it came sooner than the
-   * device's current interval after the previous poll; each such poll adds 5 s to the interval,
-   * for this and every later poll. The first poll may come at any time. Timed by one clock
-   * (the Redis server's), so every replica agrees.
+   * device's current interval, less `devicePollToleranceMs` of the advertised one, after the
+   * previous poll; each such poll adds 5 s to the interval, for this and every later poll. The
+   * first poll may come at any time. Timed by one clock (the Redis server's), so every replica
+   * agrees.
    */
   recordDevicePoll(deviceId: string, intervalSeconds: number, expiresAt: number): Promise<DevicePoll>;
   ping(): Promise<boolean>;
@@ -42,3 +43,25 @@ export interface DevicePoll {
 
 /** RFC 8628 §3.5: the interval grows by 5 seconds on each slow_down. */
 export const SLOW_DOWN_STEP_SECONDS = 5;
+
+/** The share of the advertised interval a poll may come early by, and the most it may be. */
+const POLL_TOLERANCE_SHARE = 0.1;
+const POLL_TOLERANCE_MAX_MS = 500;
+
+/**
+ * How much sooner than the interval in force a poll may come and still be on time, in ms: a
+ * tenth of the advertised interval, at most 500 ms. RFC 8628 §3.2 makes `interval` a SHOULD;
+ * a client on a fixed timer polls exactly that far apart, but the server times each poll after
+ * client authentication and reads, so the gap it sees shrinks when one request took longer than
+ * the next. The tolerance absorbs that and timer jitter. It lets a client poll at most at
+ * `interval - tolerance` (4.5 s for 5 s) without slow_down; it is fixed by the advertised
+ * interval, so it does not grow as slow_down lengthens the interval (docs/decisions/0014).
+ */
+export function devicePollToleranceMs(advertisedIntervalSeconds: number): number {
+  return Math.min(Math.round(advertisedIntervalSeconds * 1000 * POLL_TOLERANCE_SHARE), POLL_TOLERANCE_MAX_MS);
+}
+
+/** The one rule both guard stores apply (the Redis script receives the tolerance from here). */
+export function isPollTooSoon(elapsedMs: number, intervalMs: number, toleranceMs: number): boolean {
+  return elapsedMs < intervalMs - toleranceMs;
+}

@@ -2,7 +2,13 @@ export { evolveClient, type ClientRecord } from './client-projection';
 export * from './port';
 export { MemoryProjectionStore, type SecondsClock } from './memory-projection-store';
 export { MemoryGuardStore } from './memory-guard-store';
-export { SLOW_DOWN_STEP_SECONDS, type DevicePoll, type GuardStore, type RefreshClaim } from './guard-port';
+export {
+  devicePollToleranceMs,
+  SLOW_DOWN_STEP_SECONDS,
+  type DevicePoll,
+  type GuardStore,
+  type RefreshClaim,
+} from './guard-port';
 export { RedisGuardStore } from './redis-guard-store';
 export {
   projectors,

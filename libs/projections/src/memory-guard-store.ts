@@ -1,4 +1,11 @@
-import { SLOW_DOWN_STEP_SECONDS, type DevicePoll, type GuardStore, type RefreshClaim } from './guard-port';
+import {
+  devicePollToleranceMs,
+  isPollTooSoon,
+  SLOW_DOWN_STEP_SECONDS,
+  type DevicePoll,
+  type GuardStore,
+  type RefreshClaim,
+} from './guard-port';
 import { systemSeconds, type SecondsClock } from './memory-projection-store';
 import type { RestoredGuard } from './projection-writer';
 
@@ -19,7 +26,8 @@ export class MemoryGuardStore implements GuardStore {
     const previous = this.polls.get(deviceId);
     const live = previous && previous.expiresAt > this.clock.nowSeconds() ? previous : undefined;
     let intervalMs = live?.intervalMs ?? intervalSeconds * 1000;
-    const tooSoon = live !== undefined && now - live.lastMs < intervalMs;
+    const tooSoon =
+      live !== undefined && isPollTooSoon(now - live.lastMs, intervalMs, devicePollToleranceMs(intervalSeconds));
     if (tooSoon) intervalMs += SLOW_DOWN_STEP_SECONDS * 1000;
     this.polls.set(deviceId, { lastMs: now, intervalMs, expiresAt });
     return { tooSoon, intervalSeconds: intervalMs / 1000 };

@@ -1,5 +1,5 @@
 import { guardKeys } from './guard-keys';
-import type { DevicePoll, GuardStore, RefreshClaim } from './guard-port';
+import { devicePollToleranceMs, type DevicePoll, type GuardStore, type RefreshClaim } from './guard-port';
 import { callDefined, failClosed, RedisStore, type RedisConnectionOptions } from './redis-connection';
 import { claimRefreshScript, devicePollScript, rateLimitScript } from './redis-scripts';
 
@@ -18,6 +18,7 @@ export class RedisGuardStore extends RedisStore implements GuardStore {
         this.key(`device-poll:${deviceId}`),
         String(intervalSeconds * 1000),
         String(expiresAt),
+        String(devicePollToleranceMs(intervalSeconds)),
       ]),
     );
     const [tooSoon, intervalMs] = outcome as [number, number];

@@ -29,7 +29,8 @@ return 2
 
 /**
  * One poll of a device code, timed by the Redis server's clock so every replica agrees
- * (RFC 8628 §3.5). KEYS[1] poll key; ARGV: initial interval in ms, expires-at (epoch seconds).
+ * (RFC 8628 §3.5). KEYS[1] poll key; ARGV: initial interval in ms, expires-at (epoch seconds),
+ * tolerance in ms (devicePollToleranceMs: the comparison is isPollTooSoon's, in guard-port.ts).
  * Returns {1 if the poll came too soon else 0, the interval now in force in ms}.
  */
 export const devicePollScript = `
@@ -38,7 +39,7 @@ local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
 local state = redis.call('HMGET', KEYS[1], 'last', 'interval')
 local interval = tonumber(state[2]) or tonumber(ARGV[1])
 local too_soon = 0
-if state[1] and now - tonumber(state[1]) < interval then
+if state[1] and now - tonumber(state[1]) < interval - tonumber(ARGV[3]) then
   interval = interval + 5000
   too_soon = 1
 end

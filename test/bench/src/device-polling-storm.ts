@@ -1,4 +1,5 @@
 import { performance } from 'node:perf_hooks';
+import { devicePollToleranceMs } from '@grantline/lib-oauth';
 import { approveDevice, FormBrowser } from '@grantline/lib-testing';
 import { adminCreate, form, registerUser, type BenchUser } from './http-calls';
 import { ms, percentile, printRows } from './scenario';
@@ -345,13 +346,15 @@ class Storm {
 
   /**
    * The server compares the gap between two arrivals with the interval it held before this
-   * poll. That gap lies between (this send - previous answer) and (this answer - previous send).
+   * poll, less the tolerance it allows (a share of the advertised interval). That gap lies
+   * between (this send - previous answer) and (this answer - previous send).
    */
   private judge(code: DeviceCode, interval: number, sentAt: number, answeredAt: number): Timing {
     const previous = code.polls.at(-1);
     if (!previous) return 'first';
     if (code.lost) return 'unjudged';
-    if (answeredAt - previous.sentAt < interval - DEVICE_JUDGE_MARGIN_MS) return 'early';
+    const tolerance = devicePollToleranceMs(code.advertisedIntervalMs / 1000);
+    if (answeredAt - previous.sentAt < interval - tolerance - DEVICE_JUDGE_MARGIN_MS) return 'early';
     if (sentAt - previous.answeredAt > interval + DEVICE_JUDGE_MARGIN_MS) return 'on_time';
     return 'unjudged';
   }

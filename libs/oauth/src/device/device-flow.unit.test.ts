@@ -441,6 +441,39 @@ describe('device authorization (RFC 8628) through the endpoints', () => {
         expect((await poll(device.device_code)).status).toBe(200);
       });
 
+      it.each<[string, number[], Array<'authorization_pending' | 'slow_down'>]>([
+        [
+          'exactly the interval apart',
+          [5, 5, 5],
+          ['authorization_pending', 'authorization_pending', 'authorization_pending'],
+        ],
+        // The previous poll was timed late in its request, the next one early in its own.
+        [
+          'up to the tolerance early',
+          [4.8, 4.5, 5.2],
+          ['authorization_pending', 'authorization_pending', 'authorization_pending'],
+        ],
+        ['clearly early', [2.5], ['slow_down']],
+        ['early by a fifth, then the original interval', [4, 5], ['slow_down', 'slow_down']],
+        [
+          'early by a fifth, then the grown interval less its tolerance',
+          [4, 9.5],
+          ['slow_down', 'authorization_pending'],
+        ],
+      ])(
+        'given a device polling %s, then each poll is answered by RFC 8628 §3.5 with its tolerance',
+        async (_name, gaps, expected) => {
+          const device = await startDevice();
+          expect(errorOf(await poll(device.device_code))).toBe('authorization_pending');
+          const answers = [];
+          for (const gap of gaps) {
+            fixture.clock.advance(gap);
+            answers.push(errorOf(await poll(device.device_code)));
+          }
+          expect(answers).toEqual(expected);
+        },
+      );
+
       it('times each device on its own', async () => {
         const first = await startDevice();
         const second = await startDevice();
