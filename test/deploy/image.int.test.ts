@@ -1,11 +1,13 @@
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
 import { topicName, topicSpecs } from '@grantline/lib-event-log';
 import { ensureContainerTools, freePort } from '@grantline/lib-infra';
 import { generateSigningJwk } from '@grantline/lib-tokens';
 import { pollUntil } from '../support/poll-until';
-import { buildImage, containerEnv } from './support/container-tools';
+import { buildImage, containerEnv, repoRoot } from './support/container-tools';
 import { Containers } from './support/containers';
 import { IMAGE_CONTENTS_PROBE } from './support/image-contents';
 
@@ -65,8 +67,8 @@ describe('the container image', () => {
       writable: { app: false, root: false, tmp: true },
     });
     expect(contents.devDependenciesChecked).toBeGreaterThan(100);
-    const [major = 0, minor = 0] = String(contents.node).split('.').map(Number);
-    expect(major > 20 || (major === 20 && minor >= 19)).toBe(true);
+    // The release pinned for the image, not whatever Node.js happens to run the build.
+    expect(contents.node).toBe(pinnedNodeVersion());
   });
 
   describe('against the local Kafka, Redis and MongoDB-protocol server', () => {
@@ -213,4 +215,10 @@ async function deleteTopics(prefix: string): Promise<void> {
   } finally {
     await admin.disconnect();
   }
+}
+
+/** The Node.js release deploy/image/node-release pins for the image. */
+function pinnedNodeVersion(): string {
+  const release = readFileSync(join(repoRoot, 'deploy', 'image', 'node-release'), 'utf8');
+  return /^NODE_VERSION=(\S+)$/m.exec(release)?.[1] ?? 'no NODE_VERSION in node-release';
 }
