@@ -82,7 +82,8 @@ beforeAll(async () => {
   ).client_id;
   resourceServer = await client.registerClient({ name: 'PAT API', grant_types: ['client_credentials'] });
   ada = await newUser();
-  adaToken = await userAccessToken(ada.email, 'read write');
+  // The SPA is a third-party app: its tokens mint only with the personal-access-tokens scope.
+  adaToken = await userAccessToken(ada.email, 'read write personal-access-tokens');
 });
 
 afterAll(async () => {
@@ -205,6 +206,14 @@ describe('embedded: personal access tokens over HTTP', () => {
     expect(
       ((await (await api(adaToken, 'GET')).json()) as { personal_access_tokens: unknown[] }).personal_access_tokens,
     ).toHaveLength(before);
+  });
+
+  it('refuses a third-party app’s token without personal-access-tokens: 403 naming the scope', async () => {
+    const plain = await userAccessToken(ada.email, 'read write');
+    const refused = await api(plain, 'POST', '', { name: 'n', scopes: ['read'] });
+    expect(refused.status).toBe(403);
+    expect(await refused.json()).toMatchObject({ error: 'insufficient_scope' });
+    expect(refused.headers.get('www-authenticate')).toContain('scope="personal-access-tokens"');
   });
 
   it('lets a personal access token mint one only when it carries personal-access-tokens', async () => {
