@@ -8,6 +8,7 @@ import { decideAccessToken } from '../access-token-issuer';
 import type { OAuthRequest } from '../http-types';
 import { introspectionEndpoint } from '../introspection-endpoint';
 import { userInfoEndpoint } from '../user-info-endpoint';
+import { deleteClient } from '../clients/client-commands';
 import { withdrawConsent } from '../users/user-commands';
 import { adminCreatePersonalAccessToken } from './pat-admin';
 import { createPersonalAccessTokenEndpoint } from './pat-endpoints';
@@ -109,6 +110,8 @@ describe('minting a personal access token with a client’s access token', () =>
         { now: () => fixture.clock.now() },
       ),
     ]);
+  const deleteApp = async () =>
+    fixture.log.append([deleteClient(await fixture.store.getClient('app'), { now: () => fixture.clock.now() }).event]);
   const withdrawAppConsent = () =>
     fixture.log.append([withdrawConsent(ada.userId, 'app', ['read'], { now: () => fixture.clock.now() }).event]);
 
@@ -150,11 +153,13 @@ describe('minting a personal access token with a client’s access token', () =>
   it.each([
     ['its grant is revoked', 'grant'],
     ['its user withdraws consent from the app', 'consent'],
+    ['the app is deleted', 'client'],
   ] as const)('ends a token minted through a third-party grant when %s', async (_, ended) => {
     const pat = await minted(await tokenOf('app', ['read', 'personal-access-tokens']));
     expect(await active(pat)).toBe(true);
     expect(await userInfoStatus(pat)).toBe(200);
-    await (ended === 'grant' ? revokeGrant() : withdrawAppConsent());
+    const end = { grant: revokeGrant, consent: withdrawAppConsent, client: deleteApp }[ended];
+    await end();
     expect(await active(pat)).toBe(false);
     expect(await userInfoStatus(pat)).toBe(401);
   });
