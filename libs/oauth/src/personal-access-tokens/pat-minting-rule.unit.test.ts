@@ -1,6 +1,5 @@
 import { createHash, randomBytes, type KeyObject } from 'node:crypto';
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, SignJWT, type JWK } from 'jose';
-import { stampEvent } from '@grantline/lib-events';
 import type { UserRecord } from '@grantline/lib-projections';
 import { basicAuth, formRequest, oauthFixture, respond, TEST_ISSUER, type OAuthFixture } from '@grantline/lib-testing';
 import { verifiedClaims } from '../access-token-check';
@@ -9,6 +8,7 @@ import type { OAuthRequest } from '../http-types';
 import { introspectionEndpoint } from '../introspection-endpoint';
 import { userInfoEndpoint } from '../user-info-endpoint';
 import { deleteClient } from '../clients/client-commands';
+import { revokeGrant } from '../grants/grant-revocation';
 import { withdrawConsent } from '../users/user-commands';
 import { adminCreatePersonalAccessToken } from './pat-admin';
 import { createPersonalAccessTokenEndpoint } from './pat-endpoints';
@@ -63,14 +63,14 @@ describe('minting a personal access token with a client’s access token', () =>
     await fixture.log.append([issued.event]);
     return issued.token;
   }
-  const mint = (token: string, scopes = body.scopes) =>
+  const mint = (token: string, scopes = body.scopes, expiresIn = body.expires_in) =>
     respond(
       fixture.context,
-      (context, req) => createPersonalAccessTokenEndpoint(context, req, { ...body, scopes }),
+      (context, req) => createPersonalAccessTokenEndpoint(context, req, { ...body, scopes, expires_in: expiresIn }),
       request({ authorization: `Bearer ${token}` }),
     );
-  const minted = async (token: string, scopes = body.scopes) => {
-    const response = await mint(token, scopes);
+  const minted = async (token: string, scopes = body.scopes, expiresIn = body.expires_in) => {
+    const response = await mint(token, scopes, expiresIn);
     if (response.status !== 201) throw new Error(`minting failed: ${JSON.stringify(response.body)}`);
     return (response.body as { access_token: string }).access_token;
   };
@@ -93,23 +93,14 @@ describe('minting a personal access token with a client’s access token', () =>
       )
     ).status;
 
-  const revokeGrant = () =>
-    fixture.log.append([
-      stampEvent(
-        {
-          type: 'GrantRevoked',
-          aggregate: { type: 'grant', id: GRANT },
-          data: {
-            grantId: GRANT,
-            clientId: 'app',
-            reason: 'refresh_token_revoked',
-            expiresAt: now() + 3600,
-            revokedBy: null,
-          },
-        },
-        { now: () => fixture.clock.now() },
-      ),
-    ]);
+  // The app's refresh token is revoked (RFC 7009): the whole grant ends, an hour before its own end.
+  const revokeAppGrant = () =>
+    revokeGrant(
+      fixture.context,
+      request({}),
+      { grantId: GRANT, clientId: 'app', expiresAt: now() + 3_600 },
+      { reason: 'refresh_token_revoked', revokedBy: 'app' },
+    );
   const deleteApp = async () =>
     fixture.log.append([deleteClient(await fixture.store.getClient('app'), { now: () => fixture.clock.now() }).event]);
   const withdrawAppConsent = () =>
@@ -158,7 +149,7 @@ describe('minting a personal access token with a client’s access token', () =>
     const pat = await minted(await tokenOf('app', ['read', 'personal-access-tokens']));
     expect(await active(pat)).toBe(true);
     expect(await userInfoStatus(pat)).toBe(200);
-    const end = { grant: revokeGrant, consent: withdrawAppConsent, client: deleteApp }[ended];
+    const end = { grant: revokeAppGrant, consent: withdrawAppConsent, client: deleteApp }[ended];
     await end();
     expect(await active(pat)).toBe(false);
     expect(await userInfoStatus(pat)).toBe(401);
@@ -168,8 +159,15 @@ describe('minting a personal access token with a client’s access token', () =>
     const managing = ['read', 'personal-access-tokens'];
     const pat = await minted(await tokenOf('app', managing), managing);
     const child = await minted(pat);
-    await revokeGrant();
+    await revokeAppGrant();
     expect(await active(child)).toBe(false);
+  });
+
+  it('keeps it ended after the grant itself would have ended: the revocation outlives every token minted through it', async () => {
+    const pat = await minted(await tokenOf('app', ['read', 'personal-access-tokens']), ['read'], 300 * 86_400);
+    await revokeAppGrant();
+    fixture.clock.advance(200 * 86_400);
+    expect(await active(pat)).toBe(false);
   });
 
   it('records the grant a third-party token minted through', async () => {
@@ -186,7 +184,7 @@ describe('minting a personal access token with a client’s access token', () =>
       ada.userId,
       body,
     );
-    await revokeGrant();
+    await revokeAppGrant();
     await withdrawAppConsent();
     expect(await active(fromConsole)).toBe(true);
     expect(await active(byOperator.access_token)).toBe(true);
