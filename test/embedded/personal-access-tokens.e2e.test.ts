@@ -216,6 +216,18 @@ describe('embedded: personal access tokens over HTTP', () => {
     expect(refused.headers.get('www-authenticate')).toContain('scope="personal-access-tokens"');
   });
 
+  it('ends a token minted through the app’s grant when its user withdraws consent; an operator’s stays', async () => {
+    const user = await newUser();
+    const appToken = await userAccessToken(user.email, 'read personal-access-tokens');
+    const throughApp = await createPat(appToken, { name: 'through the app', scopes: ['read'] });
+    const byOperator = await grantline('pat', 'create', '--user-id', user.userId, '--name', 'op', '--scopes', 'read');
+    expect(await introspect(throughApp.access_token)).toMatchObject({ active: true });
+    expect((await client.admin('DELETE', `/admin/users/${user.userId}/consents/${spa}`)).status).toBe(204);
+    expect(await introspect(throughApp.access_token)).toEqual({ active: false });
+    expect((await client.userInfo(throughApp.access_token)).status).toBe(401);
+    expect(await introspect(String(byOperator.access_token))).toMatchObject({ active: true });
+  });
+
   it('lets a personal access token mint one only when it carries personal-access-tokens', async () => {
     const narrow = await createPat(adaToken, { name: 'narrow', scopes: ['read'] });
     const refused = await api(narrow.access_token, 'POST', '', { name: 'child', scopes: ['read'] });
