@@ -82,7 +82,8 @@ beforeAll(async () => {
   ).client_id;
   resourceServer = await client.registerClient({ name: 'PAT API', grant_types: ['client_credentials'] });
   ada = await newUser();
-  adaToken = await userAccessToken(ada.email, 'read write');
+  // The SPA is a third-party app: its tokens mint only with the personal-access-tokens scope.
+  adaToken = await userAccessToken(ada.email, 'read write personal-access-tokens');
 });
 
 afterAll(async () => {
@@ -205,6 +206,26 @@ describe('embedded: personal access tokens over HTTP', () => {
     expect(
       ((await (await api(adaToken, 'GET')).json()) as { personal_access_tokens: unknown[] }).personal_access_tokens,
     ).toHaveLength(before);
+  });
+
+  it('refuses a third-party app’s token without personal-access-tokens: 403 naming the scope', async () => {
+    const plain = await userAccessToken(ada.email, 'read write');
+    const refused = await api(plain, 'POST', '', { name: 'n', scopes: ['read'] });
+    expect(refused.status).toBe(403);
+    expect(await refused.json()).toMatchObject({ error: 'insufficient_scope' });
+    expect(refused.headers.get('www-authenticate')).toContain('scope="personal-access-tokens"');
+  });
+
+  it('ends a token minted through the app’s grant when its user withdraws consent; an operator’s stays', async () => {
+    const user = await newUser();
+    const appToken = await userAccessToken(user.email, 'read personal-access-tokens');
+    const throughApp = await createPat(appToken, { name: 'through the app', scopes: ['read'] });
+    const byOperator = await grantline('pat', 'create', '--user-id', user.userId, '--name', 'op', '--scopes', 'read');
+    expect(await introspect(throughApp.access_token)).toMatchObject({ active: true });
+    expect((await client.admin('DELETE', `/admin/users/${user.userId}/consents/${spa}`)).status).toBe(204);
+    expect(await introspect(throughApp.access_token)).toEqual({ active: false });
+    expect((await client.userInfo(throughApp.access_token)).status).toBe(401);
+    expect(await introspect(String(byOperator.access_token))).toMatchObject({ active: true });
   });
 
   it('lets a personal access token mint one only when it carries personal-access-tokens', async () => {

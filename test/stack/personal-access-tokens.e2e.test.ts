@@ -20,7 +20,8 @@ describe('stack: personal access tokens', () => {
       name: 'PAT SPA',
       public: true,
       grant_types: ['authorization_code'],
-      scopes: 'read write',
+      // A third-party app mints only with this scope, and what it mints ends with its grant.
+      scopes: 'read write personal-access-tokens',
       redirect_uris: [REDIRECT],
     });
     const resourceServer = await client.registerClient({ name: 'PAT API', grant_types: ['client_credentials'] });
@@ -32,7 +33,7 @@ describe('stack: personal access tokens', () => {
         redirectUri: REDIRECT,
         email,
         password: PASSWORD,
-        scope: 'read write',
+        scope: 'read write personal-access-tokens',
       })
     ).access_token;
     const introspectors = stack.services.filter((service) => service.name === 'introspection');

@@ -16,6 +16,11 @@ export const personalAccessTokenSnapshotSchema = z.object({
   createdAt: epochSeconds,
   expiresAt: epochSeconds,
   revokedAt: epochSeconds.nullable(),
+  /**
+   * The grant a third-party client's access token minted it through; the token ends with that
+   * grant. Absent when minted by an operator or with a first-party client's token.
+   */
+  grant: z.object({ grantId: z.string().min(1), clientId: z.string().min(1) }).optional(),
 });
 export type PersonalAccessTokenSnapshot = z.infer<typeof personalAccessTokenSnapshotSchema>;
 

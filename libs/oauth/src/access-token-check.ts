@@ -14,15 +14,27 @@ export async function verifiedClaims(context: OAuthContext, token: string): Prom
 }
 
 /**
+ * The user grant a token depends on: a client's token, the grant it was issued from; a personal
+ * access token minted through a third-party client's grant, that grant and client (0016).
+ */
+export function tokenGrant(claims: AccessTokenClaims): { grantId: string; clientId: string } | undefined {
+  if (claims.gid === undefined) return undefined;
+  const clientId = claims.pat ? claims.azp : claims.client_id;
+  return clientId === undefined ? undefined : { grantId: claims.gid, clientId };
+}
+
+/**
  * What an access token's liveness depends on: its own id, its client and, for a user's token,
- * its grant. A personal access token belongs to its user alone: no client, no consent.
+ * its grant. A personal access token minted through a third-party grant depends on that grant
+ * and client as the client's own tokens do; any other belongs to its user alone.
  */
 export function accessTokenSubject(claims: AccessTokenClaims): TokenSubject {
-  if (claims.pat) return { tokenId: claims.jti, user: { userId: claims.sub, since: claims.iat } };
+  const grant = tokenGrant(claims);
+  if (claims.pat && !grant) return { tokenId: claims.jti, user: { userId: claims.sub, since: claims.iat } };
   return {
-    clientId: claims.client_id,
+    clientId: grant?.clientId ?? claims.client_id,
     tokenId: claims.jti,
-    ...(claims.gid === undefined ? {} : { user: { userId: claims.sub, grantId: claims.gid, since: claims.iat } }),
+    ...(grant === undefined ? {} : { user: { userId: claims.sub, grantId: grant.grantId, since: claims.iat } }),
   };
 }
 

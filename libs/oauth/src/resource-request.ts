@@ -48,7 +48,10 @@ export function accessTokenOf(request: OAuthRequest): PresentedToken {
 export interface ResourceCaller {
   claims: AccessTokenClaims;
   user: UserRecord;
-  /** The client the token was issued to; null for a personal access token. */
+  /**
+   * The client the token was issued to, or the third-party client whose grant a personal access
+   * token was minted through; null for any other personal access token.
+   */
   client: ClientRecord | null;
 }
 

@@ -28,6 +28,11 @@ export const AccessTokenClaimsSchema = z.object({
   gid: z.string().optional(),
   /** Set on personal access tokens: issued to a user directly, not through a client's grant. */
   pat: z.literal(true).optional(),
+  /**
+   * On a personal access token minted with a third-party client's access token: that client
+   * (OIDC Core §2, the authorized party). With `gid` it ties the token to that client's grant.
+   */
+  azp: z.string().optional(),
   /** RFC 9449 §6: the thumbprint of the DPoP key a sender-constrained token is bound to. */
   cnf: z.object({ jkt: z.string() }).optional(),
 });

@@ -14,6 +14,7 @@ export async function signAccessToken(ring: KeyRing, claims: AccessTokenClaims):
   const extra = {
     ...(claims.gid === undefined ? {} : { gid: claims.gid }),
     ...(claims.pat ? { pat: true } : {}),
+    ...(claims.azp === undefined ? {} : { azp: claims.azp }),
     ...(claims.cnf ? { cnf: { jkt: claims.cnf.jkt } } : {}),
   };
   return new SignJWT({ client_id: claims.client_id, scope: claims.scope, ...extra })

@@ -26,9 +26,12 @@ export async function revokeGrant(
     | { reason: 'code_reuse' | 'refresh_token_reuse'; artifactId: string }
     | { reason: 'refresh_token_revoked'; revokedBy: string | null },
 ): Promise<void> {
-  // Access tokens issued just before the grant's end live a full lifetime past it, so the
-  // marker must too.
-  const expiresAt = Math.max(grant.expiresAt, epochSeconds(context.clock) + context.settings.accessTokenTtlSeconds);
+  // Access tokens issued just before the grant's end live a full lifetime past it, and a
+  // personal access token minted through the grant up to the longest such lifetime (0016), so
+  // the marker must too.
+  const now = epochSeconds(context.clock);
+  const longest = Math.max(context.settings.accessTokenTtlSeconds, context.settings.personalAccessTokens.maxTtlSeconds);
+  const expiresAt = Math.max(grant.expiresAt, now + longest);
   const events: GrantlineEvent[] = [];
   const stamp = eventContext(context, request);
   const aggregate = { type: 'grant', id: grant.grantId } as const;

@@ -47,7 +47,14 @@ export interface CreationRequest {
   /** When a personal access token mints another, the new one ends no later than it (epoch seconds). */
   notAfter?: number;
   actor: PersonalAccessTokenActor;
+  /** The third-party grant the new token ends with (see pat-endpoints.ts); absent for an independent one. */
+  grant?: PersonalAccessTokenGrant;
+  /** RFC 9449 §6: the DPoP key thumbprint the presented token was bound to, carried over. */
+  jkt?: string;
 }
+
+/** The grant a personal access token was minted through, which it does not outlive. */
+export type PersonalAccessTokenGrant = NonNullable<PersonalAccessTokenSnapshot['grant']>;
 
 export interface CreationDecision {
   /** The token value: handed out once, never recorded. */
@@ -73,6 +80,7 @@ export async function decideCreation(
     createdAt,
     expiresAt: Math.min(createdAt + input.expiresInSeconds, request.notAfter ?? Number.MAX_SAFE_INTEGER),
     revokedAt: null,
+    ...(request.grant === undefined ? {} : { grant: request.grant }),
   };
   const accessToken = await signAccessToken(context.keys, {
     iss: context.settings.issuer,
@@ -84,6 +92,8 @@ export async function decideCreation(
     iat: snapshot.createdAt,
     exp: snapshot.expiresAt,
     pat: true,
+    ...(request.grant === undefined ? {} : { gid: request.grant.grantId, azp: request.grant.clientId }),
+    ...(request.jkt === undefined ? {} : { cnf: { jkt: request.jkt } }),
   });
   const event = stampEvent(
     {

@@ -1,4 +1,5 @@
 import type { AccessTokenClaims } from '@grantline/lib-tokens';
+import { tokenGrant } from '../access-token-check';
 import { eventContext } from '../access-token-issuer';
 import { jsonResponse, noStoreHeaders, type OAuthRequest, type OAuthResponse } from '../http-types';
 import type { OAuthContext } from '../oauth-context';
@@ -10,7 +11,7 @@ import {
   listPersonalAccessTokens,
   revokePersonalAccessToken,
 } from './pat-commands';
-import { createdView, type PersonalAccessTokenActor } from './pat-decisions';
+import { createdView, type CreationRequest, type PersonalAccessTokenActor } from './pat-decisions';
 import { PERSONAL_ACCESS_TOKENS_SCOPE, parseCreationInput, tokenIdSchema } from './pat-input';
 
 const NOT_FOUND = { error: 'not_found' } as const;
@@ -42,6 +43,29 @@ async function managingCaller(context: OAuthContext, request: OAuthRequest): Pro
 }
 
 /**
+ * Who may mint through this endpoint, and what the new token then depends on (0016):
+ * - a first-party client's token: an independent token, as if made on Grantline's own pages;
+ * - a third-party client's token: only with the personal-access-tokens scope, which the consent
+ *   page names in plain words (else RFC 6750 §3.1, insufficient_scope); the new token ends
+ *   with the grant it was minted through;
+ * - a personal access token (already held to the scope): the new one keeps its grant, if any.
+ * A DPoP-bound token mints a token bound to the same key (RFC 9449 §6), so minting never
+ * turns a sender-constrained token into a bearer one.
+ */
+function mintingTerms({ claims, client }: ResourceCaller): Pick<CreationRequest, 'grant' | 'jkt'> {
+  const jkt = claims.cnf === undefined ? {} : { jkt: claims.cnf.jkt };
+  if (!claims.pat && client?.firstParty) return jkt;
+  if (!claims.pat && !scopesOf(claims).includes(PERSONAL_ACCESS_TOKENS_SCOPE)) {
+    throw insufficientScope(
+      `Minting personal access tokens with a third-party app's token requires the ${PERSONAL_ACCESS_TOKENS_SCOPE} scope`,
+      PERSONAL_ACCESS_TOKENS_SCOPE,
+    );
+  }
+  const grant = tokenGrant(claims);
+  return { ...jkt, ...(grant === undefined ? {} : { grant }) };
+}
+
+/**
  * POST /oauth/personal-access-tokens with JSON `{name, scopes, expires_in}`: 201 with the
  * token, shown this once. `expires_at` is an ISO 8601 time (UTC).
  */
@@ -50,7 +74,9 @@ export async function createPersonalAccessTokenEndpoint(
   request: OAuthRequest,
   body: unknown,
 ): Promise<OAuthResponse> {
-  const { claims, user } = await managingCaller(context, request);
+  const caller = await managingCaller(context, request);
+  const { claims, user } = caller;
+  const terms = mintingTerms(caller);
   const input = parseCreationInput(body, context.settings.personalAccessTokens);
   const decision = await createPersonalAccessToken(context, eventContext(context, request), {
     userId: user.userId,
@@ -58,6 +84,7 @@ export async function createPersonalAccessTokenEndpoint(
     presentedScopes: scopesOf(claims),
     ...(claims.pat ? { notAfter: claims.exp } : {}),
     actor: actorOf(claims),
+    ...terms,
   });
   return jsonResponse(201, createdView(decision));
 }

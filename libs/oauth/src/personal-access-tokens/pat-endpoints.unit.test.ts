@@ -151,7 +151,8 @@ describe('personal access tokens over the API', () => {
   });
 
   it('names the scopes beyond the presenting token', async () => {
-    const response = await create(await userToken(ada, ['read']), { name: 'n', scopes: ['read', 'write'] });
+    const presented = await userToken(ada, ['read', 'personal-access-tokens']);
+    const response = await create(presented, { name: 'n', scopes: ['read', 'write'] });
     expect(response.body).toMatchObject({
       error: 'invalid_scope',
       error_description: expect.stringContaining('write'),

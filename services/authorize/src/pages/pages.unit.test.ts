@@ -208,6 +208,13 @@ describe('scope descriptions', () => {
     for (const scope of ['openid', 'admin']) expect(describeScope(scope).description).not.toContain(scope);
   });
 
+  it('says in plain words that the personal-access-tokens scope lets the app create tokens that act as you', () => {
+    expect(describeScope('personal-access-tokens')).toEqual({
+      name: 'Personal access tokens',
+      description: "Create long-lived tokens that act as you; they stop working when you remove this app's access",
+    });
+  });
+
   it('names unknown scopes, including ones that look like object keys', () => {
     for (const scope of ['billing:export', 'constructor', '__proto__']) {
       expect(describeScope(scope).name).toBe(scope);

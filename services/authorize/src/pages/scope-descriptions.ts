@@ -10,6 +10,13 @@ const KNOWN_SCOPES: ReadonlyMap<string, ScopeDescription> = new Map([
   ['profile', { name: 'Profile', description: 'See your name' }],
   ['email', { name: 'Email address', description: 'See your email address' }],
   ['offline_access', { name: 'Offline access', description: 'Stay signed in to this app when you are not using it' }],
+  [
+    'personal-access-tokens',
+    {
+      name: 'Personal access tokens',
+      description: "Create long-lived tokens that act as you; they stop working when you remove this app's access",
+    },
+  ],
   ['admin', { name: 'Administration', description: 'Manage this authorization server, its apps and its users' }],
 ]);
 
