@@ -1,5 +1,3 @@
-import type { Redis } from 'ioredis';
-
 /**
  * The `run_id` in an `INFO server` reply: random for every start of a Redis server process, so
  * it names one incarnation of the store. A restart (from a snapshot or not) and a failover to
@@ -11,8 +9,14 @@ export function runIdOf(info: string): string {
   return runId;
 }
 
+/** What `ConnectionIncarnation` needs of a connection (an ioredis `Redis`). */
+export interface IncarnationSource {
+  on(event: 'close' | 'ready', listener: () => void): unknown;
+  info(section: 'server'): Promise<string>;
+}
+
 /** Asks the server a connection talks to now for its `run_id`. */
-export async function incarnationOf(redis: Redis): Promise<string> {
+export async function incarnationOf(redis: IncarnationSource): Promise<string> {
   return runIdOf(await redis.info('server'));
 }
 
@@ -26,7 +30,7 @@ export class ConnectionIncarnation {
   private connection = 0;
   private learning: Promise<string> | undefined;
 
-  constructor(private readonly redis: Redis) {
+  constructor(private readonly redis: IncarnationSource) {
     redis.on('close', () => {
       this.connection += 1;
       this.runId = undefined;
