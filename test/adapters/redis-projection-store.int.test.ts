@@ -38,7 +38,9 @@ const deleted = stampEvent(
 
 beforeAll(async () => {
   await Promise.all([store.waitUntilReady(5_000), control.waitUntilReady(5_000)]);
-  await control.setState(await control.begin({ activate: true }), 'ready');
+  const generation = await control.begin({ activate: true });
+  await control.setState(generation, 'ready');
+  await control.validated(generation, await control.incarnation());
 });
 afterAll(() => Promise.all([store.close(), control.close()]));
 
@@ -115,6 +117,10 @@ describe('the projection pointer', () => {
       message: 'the projection is being rebuilt',
     });
     expect(await projector.setState(generation, 'ready')).toBe(true);
+    await expect(reader.getClient('c1')).rejects.toMatchObject({
+      message: 'the projection has not been checked since redis (re)started',
+    });
+    expect(await projector.validated(generation, await projector.incarnation())).toBe(true);
     expect((await reader.getClient('c1'))?.name).toBe('first');
     expect(await reader.isServing()).toBe(true);
     expect(await projector.positions(generation)).toEqual(new Map([['clients:1', '10']]));
@@ -138,16 +144,17 @@ describe('the projection pointer', () => {
     const generation = await projector.begin({ activate: true });
     await projector.applyTo(generation, [{ event: registered, position: at(5) }]);
     await projector.setState(generation, 'ready');
+    const incarnation = (await projector.pointer())?.incarnation;
     await projector.applyTo(generation, [{ event: updated, position: at(6) }]);
     expect((await reader.getClient('c1'))?.name).toBe('second');
     // As a restore from an older snapshot would leave it: the watermark below one already read.
-    // Readers check the pointer's mirror, `<generation>|<state>|<watermark>`.
+    // Readers check the pointer's mirror, `<generation>|<state>|<watermark>|<incarnation>`.
     const servingKey = `${own.keyPrefix}projection:serving`;
     const raw = new Redis(own.url);
-    expect(await raw.get(servingKey)).toBe(`${generation}|ready|7`);
-    await raw.set(servingKey, `${generation}|ready|6`);
+    expect(await raw.get(servingKey)).toBe(`${generation}|ready|7|${incarnation}`);
+    await raw.set(servingKey, `${generation}|ready|6|${incarnation}`);
     await expect(reader.getClient('c1')).rejects.toMatchObject({ message: 'the projection went back in time' });
-    await raw.set(servingKey, `${generation}|ready|7`);
+    await raw.set(servingKey, `${generation}|ready|7|${incarnation}`);
     expect((await reader.getClient('c1'))?.name).toBe('second');
     raw.disconnect();
   });

@@ -51,7 +51,9 @@ beforeAll(async () => {
   const store = new RedisProjectionStore({ url: infraFromEnv().redisUrl, keyPrefix: prefix });
   const control = new RedisProjectionControl({ url: infraFromEnv().redisUrl, keyPrefix: prefix });
   await Promise.all([store.waitUntilReady(5_000), control.waitUntilReady(5_000)]);
-  await control.setState(await control.begin({ activate: true }), 'ready');
+  const generation = await control.begin({ activate: true });
+  await control.setState(generation, 'ready');
+  await control.validated(generation, await control.incarnation());
   await control.close();
   const client = clientSnapshot({
     clientId: 'svc',

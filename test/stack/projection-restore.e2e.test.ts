@@ -1,22 +1,18 @@
-import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Redis } from 'ioredis';
 import { GrantlineTestClient } from '../support/oauth-test-client';
-import { startPrivateRedis, type PrivateRedis } from '../support/private-redis';
 import {
   AnswerRecorder,
   logTimeline,
   outcomesOf,
   sleep,
-  startStackOnRedis,
   timeline,
   waitFor,
   waitForLogEntry,
   withDiagnostics,
   type Answer,
-  type OutageStack,
 } from '../support/projection-outage';
+import { projectionWatermark, restoreFixture, saveSnapshot } from '../support/restore-fixture';
 
 jest.setTimeout(120_000);
 
@@ -32,35 +28,11 @@ const STEADY_MS = 1_000;
 /** Tokens issued after the revocation, so the projector has applied more beyond the snapshot. */
 const MORE_EVENTS = 3;
 
-const dataDir = mkdtempSync(join(tmpdir(), 'grantline-restore-redis-'));
-const snapshotFile = join(dataDir, 'before-revocation.rdb');
-let redis: PrivateRedis | undefined;
-let stack: OutageStack | undefined;
-
-beforeAll(async () => {
-  redis = await startPrivateRedis({ dir: dataDir, args: ['--save', ''] });
-  stack = await startStackOnRedis('prestore', redis.url);
-}, 120_000);
-
-afterAll(async () => {
-  await stack?.stop();
-  await redis?.close();
-  rmSync(dataDir, { recursive: true, force: true });
-});
-
-async function watermark(url: string, prefix: string): Promise<number> {
-  const connection = new Redis(url, { maxRetriesPerRequest: 1 });
-  try {
-    return Number((await connection.hget(`${prefix}projection`, 'applied')) ?? -1);
-  } finally {
-    connection.disconnect();
-  }
-}
+const fixture = restoreFixture('prestore');
 
 it('never serves a revoked token as active after Redis comes back from a snapshot taken before the revocation', async () => {
-  if (!stack || !redis) throw new Error('the stack did not start');
-  const running = stack;
-  const privateRedis = redis;
+  const restore = fixture();
+  const { stack: running, redis: privateRedis, snapshotFile } = restore;
   const client = new GrantlineTestClient(running.url, running.adminToken);
   const registered = await client.registerClient({ name: 'restored', scopes: 'read' });
   const { client_id: clientId, client_secret: secret } = registered;
@@ -77,14 +49,8 @@ it('never serves a revoked token as active after Redis comes back from a snapsho
   for (const target of targets) {
     expect(await client.introspect(tokenA, clientId, secret, target.url)).toMatchObject({ active: true });
   }
-  const snapshotWatermark = await watermark(privateRedis.url, running.prefix);
-  const saver = new Redis(privateRedis.url, { maxRetriesPerRequest: 1 });
-  try {
-    expect(await saver.save()).toBe('OK');
-  } finally {
-    saver.disconnect();
-  }
-  copyFileSync(join(privateRedis.dir, 'dump.rdb'), snapshotFile);
+  const snapshotWatermark = await projectionWatermark(privateRedis.url, running.prefix);
+  await saveSnapshot(restore);
 
   // Revoke A, then record more events, and let every reader see the store beyond the snapshot.
   expect((await client.revoke(tokenA)).status).toBe(200);
@@ -92,7 +58,7 @@ it('never serves a revoked token as active after Redis comes back from a snapsho
   const seenWatermark = await waitFor(
     'the projector applying the revocation and the issuances',
     async () => {
-      const applied = await watermark(privateRedis.url, running.prefix);
+      const applied = await projectionWatermark(privateRedis.url, running.prefix);
       return applied >= snapshotWatermark + 1 + MORE_EVENTS ? applied : undefined;
     },
     10_000,

@@ -28,6 +28,9 @@ export async function rebuildProjections(options: { redisUrl?: string } = {}): P
     await control.waitUntilReady(10_000);
     await control.assertKeepsKeys(config.GRANTLINE_REDIS_EVICTION_CHECK);
     const started = Date.now();
+    // Asked before the replay: readers of this server process may serve the rebuilt generation;
+    // had the server restarted meanwhile, they refuse until the projector checks the new one.
+    const incarnation = await control.incarnation();
     const generation = await control.begin({ activate: false });
     let batch: PositionedEvent[] = [];
     const flush = async () => {
@@ -42,6 +45,7 @@ export async function rebuildProjections(options: { redisUrl?: string } = {}): P
     });
     await flush();
     const replaced = await control.switchTo(generation);
+    await control.validated(generation, incarnation);
     return { generation, replaced, events, seconds: (Date.now() - started) / 1000 };
   } finally {
     await Promise.all([log.close(), control.close()]);

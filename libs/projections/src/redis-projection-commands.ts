@@ -7,13 +7,14 @@ import {
   beginGenerationScript,
   setStateScript,
   switchGenerationScript,
+  validateIncarnationScript,
 } from './redis-projection-scripts';
 
 /** The pointer the projector and the operator manage, relative to the key prefix. */
 export const POINTER_KEY = 'projection';
 
 /**
- * What readers check: `<generation>|<state>|<watermark>`, a string mirror of the pointer that
+ * What readers check: `<generation>|<state>|<watermark>|<incarnation>`, a string mirror of the pointer that
  * every script changing the pointer rewrites (they derive its name the same way), so a reader
  * gets it in the MGET it already makes.
  */
@@ -29,6 +30,7 @@ export function defineProjectionScripts(redis: Redis): void {
   redis.defineCommand('grantlineBeginGeneration', { numberOfKeys: 0, lua: beginGenerationScript });
   redis.defineCommand('grantlineSetState', { numberOfKeys: 0, lua: setStateScript });
   redis.defineCommand('grantlineSwitchGeneration', { numberOfKeys: 0, lua: switchGenerationScript });
+  redis.defineCommand('grantlineValidateIncarnation', { numberOfKeys: 0, lua: validateIncarnationScript });
 }
 
 export type ApplyTarget = { mode: 'generation'; generation: string } | { mode: 'active' } | { mode: 'through' };

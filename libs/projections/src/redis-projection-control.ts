@@ -4,6 +4,7 @@ import type { AppliedPosition } from './port';
 import { ProjectionOps } from './projection-ops';
 import { projectEvent } from './projectors';
 import { callDefined, failClosed, RedisStore, type RedisConnectionOptions } from './redis-connection';
+import { incarnationOf } from './redis-incarnation';
 import { applyOps, defineProjectionScripts, positionsOf, POINTER_KEY } from './redis-projection-commands';
 
 export type ProjectionState = 'ready' | 'rebuilding';
@@ -20,6 +21,8 @@ export interface ProjectionPointer {
   building: string | null;
   /** When the state last changed (epoch ms). */
   since: number;
+  /** The `run_id` of the Redis server process the store was last checked in against the log. */
+  incarnation: string | null;
 }
 
 /** An event with where it sits in the log. */
@@ -50,6 +53,7 @@ export class RedisProjectionControl extends RedisStore {
       previous: fields.previous || null,
       building: fields.building || null,
       since: Number(fields.since ?? 0),
+      incarnation: fields.incarnation || null,
     };
   }
 
@@ -80,6 +84,23 @@ export class RedisProjectionControl extends RedisStore {
   async setState(generation: string, state: ProjectionState): Promise<boolean> {
     const result = await failClosed(() =>
       callDefined(this.redis, 'grantlineSetState', [this.key(POINTER_KEY), generation, state, String(Date.now())]),
+    );
+    return Number(result) === 1;
+  }
+
+  /** The `run_id` of the Redis server process this connection talks to now. */
+  incarnation(): Promise<string> {
+    return failClosed(() => incarnationOf(this.redis));
+  }
+
+  /**
+   * Records that `generation` was checked against the log in the server process `incarnation`,
+   * which readers then serve from; false when another generation is active now. Ask for the
+   * incarnation before the check's reads: a restart in between then leaves readers refusing.
+   */
+  async validated(generation: string, incarnation: string): Promise<boolean> {
+    const result = await failClosed(() =>
+      callDefined(this.redis, 'grantlineValidateIncarnation', [this.key(POINTER_KEY), generation, incarnation]),
     );
     return Number(result) === 1;
   }

@@ -4,9 +4,11 @@
  * Layout, under the store's key prefix P:
  * - `P projection` (hash): the pointer — `generation` (the active one), `state` (`ready` |
  *   `rebuilding`), `applied` (the active generation's watermark), `previous`, `building` (a
- *   generation being rebuilt beside it), `since` (ms).
- * - `P projection:serving` (string): `<generation>|<state>|<applied>`, the pointer's mirror that
- *   readers fetch in the MGET they already make; every script that changes the pointer rewrites it.
+ *   generation being rebuilt beside it), `since` (ms), `incarnation` (the `run_id` of the Redis
+ *   server process the projector last checked this store in against the log).
+ * - `P projection:serving` (string): `<generation>|<state>|<applied>|<incarnation>`, the pointer's
+ *   mirror that readers fetch in the MGET they already make; every script that changes the
+ *   pointer rewrites it.
  * - `P <generation>:positions` (hash): `generation`, `applied` (the sum over partitions of
  *   last offset + 1, so it only grows) and one `<stream>:<partition>` field per partition
  *   holding the last applied offset.
@@ -18,9 +20,10 @@
 /** Rewrites the readers' mirror of the pointer (ARGV[1] is always the pointer key). */
 const mirrorLua = `
 local function mirror(pointer)
-  local fields = redis.call('HMGET', pointer, 'generation', 'state', 'applied')
+  local fields = redis.call('HMGET', pointer, 'generation', 'state', 'applied', 'incarnation')
   if fields[1] then
-    redis.call('SET', pointer .. ':serving', fields[1] .. '|' .. (fields[2] or 'rebuilding') .. '|' .. (fields[3] or '0'))
+    redis.call('SET', pointer .. ':serving',
+      fields[1] .. '|' .. (fields[2] or 'rebuilding') .. '|' .. (fields[3] or '0') .. '|' .. (fields[4] or ''))
   end
 end
 `;
@@ -185,4 +188,19 @@ redis.call('HSET', pointer, 'generation', generation, 'state', 'ready', 'applied
 redis.call('HDEL', pointer, 'building')
 mirror(pointer)
 return previous
+`;
+
+/**
+ * Records that the projector checked the store against the log while talking to the Redis
+ * server process `run_id` (an incarnation), if the generation it checked is still the active one.
+ * Readers serve only while this matches the `run_id` of the server they talk to: a server
+ * restarted from a snapshot, or a replica promoted by a failover, carries an older value.
+ * ARGV: pointer key, generation, run_id. Returns 1 when recorded.
+ */
+export const validateIncarnationScript = `
+${mirrorLua}
+if redis.call('HGET', ARGV[1], 'generation') ~= ARGV[2] then return 0 end
+redis.call('HSET', ARGV[1], 'incarnation', ARGV[3])
+mirror(ARGV[1])
+return 1
 `;

@@ -15,7 +15,9 @@ import {
 import { ProjectionOps, projectionKeys, type ProjectionOp } from './projection-ops';
 import { projectEvent, writeMarksThrough, type WrittenThroughEvent } from './projectors';
 import { failClosed, RedisStore, type RedisConnectionOptions } from './redis-connection';
+import { ConnectionIncarnation } from './redis-incarnation';
 import { applyOps, defineProjectionScripts, positionsOf, SERVING_KEY } from './redis-projection-commands';
+import { ServingCheck } from './serving-check';
 import { normaliseEmail, type UserRecord } from './user-projection';
 
 export type RedisProjectionStoreOptions = RedisConnectionOptions;
@@ -27,15 +29,18 @@ type Pipeline = ReturnType<Redis['pipeline']>;
 /**
  * Redis projections, read from the generation the pointer names (see redis-projection-scripts.ts).
  * Every read checks the pointer in the same round trip and fails closed — 503 upstream — while
- * the projection is missing, rebuilding, or has gone back in time; commands also fail fast while
+ * the projection is missing, rebuilding, not checked since Redis (re)started, or has gone back in
+ * time; commands also fail fast while
  * Redis is unreachable (no offline queue), so nothing stale is served.
  */
 export class RedisProjectionStore extends RedisStore implements ProjectionStore {
   private readonly clients = new ParsedClientCache(1_000);
   private readonly serving = new ServingCheck();
+  private readonly incarnation: ConnectionIncarnation;
 
   constructor(options: RedisProjectionStoreOptions) {
     super(options);
+    this.incarnation = new ConnectionIncarnation(this.redis);
     defineProjectionScripts(this.redis);
   }
 
@@ -146,12 +151,14 @@ export class RedisProjectionStore extends RedisStore implements ProjectionStore 
   /**
    * One round trip: an MGET of the serving marker and `keys` of the generation last seen, then
    * the commands `build` adds. When the marker names another generation the read is made again
-   * there, once.
+   * there, once. The server's incarnation is learned once per connection (one INFO after each
+   * (re)connect), so the hot path sends nothing more.
    */
   private async query(
     keys: readonly string[],
     build?: (pipeline: Pipeline, key: (suffix: string) => string) => void,
   ): Promise<{ values: Array<string | null>; replies: unknown[] }> {
+    const incarnation = this.incarnation.known ?? (await this.run(() => this.incarnation.learn()));
     for (let attempt = 0; attempt < 2; attempt += 1) {
       const generation = this.serving.generation;
       const key = (suffix: string) => `${this.prefix}${generation}:${suffix}`;
@@ -161,7 +168,11 @@ export class RedisProjectionStore extends RedisStore implements ProjectionStore 
           ? { fetched: await this.run(() => this.redis.mget(...mget)), replies: [] }
           : await this.pipelined(mget, (pipeline) => build(pipeline, key));
       const [marker = null, ...values] = fetched;
-      if (this.serving.check(marker) === generation) return { values, replies };
+      // The connection was made again while the read was out: the reply may be another server's.
+      if (this.incarnation.known !== incarnation) {
+        throw new ProjectionUnavailableError('the redis connection changed during the read');
+      }
+      if (this.serving.check(marker, incarnation) === generation) return { values, replies };
     }
     throw new ProjectionUnavailableError('the projection generation changed during the read');
   }
@@ -193,31 +204,6 @@ export class RedisProjectionStore extends RedisStore implements ProjectionStore 
 
   private run<T>(operation: () => Promise<T>): Promise<T> {
     return failClosed(operation);
-  }
-}
-
-/**
- * Decides from the serving marker (`<generation>|<state>|<watermark>`, a mirror of the pointer)
- * whether this reader may serve: a projection exists, it is ready, and its watermark has not
- * fallen below one this reader saw before in the same generation (a store restored from an
- * older snapshot, or failed over to a lagging replica). Returns the active generation.
- */
-class ServingCheck {
-  generation: string | undefined;
-  private highest = -1;
-
-  check(marker: string | null): string {
-    const [active, state, applied] = (marker ?? '').split('|');
-    if (!active) throw new ProjectionUnavailableError('the projection is missing');
-    if (active !== this.generation) {
-      this.generation = active;
-      this.highest = -1;
-    }
-    if (state !== 'ready') throw new ProjectionUnavailableError('the projection is being rebuilt');
-    const watermark = Number(applied ?? -1);
-    if (watermark < this.highest) throw new ProjectionUnavailableError('the projection went back in time');
-    this.highest = watermark;
-    return active;
   }
 }
 

@@ -29,6 +29,7 @@ describe('given an apply in flight', () => {
     expect(duringApply).toEqual(['applyTo g0 tokens:0@5']);
     expect(store.calls.slice(store.calls.indexOf('applyTo g0 tokens:0@5'))).toEqual([
       'applyTo g0 tokens:0@5',
+      'incarnation',
       'pointer',
       'positions g0',
     ]);
@@ -68,7 +69,7 @@ describe('given a rebuild under way', () => {
     store.reconnect();
     await settled();
 
-    expect(store.calls.slice(callsBefore)).toEqual(['pointer', 'positions g1']);
+    expect(store.calls.slice(callsBefore)).toEqual(['incarnation', 'pointer', 'positions g1']);
     expect(log.seeks).toBe(seeksBefore);
     expect(supervisor.rebuilding).toBe(true);
     expect(store.pointerNow).toMatchObject({ generation: 'g1', state: 'rebuilding' });

@@ -143,16 +143,25 @@ export class ProjectionSupervisor {
     }
   }
 
-  /** Reads the pointer and this generation's positions, and acts on what they say. */
+  /**
+   * Reads the pointer and this generation's positions, and acts on what they say. Then records
+   * the server process the check read from as checked, so readers talking to it may serve.
+   */
   private async check(): Promise<void> {
     const { control } = this.options;
     // Taken before the reads: anything applied before this point is already in the store. Once
     // writing, what this projector wrote into its generation is what the store must still hold;
     // at start, what the group committed as applied.
     const applied = this.positions.expected(this.mine !== undefined);
+    // Also before the reads: a restart after this point leaves the old run_id recorded, which
+    // the new process's readers refuse until the check that the reconnect starts.
+    const incarnation = await control.incarnation();
     const pointer = await control.pointer();
     const positions = pointer ? await control.positions(pointer.generation) : null;
     await this.act(judgeStore({ mine: this.mine, pointer, positions, applied }), pointer);
+    if (this.mine !== undefined && (pointer?.generation !== this.mine || pointer.incarnation !== incarnation)) {
+      await control.validated(this.mine, incarnation);
+    }
   }
 
   private async act(verdict: StoreVerdict, pointer: ProjectionPointer | null): Promise<void> {

@@ -8,6 +8,7 @@ const pointer = (fields: Partial<ProjectionPointer> = {}): ProjectionPointer => 
   previous: null,
   building: null,
   since: 0,
+  incarnation: null,
   ...fields,
 });
 const offsets = (entries: Record<string, string>) => new Map(Object.entries(entries));

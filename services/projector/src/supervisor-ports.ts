@@ -25,6 +25,10 @@ export interface ProjectionStoreControl {
   /** Rejects with GenerationLostError when the generation's positions are gone. */
   applyTo(generation: string, events: readonly PositionedEvent[]): Promise<number>;
   generations(): Promise<string[]>;
+  /** The identity (`run_id`) of the store's server process the connection talks to now. */
+  incarnation(): Promise<string>;
+  /** Records that `generation` was checked against the log in `incarnation`; readers serve only from it. */
+  validated(generation: string, incarnation: string): Promise<boolean>;
   drop(generation: string): Promise<number>;
   /** Calls back each time the connection to the store is made again after a loss. */
   onReconnect(listener: () => void): void;

@@ -32,6 +32,8 @@ export class MemoryProjectionControl implements ProjectionStoreControl {
   private contents: StoreContents = { pointer: null, generations: new Map() };
   private readonly reconnectListeners: Array<() => void> = [];
   private created = 0;
+  /** Each restart of the store's server gives it a new `run_id`. */
+  private restarts = 0;
 
   constructor(private readonly now: () => number) {}
 
@@ -61,6 +63,7 @@ export class MemoryProjectionControl implements ProjectionStoreControl {
         previous: pointer?.generation ?? null,
         building: pointer?.building ?? null,
         since: this.now(),
+        incarnation: pointer?.incarnation ?? null,
       };
     } else if (pointer) {
       pointer.building = generation;
@@ -92,6 +95,24 @@ export class MemoryProjectionControl implements ProjectionStoreControl {
     return watermark;
   }
 
+  async incarnation(): Promise<string> {
+    this.calls.push('incarnation');
+    return this.incarnationNow;
+  }
+
+  async validated(generation: string, incarnation: string): Promise<boolean> {
+    this.calls.push(`validated ${generation} ${incarnation}`);
+    const { pointer } = this.contents;
+    if (pointer?.generation !== generation) return false;
+    pointer.incarnation = incarnation;
+    return true;
+  }
+
+  /** The `run_id` of the server process the store runs in now. */
+  get incarnationNow(): string {
+    return `run${this.restarts}`;
+  }
+
   async generations(): Promise<string[]> {
     return [...this.contents.generations.keys()];
   }
@@ -107,7 +128,7 @@ export class MemoryProjectionControl implements ProjectionStoreControl {
     this.reconnectListeners.push(listener);
   }
 
-  /** A projection as a projector left it: `generation` active in `state`, holding `positions`. */
+  /** A projection as a projector left it: `generation` active in `state`, holding `positions`, checked in this process. */
   seed(generation: string, positions: Record<string, string>, state: ProjectionState = 'ready'): void {
     const held = new Map(Object.entries(positions));
     this.contents.generations.set(generation, held);
@@ -118,6 +139,7 @@ export class MemoryProjectionControl implements ProjectionStoreControl {
       previous: null,
       building: null,
       since: this.now(),
+      incarnation: this.incarnationNow,
     };
   }
 
@@ -131,9 +153,13 @@ export class MemoryProjectionControl implements ProjectionStoreControl {
     return copyOf(this.contents);
   }
 
-  /** The store comes back from an older snapshot (a restart from disk, a failover to a lagging replica). */
+  /**
+   * The store comes back from an older snapshot (a restart from disk, a failover to a lagging
+   * replica): another server process, so another `run_id`.
+   */
   restore(snapshot: StoreContents): void {
     this.contents = copyOf(snapshot);
+    this.restarts += 1;
   }
 
   /** The connection to the store is made again after a loss. */
@@ -153,6 +179,7 @@ export class MemoryProjectionControl implements ProjectionStoreControl {
       previous: this.contents.pointer?.generation ?? null,
       building: null,
       since: this.now(),
+      incarnation: this.contents.pointer?.incarnation ?? null,
     };
     return generation;
   }
