@@ -128,6 +128,11 @@ describe('embedded: the answers are the ones the OpenAPI description documents',
     await documented('post', '/oauth/token', await form('/oauth/token', { grant_type: 'password' }, refused), 400);
   });
 
+  it('a body over 16 KiB is refused before any grant reads it', async () => {
+    const big = { grant_type: 'client_credentials', scope: 'x'.repeat(17 * 1024) };
+    await documented('post', '/oauth/token', await form('/oauth/token', big), 413);
+  });
+
   it('introspection: active, inactive, invalid_client', async () => {
     const { access_token } = (await (await clientCredentials()).json()) as { access_token: string };
     const caller = basic(machine.client_id, machine.client_secret);
@@ -191,6 +196,10 @@ describe('embedded: the answers are the ones the OpenAPI description documents',
     await documented('delete', '/oauth/personal-access-tokens/{id}', await pat('DELETE', `/${id}`), 204);
     await documented('delete', '/oauth/personal-access-tokens/{id}', await pat('DELETE', '/unknown'), 404);
     await documented('get', '/oauth/personal-access-tokens', await pat('GET', '', 'not-a-token'), 401);
+  });
+
+  it('the device verification page', async () => {
+    await documented('get', '/device', await get('/device'), 200);
   });
 
   it('the authorization endpoint shows an error page for a client it cannot trust', async () => {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { OAUTH_ERROR_CODES } from '../errors';
 import { allGrants } from '../grants/registry';
+import { serverMetadata } from '../metadata';
 import { creationInputSchema } from '../personal-access-tokens/pat-input';
 
 export type JsonSchema = { [key: string]: unknown };
@@ -129,6 +130,19 @@ const probe = {
   required: ['status'],
 };
 
+/** RFC 8414 §2: the members `serverMetadata` writes, each typed by the value it holds. */
+function serverMetadataSchema(): JsonSchema {
+  const members = Object.entries(serverMetadata('https://issuer.example'));
+  const typeOf = (value: unknown) =>
+    Array.isArray(value) ? { type: 'array', items: text } : { type: typeof value === 'boolean' ? 'boolean' : 'string' };
+  return {
+    type: 'object',
+    properties: Object.fromEntries(members.map(([name, value]) => [name, typeOf(value)])),
+    required: members.map(([name]) => name),
+    additionalProperties: false,
+  };
+}
+
 /** `components.schemas` of the document. */
 export function componentSchemas(): Record<string, JsonSchema> {
   return {
@@ -155,11 +169,7 @@ export function componentSchemas(): Record<string, JsonSchema> {
       required: ['personal_access_tokens'],
       additionalProperties: false,
     },
-    ServerMetadata: {
-      type: 'object',
-      properties: { issuer: text, token_endpoint: text, jwks_uri: text, grant_types_supported: scopes },
-      required: ['issuer', 'authorization_endpoint', 'token_endpoint', 'jwks_uri', 'response_types_supported'],
-    },
+    ServerMetadata: serverMetadataSchema(),
     JsonWebKeySet: {
       type: 'object',
       properties: { keys: { type: 'array', items: { type: 'object', required: ['kty'] } } },
