@@ -50,6 +50,19 @@ describe('the OpenAPI description', () => {
     }
   });
 
+  it('resolves every $ref and names each operation once', () => {
+    const whole = openApiDocument();
+    const text = JSON.stringify(whole);
+    const refs = [...text.matchAll(/"\$ref":"#\/([^"]+)"/g)].map((match) => match[1] ?? '');
+    expect(refs.length).toBeGreaterThan(10);
+    for (const pointer of refs) {
+      const target = pointer.split('/').reduce<unknown>((node, key) => (node as Record<string, unknown>)?.[key], whole);
+      expect([pointer, target !== undefined]).toEqual([pointer, true]);
+    }
+    const ids = [...text.matchAll(/"operationId":"([^"]+)"/g)].map((match) => match[1]);
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+
   it('takes each grant’s parameters from the schema its handler validates with', () => {
     const schemas = (
       openApiDocument().components as { schemas: Record<string, { oneOf?: { title: string; required: string[] }[] }> }
