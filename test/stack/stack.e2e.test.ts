@@ -42,6 +42,13 @@ describe('stack: replicas and the audit projection', () => {
     }
   });
 
+  it('serves the OpenAPI description through the edge, from the token service', async () => {
+    const response = await fetch(`${stack.url}/.well-known/openapi.json`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('cache-control')).toBe('public, max-age=3600');
+    expect(await response.json()).toMatchObject({ openapi: expect.stringMatching(/^3\.1\./) });
+  });
+
   it('creates a user with the grantline CLI, readable at once through the Redis projection', async () => {
     const cli = (args: string[], input?: string) =>
       new Promise<Record<string, unknown>>((resolve, reject) => {

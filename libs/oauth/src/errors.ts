@@ -4,27 +4,29 @@
  * RFC 6750 §3.1, RFC 8628 §3.5, RFC 9449 §5 and §7.1, and OpenID Connect Core §3.1.2.6
  * (the prompt=none answers).
  */
-export type OAuthErrorCode =
-  | 'invalid_request'
-  | 'invalid_client'
-  | 'invalid_grant'
-  | 'unauthorized_client'
-  | 'unsupported_grant_type'
-  | 'unsupported_response_type'
-  | 'invalid_scope'
-  | 'access_denied'
-  | 'unsupported_token_type'
-  | 'invalid_token'
-  | 'insufficient_scope'
-  | 'authorization_pending'
-  | 'slow_down'
-  | 'expired_token'
-  | 'invalid_dpop_proof'
-  | 'use_dpop_nonce'
-  | 'login_required'
-  | 'consent_required'
-  | 'temporarily_unavailable'
-  | 'server_error';
+export const OAUTH_ERROR_CODES = [
+  'invalid_request',
+  'invalid_client',
+  'invalid_grant',
+  'unauthorized_client',
+  'unsupported_grant_type',
+  'unsupported_response_type',
+  'invalid_scope',
+  'access_denied',
+  'unsupported_token_type',
+  'invalid_token',
+  'insufficient_scope',
+  'authorization_pending',
+  'slow_down',
+  'expired_token',
+  'invalid_dpop_proof',
+  'use_dpop_nonce',
+  'login_required',
+  'consent_required',
+  'temporarily_unavailable',
+  'server_error',
+] as const;
+export type OAuthErrorCode = (typeof OAUTH_ERROR_CODES)[number];
 
 export interface OAuthErrorOptions {
   /** For logs only; never sent. */

@@ -49,3 +49,4 @@ export * from './authorize';
 export * from './personal-access-tokens';
 export * from './dpop';
 export * from './recording';
+export * from './openapi';

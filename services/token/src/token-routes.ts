@@ -5,6 +5,7 @@ import { isDevicePoll } from './device-poll-forwarder';
 import {
   everyGrant,
   metadataEndpoint,
+  openApiDocument,
   revocationEndpoint,
   tokenEndpoint,
   tokenServiceGrants,
@@ -29,7 +30,7 @@ export function tokenEndpoints(context: OAuthContext, devicePolling?: OAuthHandl
 }
 
 /**
- * The discovery documents (RFC 8414, RFC 7517). A failure goes to the app's error handler, the
+ * The discovery documents (RFC 8414, RFC 7517) and the OpenAPI description of the public API. A failure goes to the app's error handler, the
  * error family's rendering: 503 temporarily_unavailable while the projection is rebuilt.
  */
 export function discoveryRoutes(context: OAuthContext): Router {
@@ -43,6 +44,11 @@ export function discoveryRoutes(context: OAuthContext): Router {
   const jwks = publicJwks(context.keys);
   router.get('/.well-known/jwks.json', (_req, res) => {
     res.set('Cache-Control', 'public, max-age=300').json(jwks);
+  });
+  // The same for every replica of a release, so caches may keep it.
+  const openapi = JSON.stringify(openApiDocument());
+  router.get('/.well-known/openapi.json', (_req, res) => {
+    res.set('Cache-Control', 'public, max-age=3600').type('application/json').send(openapi);
   });
   return router;
 }

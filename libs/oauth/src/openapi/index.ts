@@ -1,0 +1,2 @@
+export { openApiDocument } from './openapi-document';
+export type { JsonSchema as OpenApiSchema } from './openapi-schemas';

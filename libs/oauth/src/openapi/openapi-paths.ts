@@ -1,0 +1,174 @@
+import type { JsonSchema } from './openapi-schemas';
+
+const JSON_TYPE = 'application/json';
+const FORM = 'application/x-www-form-urlencoded';
+const HTML = 'text/html';
+
+const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+const json = (description: string, schema: string) => ({
+  description,
+  content: { [JSON_TYPE]: { schema: ref(schema) } },
+});
+const page = (description: string) => ({ description, content: { [HTML]: { schema: { type: 'string' } } } });
+const form = (schema: string) => ({ required: true, content: { [FORM]: { schema: ref(schema) } } });
+const oauthError = (description: string) => json(description, 'OAuthError');
+const redirect = (description: string) => ({
+  description,
+  headers: { Location: { schema: { type: 'string' }, required: true } },
+});
+const empty = (description: string) => ({ description });
+
+/** The answers every OAuth endpoint may give besides its own (RFC 6749 §5.2, a rebuilt projection). */
+const common = {
+  '400': oauthError('RFC 6749 §5.2 error: a malformed, repeated or missing parameter'),
+  '413': oauthError('The body is over 16 KiB'),
+  '503': oauthError('temporarily_unavailable while the projection is rebuilt or a store is down'),
+};
+const clientAuthenticated = {
+  ...common,
+  '401': oauthError('invalid_client, with WWW-Authenticate when HTTP Basic was tried'),
+};
+const bearer = [{ bearer: [] }, { dpop: [] }];
+const tokenProtected = {
+  ...common,
+  '401': oauthError('invalid_token: no token, or an expired, revoked or malformed one (RFC 6750 §3.1)'),
+};
+
+/** `paths` of the document: every endpoint of the README's table the edge routes. */
+export function apiPaths(): Record<string, JsonSchema> {
+  return {
+    '/oauth/authorize': {
+      get: {
+        operationId: 'authorize',
+        summary: 'Authorization code with PKCE (S256), sign-in and consent pages',
+        parameters: ['response_type', 'client_id', 'redirect_uri', 'scope', 'state', 'code_challenge']
+          .concat(['code_challenge_method', 'prompt'])
+          .map((name) => ({
+            name,
+            in: 'query',
+            required: name !== 'scope' && name !== 'prompt' && name !== 'state',
+            schema: { type: 'string' },
+          })),
+        responses: {
+          '200': page('The sign-in or consent page'),
+          '302': redirect('Back to the client with code, state and iss (RFC 9207), or an error (RFC 6749 §4.1.2.1)'),
+          '400': page('The client or redirect URI cannot be trusted, so the error is shown, not redirected'),
+          '503': page('temporarily_unavailable'),
+        },
+      },
+    },
+    '/oauth/token': {
+      post: {
+        operationId: 'token',
+        summary: 'authorization_code, refresh_token, client_credentials and device_code grants',
+        requestBody: form('TokenRequest'),
+        responses: { '200': json('RFC 6749 §5.1 token response', 'TokenResponse'), ...clientAuthenticated },
+      },
+    },
+    '/oauth/device/code': {
+      post: {
+        operationId: 'deviceAuthorization',
+        summary: 'RFC 8628 §3.1 device authorization request',
+        requestBody: form('DeviceAuthorizationRequest'),
+        responses: { '200': json('RFC 8628 §3.2', 'DeviceAuthorization'), ...clientAuthenticated },
+      },
+    },
+    '/device': {
+      get: { operationId: 'devicePage', summary: 'Enter the user code', responses: { '200': page('The page') } },
+      post: {
+        operationId: 'deviceVerification',
+        summary: 'Sign in, then allow or deny the device',
+        requestBody: { content: { [FORM]: { schema: { type: 'object' } } } },
+        responses: {
+          '200': page('The next step or the outcome'),
+          '400': page('A refused form'),
+          '303': redirect('The next step'),
+        },
+      },
+    },
+    '/oauth/introspect': {
+      post: {
+        operationId: 'introspect',
+        summary: 'RFC 7662; the caller authenticates as a registered client',
+        requestBody: form('TokenParameter'),
+        responses: { '200': json('Active with the claims, or inactive', 'Introspection'), ...clientAuthenticated },
+      },
+    },
+    '/oauth/revoke': {
+      post: {
+        operationId: 'revoke',
+        summary: 'RFC 7009; also answered for an unknown token',
+        requestBody: form('TokenParameter'),
+        responses: { '200': json('Revoked, or nothing to revoke (RFC 7009 §2.2)', 'Revoked'), ...clientAuthenticated },
+      },
+    },
+    '/api/user': {
+      get: {
+        operationId: 'user',
+        summary: 'The user behind the access token (RFC 6750, RFC 9449)',
+        security: bearer,
+        responses: { '200': json('The user', 'User'), ...tokenProtected, '403': oauthError('insufficient_scope') },
+      },
+    },
+    '/oauth/personal-access-tokens': {
+      get: {
+        operationId: 'listPersonalAccessTokens',
+        security: bearer,
+        responses: {
+          '200': json('Unexpired tokens, revoked ones marked', 'PersonalAccessTokenList'),
+          ...tokenProtected,
+          '403': oauthError('insufficient_scope'),
+        },
+      },
+      post: {
+        operationId: 'createPersonalAccessToken',
+        security: bearer,
+        requestBody: { required: true, content: { [JSON_TYPE]: { schema: ref('PersonalAccessTokenCreation') } } },
+        responses: {
+          '201': json('The token, shown this once', 'CreatedPersonalAccessToken'),
+          ...tokenProtected,
+          '403': oauthError('insufficient_scope'),
+        },
+      },
+    },
+    '/oauth/personal-access-tokens/{id}': {
+      delete: {
+        operationId: 'revokePersonalAccessToken',
+        security: bearer,
+        parameters: [
+          { name: 'id', in: 'path', required: true, schema: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,64}$' } },
+        ],
+        responses: {
+          '204': empty('Revoked, also when it already was'),
+          '404': json('Not the caller’s, expired or unknown', 'NotFound'),
+          ...tokenProtected,
+          '403': oauthError('insufficient_scope'),
+        },
+      },
+    },
+    '/.well-known/oauth-authorization-server': {
+      get: {
+        operationId: 'serverMetadata',
+        responses: { '200': json('RFC 8414 §3.2', 'ServerMetadata'), '503': common['503'] },
+      },
+    },
+    '/.well-known/jwks.json': {
+      get: { operationId: 'jwks', responses: { '200': json('Public signing keys (RFC 7517)', 'JsonWebKeySet') } },
+    },
+    '/.well-known/openapi.json': {
+      get: {
+        operationId: 'openapi',
+        responses: {
+          '200': { description: 'This document', content: { [JSON_TYPE]: { schema: { type: 'object' } } } },
+        },
+      },
+    },
+    '/healthz': { get: { operationId: 'health', responses: { '200': json('Alive', 'Probe') } } },
+    '/readyz': {
+      get: {
+        operationId: 'ready',
+        responses: { '200': json('Ready', 'Probe'), '503': json('Not ready, or draining', 'Probe') },
+      },
+    },
+  };
+}
