@@ -1,10 +1,17 @@
 import { z } from 'zod';
 import { grantTypeSchema } from '@grantline/lib-events';
+import { redirectUriRefusal } from './redirect-uri-policy';
 
 const absoluteUri = z
   .string()
   .url()
   .refine((uri) => !uri.includes('#'), 'must not contain a fragment (RFC 6749 §3.1.2)');
+
+/** A redirect URI a client may register: absolute, no fragment, and sent only over TLS or loopback. */
+const redirectUri = absoluteUri.superRefine((uri, context) => {
+  const refusal = redirectUriRefusal(uri);
+  if (refusal !== null) context.addIssue({ code: 'custom', message: refusal });
+});
 
 const scopeList = z
   .union([z.string(), z.array(z.string())])
@@ -34,7 +41,7 @@ export const registerClientSchema = z
     name: z.string().min(1).max(200),
     grant_types: z.array(grantTypeSchema).min(1).default(['client_credentials']),
     scopes: scopeList.default([]),
-    redirect_uris: z.array(absoluteUri).default([]),
+    redirect_uris: z.array(redirectUri).default([]),
     web_origins: z.array(webOrigin).default([]),
     public: z.boolean().default(false),
     first_party: z.boolean().default(false),
@@ -60,7 +67,7 @@ export const updateClientSchema = z
     name: z.string().min(1).max(200).optional(),
     grant_types: z.array(grantTypeSchema).min(1).optional(),
     scopes: scopeList.optional(),
-    redirect_uris: z.array(absoluteUri).optional(),
+    redirect_uris: z.array(redirectUri).optional(),
     web_origins: z.array(webOrigin).optional(),
     first_party: z.boolean().optional(),
     require_dpop: z.boolean().optional(),
