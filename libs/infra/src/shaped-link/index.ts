@@ -1,0 +1,2 @@
+export { openShapedLink, type OpenShapedLinkOptions, type ShapedLink } from './shaped-link';
+export type { LinkShape, LinkShapeInput } from './link-shape';
