@@ -82,10 +82,27 @@ export function lossRules(plan: LinkPlan, shape: LinkShape): string {
   const flush = `flush chain ip ${TABLE} loss_out\nflush chain ip ${TABLE} loss_in\n`;
   const threshold = lossThreshold(shape.lossPercent);
   if (threshold === 0) return flush;
-  const drop = `numgen random mod 10000 < ${threshold} drop`;
+  // numgen's draw is below 10,000, so a threshold of 10,000 (all) is written as a plain drop.
+  const drop = threshold >= 10_000 ? 'counter drop' : `numgen random mod 10000 < ${threshold} counter drop`;
   return (
     flush +
     `add rule ip ${TABLE} loss_out oifname "${plan.innerDevice}" ip daddr ${plan.hostAddress} tcp dport @shaped ${drop}\n` +
     `add rule ip ${TABLE} loss_in iifname "${plan.innerDevice}" ip saddr ${plan.hostAddress} tcp sport @shaped ${drop}\n`
   );
+}
+
+export const LIST_TABLE_ARGS = ['-j', 'list', 'table', 'ip', TABLE] as const;
+
+/** Packets the loss rules dropped, from `nft -j list table` of the namespace's table. */
+export function droppedPackets(listing: string): number {
+  const parsed = JSON.parse(listing) as { nftables?: { rule?: { chain?: string; expr?: unknown[] } }[] };
+  let dropped = 0;
+  for (const entry of parsed.nftables ?? []) {
+    if (entry.rule?.chain !== 'loss_out' && entry.rule?.chain !== 'loss_in') continue;
+    for (const expression of entry.rule.expr ?? []) {
+      const packets = (expression as { counter?: { packets?: unknown } }).counter?.packets;
+      if (typeof packets === 'number') dropped += packets;
+    }
+  }
+  return dropped;
 }

@@ -5,6 +5,8 @@ import { silent, type LogFn } from '../types';
 import { run } from './link-commands';
 import {
   addPortsScript,
+  droppedPackets,
+  LIST_TABLE_ARGS,
   linkPlan,
   lossRules,
   namespaceName,
@@ -46,6 +48,8 @@ export interface ShapedLink {
   shape(shape: LinkShapeInput): Promise<void>;
   /** Back to a clean link. */
   clear(): Promise<void>;
+  /** Packets the link dropped since its shape was last set. */
+  dropped(): Promise<number>;
   /** Removes the relays, the veth pair and the namespace (with its rules); safe to call twice. */
   close(): Promise<void>;
 }
@@ -176,8 +180,9 @@ function linkOf(ip: string, nft: string, plan: LinkPlan, forgetExitHook: () => v
       relays.push(relay);
       return relay.listening.port;
     },
-    shape: (input) => apply(linkShapeOf(input)),
+    shape: async (input) => apply(linkShapeOf(input)),
     clear: () => apply(UNSHAPED),
+    dropped: async () => droppedPackets(await run(ip, ['netns', 'exec', plan.namespace, nft, ...LIST_TABLE_ARGS])),
     close() {
       closing ??= (async () => {
         await Promise.all(relays.splice(0).map((relay) => relay.close()));
