@@ -31,24 +31,28 @@ export interface SlowLossyKafka extends LinkShapeInput {
   seconds: number;
 }
 
-export interface FaultTimes {
+export interface FaultOutcome {
   /** When the shape took effect and when the link was clean again (ms since the epoch). */
   appliedAt: number;
   healedAt: number;
+  /** Packets the link dropped while degraded. */
+  droppedPackets: number;
 }
 
 /**
  * The fault "the network between a service and Kafka is slow and lossy": shapes the link for
  * `seconds`, then clears it. The link is healed even when the wait is interrupted by an error.
  */
-export async function slowLossyKafka(link: ShapedLink, fault: SlowLossyKafka): Promise<FaultTimes> {
+export async function slowLossyKafka(link: ShapedLink, fault: SlowLossyKafka): Promise<FaultOutcome> {
   const { seconds, ...shape } = fault;
   await link.shape(shape);
   const appliedAt = Date.now();
+  let droppedPackets = 0;
   try {
     await new Promise((resolve) => setTimeout(resolve, seconds * 1_000));
+    droppedPackets = await link.dropped();
   } finally {
     await link.clear();
   }
-  return { appliedAt, healedAt: Date.now() };
+  return { appliedAt, healedAt: Date.now(), droppedPackets };
 }
