@@ -14,6 +14,7 @@ import {
   SUBNET_COUNT,
   type LinkPlan,
 } from './link-plan';
+import { namespaceRefusal } from './link-permission';
 import { linkShapeOf, sampleDelayMs, UNSHAPED, type LinkShape, type LinkShapeInput } from './link-shape';
 import { sweepShapedLinks } from './sweep';
 import { startTcpRelay, type TcpRelay } from './tcp-relay';
@@ -67,12 +68,8 @@ let sequence = 0;
  */
 export async function openShapedLink(options: OpenShapedLinkOptions = {}): Promise<ShapedLink> {
   const log = options.log ?? silent;
-  if (process.platform !== 'linux') throw new Error('a shaped link needs Linux network namespaces');
-  if (process.getuid?.() !== 0) {
-    throw new Error(
-      `a shaped link needs root (CAP_SYS_ADMIN and CAP_NET_ADMIN) to create network namespaces; this process runs as uid ${process.getuid?.()}`,
-    );
-  }
+  const refusal = namespaceRefusal(process.platform, process.getuid?.());
+  if (refusal !== undefined) throw new Error(refusal);
   const ip = await ensureAptBinary('ip', 'iproute2', { log });
   const nft = await ensureAptBinary('nft', 'nftables', { log });
   await sweepShapedLinks({ ip, log });
