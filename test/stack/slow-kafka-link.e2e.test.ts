@@ -117,7 +117,7 @@ it('issues tokens through a slow, then lossy, link to Kafka, each logged once, a
   const results = [clean, delayed, lossy, healed];
   const table = results.map(({ name, answers }) => figures(name, answers));
   console.log(
-    `slow Kafka link (token replica in ${linked.link.namespace}; ${fault.droppedPackets} packets dropped while lossy):\n` +
+    `slow Kafka link (token replica in ${linked.link.namespace}; packets dropped while lossy: ${fault.dropped.toHost} to Kafka, ${fault.dropped.fromHost} from Kafka):\n` +
       table.map((row) => JSON.stringify(row)).join('\n'),
   );
 

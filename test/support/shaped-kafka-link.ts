@@ -1,4 +1,4 @@
-import { openShapedLink, type LinkShapeInput, type ShapedLink } from '@grantline/lib-infra';
+import { openShapedLink, type DroppedPackets, type LinkShapeInput, type ShapedLink } from '@grantline/lib-infra';
 import { brokerPortsOf, placementIn, type PlaceReplica } from '@grantline/lib-stack';
 
 export interface KafkaLinkPlacement {
@@ -35,8 +35,8 @@ export interface FaultOutcome {
   /** When the shape took effect and when the link was clean again (ms since the epoch). */
   appliedAt: number;
   healedAt: number;
-  /** Packets the link dropped while degraded. */
-  droppedPackets: number;
+  /** Packets the link dropped while degraded, each way. */
+  dropped: DroppedPackets;
 }
 
 /**
@@ -47,12 +47,12 @@ export async function slowLossyKafka(link: ShapedLink, fault: SlowLossyKafka): P
   const { seconds, ...shape } = fault;
   await link.shape(shape);
   const appliedAt = Date.now();
-  let droppedPackets = 0;
+  let dropped: DroppedPackets = { toHost: 0, fromHost: 0 };
   try {
     await new Promise((resolve) => setTimeout(resolve, seconds * 1_000));
-    droppedPackets = await link.dropped();
+    dropped = await link.dropped();
   } finally {
     await link.clear();
   }
-  return { appliedAt, healedAt: Date.now(), droppedPackets };
+  return { appliedAt, healedAt: Date.now(), dropped };
 }

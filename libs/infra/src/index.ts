@@ -14,4 +14,5 @@ export {
   type ShapedLink,
   type LinkShape,
   type LinkShapeInput,
+  type DroppedPackets,
 } from './shaped-link/index';

@@ -52,7 +52,9 @@ export function linkPlan(namespace: string, index: number): LinkPlan {
  * is rewritten to the host end of the veth (where a relay hands it to the host's 127.0.0.1:<port>),
  * and connections arriving from the host at the inner address are rewritten to the namespace's
  * own 127.0.0.1, so a service keeps listening on loopback. Both need `route_localnet`, set for
- * this namespace only. The loss chains start empty; `lossRules` fills them.
+ * this namespace only. The loss chains start empty; `lossRules` fills them. The outgoing one hooks
+ * postrouting: in the output hook a rewritten packet is still routed to `lo` (it is rerouted only
+ * after the whole hook), so matching the veth there would never drop anything.
  */
 export function namespaceRuleset(plan: LinkPlan): string {
   return `table ip ${TABLE} {
@@ -61,8 +63,8 @@ export function namespaceRuleset(plan: LinkPlan): string {
   chain to_host { type nat hook output priority -100; ip daddr 127.0.0.1 tcp dport @forwarded dnat to ${plan.hostAddress}; }
   chain from_host { type nat hook prerouting priority -100; iifname "${plan.innerDevice}" ip daddr ${plan.innerAddress} dnat to 127.0.0.1; }
   chain leaving { type nat hook postrouting priority 100; oifname "${plan.innerDevice}" masquerade; }
-  chain loss_out { type filter hook output priority 0; }
-  chain loss_in { type filter hook input priority 0; }
+  chain loss_to_host { type filter hook postrouting priority 0; }
+  chain loss_from_host { type filter hook input priority 0; }
 }
 `;
 }
@@ -79,29 +81,37 @@ export function addPortsScript(set: 'forwarded' | 'shaped', ports: readonly numb
  * loss (retransmissions and their timeouts) rather than a slower stream.
  */
 export function lossRules(plan: LinkPlan, shape: LinkShape): string {
-  const flush = `flush chain ip ${TABLE} loss_out\nflush chain ip ${TABLE} loss_in\n`;
+  const flush = `flush chain ip ${TABLE} loss_to_host\nflush chain ip ${TABLE} loss_from_host\n`;
   const threshold = lossThreshold(shape.lossPercent);
   if (threshold === 0) return flush;
   // numgen's draw is below 10,000, so a threshold of 10,000 (all) is written as a plain drop.
   const drop = threshold >= 10_000 ? 'counter drop' : `numgen random mod 10000 < ${threshold} counter drop`;
   return (
     flush +
-    `add rule ip ${TABLE} loss_out oifname "${plan.innerDevice}" ip daddr ${plan.hostAddress} tcp dport @shaped ${drop}\n` +
-    `add rule ip ${TABLE} loss_in iifname "${plan.innerDevice}" ip saddr ${plan.hostAddress} tcp sport @shaped ${drop}\n`
+    `add rule ip ${TABLE} loss_to_host oifname "${plan.innerDevice}" ip daddr ${plan.hostAddress} tcp dport @shaped ${drop}\n` +
+    `add rule ip ${TABLE} loss_from_host iifname "${plan.innerDevice}" ip saddr ${plan.hostAddress} tcp sport @shaped ${drop}\n`
   );
 }
 
 export const LIST_TABLE_ARGS = ['-j', 'list', 'table', 'ip', TABLE] as const;
 
-/** Packets the loss rules dropped, from `nft -j list table` of the namespace's table. */
-export function droppedPackets(listing: string): number {
+/** Packets the loss rules dropped in each direction. */
+export interface DroppedPackets {
+  toHost: number;
+  fromHost: number;
+}
+
+/** Reads the loss rules' counters from `nft -j list table` of the namespace's table. */
+export function droppedPackets(listing: string): DroppedPackets {
   const parsed = JSON.parse(listing) as { nftables?: { rule?: { chain?: string; expr?: unknown[] } }[] };
-  let dropped = 0;
+  const dropped: DroppedPackets = { toHost: 0, fromHost: 0 };
+  const directions: Record<string, keyof DroppedPackets> = { loss_to_host: 'toHost', loss_from_host: 'fromHost' };
   for (const entry of parsed.nftables ?? []) {
-    if (entry.rule?.chain !== 'loss_out' && entry.rule?.chain !== 'loss_in') continue;
-    for (const expression of entry.rule.expr ?? []) {
+    const direction = directions[entry.rule?.chain ?? ''];
+    if (direction === undefined) continue;
+    for (const expression of entry.rule?.expr ?? []) {
       const packets = (expression as { counter?: { packets?: unknown } }).counter?.packets;
-      if (typeof packets === 'number') dropped += packets;
+      if (typeof packets === 'number') dropped[direction] += packets;
     }
   }
   return dropped;

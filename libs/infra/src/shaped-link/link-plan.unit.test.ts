@@ -43,6 +43,7 @@ describe('namespace rules', () => {
 
   it('sends forwarded loopback ports to the host end and takes the host in at the namespace loopback', () => {
     const rules = namespaceRuleset(plan);
+    expect(rules).toContain('chain loss_to_host { type filter hook postrouting priority 0; }');
     expect(rules).toContain('ip daddr 127.0.0.1 tcp dport @forwarded dnat to 10.231.0.5;');
     expect(rules).toContain('iifname "gln1" ip daddr 10.231.0.6 dnat to 127.0.0.1;');
     expect(rules).toContain('oifname "gln1" masquerade;');
@@ -57,12 +58,12 @@ describe('namespace rules', () => {
 
   it('drops the given share of shaped packets in both directions', () => {
     const rules = lossRules(plan, linkShapeOf({ delayMs: 0, lossPercent: 7.5 }));
-    expect(rules).toContain('flush chain ip grantline_link loss_out');
+    expect(rules).toContain('flush chain ip grantline_link loss_to_host');
     expect(rules).toContain(
-      'loss_out oifname "gln1" ip daddr 10.231.0.5 tcp dport @shaped numgen random mod 10000 < 750',
+      'loss_to_host oifname "gln1" ip daddr 10.231.0.5 tcp dport @shaped numgen random mod 10000 < 750',
     );
     expect(rules).toContain(
-      'loss_in iifname "gln1" ip saddr 10.231.0.5 tcp sport @shaped numgen random mod 10000 < 750',
+      'loss_from_host iifname "gln1" ip saddr 10.231.0.5 tcp sport @shaped numgen random mod 10000 < 750',
     );
   });
 
@@ -81,9 +82,9 @@ describe('namespace rules', () => {
       rule: { chain, expr: [{ match: {} }, { counter: { packets, bytes: packets * 60 } }, { drop: null }] },
     });
     const listing = JSON.stringify({
-      nftables: [{ metainfo: {} }, rule('loss_out', 3), rule('loss_in', 4), rule('to_host', 100)],
+      nftables: [{ metainfo: {} }, rule('loss_to_host', 3), rule('loss_from_host', 4), rule('to_host', 100)],
     });
-    expect(droppedPackets(listing)).toBe(7);
-    expect(droppedPackets(JSON.stringify({ nftables: [] }))).toBe(0);
+    expect(droppedPackets(listing)).toEqual({ toHost: 3, fromHost: 4 });
+    expect(droppedPackets(JSON.stringify({ nftables: [] }))).toEqual({ toHost: 0, fromHost: 0 });
   });
 });

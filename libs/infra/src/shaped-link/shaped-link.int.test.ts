@@ -2,14 +2,17 @@ import { execFileSync, spawn } from 'node:child_process';
 import { createServer, type Server } from 'node:net';
 import { openShapedLink, type ShapedLink } from './shaped-link';
 
-/** Round trips, in ms, of `count` one-byte echoes from inside the namespace to 127.0.0.1:port. */
+/**
+ * Round trips, in ms, of `count` one-byte echoes from inside the namespace to 127.0.0.1:port;
+ * gives up after `idleMs` without an answer.
+ */
 const ECHO_CLIENT = `
-const [port, count] = process.argv.slice(1).map(Number);
+const [port, count, idleMs] = process.argv.slice(1).map(Number);
 const socket = require('net').connect({ host: '127.0.0.1', port, noDelay: true });
 const times = [];
 let sent = 0;
 const ping = () => { sent = performance.now(); socket.write('x'); };
-socket.setTimeout(3000, () => { console.log(JSON.stringify({ error: 'timeout', times })); process.exit(0); });
+socket.setTimeout(idleMs, () => { console.log(JSON.stringify({ error: 'timeout', times })); process.exit(0); });
 socket.on('error', (error) => { console.log(JSON.stringify({ error: error.code, times })); process.exit(0); });
 socket.on('connect', ping);
 socket.on('data', () => {
@@ -52,8 +55,8 @@ function inside<T>(script: string, args: string[]): Promise<T> {
   });
 }
 
-const echoes = (count: number) =>
-  inside<{ times: number[]; error?: string }>(ECHO_CLIENT, [String(echoPort), String(count)]);
+const echoes = (count: number, idleMs = 3_000) =>
+  inside<{ times: number[]; error?: string }>(ECHO_CLIENT, [String(echoPort), String(count), String(idleMs)]);
 
 it('reaches nothing on the host before a port is forwarded', async () => {
   expect(await echoes(1)).toEqual({ error: 'ECONNREFUSED', times: [] });
@@ -78,14 +81,30 @@ it('reaches a forwarded host port at the same 127.0.0.1 address, delayed both wa
   );
 }, 60_000);
 
-it('drops packets in the kernel: with 100 % loss nothing gets through, and the drops are counted', async () => {
+it('drops packets in the kernel: with 100 % loss nothing gets through', async () => {
   await link.forward([echoPort], { shaped: true });
   await link.shape({ delayMs: 0, lossPercent: 100 });
   expect(await echoes(1)).toEqual({ error: 'timeout', times: [] });
-  expect(await link.dropped()).toBeGreaterThan(0);
+  expect((await link.dropped()).toHost).toBeGreaterThan(0);
   await link.clear();
-  expect(await link.dropped()).toBe(0);
+  expect(await link.dropped()).toEqual({ toHost: 0, fromHost: 0 });
   expect((await echoes(2)).times).toHaveLength(2);
+}, 60_000);
+
+it('drops a share of packets in both directions, which TCP retransmits', async () => {
+  await link.forward([echoPort], { shaped: true });
+  await link.shape({ delayMs: 0, lossPercent: 20 });
+  // 50 echoes send at least 50 packets each way; all of one direction surviving 20 % loss is a
+  // one-in-70,000 chance. A lost packet waits for TCP's retransmission timeout (200 ms, doubling).
+  const lossy = await echoes(50, 20_000);
+  const dropped = await link.dropped();
+  await link.clear();
+  expect(lossy.times).toHaveLength(50);
+  expect(dropped.toHost).toBeGreaterThan(0);
+  expect(dropped.fromHost).toBeGreaterThan(0);
+  console.log(
+    `50 echoes at 20 % loss: dropped ${JSON.stringify(dropped)}, ${Math.round(lossy.times.reduce((a, b) => a + b, 0))} ms in all`,
+  );
 }, 60_000);
 
 it('lets the host reach a server listening on the namespace loopback', async () => {

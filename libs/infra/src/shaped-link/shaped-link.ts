@@ -12,6 +12,7 @@ import {
   namespaceName,
   namespaceRuleset,
   SUBNET_COUNT,
+  type DroppedPackets,
   type LinkPlan,
 } from './link-plan';
 import { namespaceRefusal } from './link-permission';
@@ -49,8 +50,8 @@ export interface ShapedLink {
   shape(shape: LinkShapeInput): Promise<void>;
   /** Back to a clean link. */
   clear(): Promise<void>;
-  /** Packets the link dropped since its shape was last set. */
-  dropped(): Promise<number>;
+  /** Packets the link dropped in each direction since its shape was last set. */
+  dropped(): Promise<DroppedPackets>;
   /** Removes the relays, the veth pair and the namespace (with its rules); safe to call twice. */
   close(): Promise<void>;
 }
