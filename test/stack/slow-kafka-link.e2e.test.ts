@@ -16,7 +16,7 @@ import { infraFromEnv, startTestStack, type TestStack } from './stack-fixture';
 
 const DELAY_MS = 200;
 const JITTER_MS = 20;
-const LOSS_PERCENT = 8;
+const LOSS_PERCENT = 10;
 const PHASE_MS = 8_000;
 const CONCURRENCY = 4;
 
