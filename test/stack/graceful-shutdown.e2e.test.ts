@@ -1,8 +1,7 @@
 import { readFileSync } from 'node:fs';
-import { KafkaEventLog } from '@grantline/lib-event-log';
-import { streams } from '@grantline/lib-events';
 import type { ServiceExit, ServiceProcess } from '@grantline/lib-stack';
 import { runIssuanceLoad } from '../support/issuance-load';
+import { issuedEventsByJti } from '../support/issued-events';
 import { pollUntil } from '../support/poll-until';
 import { GrantlineTestClient } from '../support/oauth-test-client';
 import { startTestStack } from './stack-fixture';
@@ -54,25 +53,6 @@ async function stopWatching(service: ServiceProcess): Promise<Stopped> {
   return { exit, elapsedMs: Date.now() - started, readiness };
 }
 
-/** How many AccessTokenIssued events the log holds per jti. */
-async function issuedEventsByJti(): Promise<Map<string, number>> {
-  const log = new KafkaEventLog({
-    brokers: (stack.env.KAFKA_BROKERS ?? '').split(','),
-    clientId: 'graceful-shutdown-test',
-    topicPrefix: stack.env.GRANTLINE_KAFKA_TOPIC_PREFIX ?? '',
-    appendTimeoutMs: 10_000,
-  });
-  const counts = new Map<string, number>();
-  try {
-    await log.replay(streams, async (event) => {
-      if (event.type === 'AccessTokenIssued') counts.set(event.data.jti, (counts.get(event.data.jti) ?? 0) + 1);
-    });
-  } finally {
-    await log.close();
-  }
-  return counts;
-}
-
 it('stops a token and an introspection replica under load with every answer a 200 and every token logged once', async () => {
   const client = await new GrantlineTestClient(stack.url, stack.adminToken).registerClient({
     name: 'graceful',
@@ -116,7 +96,7 @@ it('stops a token and an introspection replica under load with every answer a 20
     expect(tokenLog).toContain(phase);
   }
 
-  const events = await issuedEventsByJti();
+  const events = await issuedEventsByJti(stack.env, 'graceful-shutdown-test');
   const missingOrRepeated = outcome.jtis.filter((jti) => events.get(jti) !== 1);
   expect(missingOrRepeated).toEqual([]);
   expect(new Set(outcome.jtis).size).toBe(outcome.jtis.length);

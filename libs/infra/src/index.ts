@@ -8,3 +8,11 @@ export { freePort, reservePort, type PortReservation } from './ports';
 export { ensureChromium } from './chromium';
 export { ensureContainerTools } from './container-tools';
 export { ensurePythonModule } from './python-module';
+export {
+  openShapedLink,
+  type OpenShapedLinkOptions,
+  type ShapedLink,
+  type LinkShape,
+  type LinkShapeInput,
+  type DroppedPackets,
+} from './shaped-link/index';

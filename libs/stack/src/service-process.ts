@@ -34,6 +34,8 @@ interface LaunchOptions {
   replica: number;
   env: NodeJS.ProcessEnv;
   logDir: string;
+  /** Rewrites the command line, e.g. to run it in another network namespace. */
+  wrap?: (argv: readonly string[]) => string[];
 }
 
 /** Starts one service's built entry point as its own process on a given port, logging to a file. */
@@ -64,7 +66,9 @@ type Launched = Omit<ServiceProcess, 'port' | 'url'>;
 function launch(options: LaunchOptions, port: number): Launched {
   const logFile = join(options.logDir, `${options.service}-${options.replica}.log`);
   const out = createWriteStream(logFile, { flags: 'a' });
-  const child = spawn(process.execPath, [join(options.root, 'services', options.service, 'dist', 'main.js')], {
+  const argv = [process.execPath, join(options.root, 'services', options.service, 'dist', 'main.js')];
+  const [command, ...args] = options.wrap?.(argv) ?? argv;
+  const child = spawn(command!, args, {
     env: { ...options.env, PORT: String(port), GRANTLINE_HOST: '127.0.0.1' },
     // The IPC channel carries the bound port (startService); the service closes it once sent.
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],

@@ -6,6 +6,7 @@ import { ensureNginx, repoRoot, reservePort, type InfraUrls } from '@grantline/l
 import { ensureKeyDirectory } from '@grantline/lib-runtime';
 import { isEdgeHealth } from '@grantline/lib-edge';
 import { startEdgeProxy, type EdgeProxy } from './edge-proxy';
+import type { PlaceReplica } from './replica-placement';
 import { startService, waitUntilReady, type ServiceProcess } from './service-process';
 
 export interface StackOptions {
@@ -22,6 +23,8 @@ export interface StackOptions {
   /** Where the admin token is kept; defaults to `<workDir>/admin-token`. */
   adminTokenFile?: string;
   log?: (line: string) => void;
+  /** Runs chosen replicas elsewhere, e.g. behind a shaped network link; the rest run as usual. */
+  placement?: PlaceReplica;
 }
 
 export interface RunningStack {
@@ -87,7 +90,10 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
   const startReplica = async (service: string): Promise<ServiceProcess> => {
     const replica = replicaCounts.get(service) ?? 0;
     replicaCounts.set(service, replica + 1);
-    const started = await startService({ root, service, replica, env, logDir });
+    const placement = options.placement?.(service, replica);
+    await placement?.prepare(env);
+    const launched = await startService({ root, service, replica, env, logDir, wrap: placement?.wrap });
+    const started = placement === undefined ? launched : await reachedThrough(launched, placement.reach);
     services.push(started);
     await waitUntilReady(started, '/readyz', READY_TIMEOUT_MS);
     log(`${service}-${replica} ready on ${started.url}`);
@@ -146,6 +152,20 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     }
   };
   return { url, adminToken, services, edgePid: () => edge?.child.pid, env, startReplica, replicaOf, detach, stop };
+}
+
+/** The replica as the host sees it: the port that reaches it, not the one it bound where it runs. */
+async function reachedThrough(
+  launched: ServiceProcess,
+  reach: (port: number) => Promise<number>,
+): Promise<ServiceProcess> {
+  try {
+    const port = await reach(launched.port);
+    return { ...launched, port, url: `http://127.0.0.1:${port}` };
+  } catch (error) {
+    await launched.stop('SIGKILL');
+    throw error;
+  }
 }
 
 function readOrCreateToken(path: string): string {
