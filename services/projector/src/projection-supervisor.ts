@@ -6,6 +6,7 @@ import {
 } from '@grantline/lib-event-log';
 import { streams } from '@grantline/lib-events';
 import { GenerationLostError, type ProjectionPointer } from '@grantline/lib-projections';
+import { dropUnusedGenerations } from './generation-cleanup';
 import { PartitionPositions } from './partition-positions';
 import { judgeStore, type StoreVerdict } from './store-verdict';
 import { systemClock, type SupervisorClock, type SupervisorOptions } from './supervisor-ports';
@@ -40,8 +41,8 @@ export class ProjectionSupervisor {
     this.applyCoalesced(items),
   );
   /**
-   * The last Redis server process (`run_id`) a check found holding the log: the pointer named it,
-   * or the store held the log through where it ended. Recorded for readers once no rebuild runs.
+   * The last Redis server process (`run_id`) a check ran against to its end: the store held the
+   * log, or the rebuild the check started brings it there. Recorded for readers once none runs.
    */
   private checkedIn: string | undefined;
   private stopChecks: (() => void) | undefined;
@@ -187,7 +188,7 @@ export class ProjectionSupervisor {
         logger.warn({ reason: verdict.reason }, 'projection lost: rebuilding it from the start of the log');
         const generation = await control.begin({ activate: true });
         await this.moveTo(generation, new Map(), 'lost');
-        void this.dropOthers();
+        void dropUnusedGenerations(control, logger, () => this.mine);
         return;
       }
       case 'regressed':
@@ -202,7 +203,7 @@ export class ProjectionSupervisor {
         if (previous !== undefined) {
           logger.info({ generation: verdict.generation, previous }, 'projection switched to a rebuilt generation');
         }
-        void this.dropOthers();
+        void dropUnusedGenerations(control, logger, () => this.mine);
         return;
       }
     }
@@ -240,21 +241,6 @@ export class ProjectionSupervisor {
       { reason: rebuild.reason, generation: this.mine, events: rebuild.events, seconds },
       'projection rebuilt and open again',
     );
-  }
-
-  /** Deletes generations nothing reads or builds any more. */
-  private async dropOthers(): Promise<void> {
-    const { control, logger } = this.options;
-    try {
-      const pointer = await control.pointer();
-      const keep = new Set([this.mine, pointer?.generation, pointer?.building]);
-      for (const generation of await control.generations()) {
-        if (!keep.has(generation))
-          logger.info({ generation, keys: await control.drop(generation) }, 'old projection generation deleted');
-      }
-    } catch (error) {
-      logger.warn({ err: error }, 'old projection generations not deleted yet');
-    }
   }
 
   /** Runs one step at a time: applies and checks never interleave. */
