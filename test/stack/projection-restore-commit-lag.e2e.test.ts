@@ -170,7 +170,7 @@ it('never answers a revoked token active when Redis comes back from a snapshot t
   });
 });
 
-it('closes the readers only briefly when Redis restarts from a complete snapshot under a running projector', async () => {
+it('closes the readers for a moment only when Redis restarts from a complete snapshot under a running projector', async () => {
   const restore = fixture();
   const { stack: running } = restore;
   const { client, clientId, secret, recorder, targets } = await introspectingClient(running, 'c');
