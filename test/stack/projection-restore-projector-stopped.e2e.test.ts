@@ -2,7 +2,7 @@ import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { GrantlineTestClient } from '../support/oauth-test-client';
 import { AnswerRecorder, outcomesOf, sleep, timeline, waitFor, withDiagnostics } from '../support/projection-outage';
-import { projectionWatermark, restoreFixture, saveSnapshot } from '../support/restore-fixture';
+import { restoreFixture, snapshotThenRevoke } from '../support/restore-fixture';
 
 // Redis restarted from a snapshot taken before a revocation while the projector is stopped (a
 // crashed or rescheduled pod): no check runs, so only the readers can refuse. They serve only from
@@ -38,17 +38,9 @@ it('never answers a revoked token active from a Redis restored while the project
   for (const target of targets) {
     expect(await client.introspect(tokenB, clientId, secret, target.url)).toMatchObject({ active: true });
   }
-  const snapshotWatermark = await projectionWatermark(privateRedis.url, running.prefix);
-  await saveSnapshot(restore);
-
   // Revoke B and let the projector apply it; only the first replica reads again, so the second
   // has seen no watermark newer than the snapshot's.
-  expect((await client.revoke(tokenB)).status).toBe(200);
-  await waitFor(
-    'the projector applying the revocation',
-    async () => ((await projectionWatermark(privateRedis.url, running.prefix)) > snapshotWatermark ? true : undefined),
-    10_000,
-  );
+  await snapshotThenRevoke(restore, async () => expect((await client.revoke(tokenB)).status).toBe(200));
   expect(await client.introspect(tokenB, clientId, secret, first.url)).toEqual({ active: false });
 
   // Stop the projector, kill Redis (no save on the way down), put the snapshot back, start it.

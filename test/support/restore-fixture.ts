@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { startPrivateRedis, type PrivateRedis } from './private-redis';
-import { startStackOnRedis, type OutageStack } from './projection-outage';
+import type { StackOptions } from '@grantline/lib-stack';
+import { startStackOnRedis, waitFor, type OutageStack } from './projection-outage';
 
 /** A stack on a private Redis that a test restores from a snapshot it saved itself. */
 export interface RestoreFixture {
@@ -15,15 +16,19 @@ export interface RestoreFixture {
 
 /**
  * Starts a private Redis (saving only when asked) and a stack on it before the file's tests, and
- * stops both after them. Returns a getter that throws when the start failed.
+ * stops both after them, with `options` for the stack (e.g. settings in `env`). Returns a getter
+ * that throws when the start failed.
  */
-export function restoreFixture(name: string): () => RestoreFixture {
+export function restoreFixture(
+  name: string,
+  options: Partial<Omit<StackOptions, 'infra' | 'workDir'>> = {},
+): () => RestoreFixture {
   const dataDir = mkdtempSync(join(tmpdir(), `grantline-${name}-redis-`));
   let redis: PrivateRedis | undefined;
   let stack: OutageStack | undefined;
   beforeAll(async () => {
     redis = await startPrivateRedis({ dir: dataDir, args: ['--save', ''] });
-    stack = await startStackOnRedis(name, redis.url);
+    stack = await startStackOnRedis(name, redis.url, options);
   }, 120_000);
   afterAll(async () => {
     await stack?.stop();
@@ -55,4 +60,20 @@ export async function saveSnapshot({ redis, snapshotFile }: RestoreFixture): Pro
     saver.disconnect();
   }
   copyFileSync(join(redis.dir, 'dump.rdb'), snapshotFile);
+}
+
+/**
+ * Saves the fixture's snapshot, revokes with `revoke` (which expects its 200), and waits until the
+ * projector has applied the revocation: the projection's watermark rose above the snapshot's.
+ */
+export async function snapshotThenRevoke(restore: RestoreFixture, revoke: () => Promise<void>): Promise<void> {
+  const { redis, stack } = restore;
+  const snapshotWatermark = await projectionWatermark(redis.url, stack.prefix);
+  await saveSnapshot(restore);
+  await revoke();
+  await waitFor(
+    'the projector applying the revocation',
+    async () => ((await projectionWatermark(redis.url, stack.prefix)) > snapshotWatermark ? true : undefined),
+    10_000,
+  );
 }

@@ -6,6 +6,7 @@ import {
 } from '@grantline/lib-event-log';
 import { streams } from '@grantline/lib-events';
 import { GenerationLostError, type ProjectionPointer } from '@grantline/lib-projections';
+import { dropUnusedGenerations } from './generation-cleanup';
 import { PartitionPositions } from './partition-positions';
 import { judgeStore, type StoreVerdict } from './store-verdict';
 import { systemClock, type SupervisorClock, type SupervisorOptions } from './supervisor-ports';
@@ -24,7 +25,8 @@ interface Rebuild {
  * Projects the log into Redis and keeps the projection honest (docs/decisions/0018): it resumes
  * from the positions stored with the data, notices within one check interval (or at once, on a
  * reconnect) when the store lost data or went back in time, marks it rebuilding so readers
- * answer 503, replays, and reopens it once every partition has caught up.
+ * answer 503, replays, and reopens it once every partition has caught up. A Redis server process
+ * it has not checked yet is recorded for readers only once it holds the log to its end.
  */
 export class ProjectionSupervisor {
   private subscription: PositionedSubscription | undefined;
@@ -38,6 +40,11 @@ export class ProjectionSupervisor {
   private readonly applies = new BatchingQueue<{ entry: LoggedEvent; epoch: number }>((items) =>
     this.applyCoalesced(items),
   );
+  /**
+   * The last Redis server process (`run_id`) a check ran against to its end: the store held the
+   * log, or the rebuild the check started brings it there. Recorded for readers once none runs.
+   */
+  private checkedIn: string | undefined;
   private stopChecks: (() => void) | undefined;
   private stopped = false;
   private readonly clock: SupervisorClock;
@@ -145,10 +152,11 @@ export class ProjectionSupervisor {
 
   /**
    * Reads the pointer and this generation's positions, and acts on what they say. Then records
-   * the server process the check read from as checked, so readers talking to it may serve.
+   * the server process the check read from as checked, so readers talking to it may serve; while
+   * a rebuild runs, only once it has caught up.
    */
   private async check(): Promise<void> {
-    const { control } = this.options;
+    const { control, log } = this.options;
     // Taken before the reads: anything applied before this point is already in the store. Once
     // writing, what this projector wrote into its generation is what the store must still hold;
     // at start, what the group committed as applied.
@@ -158,8 +166,14 @@ export class ProjectionSupervisor {
     const incarnation = await control.incarnation();
     const pointer = await control.pointer();
     const positions = pointer ? await control.positions(pointer.generation) : null;
-    await this.act(judgeStore({ mine: this.mine, pointer, positions, applied }), pointer);
-    if (this.mine !== undefined && (pointer?.generation !== this.mine || pointer.incarnation !== incarnation)) {
+    // A process nobody vouches for may come from a snapshot taken after the last commit, missing
+    // events applied and markers written through since: it must hold the log as it ends now.
+    const vouched = pointer?.incarnation === incarnation || this.checkedIn === incarnation;
+    const logEnds = pointer && !vouched ? this.positions.targets(await log.lastOffsets(streams)) : undefined;
+    await this.act(judgeStore({ mine: this.mine, pointer, positions, applied, logEnds }), pointer);
+    this.checkedIn = incarnation;
+    if (this.mine === undefined || this.rebuild) return;
+    if (pointer?.generation !== this.mine || pointer.incarnation !== incarnation) {
       await control.validated(this.mine, incarnation);
     }
   }
@@ -174,7 +188,7 @@ export class ProjectionSupervisor {
         logger.warn({ reason: verdict.reason }, 'projection lost: rebuilding it from the start of the log');
         const generation = await control.begin({ activate: true });
         await this.moveTo(generation, new Map(), 'lost');
-        void this.dropOthers();
+        void dropUnusedGenerations(control, logger, () => this.mine);
         return;
       }
       case 'regressed':
@@ -189,7 +203,7 @@ export class ProjectionSupervisor {
         if (previous !== undefined) {
           logger.info({ generation: verdict.generation, previous }, 'projection switched to a rebuilt generation');
         }
-        void this.dropOthers();
+        void dropUnusedGenerations(control, logger, () => this.mine);
         return;
       }
     }
@@ -219,27 +233,14 @@ export class ProjectionSupervisor {
     if (!rebuild || this.mine === undefined || !this.positions.reached(rebuild.targets)) return;
     await this.options.control.setState(this.mine, 'ready');
     this.rebuild = undefined;
+    // A restart since the check leaves another run_id recorded than the new process's: still refused.
+    if (this.checkedIn !== undefined) await this.options.control.validated(this.mine, this.checkedIn);
     const seconds = (this.clock.now() - rebuild.startedAt) / 1000;
     this.options.telemetry.metrics.projectionRebuilt(rebuild.reason, seconds);
     this.options.logger.info(
       { reason: rebuild.reason, generation: this.mine, events: rebuild.events, seconds },
       'projection rebuilt and open again',
     );
-  }
-
-  /** Deletes generations nothing reads or builds any more. */
-  private async dropOthers(): Promise<void> {
-    const { control, logger } = this.options;
-    try {
-      const pointer = await control.pointer();
-      const keep = new Set([this.mine, pointer?.generation, pointer?.building]);
-      for (const generation of await control.generations()) {
-        if (!keep.has(generation))
-          logger.info({ generation, keys: await control.drop(generation) }, 'old projection generation deleted');
-      }
-    } catch (error) {
-      logger.warn({ err: error }, 'old projection generations not deleted yet');
-    }
   }
 
   /** Runs one step at a time: applies and checks never interleave. */

@@ -22,22 +22,33 @@ export interface StoreObservation {
    * generation, or at start the offsets the group committed as applied.
    */
   applied: ReadonlyMap<string, string>;
+  /**
+   * Given when the store runs in a Redis server process no check has found holding the log (a
+   * restart, a failover, a projector that just started over a restored store): where the log
+   * ended when the check began, per partition. Such a process may miss writes that were applied,
+   * or written through by a service, after the projector's last commit, so it must hold the log
+   * through here before readers may use it.
+   */
+  logEnds?: ReadonlyMap<string, string>;
 }
 
 /** Decides, from one observation, whether the store lost data, went back in time, or is fine. */
 export function judgeStore(observation: StoreObservation): StoreVerdict {
-  const { mine, pointer, positions, applied } = observation;
+  const { mine, pointer, positions, applied, logEnds } = observation;
   if (pointer === null) return { kind: 'lost', reason: 'the projection pointer is missing' };
   if (positions === null) {
     return { kind: 'lost', reason: `the positions of generation ${pointer.generation} are missing` };
   }
-  const behind = firstBehind(positions, applied);
   const regressed = (reason: string): StoreVerdict => ({
     kind: 'regressed',
     generation: pointer.generation,
     positions,
     reason,
   });
+  const short = logEnds && firstBehind(positions, logEnds);
+  if (short)
+    return regressed(`an unchecked redis process holds generation ${pointer.generation} short of the log at ${short}`);
+  const behind = firstBehind(positions, applied);
   if (pointer.generation !== mine) {
     // A generation rebuilt beside ours replaced it: it lags by at most what we applied since.
     if (mine !== undefined && pointer.previous === mine) {

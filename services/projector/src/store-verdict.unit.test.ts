@@ -63,6 +63,33 @@ describe('judgeStore', () => {
   });
 });
 
+describe('judgeStore in a redis process no check has found holding the log', () => {
+  const positions = offsets({ 'tokens:0': '12', 'users:0': '3' });
+  const applied = offsets({ 'tokens:0': '10' });
+
+  it('calls the store regressed when it is short of where the log ended, though it holds what was applied', () => {
+    const logEnds = offsets({ 'tokens:0': '13', 'users:0': '3' });
+    expect(judgeStore({ mine: 'ga', pointer: pointer(), positions, applied })).toEqual({ kind: 'healthy' });
+    expect(judgeStore({ mine: 'ga', pointer: pointer(), positions, applied, logEnds })).toMatchObject({
+      kind: 'regressed',
+      generation: 'ga',
+      reason: expect.stringContaining('tokens:0'),
+    });
+    const rebuilt = pointer({ generation: 'gb', previous: 'ga' });
+    expect(judgeStore({ mine: 'ga', pointer: rebuilt, positions, applied, logEnds }).kind).toBe('regressed');
+  });
+
+  it('judges as before a store that holds the log through its end', () => {
+    const logEnds = offsets({ 'tokens:0': '12', 'users:0': '3' });
+    expect(judgeStore({ mine: 'ga', pointer: pointer(), positions, applied, logEnds })).toEqual({ kind: 'healthy' });
+    expect(judgeStore({ mine: undefined, pointer: pointer(), positions, applied, logEnds })).toEqual({
+      kind: 'adopt',
+      generation: 'ga',
+      positions,
+    });
+  });
+});
+
 describe('rebuild targets', () => {
   it('takes the higher offset per partition and is caught up only when every partition reached it', () => {
     const targets = highest(offsets({ 'tokens:0': '5', 'users:1': '2' }), offsets({ 'tokens:0': '7' }));

@@ -29,9 +29,14 @@ function parse(name: PartitionName): { stream: Stream; partition: number } {
 
 const OCCURRED_AT = new Date('2026-12-01T08:00:00.000Z');
 
+/** The token whose revocation the event at a position records. */
+export function revokedAt(name: PartitionName, offset: number): string {
+  return `jti-${name}-${offset}`;
+}
+
 /** An event at a position; what it says does not matter to the supervisor. */
 function loggedAt(name: PartitionName, offset: number): LoggedEvent {
-  const jti = `jti-${name}-${offset}`;
+  const jti = revokedAt(name, offset);
   const event = stampEvent(
     {
       type: 'AccessTokenRevoked',

@@ -7,16 +7,23 @@ import {
 import type { ProjectionStoreControl } from '../supervisor-ports';
 import { HeldCalls } from './held-calls';
 
-/** What the store holds: the pointer and each generation's positions (`<stream>:<partition>` → offset). */
+/**
+ * What the store holds: the pointer, each generation's positions (`<stream>:<partition>` →
+ * offset) and the revocation markers (`jti`s) in each generation.
+ */
 export interface StoreContents {
   pointer: ProjectionPointer | null;
   generations: Map<string, Map<string, string>>;
+  revoked: Map<string, Set<string>>;
 }
 
 const copyOf = (contents: StoreContents): StoreContents => ({
   pointer: contents.pointer && { ...contents.pointer },
   generations: new Map([...contents.generations].map(([generation, positions]) => [generation, new Map(positions)])),
+  revoked: new Map([...contents.revoked].map(([generation, jtis]) => [generation, new Set(jtis)])),
 });
+
+const empty = (): StoreContents => ({ pointer: null, generations: new Map(), revoked: new Map() });
 
 const watermarkOf = (positions: ReadonlyMap<string, string>): number =>
   [...positions.values()].reduce((sum, offset) => sum + Number(offset) + 1, 0);
@@ -29,8 +36,9 @@ const watermarkOf = (positions: ReadonlyMap<string, string>): number =>
 export class MemoryProjectionControl implements ProjectionStoreControl {
   readonly calls: string[] = [];
   readonly held = new HeldCalls();
-  private contents: StoreContents = { pointer: null, generations: new Map() };
+  private contents: StoreContents = empty();
   private readonly reconnectListeners: Array<() => void> = [];
+  private readonly watchers: Array<() => void> = [];
   private created = 0;
   /** Each restart of the store's server gives it a new `run_id`. */
   private restarts = 0;
@@ -68,6 +76,7 @@ export class MemoryProjectionControl implements ProjectionStoreControl {
     } else if (pointer) {
       pointer.building = generation;
     }
+    this.changed();
     return generation;
   }
 
@@ -76,6 +85,7 @@ export class MemoryProjectionControl implements ProjectionStoreControl {
     const { pointer } = this.contents;
     if (pointer?.generation !== generation) return false;
     if (pointer.state !== state) Object.assign(pointer, { state, since: this.now() });
+    this.changed();
     return true;
   }
 
@@ -92,6 +102,9 @@ export class MemoryProjectionControl implements ProjectionStoreControl {
     }
     const watermark = watermarkOf(positions);
     if (this.contents.pointer?.generation === generation) this.contents.pointer.applied = watermark;
+    for (const { event } of events)
+      if (event.type === 'AccessTokenRevoked') this.markRevoked(generation, event.data.jti);
+    this.changed();
     return watermark;
   }
 
@@ -105,6 +118,7 @@ export class MemoryProjectionControl implements ProjectionStoreControl {
     const { pointer } = this.contents;
     if (pointer?.generation !== generation) return false;
     pointer.incarnation = incarnation;
+    this.changed();
     return true;
   }
 
@@ -121,6 +135,7 @@ export class MemoryProjectionControl implements ProjectionStoreControl {
     this.calls.push(`drop ${generation}`);
     const positions = this.contents.generations.get(generation);
     this.contents.generations.delete(generation);
+    this.contents.revoked.delete(generation);
     return positions ? positions.size + 1 : 0;
   }
 
@@ -145,7 +160,42 @@ export class MemoryProjectionControl implements ProjectionStoreControl {
 
   /** FLUSHALL: the pointer and every generation gone. */
   flushAll(): void {
-    this.contents = { pointer: null, generations: new Map() };
+    this.contents = empty();
+  }
+
+  /** A service writes a revocation marker through, into the active generation and one being built. */
+  writeThrough(jti: string): void {
+    const { pointer } = this.contents;
+    for (const generation of [pointer?.generation, pointer?.building]) {
+      if (generation) this.markRevoked(generation, jti);
+    }
+  }
+
+  /** Whether the active generation holds the revocation marker of `jti`. */
+  revokedNow(jti: string): boolean {
+    const generation = this.contents.pointer?.generation;
+    return generation !== undefined && (this.contents.revoked.get(generation)?.has(jti) ?? false);
+  }
+
+  /** Whether readers talking to the server now would serve: the projection is ready and checked in this process. */
+  get servingNow(): boolean {
+    const { pointer } = this.contents;
+    return pointer?.state === 'ready' && pointer.incarnation === this.incarnationNow;
+  }
+
+  /** Calls `watcher` after every change the supervisor makes to the store. */
+  watch(watcher: () => void): void {
+    this.watchers.push(watcher);
+  }
+
+  private changed(): void {
+    for (const watcher of this.watchers) watcher();
+  }
+
+  private markRevoked(generation: string, jti: string): void {
+    const jtis = this.contents.revoked.get(generation) ?? new Set<string>();
+    this.contents.revoked.set(generation, jtis);
+    jtis.add(jti);
   }
 
   /** What the store holds now, kept aside (a snapshot saved to disk). */

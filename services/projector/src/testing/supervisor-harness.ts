@@ -14,6 +14,8 @@ export interface Given {
   ends?: Offsets;
   /** What the store holds before the supervisor starts. */
   store?: (store: MemoryProjectionControl) => void;
+  /** The store an earlier projector process wrote to, for one that starts after it; a new one otherwise. */
+  over?: MemoryProjectionControl;
 }
 
 /** A supervisor over in-memory fakes, and what it logged and measured. */
@@ -34,7 +36,7 @@ export interface Harness {
 
 export function givenSupervisor(given: Given = {}): Harness {
   const clock = new ManualClock();
-  const store = new MemoryProjectionControl(() => clock.now());
+  const store = given.over ?? new MemoryProjectionControl(() => clock.now());
   given.store?.(store);
   const log = new MemoryPositionedLog(given.committed, given.ends);
   const lines: Array<Record<string, unknown>> = [];
