@@ -151,6 +151,20 @@ describe('embedded: the answers are the ones the OpenAPI description documents',
     );
     expect(await inactive.json()).toEqual({ active: false });
     await documented('post', '/oauth/introspect', await form('/oauth/introspect', { token: access_token }), 401);
+    const accept = { Accept: 'application/token-introspection+jwt' };
+    const signed = await documented(
+      'post',
+      '/oauth/introspect',
+      await form('/oauth/introspect', { token: access_token }, { ...caller, ...accept }),
+      200,
+    );
+    expect((await signed.text()).split('.')).toHaveLength(3);
+    await documented(
+      'post',
+      '/oauth/introspect',
+      await form('/oauth/introspect', { token: access_token }, accept),
+      401,
+    );
   });
 
   it('revocation: revoked, and an unknown token alike', async () => {
