@@ -94,3 +94,49 @@ describe('oauth4webapi: signed introspection answers (RFC 9701)', () => {
     });
   });
 });
+
+describe('oauth4webapi: protected resource metadata (RFC 9728)', () => {
+  it('discovers the metadata of Grantline’s own API from its resource identifier, the issuer', async () => {
+    const metadata = await oauth.processResourceDiscoveryResponse(
+      issuer,
+      await oauth.resourceDiscoveryRequest(issuer, options),
+    );
+    expect(metadata).toMatchObject({
+      authorization_servers: [issuer.origin],
+      bearer_methods_supported: ['header'],
+      dpop_bound_access_tokens_required: false,
+    });
+    // The authorization server it names is the one the metadata discovery found.
+    expect(new URL(metadata.authorization_servers?.[0] ?? '').href).toBe(new URL(as.issuer).href);
+  });
+
+  it.each([
+    ['/api/user', 'GET'],
+    ['/oauth/personal-access-tokens', 'GET'],
+    ['/oauth/personal-access-tokens', 'POST'],
+  ])('%s (%s) refuses a token it does not know with challenges that name that metadata', async (path, method) => {
+    const json = new Headers({ 'content-type': 'application/json' });
+    const challenges = await oauth
+      .protectedResourceRequest(
+        'not-a-token',
+        method,
+        new URL(path, issuer),
+        json,
+        method === 'POST' ? '{}' : undefined,
+        options,
+      )
+      .then(
+        () => [],
+        (error: unknown) => (error instanceof oauth.WWWAuthenticateChallengeError ? error.cause : []),
+      );
+    expect(challenges).toEqual([
+      expect.objectContaining({
+        scheme: 'bearer',
+        parameters: expect.objectContaining({
+          error: 'invalid_token',
+          resource_metadata: `${issuer.origin}/.well-known/oauth-protected-resource`,
+        }),
+      }),
+    ]);
+  });
+});

@@ -102,6 +102,12 @@ describe('embedded: the answers are the ones the OpenAPI description documents',
       200,
     );
     await documented('get', '/.well-known/jwks.json', await get('/.well-known/jwks.json'), 200);
+    await documented(
+      'get',
+      '/.well-known/oauth-protected-resource',
+      await get('/.well-known/oauth-protected-resource'),
+      200,
+    );
     await documented('get', '/healthz', await get('/healthz'), 200);
     await documented('get', '/readyz', await get('/readyz'), 200);
   });

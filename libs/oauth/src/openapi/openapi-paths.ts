@@ -32,7 +32,10 @@ const clientAuthenticated = {
 const bearer = [{ bearer: [] }, { dpop: [] }];
 const tokenProtected = {
   ...common,
-  '401': oauthError('invalid_token: no token, or an expired, revoked or malformed one (RFC 6750 §3.1)'),
+  '401': oauthError(
+    'invalid_token: no token, or an expired, revoked or malformed one (RFC 6750 §3.1); the challenge names ' +
+      'the resource metadata (RFC 9728 §5.1)',
+  ),
 };
 
 /** `paths` of the document: every endpoint of the README's table the edge routes. */
@@ -164,6 +167,13 @@ export function apiPaths(): Record<string, JsonSchema> {
       get: {
         operationId: 'serverMetadata',
         responses: { '200': json('RFC 8414 §3.2', 'ServerMetadata'), '503': common['503'] },
+      },
+    },
+    '/.well-known/oauth-protected-resource': {
+      get: {
+        operationId: 'protectedResourceMetadata',
+        summary: 'How to get a token for this API: /api/user and the personal access token endpoints',
+        responses: { '200': json('RFC 9728 §3.2', 'ProtectedResourceMetadata') },
       },
     },
     '/.well-known/jwks.json': {
