@@ -7,8 +7,8 @@ const shared = {
   testEnvironment: 'node',
   transform: {
     '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022', parser: { syntax: 'typescript' } } }],
-    // Client libraries published as ES modules only, which the interop tests drive.
-    '/node_modules/oauth4webapi/.+\\.js$': ['@swc/jest', { jsc: { target: 'es2022' } }],
+    // oauth4webapi, the client library of the resource-indicator tests, ships ES modules only.
+    '/node_modules/oauth4webapi/.+\\.js$': ['@swc/jest', { jsc: { target: 'es2022' }, module: { type: 'commonjs' } }],
   },
   transformIgnorePatterns: ['/node_modules/(?!oauth4webapi/)'],
   moduleNameMapper: {

@@ -18,10 +18,7 @@ export const AccessTokenHeaderSchema = z.looseObject({
 export const AccessTokenClaimsSchema = z.object({
   iss: z.string(),
   sub: z.string(),
-  /**
-   * RFC 7519 §4.1.3: one audience as a string, or several as a list. Readers go through
-   * `audiencesOf` and never compare the member itself.
-   */
+  /** The server's own audience, or the resource(s) the token is for (RFC 8707 §2, RFC 9068 §3). */
   aud: z.union([z.string(), z.array(z.string()).min(1)]),
   client_id: z.string(),
   scope: z.string(),
