@@ -102,6 +102,12 @@ describe('embedded: the answers are the ones the OpenAPI description documents',
       200,
     );
     await documented('get', '/.well-known/jwks.json', await get('/.well-known/jwks.json'), 200);
+    await documented(
+      'get',
+      '/.well-known/oauth-protected-resource',
+      await get('/.well-known/oauth-protected-resource'),
+      200,
+    );
     await documented('get', '/healthz', await get('/healthz'), 200);
     await documented('get', '/readyz', await get('/readyz'), 200);
   });
@@ -151,6 +157,20 @@ describe('embedded: the answers are the ones the OpenAPI description documents',
     );
     expect(await inactive.json()).toEqual({ active: false });
     await documented('post', '/oauth/introspect', await form('/oauth/introspect', { token: access_token }), 401);
+    const accept = { Accept: 'application/token-introspection+jwt' };
+    const signed = await documented(
+      'post',
+      '/oauth/introspect',
+      await form('/oauth/introspect', { token: access_token }, { ...caller, ...accept }),
+      200,
+    );
+    expect((await signed.text()).split('.')).toHaveLength(3);
+    await documented(
+      'post',
+      '/oauth/introspect',
+      await form('/oauth/introspect', { token: access_token }, accept),
+      401,
+    );
   });
 
   it('revocation: revoked, and an unknown token alike', async () => {

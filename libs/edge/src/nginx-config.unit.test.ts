@@ -20,6 +20,9 @@ describe('nginx config from the routing table', () => {
     expect(config).toContain('location /admin/ { proxy_pass http://admin; }');
     expect(config).toContain('location = /oauth/authorize { proxy_pass http://authorize; }');
     expect(config).toContain('location = /api/user { proxy_pass http://introspection; }');
+    // Every discovery document, /.well-known/oauth-protected-resource (RFC 9728) and its
+    // path-suffixed forms included, is the token service's.
+    expect(config).toContain('location /.well-known/ { proxy_pass http://token; }');
   });
 
   it('keeps upstream connections alive to every replica', () => {

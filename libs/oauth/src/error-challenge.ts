@@ -1,18 +1,9 @@
-import { OAuthError } from './errors';
+import { OAuthError, type Challenge, type ChallengeScheme } from './errors';
+
+export type { Challenge, ChallengeScheme } from './errors';
 
 /** RFC 9449 §5.1: the algorithms a proof may be signed with; asymmetric only, never `none` or HMAC. */
 export const DPOP_ALGORITHMS = ['ES256', 'EdDSA', 'RS256', 'PS256'] as const;
-
-export type ChallengeScheme = 'Bearer' | 'DPoP' | 'Basic';
-
-export interface Challenge {
-  /** One challenge per scheme, in this order. */
-  schemes: readonly ChallengeScheme[];
-  /** RFC 6750 §3.1: a request that sent no credentials is asked for them without an error code. */
-  anonymous?: boolean;
-  /** RFC 6750 §3: the scope an insufficient_scope answer needs. */
-  scope?: string;
-}
 
 const REALM = 'realm="grantline"';
 const ALGS = `algs="${DPOP_ALGORITHMS.join(' ')}"`;
@@ -27,18 +18,32 @@ export function withChallenge(error: OAuthError, challenge: Challenge): OAuthErr
   return new OAuthError(error.error, error.error_description, error.status, {
     ...error.options,
     wwwAuthenticate: challenge.schemes.map((scheme) => challengeOf(scheme, error, challenge)).join(', '),
+    challenge,
   });
+}
+
+/**
+ * RFC 9728 §5.1: the Bearer and DPoP challenges of a protected resource name where its metadata
+ * is. Any other error is returned as it is.
+ */
+export function withResourceMetadata(error: OAuthError, url: string): OAuthError {
+  const { challenge } = error.options;
+  if (!challenge?.schemes.some((scheme) => scheme !== 'Basic')) return error;
+  return withChallenge(error, { ...challenge, resourceMetadata: url });
 }
 
 function challengeOf(scheme: ChallengeScheme, error: OAuthError, challenge: Challenge): string {
   if (scheme === 'Basic') return `Basic ${REALM}, charset="UTF-8"`;
-  const params = challenge.anonymous
-    ? []
-    : [
-        `error="${error.error}"`,
-        `error_description="${error.publicDescription}"`,
-        ...(challenge.scope === undefined ? [] : [`scope="${challenge.scope}"`]),
-      ];
+  const params = [
+    ...(challenge.anonymous
+      ? []
+      : [
+          `error="${error.error}"`,
+          `error_description="${error.publicDescription}"`,
+          ...(challenge.scope === undefined ? [] : [`scope="${challenge.scope}"`]),
+        ]),
+    ...(challenge.resourceMetadata === undefined ? [] : [`resource_metadata="${challenge.resourceMetadata}"`]),
+  ];
   return scheme === 'DPoP' ? `DPoP ${[...params, ALGS].join(', ')}` : `Bearer ${[REALM, ...params].join(', ')}`;
 }
 

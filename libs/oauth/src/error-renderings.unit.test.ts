@@ -1,5 +1,5 @@
 import { EventLogUnavailableError } from '@grantline/lib-event-log';
-import { invalidClient, withChallenge, type Challenge } from './error-challenge';
+import { invalidClient, withChallenge, withResourceMetadata, type Challenge } from './error-challenge';
 import { adminErrorBody, errorResponse } from './error-json';
 import { toOAuthError } from './error-mapping';
 import { errorPage } from './error-page';
@@ -138,6 +138,38 @@ describe('WWW-Authenticate (RFC 6750 §3, RFC 9449 §7.1)', () => {
     const challenged = withChallenge(error, challenge);
     expect(errorResponse(challenged).headers['WWW-Authenticate']).toBe(header);
     expect(challenged).toMatchObject({ error: error.error, status: error.status });
+  });
+
+  const METADATA = 'https://issuer.test/.well-known/oauth-protected-resource';
+  it.each<[string, OAuthError, string | undefined]>([
+    [
+      'a refused Bearer token',
+      withChallenge(new OAuthError('invalid_token', 'expired', 401), { schemes: ['Bearer'] }),
+      `Bearer realm="grantline", error="invalid_token", error_description="expired", resource_metadata="${METADATA}"`,
+    ],
+    [
+      'a request without credentials',
+      withChallenge(new OAuthError('invalid_token', 'A token is required', 401), {
+        schemes: ['Bearer', 'DPoP'],
+        anonymous: true,
+      }),
+      `Bearer realm="grantline", resource_metadata="${METADATA}", DPoP resource_metadata="${METADATA}", ${ALGS}`,
+    ],
+    [
+      'a DPoP refusal',
+      withChallenge(new OAuthError('use_dpop_nonce', 'nonce', 401), { schemes: ['DPoP'] }),
+      `DPoP error="use_dpop_nonce", error_description="nonce", resource_metadata="${METADATA}", ${ALGS}`,
+    ],
+    [
+      'a Basic challenge, which is not a resource',
+      invalidClient('bad secret', true),
+      'Basic realm="grantline", charset="UTF-8"',
+    ],
+    ['an error without a challenge', new OAuthError('invalid_request', 'bad', 400), undefined],
+  ])('names the protected resource metadata in %s (RFC 9728 §5.1)', (_name, error, header) => {
+    const named = withResourceMetadata(error, METADATA);
+    expect(errorResponse(named).headers['WWW-Authenticate']).toBe(header);
+    expect(named).toMatchObject({ error: error.error, status: error.status });
   });
 });
 

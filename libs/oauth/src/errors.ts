@@ -28,12 +28,28 @@ export const OAUTH_ERROR_CODES = [
 ] as const;
 export type OAuthErrorCode = (typeof OAUTH_ERROR_CODES)[number];
 
+export type ChallengeScheme = 'Bearer' | 'DPoP' | 'Basic';
+
+/** What a `WWW-Authenticate` header says besides the error itself (see error-challenge.ts). */
+export interface Challenge {
+  /** One challenge per scheme, in this order. */
+  schemes: readonly ChallengeScheme[];
+  /** RFC 6750 §3.1: a request that sent no credentials is asked for them without an error code. */
+  anonymous?: boolean;
+  /** RFC 6750 §3: the scope an insufficient_scope answer needs. */
+  scope?: string;
+  /** RFC 9728 §5.1: where the protected resource's metadata is, on Bearer and DPoP challenges. */
+  resourceMetadata?: string;
+}
+
 export interface OAuthErrorOptions {
   /** For logs only; never sent. */
   detail?: string;
   cause?: unknown;
   /** The challenge of a 401 (RFC 6750 §3, RFC 9449 §7.1, RFC 6749 §5.2 for Basic). */
   wwwAuthenticate?: string;
+  /** What `wwwAuthenticate` was rendered from, so a protected resource can add to it. */
+  challenge?: Challenge;
   headers?: Record<string, string>;
   /** Whether `error_description` was written for the caller; by default only below 500. */
   expose?: boolean;

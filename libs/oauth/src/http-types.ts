@@ -13,9 +13,21 @@ export interface OAuthRequest {
   traceparent?: string;
 }
 
+/**
+ * A body sent as it is, in its own media type, instead of as JSON: the signed introspection
+ * answer of RFC 9701, for one.
+ */
+export class RawBody {
+  constructor(
+    readonly contentType: string,
+    readonly text: string,
+  ) {}
+}
+
 export interface OAuthResponse {
   status: number;
   headers: Record<string, string>;
+  /** Written as JSON, unless it is a `RawBody`. */
   body: unknown;
   /** The web origins of the client the response concerns, for CORS; unset when no client is known. */
   allowedOrigins?: readonly string[];

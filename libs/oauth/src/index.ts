@@ -2,7 +2,13 @@ export * from './errors';
 export * from './http-types';
 export { toOAuthError, failedDependency, type ErrorMappingOptions } from './error-mapping';
 export { errorResponse, errorHeaders, adminErrorBody } from './error-json';
-export { withChallenge, invalidClient, type Challenge, type ChallengeScheme } from './error-challenge';
+export {
+  withChallenge,
+  withResourceMetadata,
+  invalidClient,
+  type Challenge,
+  type ChallengeScheme,
+} from './error-challenge';
 export { errorRedirect } from './error-redirect';
 export { errorPage, type ErrorPage } from './error-page';
 export { parseForm } from './form';
@@ -41,6 +47,13 @@ export * from './device';
 /** The poll tolerance devices get (RFC 8628 §3.5), for load generators that judge slow_down answers. */
 export { devicePollToleranceMs } from '@grantline/lib-projections';
 export { serverMetadata, metadataEndpoint } from './metadata';
+export {
+  protectedResourceMetadata,
+  protectedResourceMetadataEndpoint,
+  protectedResourceMetadataPath,
+  protectedResourceMetadataUrl,
+  ownResourceIdentifier,
+} from './protected-resource-metadata';
 export * from './clients/client-input';
 export * from './clients/client-commands';
 export * from './users/user-input';

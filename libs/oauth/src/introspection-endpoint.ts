@@ -2,15 +2,19 @@ import { readTokenRequest } from './token-request';
 import { invalidClient } from './error-challenge';
 import { OAuthError } from './errors';
 import { jsonResponse, type OAuthRequest, type OAuthResponse } from './http-types';
+import { asksForSignedAnswer, signedAnswer } from './introspection-jwt';
 import type { OAuthContext } from './oauth-context';
 
 const INACTIVE = { active: false } as const;
 
-/** POST /oauth/introspect (RFC 7662). */
+/** POST /oauth/introspect (RFC 7662), as JSON or, when asked for, as a signed JWT (RFC 9701). */
 export async function introspectionEndpoint(context: OAuthContext, request: OAuthRequest): Promise<OAuthResponse> {
   const { inspection, caller } = await readTokenRequest(context, request);
+  const signed = asksForSignedAnswer(request);
   // RFC 7662 §2.1: the endpoint MUST require some form of authorization.
   if (!caller) {
+    // RFC 9701 §5: a signed answer names the resource server it is for, so it needs one.
+    if (signed) throw invalidClient('A signed introspection answer requires client authentication', false);
     const { allowUnauthenticated, unauthenticatedLimitPerMinute } = context.settings.introspection;
     if (!allowUnauthenticated) throw invalidClient('Introspection requires client authentication', false);
     const allowed = await context.guards.consumeRateLimit(
@@ -28,11 +32,11 @@ export async function introspectionEndpoint(context: OAuthContext, request: OAut
   const { claims } = inspection;
   if (!inspection.active || !claims) {
     context.metrics.introspected('inactive');
-    return jsonResponse(200, INACTIVE);
+    return signed && caller ? signedAnswer(context, caller, INACTIVE) : jsonResponse(200, INACTIVE);
   }
   context.metrics.introspected('active');
   if (!caller) return jsonResponse(200, { active: true });
-  return jsonResponse(200, {
+  const answer = {
     active: true,
     scope: claims.scope,
     // A personal access token belongs to its user alone; gateways tell it apart by token_type.
@@ -42,10 +46,12 @@ export async function introspectionEndpoint(context: OAuthContext, request: OAut
     iat: claims.iat,
     token_type: claims.pat ? 'personal_access_token' : claims.cnf ? 'DPoP' : 'Bearer',
     iss: claims.iss,
+    // RFC 7662 §2.2: a string for one audience, a list for several, as the token carries it.
     aud: claims.aud,
     jti: claims.jti,
     // RFC 9449 §6.2: a gateway compares this with the thumbprint of the proof it was sent.
     ...(claims.cnf ? { cnf: { jkt: claims.cnf.jkt } } : {}),
     ...(inspection.username === undefined ? {} : { username: inspection.username }),
-  });
+  };
+  return signed ? signedAnswer(context, caller, answer) : jsonResponse(200, answer);
 }

@@ -1,4 +1,5 @@
 import { basicAuth, formRequest, oauthFixture, respond, type OAuthFixture } from '@grantline/lib-testing';
+import { signAccessToken } from '@grantline/lib-tokens';
 import type { OAuthRequest, OAuthResponse } from './http-types';
 import { introspectionEndpoint } from './introspection-endpoint';
 import { revocationEndpoint } from './revocation-endpoint';
@@ -38,6 +39,24 @@ describe('introspection and revocation', () => {
       token_type: 'Bearer',
       iss: 'https://issuer.test',
     });
+  });
+
+  it('answers aud as the token carries it: a string, or a list of audiences (RFC 7662 §2.2)', async () => {
+    const caller = { authorization: basicAuth('b', 'b-secret-123') };
+    expect((await introspect({ token }, caller)).body).toMatchObject({ aud: 'https://issuer.test' });
+    const now = Math.floor(fixture.clock.now().getTime() / 1000);
+    const aud = ['https://orders.test', 'https://billing.test'];
+    const several = await signAccessToken(fixture.context.keys, {
+      iss: 'https://issuer.test',
+      sub: 'a',
+      aud,
+      client_id: 'a',
+      scope: 'read',
+      jti: 'several-audiences',
+      iat: now,
+      exp: now + 60,
+    });
+    expect((await introspect({ token: several }, caller)).body).toMatchObject({ active: true, aud });
   });
 
   it.each([['garbage'], ['eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.']])('reports %s inactive', async (value) => {

@@ -1,3 +1,4 @@
+import { introspectionSigningAlgorithms } from '@grantline/lib-tokens';
 import { DPOP_ALGORITHMS } from './error-challenge';
 import { supportedGrantTypes } from './grants/registry';
 import type { OAuthResponse } from './http-types';
@@ -5,7 +6,11 @@ import type { OAuthContext } from './oauth-context';
 import { offeredScopes } from './personal-access-tokens/pat-decisions';
 
 /** RFC 8414 server metadata for what is implemented today. */
-export function serverMetadata(issuer: string, scopes: readonly string[] = []): Record<string, unknown> {
+export function serverMetadata(
+  issuer: string,
+  scopes: readonly string[] = [],
+  introspectionSigningAlgorithms: readonly string[] = ['ES256'],
+): Record<string, unknown> {
   return {
     issuer,
     authorization_endpoint: `${issuer}/oauth/authorize`,
@@ -17,6 +22,8 @@ export function serverMetadata(issuer: string, scopes: readonly string[] = []): 
     grant_types_supported: supportedGrantTypes(),
     token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'none'],
     introspection_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
+    // RFC 9701 §6: answers to `Accept: application/token-introspection+jwt` are signed with these.
+    introspection_signing_alg_values_supported: [...introspectionSigningAlgorithms],
     revocation_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'none'],
     response_types_supported: ['code'],
     response_modes_supported: ['query'],
@@ -34,11 +41,13 @@ export function serverMetadata(issuer: string, scopes: readonly string[] = []): 
  * registered clients may ask for, so it reads the projection: while that is rebuilt or its store
  * is down, the failure is thrown for the one mapping to answer 503.
  */
-export async function metadataEndpoint(context: Pick<OAuthContext, 'store' | 'settings'>): Promise<OAuthResponse> {
+export async function metadataEndpoint(
+  context: Pick<OAuthContext, 'store' | 'settings' | 'keys'>,
+): Promise<OAuthResponse> {
   const scopes = offeredScopes(await context.store.listClients());
   return {
     status: 200,
     headers: { 'Cache-Control': 'public, max-age=60' },
-    body: serverMetadata(context.settings.issuer, scopes),
+    body: serverMetadata(context.settings.issuer, scopes, introspectionSigningAlgorithms(context.keys)),
   };
 }

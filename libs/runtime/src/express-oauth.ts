@@ -1,5 +1,12 @@
 import type { ErrorRequestHandler, Request, RequestHandler, Response } from 'express';
-import { errorResponse, OAuthError, toOAuthError, type OAuthRequest, type OAuthResponse } from '@grantline/lib-oauth';
+import {
+  errorResponse,
+  OAuthError,
+  RawBody,
+  toOAuthError,
+  type OAuthRequest,
+  type OAuthResponse,
+} from '@grantline/lib-oauth';
 import { requestIdOf, type Logger } from '@grantline/lib-http';
 import { oauthRequestOf } from './express-request';
 
@@ -33,6 +40,7 @@ export function sendOAuthError(req: Request, res: Response, error: OAuthError): 
 export function sendOAuthResponse(res: Response, requestId: string, response: OAuthResponse): void {
   res.status(response.status).set({ ...response.headers, 'X-Request-Id': requestId });
   if (response.body === undefined) res.end();
+  else if (response.body instanceof RawBody) res.type(response.body.contentType).send(response.body.text);
   else res.json(response.body);
 }
 

@@ -4,6 +4,7 @@ import {
   errorResponse,
   failedDependency,
   OAuthError,
+  RawBody,
   toOAuthError,
   type OAuthRequest,
   type OAuthResponse,
@@ -169,12 +170,15 @@ async function serveEndpoint(
   metrics.requestFinished(method, endpoint.path, response.status, (performance.now() - started) / 1000);
 }
 
+/** The body as JSON, or as it is in its own media type when the endpoint made it a `RawBody`. */
 function writeJson(res: ServerResponse, response: OAuthResponse, extra: Record<string, string>): void {
-  const payload = JSON.stringify(response.body);
+  const { body } = response;
+  const raw = body instanceof RawBody;
+  const payload = raw ? body.text : JSON.stringify(body);
   res.writeHead(response.status, {
     ...response.headers,
     ...extra,
-    'Content-Type': 'application/json; charset=utf-8',
+    'Content-Type': raw ? body.contentType : 'application/json; charset=utf-8',
     'Content-Length': Buffer.byteLength(payload),
   });
   res.end(payload);

@@ -18,7 +18,8 @@ export const AccessTokenHeaderSchema = z.looseObject({
 export const AccessTokenClaimsSchema = z.object({
   iss: z.string(),
   sub: z.string(),
-  aud: z.string(),
+  /** The server's own audience, or the resource(s) the token is for (RFC 8707 §2, RFC 9068 §3). */
+  aud: z.union([z.string(), z.array(z.string()).min(1)]),
   client_id: z.string(),
   scope: z.string(),
   jti: z.string(),
@@ -39,3 +40,8 @@ export const AccessTokenClaimsSchema = z.object({
 
 /** Claims of a JWT access token (RFC 9068 §2.2). */
 export type AccessTokenClaims = z.infer<typeof AccessTokenClaimsSchema>;
+
+/** The audiences a token is meant for, as a list whichever form `aud` has (RFC 7519 §4.1.3). */
+export function audiencesOf(claims: Pick<AccessTokenClaims, 'aud'>): readonly string[] {
+  return typeof claims.aud === 'string' ? [claims.aud] : claims.aud;
+}

@@ -7,7 +7,7 @@ import {
 } from './access-token-schema';
 import type { KeyRing } from './signing-keys';
 
-export { ACCESS_TOKEN_TYP, type AccessTokenClaims } from './access-token-schema';
+export { ACCESS_TOKEN_TYP, audiencesOf, type AccessTokenClaims } from './access-token-schema';
 
 export async function signAccessToken(ring: KeyRing, claims: AccessTokenClaims): Promise<string> {
   const { active } = ring;

@@ -1,6 +1,6 @@
 import { sign, type KeyObject } from 'node:crypto';
 import { decodeProtectedHeader, SignJWT } from 'jose';
-import { signAccessToken, verifyAccessToken, type AccessTokenClaims } from './access-token';
+import { audiencesOf, signAccessToken, verifyAccessToken, type AccessTokenClaims } from './access-token';
 import { generateSigningJwk, keyRingFromJwks, publicJwks, type KeyRing } from './signing-keys';
 
 const claims: AccessTokenClaims = {
@@ -20,6 +20,15 @@ describe('JWT access tokens (RFC 9068)', () => {
     const token = await signAccessToken(ring, claims);
     expect(decodeProtectedHeader(token)).toEqual({ alg: 'ES256', typ: 'at+jwt', kid: 'k1' });
     expect(await verifyAccessToken(ring, claims.iss, token)).toEqual(claims);
+  });
+
+  it('carries several audiences as a list, and one as a string (RFC 7519 §4.1.3)', async () => {
+    const ring = await keyRingFromJwks([await generateSigningJwk('k1')]);
+    const several = { ...claims, aud: ['https://a.test', 'https://b.test'] };
+    const verified = await verifyAccessToken(ring, claims.iss, await signAccessToken(ring, several));
+    expect(verified?.aud).toEqual(several.aud);
+    expect(audiencesOf(several)).toEqual(several.aud);
+    expect(audiencesOf(claims)).toEqual(['https://api.test']);
   });
 
   it('keeps verifying tokens of a retired signing key while it is still published', async () => {
@@ -73,7 +82,11 @@ const cases = (members: string[], ...keep: string[]) =>
   members.flatMap((member) => except(...keep).map(([, value]): [string, Json] => [member, value]));
 
 const CLAIM_CASES = [
-  ...cases(['iss', 'sub', 'aud', 'client_id', 'scope', 'jti', 'gid'], 'string'),
+  ...cases(['iss', 'sub', 'client_id', 'scope', 'jti', 'gid'], 'string'),
+  // RFC 9068 §3 with RFC 8707: one audience, or a list of resources.
+  ...cases(['aud'], 'string', 'array'),
+  ['aud', []] as [string, Json],
+  ['aud', [1]] as [string, Json],
   ...cases(['iat', 'exp'], 'number'),
   ...cases(['pat'], 'true'),
   ...cases(['cnf'], 'object'),

@@ -57,3 +57,20 @@ describe('GET /.well-known/oauth-authorization-server', () => {
     expect(text).not.toContain('secret');
   });
 });
+
+describe('GET /.well-known/oauth-protected-resource (RFC 9728 §3)', () => {
+  it('answers the metadata of Grantline’s own API, even while the projection is unavailable', async () => {
+    const fixture = await oauthFixture();
+    const served = await serveDiscovery(fixture);
+    try {
+      jest.spyOn(fixture.store, 'listClients').mockRejectedValue(new ProjectionUnavailableError('rebuilding'));
+      const response = await fetch(`${served.url}/.well-known/oauth-protected-resource`);
+      expect(response.status).toBe(200);
+      expect(response.headers.get('cache-control')).toBe('public, max-age=300');
+      expect(await response.json()).toMatchObject({ resource: TEST_ISSUER, authorization_servers: [TEST_ISSUER] });
+    } finally {
+      jest.restoreAllMocks();
+      await new Promise((done) => served.server.close(done));
+    }
+  });
+});

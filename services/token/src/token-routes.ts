@@ -6,6 +6,8 @@ import {
   everyGrant,
   metadataEndpoint,
   openApiDocument,
+  protectedResourceMetadataEndpoint,
+  protectedResourceMetadataPath,
   revocationEndpoint,
   tokenEndpoint,
   tokenServiceGrants,
@@ -30,7 +32,7 @@ export function tokenEndpoints(context: OAuthContext, devicePolling?: OAuthHandl
 }
 
 /**
- * The discovery documents (RFC 8414, RFC 7517) and the OpenAPI description of the public API. A failure goes to the app's error handler, the
+ * The discovery documents (RFC 8414, RFC 9728, RFC 7517) and the OpenAPI description of the public API. A failure goes to the app's error handler, the
  * error family's rendering: 503 temporarily_unavailable while the projection is rebuilt.
  */
 export function discoveryRoutes(context: OAuthContext): Router {
@@ -40,6 +42,11 @@ export function discoveryRoutes(context: OAuthContext): Router {
       (response) => sendOAuthResponse(res, requestIdOf(req.headers['x-request-id']), response),
       next,
     );
+  });
+  // RFC 9728 §3: how to get a token for Grantline's own API; from settings alone.
+  const resource = protectedResourceMetadataEndpoint(context);
+  router.get(protectedResourceMetadataPath(context.settings.issuer), (req, res) => {
+    sendOAuthResponse(res, requestIdOf(req.headers['x-request-id']), resource);
   });
   const jwks = publicJwks(context.keys);
   router.get('/.well-known/jwks.json', (_req, res) => {

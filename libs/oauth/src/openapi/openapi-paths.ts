@@ -3,6 +3,7 @@ import type { JsonSchema } from './openapi-schemas';
 const JSON_TYPE = 'application/json';
 const FORM = 'application/x-www-form-urlencoded';
 const HTML = 'text/html';
+const INTROSPECTION_JWT = 'application/token-introspection+jwt';
 
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 const json = (description: string, schema: string) => ({
@@ -31,7 +32,10 @@ const clientAuthenticated = {
 const bearer = [{ bearer: [] }, { dpop: [] }];
 const tokenProtected = {
   ...common,
-  '401': oauthError('invalid_token: no token, or an expired, revoked or malformed one (RFC 6750 §3.1)'),
+  '401': oauthError(
+    'invalid_token: no token, or an expired, revoked or malformed one (RFC 6750 §3.1); the challenge names ' +
+      'the resource metadata (RFC 9728 §5.1)',
+  ),
 };
 
 /** `paths` of the document: every endpoint of the README's table the edge routes. */
@@ -90,8 +94,21 @@ export function apiPaths(): Record<string, JsonSchema> {
       post: {
         operationId: 'introspect',
         summary: 'RFC 7662; the caller authenticates as a registered client',
+        description:
+          'With `Accept: application/token-introspection+jwt` the answer is a JWT signed with a key of the JWKS ' +
+          '(RFC 9701): `typ` token-introspection+jwt, claims `iss`, `aud` (the calling client), `iat` and ' +
+          '`token_introspection` (the JSON answer). Only an authenticated caller gets one.',
         requestBody: form('TokenParameter'),
-        responses: { '200': json('Active with the claims, or inactive', 'Introspection'), ...clientAuthenticated },
+        responses: {
+          '200': {
+            description: 'Active with the claims, or inactive; as JSON, or as a signed JWT when asked for',
+            content: {
+              [JSON_TYPE]: { schema: ref('Introspection') },
+              [INTROSPECTION_JWT]: { schema: { type: 'string', description: 'A compact JWS (RFC 9701 §5)' } },
+            },
+          },
+          ...clientAuthenticated,
+        },
       },
     },
     '/oauth/revoke': {
@@ -150,6 +167,13 @@ export function apiPaths(): Record<string, JsonSchema> {
       get: {
         operationId: 'serverMetadata',
         responses: { '200': json('RFC 8414 §3.2', 'ServerMetadata'), '503': common['503'] },
+      },
+    },
+    '/.well-known/oauth-protected-resource': {
+      get: {
+        operationId: 'protectedResourceMetadata',
+        summary: 'How to get a token for this API: /api/user and the personal access token endpoints',
+        responses: { '200': json('RFC 9728 §3.2', 'ProtectedResourceMetadata') },
       },
     },
     '/.well-known/jwks.json': {

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { OAUTH_ERROR_CODES } from '../errors';
 import { allGrants } from '../grants/registry';
 import { serverMetadata } from '../metadata';
+import { protectedResourceMetadata } from '../protected-resource-metadata';
 import { creationInputSchema } from '../personal-access-tokens/pat-input';
 
 export type JsonSchema = { [key: string]: unknown };
@@ -130,9 +131,9 @@ const probe = {
   required: ['status'],
 };
 
-/** RFC 8414 §2: the members `serverMetadata` writes, each typed by the value it holds. */
-function serverMetadataSchema(): JsonSchema {
-  const members = Object.entries(serverMetadata('https://issuer.example'));
+/** The members a metadata document writes, each typed by the value it holds. */
+function metadataSchema(document: Record<string, unknown>): JsonSchema {
+  const members = Object.entries(document);
   const typeOf = (value: unknown) =>
     Array.isArray(value) ? { type: 'array', items: text } : { type: typeof value === 'boolean' ? 'boolean' : 'string' };
   return {
@@ -169,7 +170,9 @@ export function componentSchemas(): Record<string, JsonSchema> {
       required: ['personal_access_tokens'],
       additionalProperties: false,
     },
-    ServerMetadata: serverMetadataSchema(),
+    // RFC 8414 §2 and RFC 9728 §2.
+    ServerMetadata: metadataSchema(serverMetadata('https://issuer.example')),
+    ProtectedResourceMetadata: metadataSchema(protectedResourceMetadata('https://issuer.example')),
     JsonWebKeySet: {
       type: 'object',
       properties: { keys: { type: 'array', items: { type: 'object', required: ['kty'] } } },

@@ -3,6 +3,7 @@ import { tokenGrant } from '../access-token-check';
 import { eventContext } from '../access-token-issuer';
 import { jsonResponse, noStoreHeaders, type OAuthRequest, type OAuthResponse } from '../http-types';
 import type { OAuthContext } from '../oauth-context';
+import { asProtectedResource } from '../protected-resource-metadata';
 import { insufficientScope, resourceCaller, type ResourceCaller } from '../resource-request';
 import {
   createPersonalAccessToken,
@@ -69,7 +70,15 @@ function mintingTerms({ claims, client }: ResourceCaller): Pick<CreationRequest,
  * POST /oauth/personal-access-tokens with JSON `{name, scopes, expires_in}`: 201 with the
  * token, shown this once. `expires_at` is an ISO 8601 time (UTC).
  */
-export async function createPersonalAccessTokenEndpoint(
+export function createPersonalAccessTokenEndpoint(
+  context: OAuthContext,
+  request: OAuthRequest,
+  body: unknown,
+): Promise<OAuthResponse> {
+  return asProtectedResource(context, () => createPersonalAccessTokenAnswer(context, request, body));
+}
+
+async function createPersonalAccessTokenAnswer(
   context: OAuthContext,
   request: OAuthRequest,
   body: unknown,
@@ -90,29 +99,30 @@ export async function createPersonalAccessTokenEndpoint(
 }
 
 /** GET /oauth/personal-access-tokens: the caller's unexpired tokens, revoked ones marked; never values. */
-export async function listPersonalAccessTokensEndpoint(
-  context: OAuthContext,
-  request: OAuthRequest,
-): Promise<OAuthResponse> {
-  const { user } = await managingCaller(context, request);
-  return jsonResponse(200, { personal_access_tokens: await listPersonalAccessTokens(context, user.userId) });
+export function listPersonalAccessTokensEndpoint(context: OAuthContext, request: OAuthRequest): Promise<OAuthResponse> {
+  return asProtectedResource(context, async () => {
+    const { user } = await managingCaller(context, request);
+    return jsonResponse(200, { personal_access_tokens: await listPersonalAccessTokens(context, user.userId) });
+  });
 }
 
 /**
  * DELETE /oauth/personal-access-tokens/{id}: 204 once revoked, also when it already was. A
  * token of another user, an expired one and an unknown id are all 404.
  */
-export async function revokePersonalAccessTokenEndpoint(
+export function revokePersonalAccessTokenEndpoint(
   context: OAuthContext,
   request: OAuthRequest,
   id: string,
 ): Promise<OAuthResponse> {
-  const { claims, user } = await managingCaller(context, request);
-  const tokenId = tokenIdSchema.safeParse(id);
-  const snapshot = tokenId.success ? await findOwnedPersonalAccessToken(context, tokenId.data, user.userId) : null;
-  if (!snapshot) return jsonResponse(404, NOT_FOUND);
-  await revokePersonalAccessToken(context, eventContext(context, request), snapshot, actorOf(claims));
-  return { status: 204, headers: { ...noStoreHeaders }, body: undefined };
+  return asProtectedResource(context, async () => {
+    const { claims, user } = await managingCaller(context, request);
+    const tokenId = tokenIdSchema.safeParse(id);
+    const snapshot = tokenId.success ? await findOwnedPersonalAccessToken(context, tokenId.data, user.userId) : null;
+    if (!snapshot) return jsonResponse(404, NOT_FOUND);
+    await revokePersonalAccessToken(context, eventContext(context, request), snapshot, actorOf(claims));
+    return { status: 204, headers: { ...noStoreHeaders }, body: undefined };
+  });
 }
 
 /**

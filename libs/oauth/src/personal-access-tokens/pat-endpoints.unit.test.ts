@@ -192,6 +192,10 @@ describe('personal access tokens over the API', () => {
       expect(refused.status).toBe(403);
       expect(refused.body).toMatchObject({ error: 'insufficient_scope' });
       expect(refused.headers['WWW-Authenticate']).toContain('scope="personal-access-tokens"');
+      // RFC 9728 §5.1: every step that refuses names the resource's metadata.
+      expect(refused.headers['WWW-Authenticate']).toContain(
+        'resource_metadata="https://issuer.test/.well-known/oauth-protected-resource"',
+      );
     }
 
     const minting = await created(adaToken, { name: 'minting', scopes: ['read', 'personal-access-tokens'] });
