@@ -24,3 +24,4 @@ export {
   type ExpressOAuthEndpoint,
 } from './express-oauth';
 export { serve, serviceListener, type ListenerOptions } from './serve-app';
+export { systemPeriodicClock, type PeriodicClock } from './periodic-clock';

@@ -5,10 +5,11 @@ import {
   type PositionedSubscription,
 } from '@grantline/lib-event-log';
 import { streams } from '@grantline/lib-events';
+import { systemPeriodicClock, type PeriodicClock } from '@grantline/lib-runtime';
 import { GenerationLostError, type ProjectionPointer } from '@grantline/lib-projections';
 import { PartitionPositions } from './partition-positions';
 import { judgeStore, type StoreVerdict } from './store-verdict';
-import { systemClock, type SupervisorClock, type SupervisorOptions } from './supervisor-ports';
+import type { SupervisorOptions } from './supervisor-ports';
 
 /** Events applied in one script call at most, so one call never holds Redis for long. */
 const APPLY_CHUNK = 500;
@@ -40,10 +41,10 @@ export class ProjectionSupervisor {
   );
   private stopChecks: (() => void) | undefined;
   private stopped = false;
-  private readonly clock: SupervisorClock;
+  private readonly clock: PeriodicClock;
 
   constructor(private readonly options: SupervisorOptions) {
-    this.clock = options.clock ?? systemClock;
+    this.clock = options.clock ?? systemPeriodicClock;
   }
 
   async start(): Promise<void> {

@@ -1,15 +1,8 @@
-import type { PositionedSubscribeOptions, PositionedSubscription } from '@grantline/lib-event-log';
-import type { Stream } from '@grantline/lib-events';
+import type { PositionedLog } from '@grantline/lib-event-log';
 import type { Logger } from '@grantline/lib-http';
 import type { PositionedEvent, ProjectionPointer, ProjectionState } from '@grantline/lib-projections';
+import type { PeriodicClock } from '@grantline/lib-runtime';
 import type { Telemetry } from '@grantline/lib-telemetry';
-
-/** The part of the Kafka event log the projector needs. */
-export interface PositionedLog {
-  subscribePositioned(options: PositionedSubscribeOptions): Promise<PositionedSubscription>;
-  committedOffsets(groupId: string, streams: readonly Stream[]): Promise<Map<string, string>>;
-  lastOffsets(streams: readonly Stream[]): Promise<Map<string, string>>;
-}
 
 /**
  * The part of the projection store's control the supervisor needs (RedisProjectionControl in
@@ -34,22 +27,6 @@ export interface ProjectionStoreControl {
   onReconnect(listener: () => void): void;
 }
 
-/** Time for the supervisor: what time it is, and a periodic call for the store check. */
-export interface SupervisorClock {
-  /** Milliseconds since the epoch. */
-  now(): number;
-  /** Calls `tick` every `intervalMs` until the returned function is called. */
-  every(intervalMs: number, tick: () => Promise<void>): () => void;
-}
-
-export const systemClock: SupervisorClock = {
-  now: () => Date.now(),
-  every(intervalMs, tick) {
-    const timer = setInterval(() => void tick(), intervalMs);
-    return () => clearInterval(timer);
-  },
-};
-
 export interface SupervisorOptions {
   log: PositionedLog;
   control: ProjectionStoreControl;
@@ -60,5 +37,5 @@ export interface SupervisorOptions {
   logger: Logger;
   onFatal?: (error: unknown) => void;
   /** The system clock unless a test drives time itself. */
-  clock?: SupervisorClock;
+  clock?: PeriodicClock;
 }
