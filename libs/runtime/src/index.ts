@@ -25,3 +25,4 @@ export {
 } from './express-oauth';
 export { serve, serviceListener, type ListenerOptions } from './serve-app';
 export { systemPeriodicClock, type PeriodicClock } from './periodic-clock';
+export { exitOnFatal, SerialSteps, type CheckedConsumerOptions } from './checked-consumer';

@@ -1,8 +1,5 @@
-import type { PositionedLog } from '@grantline/lib-event-log';
-import type { Logger } from '@grantline/lib-http';
 import type { PositionedEvent, ProjectionPointer, ProjectionState } from '@grantline/lib-projections';
-import type { PeriodicClock } from '@grantline/lib-runtime';
-import type { Telemetry } from '@grantline/lib-telemetry';
+import type { CheckedConsumerOptions } from '@grantline/lib-runtime';
 
 /**
  * The part of the projection store's control the supervisor needs (RedisProjectionControl in
@@ -27,15 +24,6 @@ export interface ProjectionStoreControl {
   onReconnect(listener: () => void): void;
 }
 
-export interface SupervisorOptions {
-  log: PositionedLog;
+export interface SupervisorOptions extends CheckedConsumerOptions {
   control: ProjectionStoreControl;
-  groupId: string;
-  /** How often the store is checked for lost data or a step back in time. */
-  checkIntervalMs: number;
-  telemetry: Pick<Telemetry, 'metrics' | 'tracing'>;
-  logger: Logger;
-  onFatal?: (error: unknown) => void;
-  /** The system clock unless a test drives time itself. */
-  clock?: PeriodicClock;
 }
