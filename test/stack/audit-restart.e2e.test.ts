@@ -159,7 +159,7 @@ function verifyAudit(database: string): Promise<AuditReport> {
   });
 }
 
-it('refills an audit database restored from an older backup, without a restart, until verify finds nothing missing', async () => {
+it('refills an audit database restored from an older backup, and one dropped, without a restart, until verify finds nothing missing', async () => {
   const database = `${namespace}r`;
   const backup = `${namespace}b`;
   const events = Array.from({ length: 600 }, (_, index) => issued(index, 'restored'));
@@ -191,5 +191,16 @@ it('refills an audit database restored from an older backup, without a restart, 
   const report = await verifyAudit(database);
   expect(report).toMatchObject({ missing: 0, matches: true });
   process.stdout.write(`audit refill after a restore: ${events.length - 200} events back in ${seconds.toFixed(2)} s\n`);
+
+  // Dropped altogether: refilled from the start of the log, with its unique index made again first.
+  await mongo.db(database).dropDatabase();
+  await log.append([issued(events.length, 'restored')]);
+  const all = await waitFor((current) => current.length > events.length, 30_000, database);
+  expect(all).toHaveLength(events.length + 1);
+  expect(new Set(all).size).toBe(events.length + 1);
+  const indexes = await mongo.db(database).collection('audit_events').indexes();
+  expect(indexes).toContainEqual(expect.objectContaining({ name: 'event_id_unique', unique: true }));
+  expect(await verifyAudit(database)).toMatchObject({ missing: 0, matches: true });
+  expect(audit.child.exitCode).toBeNull();
   await Promise.all([mongo.db(backup).dropDatabase(), mongo.db(database).dropDatabase()]);
-}, 120_000);
+}, 150_000);

@@ -31,13 +31,20 @@ export class MongoAuditStore implements AuditStore {
     await client.connect();
     const db = client.db(database);
     const collection = db.collection<AuditEntry>(collectionName);
+    const store = new MongoAuditStore(client, collection, db.collection<PositionDocument>('audit_positions'));
+    await store.prepare();
+    return store;
+  }
+
+  /** Creates the collection's indexes, the unique event id first; a no-op when they exist. */
+  async prepare(): Promise<void> {
+    const collection = this.collection;
     await collection.createIndex({ eventId: 1 }, { unique: true, name: 'event_id_unique' });
     await collection.createIndex({ subject: 1, occurredAt: 1 }, { name: 'by_subject' });
     await collection.createIndex({ clientId: 1, occurredAt: 1 }, { name: 'by_client' });
     await collection.createIndex({ type: 1, occurredAt: 1 }, { name: 'by_type' });
     await collection.createIndex({ traceparent: 1 }, { name: 'by_trace' });
     await collection.createIndex({ occurredAt: 1 }, { name: 'by_time' });
-    return new MongoAuditStore(client, collection, db.collection<PositionDocument>('audit_positions'));
   }
 
   async recordAll(records: readonly AuditRecord[], known?: ReadonlyMap<string, string>): Promise<boolean> {

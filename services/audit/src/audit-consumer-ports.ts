@@ -5,6 +5,8 @@ import type { CheckedConsumerOptions } from '@grantline/lib-runtime';
 export type AuditPositionsStore = Pick<AuditStore, 'recordAll' | 'positions'> & {
   /** Calls back each time the connection to the store is made again after a loss, where the adapter can tell. */
   onReconnect?(listener: () => void): void;
+  /** Creates what an emptied (dropped) database lacks before anything is stored again: the unique event id index. */
+  prepare?(): Promise<void>;
 };
 
 export interface AuditConsumerOptions extends CheckedConsumerOptions {

@@ -15,9 +15,18 @@ function givenConsumer(given: { committed?: Offsets; ends?: Offsets; audit?: Mem
   const log = new MemoryPositionedLog(given.committed, given.ends);
   const lines: Array<Record<string, unknown>> = [];
   const refills: Array<{ reason: string; seconds: number }> = [];
+  /** The store's calls that change it, in order: `recordAll`, and `prepare` (which an emptied database needs). */
+  const calls: string[] = [];
   const consumer = new AuditConsumer({
     log,
-    audit,
+    audit: {
+      recordAll: (records, known) => {
+        calls.push('recordAll');
+        return audit.recordAll(records, known);
+      },
+      positions: () => audit.positions(),
+      prepare: async () => void calls.push('prepare'),
+    },
     groupId: 'grantline.audit',
     checkIntervalMs: CHECK_INTERVAL_MS,
     telemetry: {
@@ -37,6 +46,7 @@ function givenConsumer(given: { committed?: Offsets; ends?: Offsets; audit?: Mem
     clock,
     lines,
     refills,
+    calls,
     storedIds,
     messages: () => lines.map((line) => String(line.msg)),
     checkOnce: () => clock.advance(CHECK_INTERVAL_MS),
@@ -142,6 +152,18 @@ describe('given a running consumer whose store is restored from an older backup'
 });
 
 describe('given a running consumer whose database is emptied', () => {
+  it('when the next check runs, then the store is prepared again (its unique index) before anything is replayed', async () => {
+    const { audit, log, checkOnce, calls } = await runningWithBackup();
+    audit.restore(new MemoryAuditStore());
+    calls.length = 0;
+
+    await checkOnce();
+    await log.readToEnd();
+
+    expect(calls[0]).toBe('prepare');
+    expect(calls.filter((call) => call === 'prepare')).toHaveLength(1);
+  });
+
   it('when the next check runs, then it refills from the start of the log', async () => {
     const { consumer, audit, log, checkOnce, refills, storedIds } = await runningWithBackup();
     audit.restore(new MemoryAuditStore());

@@ -131,6 +131,8 @@ export class AuditConsumer {
       { reason: verdict.reason, detail: verdict.detail },
       'audit store behind the log: refilling',
     );
+    // A dropped database lost its unique index too: without it, the replay would store duplicates.
+    if (verdict.reason === 'gone') await this.options.audit.prepare?.();
     const targets = refillTargets(expected, await this.options.log.lastOffsets(streams));
     this.refill = {
       reason: verdict.reason,
