@@ -9,12 +9,12 @@ import {
   KafkaEventLog,
   topicName,
   type DeadLetterNote,
-  type Subscription,
 } from '@grantline/lib-event-log';
+import { createLogger } from '@grantline/lib-http';
 import { MongoAuditStore } from '@grantline/lib-projections';
 import { noMetrics, propagationOnly } from '@grantline/lib-telemetry';
 import { infraFromEnv } from '../stack/stack-fixture';
-import { startAuditConsumer } from '@grantline/svc-audit';
+import { startAuditConsumer, type AuditConsumer } from '@grantline/svc-audit';
 import { deleteTopicsUnder } from '../support/kafka-topics';
 
 const run = `tdead${Date.now().toString(36)}`;
@@ -31,7 +31,7 @@ const log = new KafkaEventLog({
   onDeadLettered: (note) => notes.push(note),
 });
 let audit: MongoAuditStore;
-let subscription: Subscription | undefined;
+let consumer: AuditConsumer | undefined;
 
 const [template] = sampleEvents({ now: () => new Date() }).filter((event) => event.type === 'AccessTokenRevoked');
 /** A new revocation of the same token each time: one key, so one partition. */
@@ -73,7 +73,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await subscription?.close();
+  await consumer?.close();
   await log.close();
   await audit.close();
   const client = new MongoClient(infra.mongodbUrl);
@@ -103,7 +103,14 @@ it('moves unreadable records to the dead-letter topic with their origin and reas
   const after = revoked();
   await log.append([after]);
 
-  subscription = await startAuditConsumer(log, audit, `${run}.audit`, { metrics: noMetrics, tracing: propagationOnly });
+  consumer = await startAuditConsumer({
+    log,
+    audit,
+    groupId: `${run}.audit`,
+    checkIntervalMs: 500,
+    telemetry: { metrics: noMetrics, tracing: propagationOnly },
+    logger: createLogger('audit', 'silent'),
+  });
 
   await until('both valid events in the audit store', async () => {
     const ids = await storedIds();

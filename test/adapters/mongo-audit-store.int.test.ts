@@ -76,3 +76,42 @@ it('finds the entries of one trace by the trace id in their traceparent, oldest 
   expect(found.map((entry) => entry.eventId)).toEqual([events[2]?.eventId, events[0]?.eventId]);
   expect(await audit.find({ traceId: 'f'.repeat(32), limit: 10 })).toEqual([]);
 });
+
+describe('positions kept with the entries', () => {
+  const at = (stream: 'tokens' | 'clients', partition: number, offset: number): AuditRecord => ({
+    event: codeRedeemed(`positioned-${stream}-${partition}-${offset}`),
+    position: { stream, partition, offset: String(offset) },
+  });
+
+  it('raises the last offset of each partition a batch touched, never lowers it, and compares offsets as numbers', async () => {
+    expect(await audit.recordAll([at('tokens', 0, 8), at('tokens', 0, 9), at('clients', 1, 3)])).toBe(true);
+    expect(await audit.recordAll([at('tokens', 0, 10), at('clients', 1, 2)])).toBe(true);
+
+    const positions = await audit.positions();
+    expect([positions.get('tokens:0'), positions.get('clients:1')]).toEqual(['10', '3']);
+  });
+
+  it('does not raise a position that no longer stands where the caller knows it stood, and says so', async () => {
+    const client = new MongoClient(url);
+    await client.connect();
+    try {
+      // What a restore from an older backup does to the positions.
+      await client
+        .db(database)
+        .collection('audit_positions')
+        .updateOne({ _id: 'clients:1' as never }, { $set: { offset: 1 } });
+      const known = new Map([
+        ['tokens:0', '10'],
+        ['clients:1', '3'],
+      ]);
+
+      expect(await audit.recordAll([at('tokens', 0, 11), at('clients', 1, 4)], known)).toBe(false);
+
+      const positions = await audit.positions();
+      expect([positions.get('tokens:0'), positions.get('clients:1')]).toEqual(['11', '1']);
+      expect(await audit.recordAll([at('tokens', 0, 12)], new Map([['tokens:0', '11']]))).toBe(true);
+    } finally {
+      await client.close();
+    }
+  });
+});

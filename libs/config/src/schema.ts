@@ -200,7 +200,7 @@ const settingsObject = z.object({
     .max(10_000)
     .default(500)
     .describe(
-      'How often the projector checks that Redis still holds what it applied (lost data, a restore from an older snapshot); it also checks on every reconnect.',
+      'How often the projector checks that Redis still holds what it applied, and the audit consumer that MongoDB still holds what it stored (lost data, a restore from an older snapshot or backup); both also check on every reconnect.',
     ),
   GRANTLINE_CONSUMER_READY_MAX_LAG: z.coerce
     .number()

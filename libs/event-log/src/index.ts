@@ -17,10 +17,12 @@ export { deadLetterHeaderNames } from './kafka-dead-letter-sink';
 export type { UnreadableReason } from './record-decoding';
 export {
   partitionKey,
+  type PositionedLog,
   type PositionedSubscribeOptions,
   type PositionedSubscription,
   type StartAt,
 } from './kafka-positioned-consumer';
+export { caughtUp, firstBehind, highest, raise } from './offset-maps';
 export { assertTopicRetention, TopicRetentionError } from './kafka-retention';
 export { DEFAULT_TOKENS_RETENTION_MS } from './kafka-topology';
 export { noEventLogMetrics, type EventLogMetrics } from './event-log-metrics';

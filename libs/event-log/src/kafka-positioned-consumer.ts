@@ -41,6 +41,15 @@ export interface PositionedSubscription {
   close(): Promise<void>;
 }
 
+/** The part of the Kafka event log a consumer that keeps its own positions needs. */
+export interface PositionedLog {
+  subscribePositioned(options: PositionedSubscribeOptions): Promise<PositionedSubscription>;
+  /** The last offset the group committed as applied, per `<stream>:<partition>`. */
+  committedOffsets(groupId: string, streams: readonly Stream[]): Promise<Map<string, string>>;
+  /** The offset of the last event of each non-empty partition now, per `<stream>:<partition>`. */
+  lastOffsets(streams: readonly Stream[]): Promise<Map<string, string>>;
+}
+
 /**
  * A consumer-group subscription whose positions come from the consumer (kafkajs seeks on each
  * assignment, before the first fetch), with offsets committed only when asked.

@@ -34,8 +34,22 @@ export interface AuditRecord {
 
 /** The audit projection: idempotent by event id, so redelivery never duplicates an entry. */
 export interface AuditStore {
-  /** Records every event not yet recorded; resolves once all of them are stored. */
-  recordAll(records: readonly AuditRecord[]): Promise<void>;
+  /**
+   * Records every event not yet recorded, then raises (never lowers) the stored position of each
+   * partition the records come from; resolves once both are stored. A failure between the two
+   * leaves positions behind the entries, so a consumer resuming from them replays, never skips.
+   *
+   * With `known` (where the caller knows positions stand), a partition's position is raised only
+   * if it still stands at least there: one that went back (a restore) or vanished (an emptied
+   * database) is left as it is, so the gap below it stays visible, and the answer is `false`.
+   * Partitions `known` does not name are raised (or created) unconditionally.
+   */
+  recordAll(records: readonly AuditRecord[], known?: ReadonlyMap<string, string>): Promise<boolean>;
+  /**
+   * The last recorded offset per `<stream>:<partition>`, kept with the entries: a restore from an
+   * older backup brings back older positions, an emptied database none.
+   */
+  positions(): Promise<Map<string, string>>;
   find(query: AuditQuery): Promise<AuditEntry[]>;
   /** Every recorded event id, in no particular order, streamed so a checker can compare the audit with the log. */
   eventIds(): AsyncIterable<string>;

@@ -1,34 +1,82 @@
-import { MongoBulkWriteError, MongoClient, MongoServerError, type Collection, type Filter } from 'mongodb';
+import { Long, MongoBulkWriteError, MongoClient, MongoServerError, type Collection, type Filter } from 'mongodb';
 import { auditEntryOf } from './audit-entry';
 import type { AuditEntry, AuditQuery, AuditRecord, AuditStore } from './audit-port';
+import { raiseOffsets } from './audit-positions';
 import { traceparentPrefix } from './audit-trace';
 
 const DUPLICATE_KEY = 11000;
 /** Event ids fetched a round trip when streaming them all. */
 const EVENT_ID_BATCH = 10_000;
 
-/** MongoDB audit projection; only inserts, finds and plain indexes, so FerretDB serves it too. */
+/** One document per `<stream>:<partition>`: the last offset recorded there. */
+interface PositionDocument {
+  _id: string;
+  offset: Long;
+}
+
+/**
+ * MongoDB audit projection; only inserts, finds, plain indexes and `$max` upserts, so FerretDB
+ * serves it too. Positions live in the same database as the entries (`audit_positions`), so a
+ * backup and its restore carry both (docs/decisions/0023).
+ */
 export class MongoAuditStore implements AuditStore {
   private constructor(
     private readonly client: MongoClient,
     private readonly collection: Collection<AuditEntry>,
+    private readonly positionsCollection: Collection<PositionDocument>,
   ) {}
 
   static async connect(url: string, database: string, collectionName = 'audit_events'): Promise<MongoAuditStore> {
     const client = new MongoClient(url, { serverSelectionTimeoutMS: 5_000, serverMonitoringMode: 'poll' });
     await client.connect();
-    const collection = client.db(database).collection<AuditEntry>(collectionName);
+    const db = client.db(database);
+    const collection = db.collection<AuditEntry>(collectionName);
+    const store = new MongoAuditStore(client, collection, db.collection<PositionDocument>('audit_positions'));
+    await store.prepare();
+    return store;
+  }
+
+  /** Creates the collection's indexes, the unique event id first; a no-op when they exist. */
+  async prepare(): Promise<void> {
+    const collection = this.collection;
     await collection.createIndex({ eventId: 1 }, { unique: true, name: 'event_id_unique' });
     await collection.createIndex({ subject: 1, occurredAt: 1 }, { name: 'by_subject' });
     await collection.createIndex({ clientId: 1, occurredAt: 1 }, { name: 'by_client' });
     await collection.createIndex({ type: 1, occurredAt: 1 }, { name: 'by_type' });
     await collection.createIndex({ traceparent: 1 }, { name: 'by_trace' });
     await collection.createIndex({ occurredAt: 1 }, { name: 'by_time' });
-    return new MongoAuditStore(client, collection);
   }
 
-  async recordAll(records: readonly AuditRecord[]): Promise<void> {
-    if (records.length === 0) return;
+  async recordAll(records: readonly AuditRecord[], known?: ReadonlyMap<string, string>): Promise<boolean> {
+    if (records.length === 0) return true;
+    await this.insert(records);
+    // After the entries, and without a transaction (FerretDB has none): a crash in between leaves
+    // positions behind the entries, which only replays events the unique id then ignores.
+    const raises = [...raiseOffsets(records.map(({ position }) => position))].map(([partition, offset]) => {
+      const floor = known?.get(partition);
+      const update = { $max: { offset: Long.fromString(offset) } };
+      // Never upserted over a position that should be there: raising a restored or vanished one would hide the gap.
+      return floor === undefined
+        ? { updateOne: { filter: { _id: partition }, update, upsert: true } }
+        : { updateOne: { filter: { _id: partition, offset: { $gte: Long.fromString(floor) } }, update } };
+    });
+    const result = await this.positionsCollection.bulkWrite(raises, { ordered: false });
+    return result.matchedCount + result.upsertedCount === raises.length;
+  }
+
+  async positions(): Promise<Map<string, string>> {
+    const documents = await this.positionsCollection.find({}).toArray();
+    return new Map(documents.map((document) => [document._id, String(document.offset)]));
+  }
+
+  /** Calls back each time the driver reaches the server again after losing it (a restart, a failover). */
+  onReconnect(listener: () => void): void {
+    this.client.on('serverDescriptionChanged', ({ previousDescription, newDescription }) => {
+      if (previousDescription.type === 'Unknown' && newDescription.type !== 'Unknown') listener();
+    });
+  }
+
+  private async insert(records: readonly AuditRecord[]): Promise<void> {
     try {
       // Unordered: one round trip, and an entry already there (a redelivery) does not stop the rest.
       await this.collection.insertMany(

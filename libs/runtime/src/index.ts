@@ -1,7 +1,7 @@
 export { loadKeyRing, ensureKeyDirectory } from './key-ring';
 export { kafkaEventLog, redisGuardStore, redisProjectionControl, redisProjectionStore } from './adapters';
 export { createOAuthContext, oauthSettings } from './oauth-context';
-export { startEventConsumer } from './event-consumer';
+export { observedBatches } from './observed-batches';
 export { serveOAuthService, type OAuthServiceParts, type OAuthServiceShape } from './oauth-service';
 export { lagOf, lagReadiness, type LagSource } from './consumer-lag';
 export { deadLetterReporter } from './dead-letter-reporter';
@@ -24,3 +24,5 @@ export {
   type ExpressOAuthEndpoint,
 } from './express-oauth';
 export { serve, serviceListener, type ListenerOptions } from './serve-app';
+export { systemPeriodicClock, type PeriodicClock } from './periodic-clock';
+export { exitOnFatal, SerialSteps, type CheckedConsumerOptions } from './checked-consumer';

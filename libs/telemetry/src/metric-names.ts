@@ -15,6 +15,7 @@ export const METRICS = {
   applyLag: { name: 'grantline_event_apply_lag_seconds', kind: 'histogram' },
   revocationVisible: { name: 'grantline_revocation_visible_seconds', kind: 'histogram' },
   projectionRebuild: { name: 'grantline_projection_rebuild_seconds', kind: 'histogram' },
+  auditRefill: { name: 'grantline_audit_refill_seconds', kind: 'histogram' },
   deadLettered: { name: 'grantline_events_dead_lettered', kind: 'counter' },
   /** Semantic conventions for messaging: one record per Kafka produce request. */
   produceDuration: { name: 'messaging.client.operation.duration', kind: 'histogram' },

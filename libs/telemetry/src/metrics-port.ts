@@ -26,6 +26,8 @@ export interface GrantlineMetrics {
   revocationVisible(seconds: number): void;
   /** A projection rebuild finished: why it started (`lost`, `regressed`) and how long it took. */
   projectionRebuilt(reason: string, seconds: number): void;
+  /** The audit store was refilled from the log: why (`gone`, `behind`) and how long it took. */
+  auditRefilled(reason: string, seconds: number): void;
   /** A record no consumer could read was moved to the dead-letter topic (`not_json`, `invalid_event`). */
   eventDeadLettered(consumer: string, reason: string): void;
   /**
@@ -50,6 +52,7 @@ export const noMetrics: GrantlineMetrics = {
   eventApplied: ignore,
   revocationVisible: ignore,
   projectionRebuilt: ignore,
+  auditRefilled: ignore,
   eventDeadLettered: ignore,
   eventsSent: ignore,
   consumerLag: ignore,

@@ -62,6 +62,10 @@ export function createTelemetry(service: string, otlpEndpoint?: string): Telemet
     description: 'Projection rebuilds after the store lost data or went back in time, and how long each took',
     unit: 's',
   });
+  const refills = meter.createHistogram(METRICS.auditRefill.name, {
+    description: 'Audit store refills after it was emptied or restored from an older backup, and how long each took',
+    unit: 's',
+  });
   const deadLettered = counter(METRICS.deadLettered.name, 'Unreadable records moved to the dead-letter topic');
   const kafka = kafkaInstruments(meter, service);
   return {
@@ -82,6 +86,7 @@ export function createTelemetry(service: string, otlpEndpoint?: string): Telemet
       eventApplied: (consumer, eventType, seconds) => lag.record(seconds, { consumer, event_type: eventType }),
       revocationVisible: (seconds) => revocation.record(seconds, { service }),
       projectionRebuilt: (reason, seconds) => rebuilds.record(seconds, { reason }),
+      auditRefilled: (reason, seconds) => refills.record(seconds, { reason }),
       eventDeadLettered: (consumer, reason) => deadLettered.add(1, { consumer, reason }),
       eventsSent: kafka.eventsSent,
       consumerLag: kafka.consumerLag,

@@ -6,3 +6,6 @@ export * from './device-flow';
 export { generateP256Key } from './dpop-keys';
 export * from './grant-fixtures';
 export * from './revocation-fixtures';
+export { HeldCalls, type HeldCall } from './held-calls';
+export { ManualClock } from './manual-clock';
+export { MemoryPositionedLog, revokedAt, type Offsets, type PartitionName } from './memory-positioned-log';

@@ -1,1 +1,2 @@
-export { startAuditConsumer } from './audit-consumer';
+export { AuditConsumer, startAuditConsumer } from './audit-consumer';
+export type { AuditConsumerOptions, AuditPositionsStore } from './audit-consumer-ports';

@@ -5,7 +5,7 @@ import { createApp, createLogger, runMain } from '@grantline/lib-http';
 import { createTelemetry } from '@grantline/lib-telemetry';
 import { MongoAuditStore } from '@grantline/lib-projections';
 import { streams } from '@grantline/lib-events';
-import { deadLetterReporter, kafkaEventLog, lagReadiness, serve } from '@grantline/lib-runtime';
+import { deadLetterReporter, exitOnFatal, kafkaEventLog, lagReadiness, serve } from '@grantline/lib-runtime';
 import { startAuditConsumer } from './audit-consumer';
 
 async function main(): Promise<void> {
@@ -19,12 +19,23 @@ async function main(): Promise<void> {
   await log.ensureTopics(config.GRANTLINE_KAFKA_REPLICATION_FACTOR);
   const audit = await MongoAuditStore.connect(required(config, 'MONGODB_URL'), config.GRANTLINE_MONGODB_DATABASE);
   const groupId = `${config.GRANTLINE_CONSUMER_GROUP_PREFIX}audit`;
-  const subscription = await startAuditConsumer(log, audit, groupId, telemetry, (error) => {
-    logger.fatal({ err: error }, 'event subscription stopped');
-    process.exit(1);
+  const consumer = await startAuditConsumer({
+    log,
+    audit,
+    groupId,
+    checkIntervalMs: config.GRANTLINE_PROJECTION_CHECK_INTERVAL_MS,
+    telemetry,
+    logger,
+    onFatal: exitOnFatal(logger),
   });
   const caughtUp = lagReadiness(log, { groupId, streams, maxLag: config.GRANTLINE_CONSUMER_READY_MAX_LAG });
-  const ready = async () => ({ kafka: await log.ping(), mongodb: await audit.ping(), lag: await caughtUp() });
+  // Not ready while refilling: the group's committed offsets, which the lag is measured on, do not show it.
+  const ready = async () => ({
+    kafka: await log.ping(),
+    mongodb: await audit.ping(),
+    lag: await caughtUp(),
+    refilled: !consumer.refilling,
+  });
   const app = createApp(ready, {
     trustProxy: config.GRANTLINE_TRUST_PROXY,
     telemetry,
@@ -36,7 +47,7 @@ async function main(): Promise<void> {
     shutdown: shutdownSettings(config),
     telemetry,
     trustProxy: config.GRANTLINE_TRUST_PROXY,
-    release: () => subscription.close().then(() => Promise.all([log.close(), audit.close()])),
+    release: () => consumer.close().then(() => Promise.all([log.close(), audit.close()])),
   });
 }
 

@@ -3,7 +3,14 @@ import '@grantline/lib-telemetry/instrument';
 import { loadConfig, shutdownSettings } from '@grantline/lib-config';
 import { createApp, createLogger, runMain } from '@grantline/lib-http';
 import { createTelemetry } from '@grantline/lib-telemetry';
-import { deadLetterReporter, kafkaEventLog, lagReadiness, redisProjectionControl, serve } from '@grantline/lib-runtime';
+import {
+  deadLetterReporter,
+  exitOnFatal,
+  kafkaEventLog,
+  lagReadiness,
+  redisProjectionControl,
+  serve,
+} from '@grantline/lib-runtime';
 import { streams } from '@grantline/lib-events';
 import { startProjector } from './projector';
 
@@ -27,10 +34,7 @@ async function main(): Promise<void> {
     checkIntervalMs: config.GRANTLINE_PROJECTION_CHECK_INTERVAL_MS,
     telemetry,
     logger,
-    onFatal: (error) => {
-      logger.fatal({ err: error }, 'event subscription stopped');
-      process.exit(1);
-    },
+    onFatal: exitOnFatal(logger),
   });
   const caughtUp = lagReadiness(log, { groupId, streams, maxLag: config.GRANTLINE_CONSUMER_READY_MAX_LAG });
   const app = createApp(async () => ({ kafka: await log.ping(), redis: await control.ping(), lag: await caughtUp() }), {

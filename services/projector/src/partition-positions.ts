@@ -1,5 +1,4 @@
-import { partitionKey, type LogPosition } from '@grantline/lib-event-log';
-import { caughtUp, highest, raise } from './store-verdict';
+import { caughtUp, highest, partitionKey, raise, type LogPosition } from '@grantline/lib-event-log';
 
 /**
  * How far the projector is in each partition (`<stream>:<partition>` → offset), in the three

@@ -1,4 +1,4 @@
-import { revokedAt } from './testing/memory-positioned-log';
+import { revokedAt } from '@grantline/lib-testing';
 import type { MemoryProjectionControl } from './testing/memory-projection-control';
 import { givenSupervisor, runningOverReadyStore, settled } from './testing/supervisor-harness';
 

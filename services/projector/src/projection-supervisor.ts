@@ -5,11 +5,12 @@ import {
   type PositionedSubscription,
 } from '@grantline/lib-event-log';
 import { streams } from '@grantline/lib-events';
+import { SerialSteps, systemPeriodicClock, type PeriodicClock } from '@grantline/lib-runtime';
 import { GenerationLostError, type ProjectionPointer } from '@grantline/lib-projections';
 import { dropUnusedGenerations } from './generation-cleanup';
 import { PartitionPositions } from './partition-positions';
 import { judgeStore, type StoreVerdict } from './store-verdict';
-import { systemClock, type SupervisorClock, type SupervisorOptions } from './supervisor-ports';
+import type { SupervisorOptions } from './supervisor-ports';
 
 /** Events applied in one script call at most, so one call never holds Redis for long. */
 const APPLY_CHUNK = 500;
@@ -35,7 +36,8 @@ export class ProjectionSupervisor {
   private rebuild: Rebuild | undefined;
   /** Bumped on every seek, so an event fetched before it is not applied after it. */
   private epoch = 0;
-  private chain: Promise<unknown> = Promise.resolve();
+  /** One step at a time: applies and checks never interleave. */
+  private readonly steps = new SerialSteps();
   /** The batches of several partitions that arrive together go to Redis in one script call. */
   private readonly applies = new BatchingQueue<{ entry: LoggedEvent; epoch: number }>((items) =>
     this.applyCoalesced(items),
@@ -47,16 +49,16 @@ export class ProjectionSupervisor {
   private checkedIn: string | undefined;
   private stopChecks: (() => void) | undefined;
   private stopped = false;
-  private readonly clock: SupervisorClock;
+  private readonly clock: PeriodicClock;
 
   constructor(private readonly options: SupervisorOptions) {
-    this.clock = options.clock ?? systemClock;
+    this.clock = options.clock ?? systemPeriodicClock;
   }
 
   async start(): Promise<void> {
     const { log, control, groupId } = this.options;
     this.positions.startFrom(await log.committedOffsets(groupId, streams));
-    await this.exclusive(() => this.check());
+    await this.steps.run(() => this.check());
     this.subscription = await log.subscribePositioned({
       groupId,
       streams,
@@ -64,7 +66,7 @@ export class ProjectionSupervisor {
       handleBatch: (batch, through) => this.handle(batch, through),
       ...(this.options.onFatal ? { onFatal: this.options.onFatal } : {}),
     });
-    control.onReconnect(() => void this.exclusive(() => this.check()).catch(() => undefined));
+    control.onReconnect(() => void this.steps.run(() => this.check()).catch(() => undefined));
     this.stopChecks = this.clock.every(this.options.checkIntervalMs, () => this.tick());
   }
 
@@ -76,14 +78,14 @@ export class ProjectionSupervisor {
   async close(): Promise<void> {
     this.stopped = true;
     this.stopChecks?.();
-    await this.exclusive(async () => this.subscription?.commit(this.positions.applied).catch(() => undefined));
+    await this.steps.run(async () => this.subscription?.commit(this.positions.applied).catch(() => undefined));
     await this.subscription?.close();
   }
 
   private async tick(): Promise<void> {
     if (this.stopped) return;
     try {
-      await this.exclusive(() => this.check());
+      await this.steps.run(() => this.check());
       await this.subscription?.commit(this.positions.applied);
     } catch (error) {
       this.options.logger.warn({ err: error }, 'projection check failed; trying again');
@@ -99,7 +101,7 @@ export class ProjectionSupervisor {
     if (batch.length > 0) await this.applies.enqueue(batch.map((entry) => ({ entry, epoch })));
     // Only a rebuild waits on how far a partition was read; a rebuild that starts later begins a new epoch.
     if (!this.rebuild) return;
-    await this.exclusive(async () => {
+    await this.steps.run(async () => {
       if (epoch !== this.epoch || this.stopped) return;
       this.positions.notePassed(through);
       await this.reopenWhenCaughtUp();
@@ -112,7 +114,7 @@ export class ProjectionSupervisor {
    */
   private async applyCoalesced(items: ReadonlyArray<{ entry: LoggedEvent; epoch: number }>): Promise<void> {
     for (let start = 0; start < items.length; start += APPLY_CHUNK) {
-      const applied = await this.exclusive(async () => {
+      const applied = await this.steps.run(async () => {
         if (this.mine === undefined || this.stopped) return false;
         const chunk = items
           .slice(start, start + APPLY_CHUNK)
@@ -241,12 +243,5 @@ export class ProjectionSupervisor {
       { reason: rebuild.reason, generation: this.mine, events: rebuild.events, seconds },
       'projection rebuilt and open again',
     );
-  }
-
-  /** Runs one step at a time: applies and checks never interleave. */
-  private exclusive<T>(step: () => Promise<T>): Promise<T> {
-    const run = this.chain.then(step, step);
-    this.chain = run.catch(() => undefined);
-    return run;
   }
 }

@@ -1,3 +1,4 @@
+import { firstBehind } from '@grantline/lib-event-log';
 import type { ProjectionPointer } from '@grantline/lib-projections';
 
 /** What the projector concludes from the store's pointer and positions. */
@@ -60,34 +61,4 @@ export function judgeStore(observation: StoreObservation): StoreVerdict {
   }
   if (behind) return regressed(`the store went back in time at ${behind}`);
   return { kind: 'healthy' };
-}
-
-/** The first partition whose stored position is below what was applied, if any. */
-export function firstBehind(
-  positions: ReadonlyMap<string, string>,
-  applied: ReadonlyMap<string, string>,
-): string | undefined {
-  for (const [partition, offset] of applied) {
-    const stored = positions.get(partition);
-    if (stored === undefined || BigInt(stored) < BigInt(offset)) return partition;
-  }
-  return undefined;
-}
-
-/** Whether every partition has reached its target offset. */
-export function caughtUp(positions: ReadonlyMap<string, string>, targets: ReadonlyMap<string, string>): boolean {
-  return firstBehind(positions, targets) === undefined;
-}
-
-/** Raises a partition's offset in a map, never lowering it. */
-export function raise(offsets: Map<string, string>, partition: string, offset: string): void {
-  const current = offsets.get(partition);
-  if (current === undefined || BigInt(offset) > BigInt(current)) offsets.set(partition, offset);
-}
-
-/** The larger offset of two maps, per partition. */
-export function highest(...maps: ReadonlyArray<ReadonlyMap<string, string>>): Map<string, string> {
-  const result = new Map<string, string>();
-  for (const map of maps) for (const [partition, offset] of map) raise(result, partition, offset);
-  return result;
 }

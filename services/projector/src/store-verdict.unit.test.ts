@@ -1,5 +1,6 @@
 import type { ProjectionPointer } from '@grantline/lib-projections';
-import { caughtUp, highest, judgeStore } from './store-verdict';
+import { caughtUp, highest } from '@grantline/lib-event-log';
+import { judgeStore } from './store-verdict';
 
 const pointer = (fields: Partial<ProjectionPointer> = {}): ProjectionPointer => ({
   generation: 'ga',

@@ -1,15 +1,5 @@
-import type { PositionedSubscribeOptions, PositionedSubscription } from '@grantline/lib-event-log';
-import type { Stream } from '@grantline/lib-events';
-import type { Logger } from '@grantline/lib-http';
 import type { PositionedEvent, ProjectionPointer, ProjectionState } from '@grantline/lib-projections';
-import type { Telemetry } from '@grantline/lib-telemetry';
-
-/** The part of the Kafka event log the projector needs. */
-export interface PositionedLog {
-  subscribePositioned(options: PositionedSubscribeOptions): Promise<PositionedSubscription>;
-  committedOffsets(groupId: string, streams: readonly Stream[]): Promise<Map<string, string>>;
-  lastOffsets(streams: readonly Stream[]): Promise<Map<string, string>>;
-}
+import type { CheckedConsumerOptions } from '@grantline/lib-runtime';
 
 /**
  * The part of the projection store's control the supervisor needs (RedisProjectionControl in
@@ -34,31 +24,6 @@ export interface ProjectionStoreControl {
   onReconnect(listener: () => void): void;
 }
 
-/** Time for the supervisor: what time it is, and a periodic call for the store check. */
-export interface SupervisorClock {
-  /** Milliseconds since the epoch. */
-  now(): number;
-  /** Calls `tick` every `intervalMs` until the returned function is called. */
-  every(intervalMs: number, tick: () => Promise<void>): () => void;
-}
-
-export const systemClock: SupervisorClock = {
-  now: () => Date.now(),
-  every(intervalMs, tick) {
-    const timer = setInterval(() => void tick(), intervalMs);
-    return () => clearInterval(timer);
-  },
-};
-
-export interface SupervisorOptions {
-  log: PositionedLog;
+export interface SupervisorOptions extends CheckedConsumerOptions {
   control: ProjectionStoreControl;
-  groupId: string;
-  /** How often the store is checked for lost data or a step back in time. */
-  checkIntervalMs: number;
-  telemetry: Pick<Telemetry, 'metrics' | 'tracing'>;
-  logger: Logger;
-  onFatal?: (error: unknown) => void;
-  /** The system clock unless a test drives time itself. */
-  clock?: SupervisorClock;
 }

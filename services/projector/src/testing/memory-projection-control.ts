@@ -5,7 +5,7 @@ import {
   type ProjectionState,
 } from '@grantline/lib-projections';
 import type { ProjectionStoreControl } from '../supervisor-ports';
-import { HeldCalls } from './held-calls';
+import { HeldCalls } from '@grantline/lib-testing';
 
 /**
  * What the store holds: the pointer, each generation's positions (`<stream>:<partition>` →

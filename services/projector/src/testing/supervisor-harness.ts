@@ -1,8 +1,7 @@
 import { createLogger } from '@grantline/lib-http';
 import { noMetrics, propagationOnly } from '@grantline/lib-telemetry';
+import { ManualClock, MemoryPositionedLog, type Offsets } from '@grantline/lib-testing';
 import { ProjectionSupervisor } from '../projection-supervisor';
-import { ManualClock } from './manual-clock';
-import { MemoryPositionedLog, type Offsets } from './memory-positioned-log';
 import { MemoryProjectionControl } from './memory-projection-control';
 
 export const CHECK_INTERVAL_MS = 500;

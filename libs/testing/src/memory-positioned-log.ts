@@ -1,11 +1,11 @@
 import type {
   LoggedEvent,
+  PositionedLog,
   PositionedSubscribeOptions,
   PositionedSubscription,
   StartAt,
 } from '@grantline/lib-event-log';
 import { stampEvent, streams, type Stream } from '@grantline/lib-events';
-import type { PositionedLog } from '../supervisor-ports';
 import { HeldCalls } from './held-calls';
 
 /** A partition as position maps name it: `<stream>:<partition>`, e.g. `tokens:0`. */
@@ -49,7 +49,7 @@ function loggedAt(name: PartitionName, offset: number): LoggedEvent {
 }
 
 /**
- * The positioned log in memory. Nothing is fetched by itself: a test hands the supervisor each
+ * The positioned log in memory. Nothing is fetched by itself: a test hands the consumer each
  * batch with `deliver`, from where the supervisor last said to read, as the Kafka consumer would.
  */
 export class MemoryPositionedLog implements PositionedLog {

@@ -1,4 +1,4 @@
-import type { SupervisorClock } from '../supervisor-ports';
+import type { PeriodicClock } from '@grantline/lib-runtime';
 
 interface PeriodicCall {
   intervalMs: number;
@@ -7,7 +7,7 @@ interface PeriodicCall {
 }
 
 /** A clock that stands still until a test moves it; periodic calls run only then, and are awaited. */
-export class ManualClock implements SupervisorClock {
+export class ManualClock implements PeriodicClock {
   private readonly calls = new Set<PeriodicCall>();
 
   constructor(private ms = Date.parse('2026-12-01T09:00:00.000Z')) {}
