@@ -73,7 +73,7 @@ describe('the OpenAPI description', () => {
         Object.values((response as { links?: Record<string, { operationId: string }> }).links ?? {}),
       )
       .map((link) => link.operationId);
-    expect(targets).toEqual(expect.arrayContaining(['introspect', 'revoke', 'token']));
+    expect(targets).toEqual(expect.arrayContaining(['introspect', 'revoke']));
     expect(ids).toEqual(expect.arrayContaining(targets));
   });
 

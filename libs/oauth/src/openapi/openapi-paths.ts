@@ -80,10 +80,6 @@ export function apiPaths(): Record<string, JsonSchema> {
             links: {
               ...tokenLinks('access_token'),
               ...tokenLinks('refresh_token'),
-              refresh: {
-                operationId: 'token',
-                requestBody: { grant_type: 'refresh_token', refresh_token: fromBody('refresh_token') },
-              },
             },
           },
           ...clientAuthenticated,

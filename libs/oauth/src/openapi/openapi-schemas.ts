@@ -41,7 +41,11 @@ function tokenRequest(): JsonSchema {
 /** RFC 6749 §5.2: every OAuth error answer, the `error` from the one error family. */
 const oauthError = {
   type: 'object',
-  properties: { error: { enum: [...OAUTH_ERROR_CODES] }, error_description: text },
+  properties: {
+    error: { enum: [...OAUTH_ERROR_CODES] },
+    // RFC 6749 §5.2: %x20-21 / %x23-5B / %x5D-7E.
+    error_description: { ...text, pattern: '^[ !#-\\[\\]-~]*$' },
+  },
   required: ['error'],
   additionalProperties: false,
 };
