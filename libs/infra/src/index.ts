@@ -8,3 +8,4 @@ export { freePort, reservePort, type PortReservation } from './ports';
 export { ensureChromium } from './chromium';
 export { ensureContainerTools } from './container-tools';
 export { ensurePythonModule } from './python-module';
+export { ensurePythonTool, type PythonTool } from './python-tool';
