@@ -1,7 +1,7 @@
 import { startFuzzTarget, type FuzzTarget } from './fuzz-target';
 import { describeFigures, runSchemathesis } from './schemathesis-run';
 
-// Bounded for CI: 2 cores, about a minute and a half of fuzzing (docs/decisions/0032-fuzzing.md).
+// Bounded for CI: about 700 requests in under a minute on 2 cores (docs/decisions/0032-fuzzing.md).
 // `npm run fuzz` runs longer with FUZZ_MAX_EXAMPLES.
 const BOUNDS = { maxExamples: 25, timeoutSeconds: 240 };
 
