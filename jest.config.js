@@ -39,7 +39,7 @@ module.exports = {
     {
       ...withServers,
       displayName: 'component',
-      testMatch: serverTestsUnder('test/adapters', 'test/embedded', 'libs', 'services', 'examples'),
+      testMatch: serverTestsUnder('test/adapters', 'test/embedded', 'test/fuzz', 'libs', 'services', 'examples'),
     },
     // Every service as its own process behind nginx (test/stack/stack-fixture.ts), the seed's
     // clients and the browser flows against it.

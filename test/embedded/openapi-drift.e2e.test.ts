@@ -218,8 +218,19 @@ describe('embedded: the answers are the ones the OpenAPI description documents',
     await documented('get', '/oauth/personal-access-tokens', await pat('GET', '', 'not-a-token'), 401);
   });
 
-  it('the device verification page', async () => {
+  it('personal access tokens: a body that is not JSON', async () => {
+    const text = await fetch(`${server.url}/oauth/personal-access-tokens`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${userToken}`, 'Content-Type': 'text/plain' },
+      body: 'name=CI',
+    });
+    await documented('post', '/oauth/personal-access-tokens', text, 415);
+  });
+
+  it('the device verification page, and forms it refuses', async () => {
     await documented('get', '/device', await get('/device'), 200);
+    await documented('post', '/device', await form('/device', { user_code: 'BCDF-GHJK' }), 403);
+    await documented('post', '/device', await form('/device', { user_code: 'B'.repeat(5 * 1024) }), 413);
   });
 
   it('the authorization endpoint shows an error page for a client it cannot trust', async () => {

@@ -1,5 +1,6 @@
 import express, { type ErrorRequestHandler, type Express, type Request, type Response } from 'express';
 import type { Telemetry } from '@grantline/lib-telemetry';
+import { allowedMethods } from './allowed-methods';
 import { requestMetrics } from './request-metrics';
 
 export type ReadinessCheck = () => Promise<Record<string, boolean>>;
@@ -34,11 +35,17 @@ export function createApp(
 }
 
 /**
- * Installs the fallbacks: 404 for any other path, then `errorHandler`, which answers every
- * failure (the OAuth layer passes the error family's rendering).
+ * Installs the fallbacks: 405 with Allow for a path that a route answers under other methods
+ * (RFC 9110 §15.5.6), 404 for any other path, then `errorHandler`, which answers every failure
+ * (the OAuth layer passes the error family's rendering).
  */
 export function finishApp(app: Express, errorHandler: ErrorRequestHandler): Express {
-  app.use((_req: Request, res: Response) => {
+  app.use((req: Request, res: Response) => {
+    const allowed = allowedMethods(app, req.path);
+    if (allowed.length > 0) {
+      res.status(405).set('Allow', allowed.join(', ')).json({ error: 'method_not_allowed' });
+      return;
+    }
     res.status(404).json({ error: 'not_found' });
   });
   app.use(errorHandler);

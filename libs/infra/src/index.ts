@@ -16,3 +16,4 @@ export {
   type LinkShapeInput,
   type DroppedPackets,
 } from './shaped-link/index';
+export { ensurePythonTool, type PythonTool } from './python-tool';

@@ -4,7 +4,7 @@ import { adminErrorBody, errorResponse } from './error-json';
 import { toOAuthError } from './error-mapping';
 import { errorPage } from './error-page';
 import { errorRedirect } from './error-redirect';
-import { authorizationError, commandRefused, invalidGrant, OAuthError, serverError } from './errors';
+import { authorizationError, commandRefused, invalidGrant, invalidRequest, OAuthError, serverError } from './errors';
 
 const unavailable = toOAuthError(new EventLogUnavailableError('broker down'));
 const unexpected = serverError(new Error('boom'));
@@ -193,5 +193,30 @@ describe('the page', () => {
     ],
   ])('renders %s', (_name, error, page) => {
     expect(errorPage(error, view)).toEqual(page);
+  });
+});
+
+describe('error_description keeps to the characters RFC 6749 §5.2 allows', () => {
+  // %x20-21 / %x23-5B / %x5D-7E: printable ASCII without the double quote and the backslash.
+  const ALLOWED = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/;
+  const echoed = invalidRequest(`Parameter '\u001d"\\\té\u{1f600}' is repeated`);
+
+  it('shows anything else as ?, in every rendering that carries it', () => {
+    expect(echoed.publicDescription).toBe("Parameter '?'????' is repeated");
+    expect(errorResponse(echoed).body).toEqual({
+      error: 'invalid_request',
+      error_description: echoed.publicDescription,
+    });
+    const header = errorResponse(withChallenge(echoed, { schemes: ['Bearer'] })).headers['WWW-Authenticate'];
+    expect(header).toBe(
+      `Bearer realm="grantline", error="invalid_request", error_description="Parameter '?'????' is repeated"`,
+    );
+  });
+
+  it('holds for every description the protocol code writes itself', () => {
+    expect(invalidRequest('code_verifier is malformed (RFC 7636 §4.1)').publicDescription).toBe(
+      'code_verifier is malformed (RFC 7636 section 4.1)',
+    );
+    expect(serverError(new Error('boom')).publicDescription).toMatch(ALLOWED);
   });
 });

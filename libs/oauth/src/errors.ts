@@ -63,6 +63,15 @@ const UNEXPOSED_DESCRIPTION: Partial<Record<OAuthErrorCode, string>> = {
 };
 const SERVER_ERROR_DESCRIPTION = 'The server encountered an unexpected condition';
 
+/** RFC 6749 §5.2: error_description holds %x20-21 / %x23-5B / %x5D-7E and nothing else. */
+const OUTSIDE_DESCRIPTION_CHARACTERS = /[^\x20\x21\x23-\x5b\x5d-\x7e]/gu;
+/** Characters our own descriptions use, spelled in the allowed ones; anything else shows as `?`. */
+const SPELLED: Record<string, string> = { '§': 'section ', '‘': "'", '’': "'", '"': "'" };
+
+function withinDescriptionCharacters(text: string): string {
+  return text.replace(OUTSIDE_DESCRIPTION_CHARACTERS, (character) => SPELLED[character] ?? '?');
+}
+
 /**
  * The one error type of the server. Every rendering (JSON body, redirect, `WWW-Authenticate`,
  * page, admin body) reads `publicDescription`, so what reaches a client is decided here once;
@@ -82,9 +91,12 @@ export class OAuthError extends Error {
     this.expose = options.expose ?? status < 500;
   }
 
-  /** The description a caller may read. */
+  /**
+   * The description a caller may read, in the characters RFC 6749 §5.2 allows: it may echo what
+   * the caller sent (a parameter's name), and it is quoted inside WWW-Authenticate.
+   */
   get publicDescription(): string {
-    if (this.expose) return this.error_description;
+    if (this.expose) return withinDescriptionCharacters(this.error_description);
     return UNEXPOSED_DESCRIPTION[this.error] ?? SERVER_ERROR_DESCRIPTION;
   }
 }

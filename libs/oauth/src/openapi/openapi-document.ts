@@ -20,6 +20,7 @@ export function openApiDocument(): JsonSchema {
     components: {
       schemas: componentSchemas(),
       securitySchemes: {
+        clientSecretBasic: { type: 'http', scheme: 'basic', description: 'client_secret_basic (RFC 6749 §2.3.1)' },
         bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'RFC 6750' },
         dpop: {
           type: 'apiKey',

@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { creationInputSchema } from '../personal-access-tokens/pat-input';
 import { openApiDocument } from './openapi-document';
+import type { JsonSchema } from './openapi-schemas';
 
 const document = openApiDocument() as {
   openapi: string;
@@ -59,8 +61,20 @@ describe('the OpenAPI description', () => {
       const target = pointer.split('/').reduce<unknown>((node, key) => (node as Record<string, unknown>)?.[key], whole);
       expect([pointer, target !== undefined]).toEqual([pointer, true]);
     }
-    const ids = [...text.matchAll(/"operationId":"([^"]+)"/g)].map((match) => match[1]);
+    // Links name operations too (`links.*.operationId`): only the operations' own ids count here.
+    const ids = Object.values(document.paths).flatMap((operations) =>
+      Object.values(operations).map((operation) => (operation as { operationId?: string }).operationId),
+    );
     expect(new Set(ids).size).toBe(ids.length);
+    const targets = Object.values(document.paths)
+      .flatMap((operations) => Object.values(operations))
+      .flatMap((operation) => Object.values(operation.responses ?? {}))
+      .flatMap((response) =>
+        Object.values((response as { links?: Record<string, { operationId: string }> }).links ?? {}),
+      )
+      .map((link) => link.operationId);
+    expect(targets).toEqual(expect.arrayContaining(['introspect', 'revoke']));
+    expect(ids).toEqual(expect.arrayContaining(targets));
   });
 
   it('takes each grant’s parameters from the schema its handler validates with', () => {
@@ -75,6 +89,32 @@ describe('the OpenAPI description', () => {
       'urn:ietf:params:oauth:grant-type:device_code',
     ]);
     expect(grants.find((grant) => grant.title === 'refresh_token')?.required).toEqual(['grant_type', 'refresh_token']);
+  });
+
+  it('states the printable-name rule of personal access tokens as a pattern without Unicode property classes', () => {
+    const schemas = (openApiDocument().components as { schemas: Record<string, JsonSchema> }).schemas;
+    const { pattern } = (schemas.PersonalAccessTokenCreation as { properties: { name: { pattern: string } } })
+      .properties.name;
+    // Fuzzers read patterns with Python's and Rust's engines, which know no `\p{…}`.
+    expect(pattern).not.toContain('\\p{');
+    const described = new RegExp(pattern);
+    const endpoint = creationInputSchema({ maxTtlSeconds: 60, defaultTtlSeconds: 60 });
+    const disagreements: string[] = [];
+    for (let code = 0x20; code <= 0xffff; code += 1) {
+      if (code >= 0xd800 && code <= 0xdfff) continue;
+      const name = `a${String.fromCharCode(code)}b`;
+      const accepted = endpoint.safeParse({ name, scopes: 'read' }).success;
+      if (described.test(name) !== accepted) disagreements.push(code.toString(16));
+    }
+    expect(disagreements).toEqual([]);
+  });
+
+  it('lets the token type hint be any value, which the endpoints ignore (RFC 7009 §2.1)', () => {
+    const schemas = (openApiDocument().components as { schemas: Record<string, JsonSchema> }).schemas;
+    const { properties } = schemas.TokenParameter as { properties: Record<string, JsonSchema> };
+    expect(properties.token_type_hint).toMatchObject({ type: 'string' });
+    expect(properties.token_type_hint).not.toHaveProperty('enum');
+    expect(properties.token).toMatchObject({ type: 'string', minLength: 1 });
   });
 
   it('is published unchanged as docs/openapi.json (run `npm run openapi` after a change)', () => {

@@ -30,6 +30,17 @@ const clientAuthenticated = {
   '401': oauthError('invalid_client, with WWW-Authenticate when HTTP Basic was tried'),
 };
 const bearer = [{ bearer: [] }, { dpop: [] }];
+/**
+ * HTTP Basic (client_secret_basic), or none: public clients send only `client_id`, and
+ * client_secret_post puts the credentials in the body, which a security scheme cannot say.
+ */
+const clientOrNone = [{ clientSecretBasic: [] }, {}];
+const fromBody = (pointer: string) => `$response.body#/${pointer}`;
+/** RFC 7662 and RFC 7009 on a token just handed out: the links a stateful run follows. */
+const tokenLinks = (member: string) => ({
+  [`introspect_${member}`]: { operationId: 'introspect', requestBody: { token: fromBody(member) } },
+  [`revoke_${member}`]: { operationId: 'revoke', requestBody: { token: fromBody(member) } },
+});
 const tokenProtected = {
   ...common,
   '401': oauthError(
@@ -65,14 +76,25 @@ export function apiPaths(): Record<string, JsonSchema> {
       post: {
         operationId: 'token',
         summary: 'authorization_code, refresh_token, client_credentials and device_code grants',
+        security: clientOrNone,
         requestBody: form('TokenRequest'),
-        responses: { '200': json('RFC 6749 §5.1 token response', 'TokenResponse'), ...clientAuthenticated },
+        responses: {
+          '200': {
+            ...json('RFC 6749 §5.1 token response', 'TokenResponse'),
+            links: {
+              ...tokenLinks('access_token'),
+              ...tokenLinks('refresh_token'),
+            },
+          },
+          ...clientAuthenticated,
+        },
       },
     },
     '/oauth/device/code': {
       post: {
         operationId: 'deviceAuthorization',
         summary: 'RFC 8628 §3.1 device authorization request',
+        security: clientOrNone,
         requestBody: form('DeviceAuthorizationRequest'),
         responses: { '200': json('RFC 8628 §3.2', 'DeviceAuthorization'), ...clientAuthenticated },
       },
@@ -86,6 +108,8 @@ export function apiPaths(): Record<string, JsonSchema> {
         responses: {
           '200': page('The next step or the outcome'),
           '400': page('A refused form'),
+          '403': page('The form’s anti-forgery token is missing or expired'),
+          '413': page('The form is over 4 KiB'),
           '303': redirect('The next step'),
         },
       },
@@ -98,6 +122,7 @@ export function apiPaths(): Record<string, JsonSchema> {
           'With `Accept: application/token-introspection+jwt` the answer is a JWT signed with a key of the JWKS ' +
           '(RFC 9701): `typ` token-introspection+jwt, claims `iss`, `aud` (the calling client), `iat` and ' +
           '`token_introspection` (the JSON answer). Only an authenticated caller gets one.',
+        security: clientOrNone,
         requestBody: form('TokenParameter'),
         responses: {
           '200': {
@@ -115,6 +140,7 @@ export function apiPaths(): Record<string, JsonSchema> {
       post: {
         operationId: 'revoke',
         summary: 'RFC 7009; also answered for an unknown token',
+        security: clientOrNone,
         requestBody: form('TokenParameter'),
         responses: { '200': json('Revoked, or nothing to revoke (RFC 7009 §2.2)', 'Revoked'), ...clientAuthenticated },
       },
@@ -144,6 +170,7 @@ export function apiPaths(): Record<string, JsonSchema> {
         responses: {
           '201': json('The token, shown this once', 'CreatedPersonalAccessToken'),
           ...tokenProtected,
+          '415': oauthError('The body is not application/json'),
           '403': oauthError('insufficient_scope'),
         },
       },

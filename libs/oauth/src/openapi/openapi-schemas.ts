@@ -3,7 +3,7 @@ import { OAUTH_ERROR_CODES } from '../errors';
 import { allGrants } from '../grants/registry';
 import { serverMetadata } from '../metadata';
 import { protectedResourceMetadata } from '../protected-resource-metadata';
-import { creationInputSchema } from '../personal-access-tokens/pat-input';
+import { creationInputSchema, UNPRINTABLE_CHARACTER } from '../personal-access-tokens/pat-input';
 
 export type JsonSchema = { [key: string]: unknown };
 
@@ -42,7 +42,11 @@ function tokenRequest(): JsonSchema {
 /** RFC 6749 §5.2: every OAuth error answer, the `error` from the one error family. */
 const oauthError = {
   type: 'object',
-  properties: { error: { enum: [...OAUTH_ERROR_CODES] }, error_description: text },
+  properties: {
+    error: { enum: [...OAUTH_ERROR_CODES] },
+    // RFC 6749 §5.2: %x20-21 / %x23-5B / %x5D-7E.
+    error_description: { ...text, pattern: '^[ !#-\\[\\]-~]*$' },
+  },
   required: ['error'],
   additionalProperties: false,
 };
@@ -125,6 +129,34 @@ const createdPersonalAccessToken = {
  */
 const PAT_LIMITS = { maxTtlSeconds: Number.MAX_SAFE_INTEGER, defaultTtlSeconds: 1 };
 
+/**
+ * The characters a display name may not hold, as ranges of the Basic Multilingual Plane: regex
+ * engines without Unicode property classes (Python's and Rust's, which fuzzers use) read it.
+ * Lone surrogates (a `\uD800` escape in the JSON text) and the few format characters beyond
+ * that plane (tags, musical controls) are refused too, though the pattern does not say so: no
+ * UTF-8 pattern can name the first, and the second would need the `u` flag.
+ */
+function printableNamePattern(): string {
+  const ranges: [number, number][] = [];
+  for (let code = 0; code <= 0xffff; code += 1) {
+    if ((code >= 0xd800 && code <= 0xdfff) || !UNPRINTABLE_CHARACTER.test(String.fromCharCode(code))) continue;
+    const last = ranges.at(-1);
+    if (last && last[1] === code - 1) last[1] = code;
+    else ranges.push([code, code]);
+  }
+  const hex = (code: number) => `\\u${code.toString(16).padStart(4, '0')}`;
+  const members = ranges.map(([from, to]) => (from === to ? hex(from) : `${hex(from)}-${hex(to)}`));
+  return `^[^${members.join('')}]+$`;
+}
+
+function personalAccessTokenCreation(): JsonSchema {
+  const schema = inputSchema(creationInputSchema(PAT_LIMITS)) as { properties: { name: JsonSchema } };
+  return {
+    ...schema,
+    properties: { ...schema.properties, name: { ...schema.properties.name, pattern: printableNamePattern() } },
+  };
+}
+
 const probe = {
   type: 'object',
   properties: { status: text, checks: { type: 'object', additionalProperties: { type: 'boolean' } } },
@@ -153,7 +185,15 @@ export function componentSchemas(): Record<string, JsonSchema> {
     TokenResponse: tokenResponse,
     TokenParameter: {
       type: 'object',
-      properties: { token: text, token_type_hint: { enum: ['access_token', 'refresh_token'] }, ...client },
+      properties: {
+        token: { ...text, minLength: 1 },
+        token_type_hint: {
+          ...text,
+          description:
+            'access_token or refresh_token; the token is found without it, so any value is ignored (RFC 7009 §2.1, RFC 7662 §2.1)',
+        },
+        ...client,
+      },
       required: ['token'],
     },
     Introspection: introspection,
@@ -161,7 +201,7 @@ export function componentSchemas(): Record<string, JsonSchema> {
     DeviceAuthorizationRequest: { type: 'object', properties: { ...client, scope: text } },
     DeviceAuthorization: deviceAuthorization,
     User: user,
-    PersonalAccessTokenCreation: inputSchema(creationInputSchema(PAT_LIMITS)),
+    PersonalAccessTokenCreation: personalAccessTokenCreation(),
     CreatedPersonalAccessToken: createdPersonalAccessToken,
     PersonalAccessToken: personalAccessToken,
     PersonalAccessTokenList: {

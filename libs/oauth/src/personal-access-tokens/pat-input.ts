@@ -9,6 +9,9 @@ export const PERSONAL_ACCESS_TOKENS_SCOPE = 'personal-access-tokens';
 /** The `client_id` claim of every personal access token: it was issued to its user, not to a client. */
 export const PERSONAL_ACCESS_TOKEN_CLIENT_ID = 'personal-access-token';
 
+/** One character a display name may not hold. */
+export const UNPRINTABLE_CHARACTER = /[\p{Cc}\p{Cf}\p{Cs}\p{Zl}\p{Zp}]/u;
+
 /**
  * A display name: trimmed, 1 to 100 characters, none of them control, format (zero-width,
  * bidirectional overrides), surrogate or line-separator characters.
@@ -18,7 +21,7 @@ const name = z
   .trim()
   .min(1)
   .max(100)
-  .regex(/^[^\p{Cc}\p{Cf}\p{Cs}\p{Zl}\p{Zp}]+$/u, 'must contain printable characters only');
+  .refine((value) => !UNPRINTABLE_CHARACTER.test(value), 'must contain printable characters only');
 
 /**
  * An array of scope tokens, or one space-delimited string as RFC 6749 §3.3 spells a scope.
