@@ -21,6 +21,8 @@ const snapshot = (name: string): ClientSnapshot => ({
   requireDpop: false,
   dpopNonce: false,
   refreshTokens: { idleTtl: 3600, absoluteTtl: 7200, gracePeriod: 0 },
+  resources: null,
+  defaultResource: null,
   createdAt: now.toISOString(),
 });
 const registered = stampEvent(

@@ -26,6 +26,7 @@ export type ProjectionKeyspace =
   | 'revocations'
   | 'grant-revocations'
   | 'personal-access-tokens'
+  | 'resources'
   | OnceCollection
   | 'consent-cutoffs';
 
@@ -150,6 +151,7 @@ export class ProjectionCheck {
         revokedOrNull(store, { grantId }),
       ),
       'personal-access-tokens': await record('personal-access-token'),
+      resources: await record('resource'),
       device: await once('device'),
       'device-user-code': await once('device-user-code'),
       'device-decision': await once('device-decision'),
@@ -181,6 +183,8 @@ export class ProjectionCheck {
         return { kind: `record-${outcome}`, collection: 'consent', id };
       case 'personal-access-tokens':
         return { kind: `record-${outcome}`, collection: 'personal-access-token', id };
+      case 'resources':
+        return { kind: `record-${outcome}`, collection: 'resource', id };
       default:
         return { kind: `record-${outcome}`, collection: keyspace, id };
     }

@@ -3,6 +3,7 @@ import { evolveClient } from './client-projection';
 import { projectDeviceEvent } from './device-projection';
 import type { AppliedPosition } from './projection-records';
 import type { MarkWriter, ProjectionWriter } from './projection-writer';
+import { projectResource } from './resource-projection';
 import { normaliseEmail } from './user-projection';
 
 /** An authorization code lives at most this long (GRANTLINE_AUTHORIZATION_CODE_TTL), its claim a minute more. */
@@ -77,6 +78,9 @@ export const projectors = {
   ClientUpdated: client,
   ClientSecretRotated: client,
   ClientDeleted: client,
+  ResourceRegistered: { positioned: projectResource },
+  ResourceUpdated: { positioned: projectResource },
+  ResourceDeleted: { positioned: projectResource },
   UserRegistered: user,
   UserPasswordChanged: user,
   UserDisabled: user,
