@@ -43,6 +43,7 @@ export { devicePollToleranceMs } from '@grantline/lib-projections';
 export { serverMetadata, metadataEndpoint } from './metadata';
 export * from './clients/client-input';
 export * from './clients/client-commands';
+export * from './resources';
 export * from './users/user-input';
 export * from './users/user-commands';
 export * from './authorize';

@@ -1,0 +1,2 @@
+export * from './resource-input';
+export * from './resource-commands';
