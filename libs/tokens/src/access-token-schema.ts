@@ -18,7 +18,8 @@ export const AccessTokenHeaderSchema = z.looseObject({
 export const AccessTokenClaimsSchema = z.object({
   iss: z.string(),
   sub: z.string(),
-  aud: z.string(),
+  /** The server's own audience, or the resource(s) the token is for (RFC 8707 §2, RFC 9068 §3). */
+  aud: z.union([z.string(), z.array(z.string()).min(1)]),
   client_id: z.string(),
   scope: z.string(),
   jti: z.string(),

@@ -73,7 +73,11 @@ const cases = (members: string[], ...keep: string[]) =>
   members.flatMap((member) => except(...keep).map(([, value]): [string, Json] => [member, value]));
 
 const CLAIM_CASES = [
-  ...cases(['iss', 'sub', 'aud', 'client_id', 'scope', 'jti', 'gid'], 'string'),
+  ...cases(['iss', 'sub', 'client_id', 'scope', 'jti', 'gid'], 'string'),
+  // RFC 9068 §3 with RFC 8707: one audience, or a list of resources.
+  ...cases(['aud'], 'string', 'array'),
+  ['aud', []] as [string, Json],
+  ['aud', [1]] as [string, Json],
   ...cases(['iat', 'exp'], 'number'),
   ...cases(['pat'], 'true'),
   ...cases(['cnf'], 'object'),
@@ -101,6 +105,11 @@ describe('JWT access tokens with members of the wrong JSON type', () => {
 
   it('accepts the well-typed token the cases below start from', async () => {
     await expect(verifyAccessToken(ring, claims.iss, tokenWith({}, full))).resolves.toEqual(full);
+  });
+
+  it('accepts a token for several resources (RFC 8707 §2)', async () => {
+    const several = { ...full, aud: ['https://a.test/', 'urn:example:b'] };
+    await expect(verifyAccessToken(ring, claims.iss, tokenWith({}, several))).resolves.toEqual(several);
   });
 
   it.each(CLAIM_CASES)('answers null to claim %s = %j', async (member, value) => {
