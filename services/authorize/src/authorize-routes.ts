@@ -84,6 +84,7 @@ export function authorizeRoutes(context: OAuthContext, logger: Logger): Router {
         userName: user.name,
         userEmail: user.email,
         scopes: valid.request.scopes,
+        resources: valid.request.resources.map((resource) => resource.name),
         action: CONSENT,
         hidden: { interaction, csrf_token: csrf },
       }),
@@ -127,7 +128,9 @@ export function authorizeRoutes(context: OAuthContext, logger: Logger): Router {
         if (prompt === 'none') return fail(res, valid, 'login_required', 'The user is not signed in');
         return await showSignIn(req, res, valid, query);
       }
-      const consent = prompt === 'consent' || (await needsConsent(context, valid.client, user, valid.request.scopes));
+      const consent =
+        prompt === 'consent' ||
+        (await needsConsent(context, valid.client, user, valid.request.scopes, valid.request.resources));
       if (consent) {
         if (prompt === 'none') return fail(res, valid, 'consent_required', 'The user has not approved this app');
         return await showConsent(req, res, valid, query, user);

@@ -66,6 +66,7 @@ describe('checkAuthorizationRequest', () => {
         state: 'st-1',
         codeChallenge: challenge,
         prompt: 'consent',
+        resources: [],
       },
     });
   });

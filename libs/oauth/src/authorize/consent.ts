@@ -4,14 +4,20 @@ import { eventContext } from '../access-token-issuer';
 import type { OAuthRequest } from '../http-types';
 import type { OAuthContext } from '../oauth-context';
 
-/** First-party clients skip consent; others need a remembered consent covering every scope. */
+/**
+ * First-party clients skip consent; others need a remembered consent covering every scope.
+ * Remembered consent does not name resources, so a request for resources (RFC 8707) is shown
+ * to the person every time: a consent given for one API never silently covers another.
+ */
 export async function needsConsent(
   context: OAuthContext,
   client: ClientRecord,
   user: UserRecord,
   scopes: readonly string[],
+  resources: readonly unknown[] = [],
 ): Promise<boolean> {
   if (client.firstParty) return false;
+  if (resources.length > 0) return true;
   const remembered = await context.store.getConsent(user.userId, client.clientId);
   return remembered === null || scopes.some((scope) => !remembered.includes(scope));
 }
