@@ -55,9 +55,13 @@ export interface ResourceCaller {
   client: ClientRecord | null;
 }
 
+function audienceIncludes(aud: string | readonly string[], audience: string): boolean {
+  return typeof aud === 'string' ? aud === audience : aud.includes(audience);
+}
+
 /**
- * Who is calling a user resource: the request's access token, verified, unexpired and live
- * (see token-liveness.ts), issued for a user. A token bound to a DPoP key must come with the
+ * Who is calling a user resource: the request's access token, verified, unexpired, meant for
+ * this server (its `aud`) and live (see token-liveness.ts), issued for a user. A token bound to a DPoP key must come with the
  * DPoP scheme and a proof by that key over this request and this token (RFC 9449 §7); a bound
  * token sent as Bearer, or an unbound one as DPoP, is refused.
  */
@@ -66,6 +70,10 @@ export async function resourceCaller(context: OAuthContext, request: OAuthReques
   const verified = await verifiedClaims(context, token);
   const claims = verified && verified.exp > epochSeconds(context.clock) ? verified : null;
   if (!claims) throw invalidToken('The access token is invalid or expired', scheme);
+  // RFC 9068 §4, RFC 8707: a token issued for another resource is not one for this server's own API.
+  if (!audienceIncludes(claims.aud, context.settings.accessTokenAudience)) {
+    throw invalidToken('The access token is meant for another resource', scheme);
+  }
   const subject = accessTokenSubject(claims);
   if (!subject.user) throw invalidToken('The access token was not issued for a user', scheme);
   const bound = claims.cnf?.jkt;

@@ -7,6 +7,7 @@ import { deviceAuthorizationEndpoint } from '../device/device-authorization-endp
 import type { OAuthRequest, OAuthResponse } from '../http-types';
 import { TEST_ISSUER } from '@grantline/lib-testing';
 import { tokenEndpoint } from '../token-endpoint';
+import { userInfoEndpoint } from '../user-info-endpoint';
 
 const ORDERS = 'https://orders.example.test/mcp';
 const BILLING = 'https://billing.example.test/api';
@@ -193,6 +194,15 @@ describe('resource indicators (RFC 8707)', () => {
           await token({ grant_type: 'refresh_token', client_id: 'app', refresh_token: tokens.refresh ?? '' }),
         ),
       ).toMatchObject({ aud: ORDERS });
+    });
+
+    it("refuses a token for a registered resource at the server's own /api/user (RFC 9068 §4)", async () => {
+      const userInfo = (accessToken: string) =>
+        respond(fixture.context, userInfoEndpoint, { ...browser, headers: { authorization: `Bearer ${accessToken}` } });
+      const forOrders = (await (await authorize([ORDERS])).redeem!()).body as { access_token: string };
+      expect(refusal(await userInfo(forOrders.access_token))).toEqual({ status: 401, error: 'invalid_token' });
+      const forServer = (await (await authorize([], 'read')).redeem!()).body as { access_token: string };
+      expect((await userInfo(forServer.access_token)).status).toBe(200);
     });
 
     it('refuses any resource on a grant made without one', async () => {
