@@ -1,5 +1,5 @@
 import { consentId, stampEvent, type GrantlineEvent } from '@grantline/lib-events';
-import type { ClientRecord, UserRecord } from '@grantline/lib-projections';
+import type { ClientRecord, ResourceRecord, UserRecord } from '@grantline/lib-projections';
 import { eventContext } from '../access-token-issuer';
 import type { OAuthRequest } from '../http-types';
 import type { OAuthContext } from '../oauth-context';
@@ -14,7 +14,7 @@ export async function needsConsent(
   client: ClientRecord,
   user: UserRecord,
   scopes: readonly string[],
-  resources: readonly unknown[] = [],
+  resources: readonly ResourceRecord[] = [],
 ): Promise<boolean> {
   if (client.firstParty) return false;
   if (resources.length > 0) return true;

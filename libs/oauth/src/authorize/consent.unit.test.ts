@@ -40,6 +40,13 @@ describe('consent', () => {
     expect(await needsConsent(fixture.context, thirdParty, user, [])).toBe(false);
   });
 
+  it('is asked every time resources are requested, even for scopes approved before (RFC 8707)', async () => {
+    await approve(['read', 'write']);
+    const orders = { uri: 'https://orders.example.test/mcp', name: 'Orders', scopes: ['read'], createdAt: '' };
+    expect(await needsConsent(fixture.context, thirdParty, user, ['read'], [orders])).toBe(true);
+    expect(await needsConsent(fixture.context, firstParty, user, ['read'], [orders])).toBe(false);
+  });
+
   it('is asked again when any scope was not approved', async () => {
     await approve(['read']);
     expect(await needsConsent(fixture.context, thirdParty, user, ['read', 'admin'])).toBe(true);
