@@ -156,6 +156,14 @@ describe('embedded: registered resources (RFC 8707) with oauth4webapi', () => {
     expect(await refusedWith(refresh([BILLING]))).toBe('invalid_target');
     const next = await refresh([ORDERS]);
     expect(claimsOf(next.access_token)).toMatchObject({ aud: ORDERS, scope: 'orders:read' });
+
+    // The consent is remembered for Orders, not for Billing.
+    const again = { clientId: app.client_id, redirectUri: REDIRECT, email: person.email, password: person.password };
+    const orders = await authorize(browser, { ...again, scope: 'orders:read', extra: { resource: ORDERS } });
+    expect(orders.pages).toEqual([]);
+    const billing = await authorize(browser, { ...again, scope: 'billing:read', extra: { resource: BILLING } });
+    expect(billing.pages).toEqual(['consent']);
+    expect(consentPages.at(-1)).toContain('<span class="resource-name">Billing</span>');
   });
 
   it('answers invalid_target at the redirect URI for a resource the server does not know', async () => {

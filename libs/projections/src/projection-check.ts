@@ -23,6 +23,7 @@ export type ProjectionKeyspace =
   | 'clients'
   | 'users'
   | 'consents'
+  | 'consent-resources'
   | 'revocations'
   | 'grant-revocations'
   | 'personal-access-tokens'
@@ -146,6 +147,7 @@ export class ProjectionCheck {
       clients: await listKeyspace(stores, async (store) => byId(await store.listClients(), (c) => c.clientId)),
       users: await listKeyspace(stores, async (store) => byId(await store.listUsers(), (u) => u.userId)),
       consents: await record('consent'),
+      'consent-resources': await record('consent-resources'),
       revocations: await readKeyspace(stores, live(this.revoked, now), (store, jti) => revokedOrNull(store, { jti })),
       'grant-revocations': await readKeyspace(stores, live(this.revokedGrants, now), (store, grantId) =>
         revokedOrNull(store, { grantId }),

@@ -225,12 +225,12 @@ describe('ProjectionCheck checksums', () => {
     stamp({
       type: 'ConsentGranted',
       aggregate: { type: 'user', id: `${userId}:a` },
-      data: { userId, clientId: 'a', scopes: ['read'] },
+      data: { userId, clientId: 'a', scopes: ['read'], resources: [orders.uri] },
     }),
     stamp({
       type: 'ConsentGranted',
       aggregate: { type: 'user', id: `${userId}:b` },
-      data: { userId, clientId: 'b', scopes: ['read'] },
+      data: { userId, clientId: 'b', scopes: ['read'], resources: [orders.uri] },
     }),
     stamp({
       type: 'ConsentWithdrawn',
@@ -274,6 +274,7 @@ describe('ProjectionCheck checksums', () => {
   const recordKeyspaces: Record<RecordCollection, ProjectionKeyspace | null> = {
     user: null,
     consent: 'consents',
+    'consent-resources': 'consent-resources',
     'personal-access-token': 'personal-access-tokens',
     resource: 'resources',
   };
@@ -344,6 +345,7 @@ describe('ProjectionCheck checksums', () => {
     'clients',
     'users',
     'consents',
+    'consent-resources',
     'revocations',
     'grant-revocations',
     'personal-access-tokens',
@@ -376,6 +378,7 @@ describe('ProjectionCheck checksums', () => {
       clients: 2,
       users: 1,
       consents: 1,
+      'consent-resources': 1,
       revocations: 1,
       'grant-revocations': 1,
       'personal-access-tokens': 1,
@@ -407,6 +410,11 @@ describe('ProjectionCheck checksums', () => {
     ['grant-revocations', 'g1', { kind: 'grant-revocation-missing', grantId: 'g1' }],
     ['personal-access-tokens', 'p1', { kind: 'record-missing', collection: 'personal-access-token', id: 'p1' }],
     ['resources', orders.uri, { kind: 'record-missing', collection: 'resource', id: orders.uri }],
+    [
+      'consent-resources',
+      `${userId}:a`,
+      { kind: 'record-missing', collection: 'consent-resources', id: `${userId}:a` },
+    ],
     ['device', 'd1', { kind: 'record-missing', collection: 'device', id: 'd1' }],
     ['device-user-code', 'h1', { kind: 'record-missing', collection: 'device-user-code', id: 'h1' }],
     ['device-decision', 'd1', { kind: 'record-missing', collection: 'device-decision', id: 'd1' }],
@@ -445,6 +453,11 @@ describe('ProjectionCheck checksums', () => {
       'personal-access-tokens',
       { after: (store) => store.applyRecord('personal-access-token', 'p1', later, { ...pat, name: 'Other' }) },
       { kind: 'record-differs', collection: 'personal-access-token', id: 'p1' },
+    ],
+    [
+      'consent-resources',
+      { after: (store) => store.applyRecord('consent-resources', `${userId}:b`, later, [orders.uri]) },
+      { kind: 'record-unexpected', collection: 'consent-resources', id: `${userId}:b` },
     ],
     [
       'resources',

@@ -90,14 +90,19 @@ export const projectors = {
       const { userId, clientId, revokesGrantsBefore } = event.data;
       if (revokesGrantsBefore) await writer.markConsentWithdrawn(userId, clientId, revokesGrantsBefore);
     },
-    positioned: (writer, event, position) =>
-      writer.applyRecord('consent', event.aggregate.id, position, event.data.scopes, consentIndex(event.aggregate.id)),
+    positioned: async (writer, event, position) => {
+      const { scopes, resources } = event.data;
+      await writer.applyRecord('consent', event.aggregate.id, position, scopes, consentIndex(event.aggregate.id));
+      await writer.applyRecord('consent-resources', event.aggregate.id, position, resources ?? null);
+    },
   },
   ConsentWithdrawn: {
     marks: (writer, event) =>
       writer.markConsentWithdrawn(event.data.userId, event.data.clientId, event.data.revokesGrantsBefore),
-    positioned: (writer, event, position) =>
-      writer.applyRecord('consent', event.aggregate.id, position, null, consentIndex(event.aggregate.id)),
+    positioned: async (writer, event, position) => {
+      await writer.applyRecord('consent', event.aggregate.id, position, null, consentIndex(event.aggregate.id));
+      await writer.applyRecord('consent-resources', event.aggregate.id, position, null);
+    },
   },
   AccessTokenRevoked: {
     marks: (writer, event) => writer.markRevoked(event.data.jti, event.data.expiresAt),

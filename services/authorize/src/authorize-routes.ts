@@ -171,11 +171,11 @@ export function authorizeRoutes(context: OAuthContext, logger: Logger): Router {
       const decision = (req.body as Record<string, unknown>).decision;
       if (decision === 'deny') return fail(res, valid, 'access_denied', 'The user denied the request', 303);
       if (decision !== 'approve') return refuseForm(res);
-      const consent = await consentGranted(context, oauthRequestOf(req), valid.client, user, valid.request.scopes);
+      const { scopes, resources } = valid.request;
+      const consent = await consentGranted(context, oauthRequestOf(req), valid.client, user, scopes, resources);
       // Read-your-writes: the app's next authorization (often at once, or with prompt=none)
       // must find this consent. If the projector is slow, the code still goes out; the user
       // would at worst be asked once more.
-      const scopes = valid.request.scopes;
       await issueCode(req, res, valid, user, session.auth_time, [consent], {
         read: () => context.store.getConsent(user.userId, valid.client.clientId),
         until: (remembered) => remembered !== null && scopes.every((scope) => remembered.includes(scope)),
