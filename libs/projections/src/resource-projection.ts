@@ -22,7 +22,8 @@ export function projectResource(
   return writer.applyRecord('resource', uri, position, record, RESOURCES_INDEX);
 }
 
-type RecordReader = Pick<ProjectionStore, 'getRecord' | 'listRecords'>;
+/** What reading resources needs of a projection store. */
+export type RecordReader = Pick<ProjectionStore, 'getRecord' | 'listRecords'>;
 
 /** One registered resource by its identifier, or null. */
 export async function readResource(store: RecordReader, uri: string): Promise<ResourceRecord | null> {

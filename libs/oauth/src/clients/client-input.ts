@@ -6,7 +6,8 @@ const absoluteUri = z
   .url()
   .refine((uri) => !uri.includes('#'), 'must not contain a fragment (RFC 6749 §3.1.2)');
 
-const scopeList = z
+/** Space or comma separated, or a list; duplicates dropped; each an RFC 6749 §3.3 scope token. */
+export const scopeList = z
   .union([z.string(), z.array(z.string())])
   .transform((value) => (Array.isArray(value) ? value : value.split(/[\s,]+/)))
   .transform((scopes) => [...new Set(scopes.filter((scope) => scope !== ''))])

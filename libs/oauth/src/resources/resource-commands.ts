@@ -5,16 +5,9 @@ import {
   type GrantlineEvent,
   type ResourceSnapshot,
 } from '@grantline/lib-events';
-import {
-  readResources,
-  type ClientRecord,
-  type ProjectionStore,
-  type ResourceRecord,
-} from '@grantline/lib-projections';
+import { readResources, type ClientRecord, type RecordReader, type ResourceRecord } from '@grantline/lib-projections';
 import { commandRefused } from '../errors';
 import type { RegisterResourceInput, UpdateResourceInput } from './resource-input';
-
-type RecordReader = Pick<ProjectionStore, 'getRecord' | 'listRecords'>;
 
 export interface ResourceDecision {
   event: GrantlineEvent;

@@ -1,13 +1,6 @@
 import { isResourceUri } from '@grantline/lib-events';
-import {
-  readResources,
-  type ClientRecord,
-  type ProjectionStore,
-  type ResourceRecord,
-} from '@grantline/lib-projections';
+import { readResources, type ClientRecord, type RecordReader, type ResourceRecord } from '@grantline/lib-projections';
 import { invalidTarget } from '../errors';
-
-type RecordReader = Pick<ProjectionStore, 'getRecord' | 'listRecords'>;
 
 /**
  * The resources a token is for. Empty means none was asked for and the client has no default:
