@@ -1,7 +1,13 @@
 import { Redis } from 'ioredis';
 import { stampEvent, type ClientSnapshot } from '@grantline/lib-events';
 import { codeRedeemed, consentWithdrawn, grantRevoked, refreshRotated, tokenRevoked } from '@grantline/lib-testing';
-import { RedisGuardStore, RedisProjectionControl, RedisProjectionStore } from '@grantline/lib-projections';
+import {
+  listResources,
+  readResource,
+  RedisGuardStore,
+  RedisProjectionControl,
+  RedisProjectionStore,
+} from '@grantline/lib-projections';
 import { infraFromEnv } from '../stack/stack-fixture';
 
 const keys = { url: infraFromEnv().redisUrl, keyPrefix: `tredis${Date.now().toString(36)}:` };
@@ -21,6 +27,8 @@ const snapshot = (name: string): ClientSnapshot => ({
   requireDpop: false,
   dpopNonce: false,
   refreshTokens: { idleTtl: 3600, absoluteTtl: 7200, gracePeriod: 0 },
+  resources: null,
+  defaultResource: null,
   createdAt: now.toISOString(),
 });
 const registered = stampEvent(
@@ -55,6 +63,41 @@ it('applies client events in log order and ignores replays of older positions', 
   await store.apply(updated, { partition: 1, offset: '11' });
   expect(await store.getClient('c1')).toBeNull();
   expect(await store.listClients()).toEqual([]);
+});
+
+it('keeps resources by their URI beside a client with the same text, in log order', async () => {
+  const uri = 'https://c2.example.test/mcp';
+  const resource = (name: string) => ({ uri, name, scopes: ['orders:read'], createdAt: now.toISOString() });
+  const aggregate = { type: 'resource' as const, id: `resource ${uri}` };
+  const first = stampEvent(
+    { type: 'ResourceRegistered', aggregate, data: { resource: resource('first') } },
+    { now: () => now },
+  );
+  const second = stampEvent(
+    { type: 'ResourceUpdated', aggregate, data: { resource: resource('second') } },
+    { now: () => now },
+  );
+  const gone = stampEvent({ type: 'ResourceDeleted', aggregate, data: { uri } }, { now: () => now });
+  const namesake = stampEvent(
+    {
+      type: 'ClientRegistered',
+      aggregate: { type: 'client', id: uri },
+      data: { client: { ...snapshot('namesake'), clientId: uri } },
+    },
+    { now: () => now },
+  );
+  await store.apply(namesake, { partition: 0, offset: '20' });
+  await store.apply(first, { partition: 0, offset: '21' });
+  await store.apply(second, { partition: 0, offset: '22' });
+  await store.apply(first, { partition: 0, offset: '21' });
+  expect(await readResource(store, uri)).toEqual(resource('second'));
+  expect(await listResources(store)).toEqual([resource('second')]);
+  expect((await store.getClient(uri))?.name).toBe('namesake');
+
+  await store.apply(gone, { partition: 0, offset: '23' });
+  expect(await readResource(store, uri)).toBeNull();
+  expect(await listResources(store)).toEqual([]);
+  expect((await store.getClient(uri))?.name).toBe('namesake');
 });
 
 it('writes revocations through until the token would have expired; the projector applying them changes nothing', async () => {

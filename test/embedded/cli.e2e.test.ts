@@ -99,6 +99,47 @@ it('creates, shows, lists, rotates and deletes a client against a running server
   });
 });
 
+it('creates, lists, shows, updates and deletes a resource, and limits a client to it', async () => {
+  const uri = 'https://orders.example.test/mcp';
+  const created = await grantline(
+    'resource',
+    'create',
+    '--uri',
+    uri,
+    '--name',
+    'Orders MCP',
+    '--scopes',
+    'orders:read orders:write',
+  );
+  expect(created).toEqual({
+    uri,
+    name: 'Orders MCP',
+    scopes: ['orders:read', 'orders:write'],
+    created_at: expect.any(String),
+  });
+  expect(await grantline('resource', 'list')).toEqual({ resources: [created] });
+  expect(await grantline('resource', 'update', uri, '--scopes', 'orders:read')).toMatchObject({
+    scopes: ['orders:read'],
+  });
+  const limited = await grantline(
+    'client',
+    'create',
+    '--name',
+    'orders job',
+    '--scopes',
+    'orders:read',
+    '--resource',
+    uri,
+    '--default-resource',
+    uri,
+  );
+  expect(limited).toMatchObject({ resources: [uri], default_resource: uri });
+  await expect(grantline('resource', 'delete', uri)).rejects.toMatchObject({ stderr: expect.stringContaining('409') });
+  await grantline('client', 'delete', String(limited.client_id));
+  expect(await grantline('resource', 'delete', uri)).toEqual({ uri, deleted: true });
+  await expect(grantline('resource', 'show', uri)).rejects.toMatchObject({ stderr: expect.stringContaining('404') });
+});
+
 it('fails with a message, not a stack trace, for an unknown client', async () => {
   await expect(grantline('client', 'show', 'nobody')).rejects.toMatchObject({
     stderr: expect.stringContaining('404'),

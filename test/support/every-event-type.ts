@@ -58,6 +58,16 @@ async function driveClients(client: GrantlineTestClient, run: string): Promise<v
   await adminJson(client, 'DELETE', `/admin/clients/${scratch.client_id}`, 200);
 }
 
+/** Resources: registered, updated, and one of them deleted. */
+async function driveResources(client: GrantlineTestClient, run: string): Promise<void> {
+  const kept = `https://kept-${run}.example.test/api`;
+  const scratch = `urn:example:scratch:${run}`;
+  await adminJson(client, 'POST', '/admin/resources', 201, { uri: kept, name: `kept ${run}`, scopes: 'read' });
+  await adminJson(client, 'POST', '/admin/resources', 201, { uri: scratch, name: `scratch ${run}` });
+  await adminJson(client, 'PATCH', `/admin/resources/${encodeURIComponent(kept)}`, 200, { name: `renamed ${run}` });
+  await adminJson(client, 'DELETE', `/admin/resources/${encodeURIComponent(scratch)}`, 200);
+}
+
 /** Users: registered, password changed, disabled, enabled. */
 async function driveUsers(client: GrantlineTestClient, run: string, password: string): Promise<void> {
   const { user_id: userId } = await client.registerUser({
@@ -185,6 +195,7 @@ export async function driveEveryEventType(client: GrantlineTestClient): Promise<
   await expectStatus(await client.revoke(revokedToken), 200, 'revocation');
 
   await driveClients(client, run);
+  await driveResources(client, run);
   await driveUsers(client, run, password);
   const { spa } = await driveCodeFlow(client, run, user);
   await driveDeviceFlow(client, run, user);

@@ -30,6 +30,12 @@ export function clientCommands(): Command {
     .option('--refresh-token-idle-ttl <seconds>', 'refresh tokens unused this long expire', Number)
     .option('--refresh-token-absolute-ttl <seconds>', 'no refresh token outlives the grant by more', Number)
     .option('--refresh-token-grace-period <seconds>', 'a rotated token may be presented again this long', Number)
+    .option(
+      '--resource <uri>',
+      'limit the client to this resource (repeatable; default: every resource)',
+      (value: string, previous: string[] | undefined) => [...(previous ?? []), value],
+    )
+    .option('--default-resource <uri>', 'the resource of requests that name none')
     .action(async (options) => {
       print(
         await adminCall(target(), 'POST', '/admin/clients', {
@@ -51,6 +57,8 @@ export function clientCommands(): Command {
           ...(options.refreshTokenGracePeriod === undefined
             ? {}
             : { refresh_token_grace_period: options.refreshTokenGracePeriod }),
+          ...(options.resource === undefined ? {} : { resources: options.resource }),
+          ...(options.defaultResource === undefined ? {} : { default_resource: options.defaultResource }),
         }),
       );
     });

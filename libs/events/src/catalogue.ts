@@ -5,6 +5,7 @@ import {
   clientSecretRotatedSchema,
   clientUpdatedSchema,
 } from './client-events';
+import { resourceDeletedSchema, resourceRegisteredSchema, resourceUpdatedSchema } from './resource-events';
 import { accessTokenIssuedSchema, accessTokenRevokedSchema } from './token-events';
 import {
   consentGrantedSchema,
@@ -39,6 +40,9 @@ export const grantlineEventSchema = z.discriminatedUnion('type', [
   clientUpdatedSchema,
   clientSecretRotatedSchema,
   clientDeletedSchema,
+  resourceRegisteredSchema,
+  resourceUpdatedSchema,
+  resourceDeletedSchema,
   accessTokenIssuedSchema,
   accessTokenRevokedSchema,
   userRegisteredSchema,

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { envelopeFields } from './envelope';
+import { resourceUriSchema } from './resource-events';
 
 export const DEVICE_CODE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code';
 export const grantTypes = ['client_credentials', 'authorization_code', 'refresh_token', DEVICE_CODE_GRANT] as const;
@@ -51,6 +52,10 @@ export const clientSnapshotSchema = z
     /** DPoP proofs of this client must carry a server nonce (RFC 9449 §8). */
     dpopNonce: z.boolean().default(false),
     refreshTokens: refreshTokenPolicySchema.prefault({}),
+    /** The resources (RFC 8707) the client may ask tokens for; null allows every registered one. */
+    resources: z.array(resourceUriSchema).nullable().default(null),
+    /** The resource of a request that names none; null keeps the server's own audience. */
+    defaultResource: resourceUriSchema.nullable().default(null),
     createdAt: z.string().datetime(),
   })
   .strict();

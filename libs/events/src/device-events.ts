@@ -19,6 +19,8 @@ export const deviceAuthorizationRequestedSchema = z.object({
     /** The polling interval the device was told to keep, in seconds. */
     interval: z.number().int().positive(),
     expiresAt: epochSeconds,
+    /** RFC 8707: the resources the device asked for; absent for the server's own audience. */
+    resources: z.array(z.string().min(1)).min(1).optional(),
   }),
 });
 

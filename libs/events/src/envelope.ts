@@ -11,6 +11,7 @@ export type TraceContext = z.infer<typeof traceContextSchema>;
 
 export const aggregateTypes = [
   'client',
+  'resource',
   'token',
   'user',
   'consent',

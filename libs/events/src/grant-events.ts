@@ -20,6 +20,8 @@ export const authorizationCodeIssuedSchema = z.object({
     scope: z.string(),
     redirectUri: z.string(),
     expiresAt: epochSeconds,
+    /** RFC 8707: the resources the person consented to; absent for the server's own audience. */
+    resources: z.array(z.string().min(1)).min(1).optional(),
   }),
 });
 

@@ -1,5 +1,6 @@
 export * from './envelope';
 export * from './client-events';
+export * from './resource-events';
 export * from './token-events';
 export * from './user-events';
 export * from './grant-events';

@@ -1,5 +1,6 @@
 import type { GrantlineEvent, GrantlineEventType } from './catalogue';
 import { stampEvent, type AnyEventDraft, type EventContext } from './new-event';
+import { resourceAggregateId } from './resource-events';
 
 const CREATED_AT = '2026-01-01T00:00:00.000Z';
 const EXPIRES_AT = 1_767_229_200;
@@ -17,8 +18,13 @@ const client = {
   requireDpop: false,
   dpopNonce: false,
   refreshTokens: { idleTtl: 1_209_600, absoluteTtl: 7_776_000, gracePeriod: 0 },
+  resources: null,
+  defaultResource: null,
   createdAt: CREATED_AT,
 };
+const RESOURCE_URI = 'https://orders.example.test/mcp';
+const resource = { uri: RESOURCE_URI, name: 'Orders', scopes: ['orders:read'], createdAt: CREATED_AT };
+const resourceAggregate = { type: 'resource' as const, id: resourceAggregateId(RESOURCE_URI) };
 const user = {
   userId: USER_ID,
   email: 'ada@example.test',
@@ -58,6 +64,9 @@ const drafts: { [T in GrantlineEventType]: Extract<AnyEventDraft, { type: T }> }
   ClientUpdated: { type: 'ClientUpdated', aggregate: { type: 'client', id: 'billing' }, data: { client } },
   ClientSecretRotated: { type: 'ClientSecretRotated', aggregate: { type: 'client', id: 'billing' }, data: { client } },
   ClientDeleted: { type: 'ClientDeleted', aggregate: { type: 'client', id: 'billing' }, data: { clientId: 'billing' } },
+  ResourceRegistered: { type: 'ResourceRegistered', aggregate: resourceAggregate, data: { resource } },
+  ResourceUpdated: { type: 'ResourceUpdated', aggregate: resourceAggregate, data: { resource } },
+  ResourceDeleted: { type: 'ResourceDeleted', aggregate: resourceAggregate, data: { uri: RESOURCE_URI } },
   AccessTokenIssued: {
     type: 'AccessTokenIssued',
     aggregate: { type: 'token', id: 'jti-1' },

@@ -21,6 +21,8 @@ export const accessTokenIssuedSchema = z.object({
     grantId: z.string().min(1).optional(),
     /** The RFC 7638 thumbprint of the DPoP key the token is bound to (RFC 9449); absent for Bearer tokens. */
     jkt: z.string().min(1).optional(),
+    /** The resources (RFC 8707) the token is for, its `aud`; absent when it carries the server's own audience. */
+    resources: z.array(z.string().min(1)).min(1).optional(),
   }),
 });
 

@@ -23,6 +23,10 @@ export const eventCatalogue: { readonly [T in GrantlineEventType]: CatalogueEntr
   ClientUpdated: { stream: 'clients' },
   ClientSecretRotated: { stream: 'clients' },
   ClientDeleted: { stream: 'clients' },
+  // Resources are registered beside clients and, like them, kept for ever by compaction.
+  ResourceRegistered: { stream: 'clients' },
+  ResourceUpdated: { stream: 'clients' },
+  ResourceDeleted: { stream: 'clients' },
   UserRegistered: { stream: 'users' },
   UserPasswordChanged: { stream: 'users' },
   UserDisabled: { stream: 'users' },
@@ -56,6 +60,7 @@ export const eventCatalogue: { readonly [T in GrantlineEventType]: CatalogueEntr
 export function streamOf(aggregate: Aggregate): Stream {
   switch (aggregate.type) {
     case 'client':
+    case 'resource':
       return 'clients';
     case 'user':
     case 'consent':

@@ -44,6 +44,8 @@ export const consentGrantedSchema = z.object({
     userId: z.string().min(1),
     clientId: z.string().min(1),
     scopes: z.array(z.string()),
+    /** RFC 8707: every resource approved for this client so far; absent when none was. */
+    resources: z.array(z.string().min(1)).min(1).optional(),
     /**
      * The cut-off of the last withdrawal, carried forward: the users topic is compacted by
      * consent, so once this event is the last one kept, it alone must still end older grants.

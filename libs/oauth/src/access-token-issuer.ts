@@ -28,6 +28,8 @@ export async function decideAccessToken(
     grantId?: string;
     /** RFC 9449 §6: bind the token to this DPoP key thumbprint. */
     jkt?: string;
+    /** RFC 8707: the resources the token is for, its audience; none keeps the server's own. */
+    resources?: readonly string[];
   },
 ): Promise<IssuedAccessToken> {
   const { settings, clock, ids } = context;
@@ -35,10 +37,11 @@ export async function decideAccessToken(
   const expiresAt = issuedAt + settings.accessTokenTtlSeconds;
   const jti = ids.tokenId();
   const scope = grant.scopes.join(' ');
+  const resources = grant.resources ?? [];
   const token = await signAccessToken(context.keys, {
     iss: settings.issuer,
     sub: grant.subject,
-    aud: settings.accessTokenAudience,
+    aud: audienceOf(resources, settings.accessTokenAudience),
     client_id: grant.clientId,
     scope,
     jti,
@@ -61,6 +64,7 @@ export async function decideAccessToken(
         expiresAt,
         ...(grant.grantId === undefined ? {} : { grantId: grant.grantId }),
         ...(grant.jkt === undefined ? {} : { jkt: grant.jkt }),
+        ...(resources.length === 0 ? {} : { resources: [...resources] }),
       },
     },
     eventContext(context, request),
@@ -72,6 +76,12 @@ export async function decideAccessToken(
     event,
     ...(grant.jkt === undefined ? {} : { jkt: grant.jkt }),
   };
+}
+
+/** RFC 9068 §3: one resource is the audience itself; several are a list; none is the server's. */
+function audienceOf(resources: readonly string[], serverAudience: string): string | string[] {
+  if (resources.length === 0) return serverAudience;
+  return resources.length === 1 ? (resources[0] as string) : [...resources];
 }
 
 export function eventContext(context: OAuthContext, request: OAuthRequest) {

@@ -1,7 +1,7 @@
 /**
  * Every error code the server answers with, exactly as the specifications spell them:
  * RFC 6749 §4.1.2.1 (authorization endpoint) and §5.2 (token endpoint), RFC 7009 §2.2.1,
- * RFC 6750 §3.1, RFC 8628 §3.5, RFC 9449 §5 and §7.1, and OpenID Connect Core §3.1.2.6
+ * RFC 6750 §3.1, RFC 8628 §3.5, RFC 8707 §2, RFC 9449 §5 and §7.1, and OpenID Connect Core §3.1.2.6
  * (the prompt=none answers).
  */
 export const OAUTH_ERROR_CODES = [
@@ -12,6 +12,7 @@ export const OAUTH_ERROR_CODES = [
   'unsupported_grant_type',
   'unsupported_response_type',
   'invalid_scope',
+  'invalid_target',
   'access_denied',
   'unsupported_token_type',
   'invalid_token',
@@ -112,6 +113,9 @@ export const unauthorizedClient = (description: string) => new OAuthError('unaut
 export const unsupportedGrantType = (description: string) => new OAuthError('unsupported_grant_type', description, 400);
 
 export const invalidScope = (description: string) => new OAuthError('invalid_scope', description, 400);
+
+/** RFC 8707 §2: a `resource` that is malformed, unknown, or not one this client may ask for. */
+export const invalidTarget = (description: string) => new OAuthError('invalid_target', description, 400);
 
 /** RFC 6749 §4.1.2.1: an authorization request refused at the client's redirect URI. */
 export const authorizationError = (code: OAuthErrorCode, description: string) => new OAuthError(code, description, 400);

@@ -1,4 +1,4 @@
-import type { AccessTokenClaims } from '@grantline/lib-tokens';
+import { audiencesOf, type AccessTokenClaims } from '@grantline/lib-tokens';
 import type { ClientRecord, UserRecord } from '@grantline/lib-projections';
 import { accessTokenSubject, verifiedClaims } from './access-token-check';
 import { epochSeconds } from './clock';
@@ -56,8 +56,8 @@ export interface ResourceCaller {
 }
 
 /**
- * Who is calling a user resource: the request's access token, verified, unexpired and live
- * (see token-liveness.ts), issued for a user. A token bound to a DPoP key must come with the
+ * Who is calling a user resource: the request's access token, verified, unexpired, meant for
+ * this server (its `aud`) and live (see token-liveness.ts), issued for a user. A token bound to a DPoP key must come with the
  * DPoP scheme and a proof by that key over this request and this token (RFC 9449 §7); a bound
  * token sent as Bearer, or an unbound one as DPoP, is refused.
  */
@@ -66,6 +66,10 @@ export async function resourceCaller(context: OAuthContext, request: OAuthReques
   const verified = await verifiedClaims(context, token);
   const claims = verified && verified.exp > epochSeconds(context.clock) ? verified : null;
   if (!claims) throw invalidToken('The access token is invalid or expired', scheme);
+  // RFC 9068 §4, RFC 8707: a token issued for another resource is not one for this server's own API.
+  if (!audiencesOf(claims).includes(context.settings.accessTokenAudience)) {
+    throw invalidToken('The access token is meant for another resource', scheme);
+  }
   const subject = accessTokenSubject(claims);
   if (!subject.user) throw invalidToken('The access token was not issued for a user', scheme);
   const bound = claims.cnf?.jkt;

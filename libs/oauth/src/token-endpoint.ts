@@ -54,7 +54,14 @@ export async function tokenEndpoint(
     throw invalidDpopProof('This client must send a DPoP proof', 'token');
   }
 
-  const outcome = await handler.handle({ context, request, client, params: parsed.data, ...(dpop ? { dpop } : {}) });
+  const outcome = await handler.handle({
+    context,
+    request,
+    client,
+    params: parsed.data,
+    resources: form.all('resource'),
+    ...(dpop ? { dpop } : {}),
+  });
   // Principle: nothing is handed out before the log has it.
   await recordDecision(context, outcome);
   context.metrics.tokenIssued(handler.grantType);

@@ -27,6 +27,10 @@ function actorsOf(event: GrantlineEvent): { clientId: string | null; subject: st
       return { clientId: event.data.client.clientId, subject: null };
     case 'ClientDeleted':
       return { clientId: event.data.clientId, subject: null };
+    case 'ResourceRegistered':
+    case 'ResourceUpdated':
+    case 'ResourceDeleted':
+      return { clientId: null, subject: null };
     case 'AccessTokenIssued':
       return { clientId: event.data.clientId, subject: event.data.subject };
     case 'AccessTokenRevoked':

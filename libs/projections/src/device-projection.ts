@@ -10,6 +10,8 @@ export const deviceRequestSchema = z.object({
   scope: z.string(),
   interval: z.number().int().positive(),
   expiresAt: z.number().int(),
+  /** RFC 8707: the resources asked for, shown on the approval page and granted on approval. */
+  resources: z.array(z.string()).optional(),
 });
 export type DeviceRequest = z.infer<typeof deviceRequestSchema>;
 
@@ -52,8 +54,15 @@ type DeviceEvent = EventOfType<
 export async function projectDeviceEvent(writer: Pick<MarkWriter, 'putOnce'>, event: DeviceEvent): Promise<void> {
   switch (event.type) {
     case 'DeviceAuthorizationRequested': {
-      const { deviceId, userCodeHash, clientId, scope, interval, expiresAt } = event.data;
-      const request: DeviceRequest = { deviceId, clientId, scope, interval, expiresAt };
+      const { deviceId, userCodeHash, clientId, scope, interval, expiresAt, resources } = event.data;
+      const request: DeviceRequest = {
+        deviceId,
+        clientId,
+        scope,
+        interval,
+        expiresAt,
+        ...(resources === undefined ? {} : { resources }),
+      };
       await writer.putOnce('device', deviceId, request, expiresAt + DEVICE_RECORD_RETENTION_SECONDS);
       await writer.putOnce('device-user-code', userCodeHash, deviceId, expiresAt);
       return;

@@ -25,6 +25,13 @@ export { auditEntryOf } from './audit-entry';
 export { MemoryAuditStore } from './memory-audit-store';
 export { MongoAuditStore } from './mongo-audit-store';
 export { ProjectionCheck, type ProjectionCheckResult, type ProjectionDifference } from './projection-check';
+export {
+  listResources,
+  readResource,
+  readResources,
+  type RecordReader,
+  type ResourceRecord,
+} from './resource-projection';
 export { normaliseEmail, userOf, consentOf, type UserRecord } from './user-projection';
 export { waitForProjection } from './projection-wait';
 // The device records' writes are the projector table's (projectors.ts); services only read them.

@@ -23,9 +23,11 @@ export type ProjectionKeyspace =
   | 'clients'
   | 'users'
   | 'consents'
+  | 'consent-resources'
   | 'revocations'
   | 'grant-revocations'
   | 'personal-access-tokens'
+  | 'resources'
   | OnceCollection
   | 'consent-cutoffs';
 
@@ -145,11 +147,13 @@ export class ProjectionCheck {
       clients: await listKeyspace(stores, async (store) => byId(await store.listClients(), (c) => c.clientId)),
       users: await listKeyspace(stores, async (store) => byId(await store.listUsers(), (u) => u.userId)),
       consents: await record('consent'),
+      'consent-resources': await record('consent-resources'),
       revocations: await readKeyspace(stores, live(this.revoked, now), (store, jti) => revokedOrNull(store, { jti })),
       'grant-revocations': await readKeyspace(stores, live(this.revokedGrants, now), (store, grantId) =>
         revokedOrNull(store, { grantId }),
       ),
       'personal-access-tokens': await record('personal-access-token'),
+      resources: await record('resource'),
       device: await once('device'),
       'device-user-code': await once('device-user-code'),
       'device-decision': await once('device-decision'),
@@ -181,6 +185,8 @@ export class ProjectionCheck {
         return { kind: `record-${outcome}`, collection: 'consent', id };
       case 'personal-access-tokens':
         return { kind: `record-${outcome}`, collection: 'personal-access-token', id };
+      case 'resources':
+        return { kind: `record-${outcome}`, collection: 'resource', id };
       default:
         return { kind: `record-${outcome}`, collection: keyspace, id };
     }

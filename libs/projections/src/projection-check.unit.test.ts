@@ -194,20 +194,43 @@ describe('ProjectionCheck checksums', () => {
   };
   const expiresAt = seconds() + 600;
   const stamp = (draft: AnyEventDraft) => stampEvent(draft, { now: () => now });
+  const orders = { uri: 'https://orders.example.test/mcp', name: 'Orders', scopes: ['orders:read'] };
+  const resource = { ...orders, createdAt: now.toISOString() };
+  const gone = { ...resource, uri: 'urn:example:gone' };
   /** A log that writes to every keyspace: u:a keeps its consent, u:b withdraws it. */
   const log = [
     clientRegistered(clientSnapshot({ clientId: 'a' })),
     clientRegistered(clientSnapshot({ clientId: 'b' })),
+    stamp({
+      type: 'ResourceRegistered',
+      aggregate: { type: 'resource', id: `resource ${orders.uri}` },
+      data: { resource: { ...resource, name: 'Old orders' } },
+    }),
+    stamp({
+      type: 'ResourceUpdated',
+      aggregate: { type: 'resource', id: `resource ${orders.uri}` },
+      data: { resource },
+    }),
+    stamp({
+      type: 'ResourceRegistered',
+      aggregate: { type: 'resource', id: `resource ${gone.uri}` },
+      data: { resource: gone },
+    }),
+    stamp({
+      type: 'ResourceDeleted',
+      aggregate: { type: 'resource', id: `resource ${gone.uri}` },
+      data: { uri: gone.uri },
+    }),
     stamp({ type: 'UserRegistered', aggregate: { type: 'user', id: userId }, data: { user } }),
     stamp({
       type: 'ConsentGranted',
       aggregate: { type: 'user', id: `${userId}:a` },
-      data: { userId, clientId: 'a', scopes: ['read'] },
+      data: { userId, clientId: 'a', scopes: ['read'], resources: [orders.uri] },
     }),
     stamp({
       type: 'ConsentGranted',
       aggregate: { type: 'user', id: `${userId}:b` },
-      data: { userId, clientId: 'b', scopes: ['read'] },
+      data: { userId, clientId: 'b', scopes: ['read'], resources: [orders.uri] },
     }),
     stamp({
       type: 'ConsentWithdrawn',
@@ -248,6 +271,14 @@ describe('ProjectionCheck checksums', () => {
   const positioned = log.map((event, offset) => ({ event, position: { partition: 0, offset: String(offset) } }));
   const later = { partition: 0, offset: String(log.length) };
 
+  const recordKeyspaces: Record<RecordCollection, ProjectionKeyspace | null> = {
+    user: null,
+    consent: 'consents',
+    'consent-resources': 'consent-resources',
+    'personal-access-token': 'personal-access-tokens',
+    resource: 'resources',
+  };
+
   /** The live store with one entry of one keyspace hidden from its port, as if its key were lost. */
   class LossyStore extends MemoryProjectionStore {
     constructor(private readonly lost?: { keyspace: ProjectionKeyspace; id: string }) {
@@ -263,8 +294,8 @@ describe('ProjectionCheck checksums', () => {
     }
 
     override async getRecord(collection: RecordCollection, id: string): Promise<unknown> {
-      const keyspace = collection === 'consent' ? 'consents' : 'personal-access-tokens';
-      return collection !== 'user' && this.loses(keyspace, id) ? null : super.getRecord(collection, id);
+      const keyspace = recordKeyspaces[collection];
+      return keyspace !== null && this.loses(keyspace, id) ? null : super.getRecord(collection, id);
     }
 
     override async getOnce(collection: OnceCollection, id: string): Promise<unknown> {
@@ -314,9 +345,11 @@ describe('ProjectionCheck checksums', () => {
     'clients',
     'users',
     'consents',
+    'consent-resources',
     'revocations',
     'grant-revocations',
     'personal-access-tokens',
+    'resources',
     'device',
     'device-user-code',
     'device-decision',
@@ -345,9 +378,11 @@ describe('ProjectionCheck checksums', () => {
       clients: 2,
       users: 1,
       consents: 1,
+      'consent-resources': 1,
       revocations: 1,
       'grant-revocations': 1,
       'personal-access-tokens': 1,
+      resources: 1,
       device: 1,
       'device-user-code': 1,
       'device-decision': 1,
@@ -374,6 +409,12 @@ describe('ProjectionCheck checksums', () => {
     ['revocations', 't', { kind: 'revocation-missing', jti: 't' }],
     ['grant-revocations', 'g1', { kind: 'grant-revocation-missing', grantId: 'g1' }],
     ['personal-access-tokens', 'p1', { kind: 'record-missing', collection: 'personal-access-token', id: 'p1' }],
+    ['resources', orders.uri, { kind: 'record-missing', collection: 'resource', id: orders.uri }],
+    [
+      'consent-resources',
+      `${userId}:a`,
+      { kind: 'record-missing', collection: 'consent-resources', id: `${userId}:a` },
+    ],
     ['device', 'd1', { kind: 'record-missing', collection: 'device', id: 'd1' }],
     ['device-user-code', 'h1', { kind: 'record-missing', collection: 'device-user-code', id: 'h1' }],
     ['device-decision', 'd1', { kind: 'record-missing', collection: 'device-decision', id: 'd1' }],
@@ -412,6 +453,21 @@ describe('ProjectionCheck checksums', () => {
       'personal-access-tokens',
       { after: (store) => store.applyRecord('personal-access-token', 'p1', later, { ...pat, name: 'Other' }) },
       { kind: 'record-differs', collection: 'personal-access-token', id: 'p1' },
+    ],
+    [
+      'consent-resources',
+      { after: (store) => store.applyRecord('consent-resources', `${userId}:b`, later, [orders.uri]) },
+      { kind: 'record-unexpected', collection: 'consent-resources', id: `${userId}:b` },
+    ],
+    [
+      'resources',
+      { after: (store) => store.applyRecord('resource', orders.uri, later, { ...resource, scopes: [] }, 'resources') },
+      { kind: 'record-differs', collection: 'resource', id: orders.uri },
+    ],
+    [
+      'resources',
+      { after: (store) => store.applyRecord('resource', gone.uri, later, gone, 'resources') },
+      { kind: 'record-unexpected', collection: 'resource', id: gone.uri },
     ],
     [
       'device',

@@ -7,7 +7,13 @@ export interface AppliedPosition {
 }
 
 /** Collections of records that change over time, applied in log order (apply-if-newer). */
-export type RecordCollection = 'user' | 'consent' | 'personal-access-token';
+export type RecordCollection =
+  | 'user'
+  | 'consent'
+  /** The resources (RFC 8707) a remembered consent covers, by the consent's id. */
+  | 'consent-resources'
+  | 'personal-access-token'
+  | 'resource';
 
 /** Collections of records written once and kept until they expire. */
 export type OnceCollection =

@@ -3,6 +3,7 @@ import { evolveClient } from './client-projection';
 import { projectDeviceEvent } from './device-projection';
 import type { AppliedPosition } from './projection-records';
 import type { MarkWriter, ProjectionWriter } from './projection-writer';
+import { projectResource } from './resource-projection';
 import { normaliseEmail } from './user-projection';
 
 /** An authorization code lives at most this long (GRANTLINE_AUTHORIZATION_CODE_TTL), its claim a minute more. */
@@ -77,6 +78,9 @@ export const projectors = {
   ClientUpdated: client,
   ClientSecretRotated: client,
   ClientDeleted: client,
+  ResourceRegistered: { positioned: projectResource },
+  ResourceUpdated: { positioned: projectResource },
+  ResourceDeleted: { positioned: projectResource },
   UserRegistered: user,
   UserPasswordChanged: user,
   UserDisabled: user,
@@ -86,14 +90,19 @@ export const projectors = {
       const { userId, clientId, revokesGrantsBefore } = event.data;
       if (revokesGrantsBefore) await writer.markConsentWithdrawn(userId, clientId, revokesGrantsBefore);
     },
-    positioned: (writer, event, position) =>
-      writer.applyRecord('consent', event.aggregate.id, position, event.data.scopes, consentIndex(event.aggregate.id)),
+    positioned: async (writer, event, position) => {
+      const { scopes, resources } = event.data;
+      await writer.applyRecord('consent', event.aggregate.id, position, scopes, consentIndex(event.aggregate.id));
+      await writer.applyRecord('consent-resources', event.aggregate.id, position, resources ?? null);
+    },
   },
   ConsentWithdrawn: {
     marks: (writer, event) =>
       writer.markConsentWithdrawn(event.data.userId, event.data.clientId, event.data.revokesGrantsBefore),
-    positioned: (writer, event, position) =>
-      writer.applyRecord('consent', event.aggregate.id, position, null, consentIndex(event.aggregate.id)),
+    positioned: async (writer, event, position) => {
+      await writer.applyRecord('consent', event.aggregate.id, position, null, consentIndex(event.aggregate.id));
+      await writer.applyRecord('consent-resources', event.aggregate.id, position, null);
+    },
   },
   AccessTokenRevoked: {
     marks: (writer, event) => writer.markRevoked(event.data.jti, event.data.expiresAt),

@@ -16,6 +16,8 @@ export function clientSnapshot(overrides: Partial<ClientSnapshot> & { clientId: 
     requireDpop: false,
     dpopNonce: false,
     refreshTokens: refreshTokenPolicySchema.parse({}),
+    resources: null,
+    defaultResource: null,
     createdAt: FIXTURE_TIME.toISOString(),
     ...overrides,
   };

@@ -6,6 +6,8 @@ import {
   randomIds,
   registerClient,
   registerClientSchema,
+  registerResource,
+  registerResourceSchema,
   registerUser,
   createUserSchema,
   generateUserId,
@@ -41,6 +43,8 @@ export interface OAuthFixture {
   clock: ManualClock;
   /** Registers a client through the same decision and log the admin API uses. */
   registerClient(input: Record<string, unknown>): Promise<{ clientId: string; secret?: string }>;
+  /** Registers a resource (RFC 8707) the same way. */
+  registerResource(input: { uri: string; name: string; scopes?: string }): Promise<void>;
   /** Registers a user the same way; resolves with the user as projected. */
   registerUser(input: { email: string; name: string; password: string }): Promise<UserRecord>;
 }
@@ -105,6 +109,10 @@ export async function oauthFixture(settings: Partial<OAuthContext['settings']> =
       });
       await log.append([decision.event]);
       return { clientId: decision.client.clientId, ...(decision.secret ? { secret: decision.secret } : {}) };
+    },
+    registerResource: async (input) => {
+      const decision = registerResource(registerResourceSchema.parse(input), null, { now: () => clock.now() });
+      await log.append([decision.event]);
     },
     registerUser: async (input) => {
       const parsed = createUserSchema.parse(input);

@@ -116,6 +116,11 @@ describe('JWT access tokens with members of the wrong JSON type', () => {
     await expect(verifyAccessToken(ring, claims.iss, tokenWith({}, full))).resolves.toEqual(full);
   });
 
+  it('accepts a token for several resources (RFC 8707 §2)', async () => {
+    const several = { ...full, aud: ['https://a.test/', 'urn:example:b'] };
+    await expect(verifyAccessToken(ring, claims.iss, tokenWith({}, several))).resolves.toEqual(several);
+  });
+
   it.each(CLAIM_CASES)('answers null to claim %s = %j', async (member, value) => {
     await expect(verifyAccessToken(ring, claims.iss, tokenWith({}, { ...full, [member]: value }))).resolves.toBeNull();
   });

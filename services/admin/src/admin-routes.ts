@@ -3,6 +3,7 @@ import type { AuditStore } from '@grantline/lib-projections';
 import { requireAdminToken } from './admin-auth';
 import { auditRoutes } from './audit-routes';
 import { clientRoutes, type AdminDependencies } from './client-routes';
+import { resourceRoutes } from './resource-routes';
 import { personalAccessTokenRoutes } from './personal-access-token-routes';
 import { userRoutes } from './user-routes';
 
@@ -11,6 +12,7 @@ export function adminRoutes(adminToken: string, deps: AdminDependencies & { audi
   const router = Router();
   router.use('/admin', requireAdminToken(adminToken));
   router.use(clientRoutes(deps));
+  router.use(resourceRoutes(deps));
   router.use(userRoutes(deps));
   router.use(personalAccessTokenRoutes(deps));
   router.use(auditRoutes(deps.audit, deps.logger));

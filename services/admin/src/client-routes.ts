@@ -14,6 +14,8 @@ import {
   updateClient,
   updateClientSchema,
   recordDecision,
+  requireRegisteredResources,
+  resourcesNamedBy,
   type IdSource,
   type OAuthContext,
   type PersonalAccessTokenSettings,
@@ -76,6 +78,7 @@ export function clientRoutes(deps: AdminDependencies): Router {
       const input = registerClientSchema.parse(req.body);
       const existing = input.client_id ? await store.getClient(input.client_id) : null;
       const decision = await registerClient(input, existing, ids, context(req));
+      await requireRegisteredResources(store, resourcesNamedBy(decision.client));
       await record(
         decision.event,
         decision.client.clientId,
@@ -90,6 +93,7 @@ export function clientRoutes(deps: AdminDependencies): Router {
     handle(deps.logger, async (req) => {
       const input = updateClientSchema.parse(req.body);
       const decision = updateClient(input, await store.getClient(String(req.params.id)), context(req));
+      await requireRegisteredResources(store, resourcesNamedBy(decision.client));
       const expected = JSON.stringify(decision.client);
       await record(decision.event, decision.client.clientId, (client) => JSON.stringify(client) === expected);
       return { status: 200, body: publicView(decision.client) };

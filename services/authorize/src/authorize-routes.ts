@@ -41,7 +41,11 @@ export function authorizeRoutes(context: OAuthContext, logger: Logger): Router {
 
   /** Validates the query; answers the fatal and redirected errors itself. */
   async function validate(res: Response, query: string): Promise<Valid | null> {
-    const check = await checkAuthorizationRequest(new URLSearchParams(query), context.store);
+    const check = await checkAuthorizationRequest(
+      new URLSearchParams(query),
+      context.store,
+      context.settings.accessTokenAudience,
+    );
     if (check.kind === 'valid') return check;
     if (check.kind === 'fatal') {
       sendPage(res, 400, renderErrorPage({ title: 'This sign-in link is not valid', message: check.message }));
@@ -84,6 +88,7 @@ export function authorizeRoutes(context: OAuthContext, logger: Logger): Router {
         userName: user.name,
         userEmail: user.email,
         scopes: valid.request.scopes,
+        resources: valid.request.resources.map((resource) => resource.name),
         action: CONSENT,
         hidden: { interaction, csrf_token: csrf },
       }),
@@ -127,7 +132,9 @@ export function authorizeRoutes(context: OAuthContext, logger: Logger): Router {
         if (prompt === 'none') return fail(res, valid, 'login_required', 'The user is not signed in');
         return await showSignIn(req, res, valid, query);
       }
-      const consent = prompt === 'consent' || (await needsConsent(context, valid.client, user, valid.request.scopes));
+      const consent =
+        prompt === 'consent' ||
+        (await needsConsent(context, valid.client, user, valid.request.scopes, valid.request.resources));
       if (consent) {
         if (prompt === 'none') return fail(res, valid, 'consent_required', 'The user has not approved this app');
         return await showConsent(req, res, valid, query, user);
@@ -168,11 +175,11 @@ export function authorizeRoutes(context: OAuthContext, logger: Logger): Router {
       const decision = (req.body as Record<string, unknown>).decision;
       if (decision === 'deny') return fail(res, valid, 'access_denied', 'The user denied the request', 303);
       if (decision !== 'approve') return refuseForm(res);
-      const consent = await consentGranted(context, oauthRequestOf(req), valid.client, user, valid.request.scopes);
+      const { scopes, resources } = valid.request;
+      const consent = await consentGranted(context, oauthRequestOf(req), valid.client, user, scopes, resources);
       // Read-your-writes: the app's next authorization (often at once, or with prompt=none)
       // must find this consent. If the projector is slow, the code still goes out; the user
       // would at worst be asked once more.
-      const scopes = valid.request.scopes;
       await issueCode(req, res, valid, user, session.auth_time, [consent], {
         read: () => context.store.getConsent(user.userId, valid.client.clientId),
         until: (remembered) => remembered !== null && scopes.every((scope) => remembered.includes(scope)),

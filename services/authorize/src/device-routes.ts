@@ -10,7 +10,7 @@ import {
   recordDeviceDecision,
   type OAuthContext,
 } from '@grantline/lib-oauth';
-import type { ClientRecord, DeviceState, UserRecord } from '@grantline/lib-projections';
+import { readResources, type ClientRecord, type DeviceState, type UserRecord } from '@grantline/lib-projections';
 import { BrowserState, sessionHolds } from './browser-state';
 import { refuseForm, sendPage, unavailablePage } from './page-responses';
 import {
@@ -62,6 +62,7 @@ export function deviceRoutes(context: OAuthContext, logger: Logger): Router {
     const did = pending.device.request.deviceId;
     const interaction = await state.sealInteraction({ q: userCode, csrf, uid: user.userId, did });
     const scope = pending.device.request.scope;
+    const resources = await readResources(context.store, pending.device.request.resources ?? []);
     sendPage(
       res,
       200,
@@ -70,6 +71,7 @@ export function deviceRoutes(context: OAuthContext, logger: Logger): Router {
         userName: user.name,
         userEmail: user.email,
         scopes: scope === '' ? [] : scope.split(' '),
+        resources: resources.map((resource) => resource?.name ?? 'an API no longer registered'),
         action: DECISION,
         hidden: { interaction, csrf_token: csrf },
         userCode,

@@ -1,4 +1,5 @@
-import type { ClientRecord, ProjectionStore } from '@grantline/lib-projections';
+import type { ClientRecord, ProjectionStore, ResourceRecord } from '@grantline/lib-projections';
+import { resolveRequestedResources, scopesForResources } from '../resources/resource-indicators';
 import { authorizationError, OAuthError, type OAuthErrorCode } from '../errors';
 import { isWellFormedChallenge } from '../grants/pkce';
 import { grantScopes, parseScope } from '../scopes';
@@ -16,6 +17,8 @@ export interface AuthorizationRequest {
   prompt?: 'none' | 'consent' | 'login';
   /** RFC 9449 §10: the thumbprint of the DPoP key the code is bound to. */
   dpopJkt?: string;
+  /** RFC 8707: the resources asked for (or the client's default); empty for the server's own audience. */
+  resources: readonly ResourceRecord[];
 }
 
 export type AuthorizationRequestCheck =
@@ -45,6 +48,7 @@ const SINGLE = [
 export async function checkAuthorizationRequest(
   query: URLSearchParams,
   store: ProjectionStore,
+  ownAudience: string,
 ): Promise<AuthorizationRequestCheck> {
   const repeated = SINGLE.filter((name) => query.getAll(name).length > 1);
   const clientId = query.get('client_id');
@@ -102,10 +106,15 @@ export async function checkAuthorizationRequest(
   }
 
   let scopes: string[];
+  let resources: readonly ResourceRecord[];
   try {
     scopes = grantScopes(parseScope(query.get('scope') ?? undefined), client.scopes);
+    // RFC 8707 §2: refused at the redirect URI, now that the client and that URI are verified.
+    const named = query.getAll('resource').filter((uri) => uri !== '');
+    resources = await resolveRequestedResources(store, client, named, ownAudience);
+    scopes = scopesForResources(scopes, resources);
   } catch (error) {
-    if (error instanceof OAuthError) return fail('invalid_scope', error.error_description);
+    if (error instanceof OAuthError) return fail(error.error, error.error_description);
     throw error;
   }
   return {
@@ -120,6 +129,7 @@ export async function checkAuthorizationRequest(
       codeChallenge: challenge,
       ...(prompt === undefined ? {} : { prompt }),
       ...(dpopJkt === undefined ? {} : { dpopJkt }),
+      resources,
     },
   };
 }

@@ -5,6 +5,7 @@ import { checkAuthorizationRequest, type AuthorizationRequestCheck } from './aut
 
 const challenge = createHash('sha256').update('a-verifier-of-at-least-forty-three-characters-long').digest('base64url');
 const REDIRECT = 'https://app.test/cb';
+const ISSUER = 'https://grantline.example.test';
 
 const base = {
   response_type: 'code',
@@ -25,7 +26,7 @@ function query(overrides: Record<string, string | null> = {}): URLSearchParams {
 
 describe('checkAuthorizationRequest', () => {
   let store: MemoryProjectionStore;
-  const check = (params: URLSearchParams) => checkAuthorizationRequest(params, store);
+  const check = (params: URLSearchParams) => checkAuthorizationRequest(params, store, ISSUER);
   const expectRedirectError = (result: AuthorizationRequestCheck, error: string, description?: string) => {
     expect(result).toMatchObject({ kind: 'redirect-error', redirectUri: REDIRECT, error: { error } });
     if (description !== undefined && result.kind === 'redirect-error') {
@@ -66,6 +67,7 @@ describe('checkAuthorizationRequest', () => {
         state: 'st-1',
         codeChallenge: challenge,
         prompt: 'consent',
+        resources: [],
       },
     });
   });

@@ -41,6 +41,7 @@ export async function decideAuthorizationCode(
     gat: now,
     gexp: now + client.refreshTokens.absoluteTtl,
     ...(authorization.dpopJkt === undefined ? {} : { dpop_jkt: authorization.dpopJkt }),
+    ...(authorization.resources.length === 0 ? {} : { res: authorization.resources.map((resource) => resource.uri) }),
     exp: now + context.settings.authorizationCodeTtlSeconds,
   };
   const { exp, ...sealed } = payload;
@@ -57,6 +58,7 @@ export async function decideAuthorizationCode(
         scope: payload.scope,
         redirectUri: payload.redirect_uri,
         expiresAt: exp,
+        ...(payload.res === undefined ? {} : { resources: payload.res }),
       },
     },
     eventContext(context, request),

@@ -40,6 +40,22 @@ describe('consent', () => {
     expect(await needsConsent(fixture.context, thirdParty, user, [])).toBe(false);
   });
 
+  it('is asked for a resource not approved before, and remembers the resources approved (RFC 8707)', async () => {
+    const resource = (uri: string) => ({ uri, name: uri, scopes: ['read'], createdAt: '2026-01-01T00:00:00.000Z' });
+    const orders = resource('https://orders.example.test/mcp');
+    const billing = resource('https://billing.example.test/api');
+    await approve(['read', 'write']);
+    expect(await needsConsent(fixture.context, thirdParty, user, ['read'], [orders])).toBe(true);
+    await fixture.log.append([await consentGranted(fixture.context, request, thirdParty, user, ['read'], [orders])]);
+    expect(await needsConsent(fixture.context, thirdParty, user, ['read', 'write'], [orders])).toBe(false);
+    expect(await needsConsent(fixture.context, thirdParty, user, ['read'], [orders, billing])).toBe(true);
+    const both = await consentGranted(fixture.context, request, thirdParty, user, ['read'], [billing]);
+    expect(both).toMatchObject({ data: { scopes: ['read', 'write'], resources: [orders.uri, billing.uri] } });
+    await fixture.log.append([both]);
+    expect(await needsConsent(fixture.context, thirdParty, user, ['read'], [orders, billing])).toBe(false);
+    expect(await needsConsent(fixture.context, firstParty, user, ['read'], [orders])).toBe(false);
+  });
+
   it('is asked again when any scope was not approved', async () => {
     await approve(['read']);
     expect(await needsConsent(fixture.context, thirdParty, user, ['read', 'admin'])).toBe(true);

@@ -41,6 +41,7 @@ export async function registerClient(
     requireDpop: input.require_dpop,
     dpopNonce: input.dpop_nonce,
     refreshTokens: refreshPolicy(input, refreshTokenPolicySchema.parse({})),
+    ...resourcePolicy(input, { resources: null, defaultResource: null }),
     createdAt: context.now().toISOString(),
   };
   const event = stampEvent(
@@ -67,6 +68,7 @@ export function updateClient(
     requireDpop: input.require_dpop ?? current.requireDpop,
     dpopNonce: input.dpop_nonce ?? current.dpopNonce,
     refreshTokens: refreshPolicy(input, current.refreshTokens),
+    ...resourcePolicy(input, current),
   };
   if (client.public && client.grantTypes.includes('client_credentials')) {
     throw commandRefused(400, 'client_credentials needs a confidential client');
@@ -126,6 +128,32 @@ function refreshPolicy(
   return policy;
 }
 
+type ResourcePolicy = Pick<ClientSnapshot, 'resources' | 'defaultResource'>;
+
+function resourcePolicy(
+  input: Pick<RegisterClientInput, 'resources' | 'default_resource'>,
+  current: ResourcePolicy,
+): ResourcePolicy {
+  const policy = {
+    resources: input.resources === undefined ? current.resources : input.resources,
+    defaultResource: input.default_resource === undefined ? current.defaultResource : input.default_resource,
+  };
+  if (
+    policy.defaultResource !== null &&
+    policy.resources !== null &&
+    !policy.resources.includes(policy.defaultResource)
+  ) {
+    throw commandRefused(400, "default_resource must be one of the client's resources");
+  }
+  return policy;
+}
+
+/** The resources a client's registration names, each of which must be registered. */
+export function resourcesNamedBy(client: ResourcePolicy): string[] {
+  const named = [...(client.resources ?? []), ...(client.defaultResource === null ? [] : [client.defaultResource])];
+  return [...new Set(named)];
+}
+
 function requireClient(existing: ClientRecord | null): ClientRecord {
   if (!existing) throw commandRefused(404, 'no such client');
   return existing;
@@ -147,6 +175,8 @@ export function publicView(client: ClientSnapshot): Record<string, unknown> {
     refresh_token_idle_ttl: client.refreshTokens.idleTtl,
     refresh_token_absolute_ttl: client.refreshTokens.absoluteTtl,
     refresh_token_grace_period: client.refreshTokens.gracePeriod,
+    resources: client.resources,
+    default_resource: client.defaultResource,
     created_at: client.createdAt,
   };
 }

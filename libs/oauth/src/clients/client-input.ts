@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { grantTypeSchema } from '@grantline/lib-events';
+import { grantTypeSchema, resourceUriSchema } from '@grantline/lib-events';
 import { redirectUriRefusal } from './redirect-uri-policy';
 
 const absoluteUri = z
@@ -13,7 +13,8 @@ const redirectUri = absoluteUri.superRefine((uri, context) => {
   if (refusal !== null) context.addIssue({ code: 'custom', message: refusal });
 });
 
-const scopeList = z
+/** Space or comma separated, or a list; duplicates dropped; each an RFC 6749 §3.3 scope token. */
+export const scopeList = z
   .union([z.string(), z.array(z.string())])
   .transform((value) => (Array.isArray(value) ? value : value.split(/[\s,]+/)))
   .transform((scopes) => [...new Set(scopes.filter((scope) => scope !== ''))])
@@ -35,6 +36,16 @@ const refreshTokenFields = {
   refresh_token_grace_period: z.number().int().nonnegative().max(300).optional(),
 };
 
+/** RFC 8707: the resources a client may ask tokens for (null: every registered one), and its default. */
+const resourceFields = {
+  resources: z
+    .array(resourceUriSchema)
+    .transform((uris) => [...new Set(uris)])
+    .nullable()
+    .optional(),
+  default_resource: resourceUriSchema.nullable().optional(),
+};
+
 /** Admin API and CLI input for registering a client. */
 export const registerClientSchema = z
   .object({
@@ -48,6 +59,7 @@ export const registerClientSchema = z
     require_dpop: z.boolean().default(false),
     dpop_nonce: z.boolean().default(false),
     ...refreshTokenFields,
+    ...resourceFields,
     client_id: z
       .string()
       .regex(/^[\x21-\x7E]{1,128}$/, 'printable ASCII, at most 128 characters')
@@ -73,6 +85,7 @@ export const updateClientSchema = z
     require_dpop: z.boolean().optional(),
     dpop_nonce: z.boolean().optional(),
     ...refreshTokenFields,
+    ...resourceFields,
   })
   .strict();
 export type UpdateClientInput = z.infer<typeof updateClientSchema>;

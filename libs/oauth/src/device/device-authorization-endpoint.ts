@@ -6,6 +6,7 @@ import { epochSeconds } from '../clock';
 import { invalidClient } from '../error-challenge';
 import { serverError, unauthorizedClient } from '../errors';
 import { parseForm } from '../form';
+import { resolveRequestedResources, resourceUris, scopesForResources } from '../resources/resource-indicators';
 import { jsonResponse, type OAuthRequest, type OAuthResponse } from '../http-types';
 import type { OAuthContext } from '../oauth-context';
 import { WRITE_THROUGH } from '../recording/decision';
@@ -33,7 +34,13 @@ export async function deviceAuthorizationEndpoint(
   if (!client.grantTypes.includes(DEVICE_CODE_GRANT)) {
     throw unauthorizedClient('This client is not allowed to use the device authorization grant');
   }
-  const scopes = grantScopes(parseScope(form.get('scope')), client.scopes);
+  const resources = await resolveRequestedResources(
+    context.store,
+    client,
+    form.all('resource'),
+    context.settings.accessTokenAudience,
+  );
+  const scopes = scopesForResources(grantScopes(parseScope(form.get('scope')), client.scopes), resources);
 
   const { codeTtlSeconds, pollIntervalSeconds } = context.settings.device;
   const expiresAt = epochSeconds(context.clock) + codeTtlSeconds;
@@ -50,6 +57,7 @@ export async function deviceAuthorizationEndpoint(
         scope: scopes.join(' '),
         interval: pollIntervalSeconds,
         expiresAt,
+        ...(resources.length === 0 ? {} : { resources: resourceUris(resources) }),
       },
     },
     eventContext(context, request),

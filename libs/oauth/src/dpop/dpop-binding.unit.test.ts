@@ -89,6 +89,7 @@ describe('DPoP-bound tokens through the endpoints (RFC 9449)', () => {
         redirectUriGiven: true,
         scopes: ['read'],
         codeChallenge: challenge,
+        resources: [],
         ...(dpopJkt === undefined ? {} : { dpopJkt }),
       },
       client,

@@ -12,6 +12,7 @@ import { checkLiveness } from '../token-liveness';
 import { invalidDpopProof } from '../dpop/dpop-errors';
 import { refreshBinding } from './dpop-binding';
 import { releaseClaims } from '../recording/recorder';
+import { narrowGrantedResources, resourceUris, scopesForResources } from '../resources/resource-indicators';
 
 const params = z.object({
   code: z.string().min(1, 'code is required'),
@@ -30,7 +31,7 @@ export const authorizationCodeGrant = {
   grantType: 'authorization_code',
   params,
   allowsPublicClients: true,
-  async handle({ context, request, client, params: input, dpop }) {
+  async handle({ context, request, client, params: input, resources: requested, dpop }) {
     if (input.code_verifier === undefined) throw invalidRequest('code_verifier is required');
     if (!isWellFormedVerifier(input.code_verifier)) throw invalidRequest('code_verifier is malformed (RFC 7636 §4.1)');
     const code = await openCode(context, input.code);
@@ -46,6 +47,13 @@ export const authorizationCodeGrant = {
       context.metrics.dpopProofFailed('key_mismatch');
       throw invalidDpopProof('The DPoP key is not the one the authorization request named (dpop_jkt)', 'token');
     }
+    // RFC 8707 §2.2: the token may be for some of the consented resources, never for others.
+    const resources = await narrowGrantedResources(
+      context.store,
+      code.res ?? [],
+      requested,
+      context.settings.accessTokenAudience,
+    );
 
     const grant = { grantId: code.gid, clientId: code.client_id, expiresAt: code.gexp };
     const { liveness } = await checkLiveness(context, {
@@ -62,11 +70,12 @@ export const authorizationCodeGrant = {
     }
     const release = { guards: context.guards, keys: [`code:${code.cid}`] };
     try {
-      const scopes = code.scope === '' ? [] : code.scope.split(' ');
+      const scopes = scopesForResources(code.scope === '' ? [] : code.scope.split(' '), resources);
       const access = await decideAccessToken(context, request, {
         clientId: code.client_id,
         subject: code.sub,
         scopes,
+        resources: resourceUris(resources),
         grantType: 'authorization_code',
         grantId: code.gid,
         ...(dpop ? { jkt: dpop.jkt } : {}),
@@ -88,6 +97,7 @@ export const authorizationCodeGrant = {
             auth_time: code.auth_time,
             gat: code.gat,
             gexp: code.gexp,
+            ...(code.res === undefined ? {} : { res: code.res }),
             ...refreshBinding(client, dpop),
           })
         : undefined;

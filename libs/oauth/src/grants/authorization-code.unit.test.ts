@@ -59,6 +59,7 @@ describe('POST /oauth/token, authorization_code', () => {
         scopes: options.scopes ?? ['read', 'write'],
         state: 'st',
         codeChallenge: challenge,
+        resources: [],
       },
       client,
       options.forUser ?? user,

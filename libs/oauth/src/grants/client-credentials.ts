@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { decideAccessToken } from '../access-token-issuer';
 import { grantScopes, parseScope } from '../scopes';
+import { resolveRequestedResources, resourceUris, scopesForResources } from '../resources/resource-indicators';
 import type { GrantHandler } from './grant-handler';
 import { tokenResponse } from './token-response';
 
@@ -11,12 +12,19 @@ export const clientCredentialsGrant = {
   grantType: 'client_credentials',
   params,
   allowsPublicClients: false,
-  async handle({ context, request, client, params: input, dpop }) {
-    const scopes = grantScopes(parseScope(input.scope), client.client.scopes);
+  async handle({ context, request, client, params: input, resources: requested, dpop }) {
+    const resources = await resolveRequestedResources(
+      context.store,
+      client.client,
+      requested,
+      context.settings.accessTokenAudience,
+    );
+    const scopes = scopesForResources(grantScopes(parseScope(input.scope), client.client.scopes), resources);
     const issued = await decideAccessToken(context, request, {
       clientId: client.client.clientId,
       subject: client.client.clientId,
       scopes,
+      resources: resourceUris(resources),
       grantType: 'client_credentials',
       ...(dpop ? { jkt: dpop.jkt } : {}),
     });

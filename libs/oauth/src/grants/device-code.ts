@@ -12,6 +12,7 @@ import { tokenResponse } from './token-response';
 import { refreshBinding } from './dpop-binding';
 import { decideRefreshToken } from './refresh-token-issuer';
 import { releaseClaims } from '../recording/recorder';
+import { narrowGrantedResources, resourceUris, scopesForResources } from '../resources/resource-indicators';
 
 const params = z.object({ device_code: z.string().min(1, 'device_code is required').max(512) });
 
@@ -62,6 +63,7 @@ async function answerPoll({
   request,
   client,
   params: input,
+  resources: requestedResources,
   dpop,
 }: Parameters<GrantHandler<typeof params>['handle']>[0]): Promise<GrantOutcome> {
   const deviceId = deviceIdOf(input.device_code);
@@ -80,6 +82,14 @@ async function answerPoll({
   if (decision.decision === 'denied') throw pollError('access_denied', 'The user denied the request');
 
   const approval = decision;
+  // RFC 8707 §2.2: a token for some of the approved resources, never for others.
+  const granted = requested.resources ?? [];
+  const resources = await narrowGrantedResources(
+    context.store,
+    granted,
+    requestedResources,
+    context.settings.accessTokenAudience,
+  );
   const { liveness } = await checkLiveness(context, {
     clientId: client.client.clientId,
     user: { userId: approval.userId, since: approval.approvedAt },
@@ -104,7 +114,8 @@ async function answerPoll({
     const access = await decideAccessToken(context, request, {
       clientId: client.client.clientId,
       subject: userId,
-      scopes: scope === '' ? [] : scope.split(' '),
+      scopes: scopesForResources(scope === '' ? [] : scope.split(' '), resources),
+      resources: resourceUris(resources),
       grantType: DEVICE_CODE_GRANT,
       grantId,
       ...(dpop ? { jkt: dpop.jkt } : {}),
@@ -119,6 +130,7 @@ async function answerPoll({
           auth_time: approval.authTime,
           gat: now,
           gexp,
+          ...(granted.length === 0 ? {} : { res: granted }),
           ...refreshBinding(client, dpop),
         })
       : undefined;

@@ -23,6 +23,8 @@ export interface GrantHandler<Schema extends z.ZodType = z.ZodType> {
     request: OAuthRequest;
     client: AuthenticatedClient;
     params: z.infer<Schema>;
+    /** The request's `resource` parameters (RFC 8707 §2), in order; empty when it named none. */
+    resources: readonly string[];
     /** The request's verified DPoP proof (RFC 9449), if it carried one. */
     dpop?: VerifiedProof;
   }): Promise<GrantOutcome>;

@@ -10,6 +10,7 @@ import { openRefreshToken } from './sealed-grants';
 import { checkLiveness } from '../token-liveness';
 import { refreshBinding } from './dpop-binding';
 import { releaseClaims } from '../recording/recorder';
+import { narrowGrantedResources, resourceUris, scopesForResources } from '../resources/resource-indicators';
 
 const params = z.object({
   refresh_token: z.string().min(1, 'refresh_token is required'),
@@ -28,7 +29,7 @@ export const refreshTokenGrant = {
   grantType: 'refresh_token',
   params,
   allowsPublicClients: true,
-  async handle({ context, request, client, params: input, dpop }) {
+  async handle({ context, request, client, params: input, resources: requestedResources, dpop }) {
     const refresh = await openRefreshToken(context, input.refresh_token);
     if (!refresh || refresh.client_id !== client.client.clientId) throw invalidGrant(INVALID_REFRESH);
     const granted = refresh.scope === '' ? [] : refresh.scope.split(' ');
@@ -39,6 +40,13 @@ export const refreshTokenGrant = {
     if (refresh.jkt !== undefined && dpop?.jkt !== refresh.jkt) {
       throw invalidGrant(INVALID_REFRESH, dpop ? 'DPoP key differs from the bound one' : 'DPoP proof missing');
     }
+    // RFC 8707 §2.2: a token for some of the grant's resources; the grant itself keeps them all.
+    const resources = await narrowGrantedResources(
+      context.store,
+      refresh.res ?? [],
+      requestedResources,
+      context.settings.accessTokenAudience,
+    );
 
     const { liveness } = await checkLiveness(context, {
       clientId: refresh.client_id,
@@ -62,7 +70,8 @@ export const refreshTokenGrant = {
       const access = await decideAccessToken(context, request, {
         clientId: refresh.client_id,
         subject: refresh.sub,
-        scopes: requested ?? granted,
+        scopes: scopesForResources(requested ?? granted, resources),
+        resources: resourceUris(resources),
         grantType: 'refresh_token',
         grantId: refresh.gid,
         ...(dpop ? { jkt: dpop.jkt } : {}),

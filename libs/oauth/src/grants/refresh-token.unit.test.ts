@@ -76,7 +76,7 @@ describe('POST /oauth/token, refresh_token', () => {
     const issued = await decideAuthorizationCode(
       fixture.context,
       authorizeRequest,
-      { clientId, redirectUri: REDIRECT, redirectUriGiven: true, scopes, codeChallenge: challenge },
+      { clientId, redirectUri: REDIRECT, redirectUriGiven: true, scopes, codeChallenge: challenge, resources: [] },
       client,
       user,
       Math.floor(fixture.clock.now().getTime() / 1000),

@@ -22,6 +22,8 @@ export const codePayloadSchema = z.object({
   gexp: z.number().int(),
   /** RFC 9449 §10: the code may be redeemed only with a proof by this key. */
   dpop_jkt: z.string().optional(),
+  /** RFC 8707: the resources the person consented to; absent for the server's own audience. */
+  res: z.array(z.string()).optional(),
   exp: z.number().int(),
 });
 export type CodePayload = z.infer<typeof codePayloadSchema>;
@@ -39,6 +41,8 @@ export const refreshPayloadSchema = z.object({
   gexp: z.number().int(),
   /** RFC 9449 §5: a public client's refresh token works only with a proof by this key. */
   jkt: z.string().optional(),
+  /** RFC 8707: the grant's resources; a refresh may ask for some of them, never for more. */
+  res: z.array(z.string()).optional(),
   exp: z.number().int(),
 });
 export type RefreshPayload = z.infer<typeof refreshPayloadSchema>;

@@ -56,14 +56,18 @@ export function apiPaths(): Record<string, JsonSchema> {
       get: {
         operationId: 'authorize',
         summary: 'Authorization code with PKCE (S256), sign-in and consent pages',
-        parameters: ['response_type', 'client_id', 'redirect_uri', 'scope', 'state', 'code_challenge']
-          .concat(['code_challenge_method', 'prompt'])
-          .map((name) => ({
-            name,
-            in: 'query',
-            required: name !== 'scope' && name !== 'prompt' && name !== 'state',
-            schema: { type: 'string' },
-          })),
+        parameters: [
+          ...['response_type', 'client_id', 'redirect_uri', 'scope', 'state', 'code_challenge']
+            .concat(['code_challenge_method', 'prompt'])
+            .map((name) => ({
+              name,
+              in: 'query',
+              required: name !== 'scope' && name !== 'prompt' && name !== 'state',
+              schema: { type: 'string' } as JsonSchema,
+            })),
+          // RFC 8707 §2: once per resource; an unknown or refused one is invalid_target at the redirect URI.
+          { name: 'resource', in: 'query', required: false, schema: { type: 'array', items: { type: 'string' } } },
+        ],
         responses: {
           '200': page('The sign-in or consent page'),
           '302': redirect('Back to the client with code, state and iss (RFC 9207), or an error (RFC 6749 §4.1.2.1)'),

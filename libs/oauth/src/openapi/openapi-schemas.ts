@@ -25,6 +25,13 @@ const client = {
  * One form body per grant, generated from the zod schema its handler validates with, so a
  * parameter added to a grant shows up here without anyone remembering to.
  */
+/** RFC 8707 §2: an absolute URI without a fragment, repeated once per resource. */
+const resource = {
+  type: 'array',
+  items: { type: 'string', format: 'uri' },
+  description: 'RFC 8707 resource indicators: the resources the token is for; repeat the parameter for several',
+};
+
 function tokenRequest(): JsonSchema {
   return {
     oneOf: allGrants.map((grant) => {
@@ -32,7 +39,7 @@ function tokenRequest(): JsonSchema {
       return {
         type: 'object',
         title: grant.grantType,
-        properties: { grant_type: { const: grant.grantType }, ...client, ...params.properties },
+        properties: { grant_type: { const: grant.grantType }, ...client, ...params.properties, resource },
         required: ['grant_type', ...(params.required ?? [])],
       };
     }),
@@ -198,7 +205,7 @@ export function componentSchemas(): Record<string, JsonSchema> {
     },
     Introspection: introspection,
     Revoked: { type: 'object', maxProperties: 0 },
-    DeviceAuthorizationRequest: { type: 'object', properties: { ...client, scope: text } },
+    DeviceAuthorizationRequest: { type: 'object', properties: { ...client, scope: text, resource } },
     DeviceAuthorization: deviceAuthorization,
     User: user,
     PersonalAccessTokenCreation: personalAccessTokenCreation(),

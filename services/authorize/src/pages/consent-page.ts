@@ -9,6 +9,8 @@ export interface ConsentView {
   userEmail: string;
   /** Requested scopes, as sent by the client. */
   scopes: readonly string[];
+  /** The names of the resources (RFC 8707) the access is for; none for the account itself. */
+  resources?: readonly string[];
   /** URL the decision is posted to. */
   action: string;
   /** Request parameters carried through the form as hidden inputs. */
@@ -22,6 +24,15 @@ function renderCodeCheck(userCode: string | undefined): string {
   return `<p>Check that your device shows this code:</p>
 <p class="user-code">${escapeHtml(userCode)}</p>
 <p class="muted">If it does not, or you did not start this on a device of your own, choose Deny.</p>`;
+}
+
+function renderResources(clientNameHtml: string, resources: readonly string[] | undefined): string {
+  if (resources === undefined || resources.length === 0) return '';
+  const items = resources.map((name) => `<li><span class="resource-name">${escapeHtml(name)}</span></li>`);
+  return `<h2 id="resources-heading">${clientNameHtml} will use this access only with:</h2>
+<ul class="resources" aria-labelledby="resources-heading">
+${items.join('\n')}
+</ul>`;
 }
 
 function renderScopes(clientNameHtml: string, scopes: readonly string[]): string {
@@ -46,6 +57,7 @@ export function renderConsentPage(view: ConsentView): string {
   const body = `<h1>${clientName} wants to access your account</h1>
 <p class="muted">Signed in as <strong>${escapeHtml(view.userName)}</strong> (${escapeHtml(view.userEmail)})</p>
 ${renderCodeCheck(view.userCode)}${renderScopes(clientName, view.scopes)}
+${renderResources(clientName, view.resources)}
 <form method="post" action="${escapeHtml(view.action)}">
 ${renderHiddenFields(view.hidden)}
 <div class="actions">

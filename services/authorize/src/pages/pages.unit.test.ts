@@ -196,6 +196,15 @@ describe('consent page', () => {
     expect(basic).toContain('Acme Notes asks for basic access only.');
     expect(basic).not.toContain('<ul');
   });
+
+  it('names, in words, the resources the access is for (RFC 8707), escaped', () => {
+    const limited = renderConsentPage({ ...view, resources: ['Orders MCP', SCRIPT] });
+    expect(limited).toContain('Acme Notes will use this access only with:');
+    expect(limited).toContain('<span class="resource-name">Orders MCP</span>');
+    expect(limited).toContain(escapeHtml(SCRIPT));
+    expect(limited).not.toContain(SCRIPT);
+    expect(html).not.toContain('only with');
+  });
 });
 
 describe('scope descriptions', () => {

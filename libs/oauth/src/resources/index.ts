@@ -1,0 +1,3 @@
+export * from './resource-input';
+export * from './resource-commands';
+export * from './resource-indicators';
