@@ -25,11 +25,16 @@ const client = {
  * One form body per grant, generated from the zod schema its handler validates with, so a
  * parameter added to a grant shows up here without anyone remembering to.
  */
-/** RFC 8707 §2: an absolute URI without a fragment, repeated once per resource. */
+/**
+ * RFC 8707 §2: an absolute URI without a fragment, repeated once per resource. An empty value
+ * counts as absent, as every empty parameter does (RFC 6749 §3.1).
+ */
 const resource = {
   type: 'array',
-  items: { type: 'string', format: 'uri' },
-  description: 'RFC 8707 resource indicators: the resources the token is for; repeat the parameter for several',
+  items: { anyOf: [{ type: 'string', format: 'uri' }, { const: '' }] },
+  description:
+    'RFC 8707 resource indicators: the resources the token is for; repeat the parameter for several. ' +
+    'An empty value counts as absent (RFC 6749 §3.1).',
 };
 
 function tokenRequest(): JsonSchema {
