@@ -2,7 +2,7 @@ import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
-import { startPrivateRedis, type PrivateRedis } from './private-redis';
+import { startPrivateRedis, type PrivateRedis } from '@grantline/lib-infra';
 import { startStackOnRedis, type OutageStack } from './projection-outage';
 
 /** A stack on a private Redis that a test restores from a snapshot it saved itself. */

@@ -8,3 +8,5 @@ export { freePort, reservePort, type PortReservation } from './ports';
 export { ensureChromium } from './chromium';
 export { ensureContainerTools } from './container-tools';
 export { ensurePythonModule } from './python-module';
+export { privateProcess, type PrivateProcess, type PrivateProcessSpec } from './private-process';
+export { startPrivateRedis, type PrivateRedis, type PrivateRedisOptions } from './private-redis';
