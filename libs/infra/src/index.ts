@@ -10,3 +10,5 @@ export { ensureContainerTools } from './container-tools';
 export { ensurePythonModule } from './python-module';
 export { privateProcess, type PrivateProcess, type PrivateProcessSpec } from './private-process';
 export { startPrivateRedis, type PrivateRedis, type PrivateRedisOptions } from './private-redis';
+export { startPrivateKafka, type PrivateKafka } from './private-kafka';
+export { startPrivateMongo, type PrivateMongo } from './private-ferretdb';
