@@ -10,6 +10,7 @@ const HEADERS = [
   'scenario',
   'requests',
   'answers by status',
+  'failed',
   'no event',
   'revoked active',
   'lost',
