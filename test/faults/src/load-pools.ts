@@ -33,10 +33,12 @@ export interface LoadPools {
   revoked: HeldToken[];
   chains: RefreshChain[];
   devices: PolledDevice[];
+  /** Introspection alternates between a live token and a revoked one; this says which comes next. */
+  askRevokedNext: boolean;
 }
 
 export function emptyPools(): LoadPools {
-  return { live: [], revoked: [], chains: [], devices: [] };
+  return { live: [], revoked: [], chains: [], devices: [], askRevokedNext: false };
 }
 
 /** Keeps this many live tokens before revoking any, so introspection always has one to ask about. */

@@ -45,10 +45,9 @@ const issue: LoadRequest = (url, clients, pools) => {
 };
 
 /** Alternates between a live token (must be active) and a revoked one (must not be). */
-let askRevoked = false;
 const introspect: LoadRequest = (url, clients, pools) => {
-  askRevoked = !askRevoked;
-  const revoked = askRevoked && pools.revoked.length > 0;
+  const revoked = pools.askRevokedNext && pools.revoked.length > 0;
+  pools.askRevokedNext = !pools.askRevokedNext;
   const held = pickRecent(revoked ? pools.revoked : pools.live, Math.random);
   if (!held) return undefined;
   const start = Date.now();

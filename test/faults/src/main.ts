@@ -124,8 +124,8 @@ async function main(): Promise<number> {
     const clients = await registerLoadClients(url, env.stack.adminToken);
     const pools = emptyPools();
     for (const scenario of chosen) {
-      const live = pools.chains.filter((chain) => !chain.retired).length;
-      await retrying('refresh chains', () => addRefreshChains(url, clients, pools, REFRESH_CHAINS - live));
+      const missing = () => REFRESH_CHAINS - pools.chains.filter((chain) => !chain.retired).length;
+      await retrying('refresh chains', () => addRefreshChains(url, clients, pools, missing()));
       await retrying('device codes', () => renewDevices(url, clients, pools, DEVICES));
       const load = new SteadyLoad(url, clients, pools, RATE, RATE * 120);
       const window = await runScenario(env, scenario, load);
