@@ -4,7 +4,7 @@ import { addRefreshChains, registerLoadClients, renewDevices } from './fixtures'
 import { emptyPools } from './load-pools';
 import { readLogFacts } from './log-facts';
 import { figuresOf, invariantsHold, recoverySeconds, type LogFacts, type ScenarioWindow } from './oracles';
-import { figuresTable } from './report';
+import { failureSummary, figuresTable } from './report';
 import { scenarios, type Scenario } from './scenarios';
 import { SteadyLoad } from './steady-load';
 
@@ -131,6 +131,8 @@ async function main(): Promise<number> {
       const window = await runScenario(env, scenario, load);
       runs.push({ scenario, answers: load.answers, window });
       log(`${scenario.name}: ${load.answers.length} requests in ${((window.end - window.start) / 1000).toFixed(1)} s`);
+      const afterHeal = load.answers.filter((answer) => answer.start >= window.healAt);
+      log(`${scenario.name}: failed after the heal: ${failureSummary(afterHeal) || 'none'}`);
     }
     const facts = await settledFacts(env);
     const rows = runs.map(({ scenario, answers, window }) => ({

@@ -1,3 +1,4 @@
+import type { Answer } from './answers';
 import { invariantsHold, type ScenarioFigures } from './oracles';
 
 export interface ScenarioRow {
@@ -53,4 +54,18 @@ export function figuresTable(rows: readonly ScenarioRow[]): string {
       .trimEnd();
   const notes = rows.map((row) => `  ${row.name}: healed by ${row.heals}`);
   return [format(HEADERS), ...rows.map((row) => format(cells(row))), '', 'heals:', ...notes].join('\n');
+}
+
+/** The answers that failed, grouped: `refresh 503 temporarily_unavailable x12`, most frequent first. */
+export function failureSummary(answers: readonly Answer[]): string {
+  const counts = new Map<string, number>();
+  for (const answer of answers.filter((one) => !one.ok)) {
+    const detail = answer.active === undefined ? (answer.error ?? '') : `active:${answer.active}`;
+    const key = `${answer.kind} ${answer.status} ${detail.slice(0, 80)}`.trimEnd();
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  return [...counts.entries()]
+    .sort(([, left], [, right]) => right - left)
+    .map(([key, count]) => `${key} x${count}`)
+    .join('; ');
 }
