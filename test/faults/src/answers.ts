@@ -19,6 +19,8 @@ export interface Answer {
   active?: boolean;
   /** For an introspection: its token's revocation had been answered 200 before this request left. */
   revokedBefore?: boolean;
+  /** For a refresh: the previous request with the same refresh token was refused with 503. */
+  refusedBefore?: boolean;
 }
 
 /** The `jti` claim of a JWT access token (read without verifying: the server issued it). */

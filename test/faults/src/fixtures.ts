@@ -73,7 +73,7 @@ export async function addRefreshChains(
       scope: 'read',
     });
     if (typeof tokens.refresh_token !== 'string') throw new Error('the code exchange gave no refresh token');
-    pools.chains.push({ refreshToken: tokens.refresh_token, busy: false, retired: false });
+    pools.chains.push({ refreshToken: tokens.refresh_token, busy: false, retired: false, refused: false });
   }
 }
 

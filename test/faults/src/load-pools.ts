@@ -13,6 +13,8 @@ export interface RefreshChain {
    * rotation may or may not have happened) or dead (invalid_grant): it is not used again.
    */
   retired: boolean;
+  /** The last request with `refreshToken` was answered 503, which promises it changed nothing. */
+  refused: boolean;
 }
 
 /** A pending device code that the load polls, never sooner than its interval after the last answer. */

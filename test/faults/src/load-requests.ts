@@ -90,13 +90,18 @@ const refresh: LoadRequest = (url, clients, pools) => {
     client_id: clients.refreshClientId,
   }).then((form) => {
     chain.busy = false;
+    const refusedBefore = chain.refused;
+    chain.refused = form.status === 503;
     const next = form.body.refresh_token;
     const token = form.body.access_token;
     const jti = form.status === 200 && typeof token === 'string' ? jtiOf(token) : undefined;
     if (form.status === 200 && typeof next === 'string') chain.refreshToken = next;
     // A 503 promises nothing happened (the log did not take it), so the same token is good again.
     else if (form.status !== 503) chain.retired = true;
-    return answerOf('refresh', start, form, jti !== undefined && typeof next === 'string', jti ? { jti } : {});
+    return answerOf('refresh', start, form, jti !== undefined && typeof next === 'string', {
+      ...(jti ? { jti } : {}),
+      refusedBefore,
+    });
   });
 };
 

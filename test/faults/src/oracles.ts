@@ -30,6 +30,11 @@ export interface ScenarioFigures {
   withoutEvent: number;
   /** Introspections answered `active: true` for a token whose revocation had been answered 200. */
   revokedActive: number;
+  /**
+   * Refresh tokens refused as `invalid_grant` right after a 503 for the same token: the refused
+   * request changed state after all (its rotation reached the log), though a 503 promises nothing did.
+   */
+  refusedYetRecorded: number;
   /** Acknowledged revocations not on the log, and logged events missing from the audit store. */
   lost: number;
   /** Acknowledged actions whose event is on the log more than once, and events audited more than once. */
@@ -55,6 +60,9 @@ export function figuresOf(answers: readonly Answer[], window: ScenarioWindow, fa
     withoutEvent: handedOutJtis.filter((jti) => count(facts.issued, jti) === 0).length,
     revokedActive: answers.filter((answer) => answer.kind === 'introspect' && answer.revokedBefore && answer.active)
       .length,
+    refusedYetRecorded: answers.filter(
+      (answer) => answer.kind === 'refresh' && answer.refusedBefore && answer.error === 'invalid_grant',
+    ).length,
     lost:
       revokedJtis.filter((jti) => count(facts.revoked, jti) === 0).length +
       inWindow.filter((event) => count(facts.audit, event.eventId) === 0).length,
@@ -89,6 +97,7 @@ export function invariantsHold(figures: ScenarioFigures): boolean {
   return (
     figures.withoutEvent === 0 &&
     figures.revokedActive === 0 &&
+    figures.refusedYetRecorded === 0 &&
     figures.lost === 0 &&
     figures.twice === 0 &&
     figures.recoverySeconds !== undefined

@@ -63,6 +63,15 @@ describe('figuresOf', () => {
     expect(figuresOf(answers, window, noFacts).revokedActive).toBe(1);
   });
 
+  it('counts a refresh refused as invalid_grant right after a 503 for the same token', () => {
+    const answers = [
+      answer('refresh', 100, false, { refusedBefore: true, error: 'invalid_grant', status: 400 }),
+      answer('refresh', 200, false, { refusedBefore: false, error: 'invalid_grant', status: 400 }),
+      answer('refresh', 300, true, { refusedBefore: true, jti: 'r' }),
+    ];
+    expect(figuresOf(answers, window, noFacts).refusedYetRecorded).toBe(1);
+  });
+
   it('counts acknowledged revocations missing from the log and events the audit store lacks or holds twice', () => {
     const answers = [answer('revoke', 100, true, { jti: 'a' }), answer('revoke', 200, true, { jti: 'b' })];
     const facts: LogFacts = {
@@ -88,6 +97,7 @@ describe('figuresOf', () => {
     expect(invariantsHold(clean)).toBe(true);
     expect(invariantsHold({ ...clean, recoverySeconds: undefined })).toBe(false);
     expect(invariantsHold({ ...clean, revokedActive: 1 })).toBe(false);
+    expect(invariantsHold({ ...clean, refusedYetRecorded: 1 })).toBe(false);
   });
 
   it('counts answers by status, 0 for no answer', () => {
