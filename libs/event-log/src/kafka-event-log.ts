@@ -84,14 +84,18 @@ export class KafkaEventLog implements EventLog {
     const valid = validateForAppend(events);
     if (valid.length === 0) return;
     let timer: NodeJS.Timeout | undefined;
+    // The caller answers 503 ("nothing was recorded") once this times out, so events still waiting
+    // behind a send in flight are withdrawn then; sent later, they would record what was refused.
+    const giveUp = new AbortController();
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () => reject(new EventLogUnavailableError('event log did not acknowledge in time')),
-        this.options.appendTimeoutMs,
-      );
+      timer = setTimeout(() => {
+        const error = new EventLogUnavailableError('event log did not acknowledge in time');
+        giveUp.abort(error);
+        reject(error);
+      }, this.options.appendTimeoutMs);
     });
     try {
-      await Promise.race([this.queue.enqueue(valid), timeout]);
+      await Promise.race([this.queue.enqueue(valid, giveUp.signal), timeout]);
     } catch (error) {
       if (error instanceof EventLogUnavailableError) throw error;
       throw new EventLogUnavailableError('event log unavailable', { cause: error });
