@@ -14,9 +14,9 @@ import { SteadyLoad } from './steady-load';
  * fault and exits 1 when any invariant is broken (docs/decisions/0033-fault-suite.md).
  *
  * FAULTS_ONLY=<words>  runs the scenarios whose names contain one of the comma-separated words
- * FAULTS_RATE=<n>      requests per second of the load (default 60)
+ * FAULTS_RATE=<n>      requests per second of the load (default 100)
  */
-const RATE = positiveNumber('FAULTS_RATE', 60);
+const RATE = positiveNumber('FAULTS_RATE', 100);
 const WARM_UP_MS = 5_000;
 /** Load after the first clean second, so a late failure would still show. */
 const AFTER_RECOVERY_MS = 5_000;
