@@ -30,7 +30,7 @@ export interface PrivateRedis {
   stop(signal?: NodeJS.Signals): Promise<void>;
   /** Stops the server if it runs, then starts it again on the same port and folder (so it loads `dir/dump.rdb`). */
   restart(): Promise<void>;
-  /** Stops the server and removes the data folder if this helper made it. */
+  /** Stops the server and removes the data folder if it made it itself. */
   close(): Promise<void>;
 }
 
