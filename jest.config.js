@@ -1,6 +1,6 @@
-// Four lanes, chosen by where a test lives and its suffix; each lane runs alone with
+// Five lanes, chosen by where a test lives and its suffix; each lane runs alone with
 // `jest --selectProjects <lane>` and `npm test` runs them one after another (test/run-lanes.mjs).
-// Unit tests need nothing; the other lanes get real Kafka, Redis and a MongoDB-protocol server
+// Unit tests need nothing, the fault suite starts its own servers; the other lanes get real Kafka, Redis and a MongoDB-protocol server
 // from the global setup (see libs/infra).
 const shared = {
   rootDir: __dirname,
@@ -46,5 +46,8 @@ module.exports = {
     { ...withServers, displayName: 'stack', testMatch: serverTestsUnder('test/stack', 'test/seed', 'test/browser') },
     // The Helm chart and the container image.
     { ...withServers, displayName: 'deploy', testMatch: serverTestsUnder('test/deploy') },
+    // The fault suite (`npm run faults`) as one test: it starts Kafka, Redis and FerretDB of its own,
+    // since it kills and restores them, so it needs none from the global setup.
+    { ...shared, displayName: 'faults', testMatch: ['<rootDir>/test/faults/**/*.e2e.test.ts'] },
   ],
 };

@@ -25,7 +25,7 @@ describe('test lanes (jest.config.js)', () => {
         holds: (path: string) => matches(path) && !ignored.some((pattern) => pattern.test(path)),
       };
     });
-    expect(lanes.map((lane) => lane.name)).toEqual(['unit', 'component', 'stack', 'deploy']);
+    expect(lanes.map((lane) => lane.name)).toEqual(['unit', 'component', 'stack', 'deploy', 'faults']);
 
     const files = testFilesUnder(root);
     expect(files.length).toBeGreaterThan(100);

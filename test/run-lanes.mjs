@@ -21,9 +21,11 @@ const lanes = require('../jest.config.js').projects.map((project) => project.dis
 /**
  * Workers per lane on a small machine. Unit files are CPU-bound; the server lanes mostly wait
  * on their servers, so two files overlap well; the image build in the deploy lane takes a core
- * on its own.
+ * on its own, the fault suite the whole machine.
  */
-const WORKERS = { unit: 2, component: 2, stack: 2, deploy: 1 };
+const WORKERS = { unit: 2, component: 2, stack: 2, deploy: 1, faults: 1 };
+/** Lanes that need no shared servers: the unit tests, and the fault suite, which starts its own. */
+const WITHOUT_SERVERS = new Set(['unit', 'faults']);
 
 const args = process.argv.slice(2);
 // Lane names come first; whatever follows is jest's, even a word that happens to name a lane.
@@ -38,7 +40,7 @@ const setsWorkers = jestArgs.some((arg) => /^(--maxWorkers|-w|--runInBand|-i)(=|
 const narrowed = jestArgs.some((arg) => !arg.startsWith('-'));
 
 const scratch = mkdtempSync(join(tmpdir(), 'grantline-lanes-'));
-const infra = selected.some((lane) => lane !== 'unit') ? await serversForTests() : undefined;
+const infra = selected.some((lane) => !WITHOUT_SERVERS.has(lane)) ? await serversForTests() : undefined;
 
 let stopping = false;
 let running;

@@ -1,7 +1,7 @@
 import { Redis } from 'ioredis';
 import { tokenRevoked } from '@grantline/lib-testing';
 import { RedisProjectionControl, RedisProjectionStore } from '@grantline/lib-projections';
-import { startPrivateRedis, type PrivateRedis } from '../support/private-redis';
+import { startPrivateRedis, type PrivateRedis } from '@grantline/lib-infra';
 
 // A Redis restarted from an older snapshot is another server process (another run_id): readers
 // refuse it until the projector has checked it against the log and recorded it (decision 0018).

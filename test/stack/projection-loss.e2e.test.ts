@@ -1,6 +1,6 @@
 import { Redis } from 'ioredis';
 import { GrantlineTestClient } from '../support/oauth-test-client';
-import { startPrivateRedis, type PrivateRedis } from '../support/private-redis';
+import { startPrivateRedis, type PrivateRedis } from '@grantline/lib-infra';
 import {
   AnswerRecorder,
   logTimeline,

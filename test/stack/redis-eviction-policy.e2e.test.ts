@@ -1,10 +1,9 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, repoRoot } from '@grantline/lib-infra';
+import { freePort, repoRoot, startPrivateRedis, type PrivateRedis } from '@grantline/lib-infra';
 import { ensureKeyDirectory } from '@grantline/lib-runtime';
 import { spawnService, waitUntilReady, type ServiceProcess } from '@grantline/lib-stack';
-import { startPrivateRedis, type PrivateRedis } from '../support/private-redis';
 import { infraFromEnv } from './stack-fixture';
 
 const workDir = mkdtempSync(join(tmpdir(), 'grantline-eviction-'));

@@ -2,7 +2,7 @@ import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
-import { startPrivateRedis, type PrivateRedis } from './private-redis';
+import { startPrivateRedis, type PrivateRedis } from '@grantline/lib-infra';
 import type { StackOptions } from '@grantline/lib-stack';
 import { startStackOnRedis, waitFor, type OutageStack } from './projection-outage';
 

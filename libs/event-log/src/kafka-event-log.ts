@@ -10,6 +10,7 @@ import {
 } from 'kafkajs';
 import { streamOfEvent, streams, validateForAppend, type GrantlineEvent, type Stream } from '@grantline/lib-events';
 import { BatchingQueue } from './batching-producer';
+import { ReplaceableProducer } from './replaceable-producer';
 import { logDeadLetterToStderr, type DeadLetterObserver } from './dead-letter';
 import { errorTypeOf, noEventLogMetrics, type EventLogMetrics } from './event-log-metrics';
 import { eventsOnly, handleKafkaBatch, PARTITIONS_AT_ONCE, type DeadLetterRoute } from './kafka-batch';
@@ -58,8 +59,9 @@ export interface KafkaEventLogOptions {
 
 export class KafkaEventLog implements EventLog {
   private readonly kafka: Kafka;
-  private producer: Producer | undefined;
-  private connecting: Promise<Producer> | undefined;
+  private readonly producer = new ReplaceableProducer<Producer>(() =>
+    this.kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false }),
+  );
   private readonly consumers = new Set<Consumer>();
   private readonly positioned = new Set<() => Promise<void>>();
   private readonly queue = new BatchingQueue<GrantlineEvent>((events) => this.send(events));
@@ -84,14 +86,18 @@ export class KafkaEventLog implements EventLog {
     const valid = validateForAppend(events);
     if (valid.length === 0) return;
     let timer: NodeJS.Timeout | undefined;
+    // The caller answers 503 ("nothing was recorded") once this times out, so events still waiting
+    // behind a send in flight are withdrawn then; sent later, they would record what was refused.
+    const giveUp = new AbortController();
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () => reject(new EventLogUnavailableError('event log did not acknowledge in time')),
-        this.options.appendTimeoutMs,
-      );
+      timer = setTimeout(() => {
+        const error = new EventLogUnavailableError('event log did not acknowledge in time');
+        giveUp.abort(error);
+        reject(error);
+      }, this.options.appendTimeoutMs);
     });
     try {
-      await Promise.race([this.queue.enqueue(valid), timeout]);
+      await Promise.race([this.queue.enqueue(valid, giveUp.signal), timeout]);
     } catch (error) {
       if (error instanceof EventLogUnavailableError) throw error;
       throw new EventLogUnavailableError('event log unavailable', { cause: error });
@@ -213,9 +219,7 @@ export class KafkaEventLog implements EventLog {
     this.consumers.clear();
     await Promise.all([...this.positioned].map((close) => close()));
     this.positioned.clear();
-    await this.producer?.disconnect();
-    this.producer = undefined;
-    this.connecting = undefined;
+    await this.producer.close();
   }
 
   /** One produce request for everything the queue gathered, measured once (not per event). */
@@ -231,7 +235,6 @@ export class KafkaEventLog implements EventLog {
   }
 
   private async produce(events: GrantlineEvent[]): Promise<void> {
-    const producer = await this.connectProducer();
     const byTopic = new Map<string, Array<{ key: string; value: string; headers: IHeaders }>>();
     for (const event of events) {
       const topic = topicName(this.options.topicPrefix, streamOfEvent(event));
@@ -240,32 +243,18 @@ export class KafkaEventLog implements EventLog {
       byTopic.set(topic, messages);
     }
     // acks -1: the broker answers only once every in-sync replica has the batch.
-    await producer.sendBatch({
-      acks: -1,
-      topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
-    });
-  }
-
-  private connectProducer(): Promise<Producer> {
-    if (this.producer) return Promise.resolve(this.producer);
-    this.connecting ??= (async () => {
-      const producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
-      try {
-        await producer.connect();
-      } catch (error) {
-        this.connecting = undefined;
-        throw error;
-      }
-      this.producer = producer;
-      return producer;
-    })();
-    return this.connecting;
+    await this.producer.send((producer) =>
+      producer.sendBatch({
+        acks: -1,
+        topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
+      }),
+    );
   }
 
   /** Unreadable records of a consumer group go to the dead-letter topic through the log's own producer. */
   private deadLetterRoute(groupId: string): DeadLetterRoute {
     const sink = new KafkaDeadLetterSink(
-      () => this.connectProducer(),
+      () => this.producer.get(),
       deadLetterTopicName(this.options.topicPrefix),
       this.options.onDeadLettered ?? logDeadLetterToStderr,
     );

@@ -28,6 +28,21 @@ export async function pingMongo(url: string, timeoutMs = 2000): Promise<boolean>
   }
 }
 
+/** FerretDB v1 on loopback with the SQLite backend in `sqliteDir`, quiet and without telemetry. */
+export function ferretdbArgs(options: { sqliteDir: string; stateDir: string; port: number }): string[] {
+  return [
+    '--handler=sqlite',
+    // FerretDB wants an existing directory here, written with a trailing slash.
+    `--sqlite-url=file:${options.sqliteDir}/`,
+    `--state-dir=${options.stateDir}`,
+    `--listen-addr=127.0.0.1:${options.port}`,
+    '--debug-addr=-',
+    '--telemetry=disable',
+    // The driver's endSessions on every close is unsupported and logged at WARN as a full dump.
+    '--log-level=error',
+  ];
+}
+
 export async function startFerretdb(ctx: StartContext): Promise<ServerRecord> {
   const binary = await ensureFerretdbBinary(ctx.log);
   const port = await freePort();
@@ -37,17 +52,7 @@ export async function startFerretdb(ctx: StartContext): Promise<ServerRecord> {
   mkdirSync(sqliteDir, { recursive: true });
   mkdirSync(ownStateDir, { recursive: true });
 
-  const args = [
-    '--handler=sqlite',
-    // FerretDB wants an existing directory here, written with a trailing slash.
-    `--sqlite-url=file:${sqliteDir}/`,
-    `--state-dir=${ownStateDir}`,
-    `--listen-addr=127.0.0.1:${port}`,
-    '--debug-addr=-',
-    '--telemetry=disable',
-    // The driver's endSessions on every close is unsupported and logged at WARN as a full dump.
-    '--log-level=error',
-  ];
+  const args = ferretdbArgs({ sqliteDir, stateDir: ownStateDir, port });
   ctx.log(`starting FerretDB on 127.0.0.1:${port}`);
   const pid = spawnDetached(binary, args, { cwd: dataDir, logFile });
   const url = `mongodb://127.0.0.1:${port}/`;

@@ -17,3 +17,7 @@ export {
   type DroppedPackets,
 } from './shaped-link/index';
 export { ensurePythonTool, type PythonTool } from './python-tool';
+export { privateProcess, type PrivateProcess, type PrivateProcessSpec } from './private-process';
+export { startPrivateRedis, type PrivateRedis, type PrivateRedisOptions } from './private-redis';
+export { startPrivateKafka, type PrivateKafka } from './private-kafka';
+export { startPrivateMongo, type PrivateMongo } from './private-ferretdb';
