@@ -22,6 +22,7 @@ import {
   type PositionedSubscribeOptions,
   type PositionedSubscription,
 } from './kafka-positioned-consumer';
+import { awaitHostedTopics, isNotHostedYet } from './kafka-hosted-topics';
 import { replayTopics } from './kafka-replay';
 import { assertTopicRetention } from './kafka-retention';
 import {
@@ -184,18 +185,27 @@ export class KafkaEventLog implements EventLog {
       ];
       const missing = wanted.filter((spec) => !existing.has(spec.name));
       if (missing.length === 0) return;
-      await admin.createTopics({
-        waitForLeaders: true,
-        topics: missing.map((spec) => ({
-          topic: spec.name,
-          numPartitions: spec.partitions,
-          replicationFactor,
-          configEntries: Object.entries({
-            ...spec.config,
-            'min.insync.replicas': String(Math.max(1, Math.min(2, replicationFactor - 1))),
-          }).map(([name, value]) => ({ name, value })),
-        })),
-      });
+      try {
+        await admin.createTopics({
+          waitForLeaders: true,
+          topics: missing.map((spec) => ({
+            topic: spec.name,
+            numPartitions: spec.partitions,
+            replicationFactor,
+            configEntries: Object.entries({
+              ...spec.config,
+              'min.insync.replicas': String(Math.max(1, Math.min(2, replicationFactor - 1))),
+            }).map(([name, value]) => ({ name, value })),
+          })),
+        });
+      } catch (error) {
+        // Created, but not in the metadata yet: kafkajs's wait for leaders gives up on that answer.
+        if (!isNotHostedYet(error)) throw error;
+      }
+      await awaitHostedTopics(
+        admin,
+        missing.map((spec) => spec.name),
+      );
     } finally {
       await admin.disconnect();
     }
