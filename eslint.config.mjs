@@ -72,4 +72,13 @@ export default tseslint.config(
     files: ['test/*.mjs'],
     languageOptions: { globals: { process: 'readonly' } },
   },
+  // The examples are plain Node.js modules, run as they are.
+  {
+    files: ['examples/*/*.mjs'],
+    languageOptions: {
+      globals: Object.fromEntries(
+        ['fetch', 'AbortSignal', 'URL', 'URLSearchParams', 'Buffer', 'process'].map((name) => [name, 'readonly']),
+      ),
+    },
+  },
 );

@@ -29,6 +29,7 @@ const snapshot = (name: string): ClientSnapshot => ({
   refreshTokens: { idleTtl: 3600, absoluteTtl: 7200, gracePeriod: 0 },
   resources: null,
   defaultResource: null,
+  introspectsFor: null,
   createdAt: now.toISOString(),
 });
 const registered = stampEvent(

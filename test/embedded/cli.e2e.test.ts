@@ -132,8 +132,10 @@ it('creates, lists, shows, updates and deletes a resource, and limits a client t
     uri,
     '--default-resource',
     uri,
+    '--introspects-for',
+    uri,
   );
-  expect(limited).toMatchObject({ resources: [uri], default_resource: uri });
+  expect(limited).toMatchObject({ resources: [uri], default_resource: uri, introspects_for: uri });
   await expect(grantline('resource', 'delete', uri)).rejects.toMatchObject({ stderr: expect.stringContaining('409') });
   await grantline('client', 'delete', String(limited.client_id));
   expect(await grantline('resource', 'delete', uri)).toEqual({ uri, deleted: true });

@@ -7,6 +7,7 @@ import { freePort } from '@grantline/lib-infra';
 import { createLogger } from '@grantline/lib-http';
 import { authorize, FormBrowser } from '@grantline/lib-testing';
 import { startEmbeddedServer, type EmbeddedServer } from '@grantline/svc-embedded';
+import { checkAudienceRestrictedIntrospection } from '../support/introspection-audience-contract';
 import { GrantlineTestClient } from '../support/oauth-test-client';
 
 const ORDERS = 'https://orders.example.test/mcp';
@@ -186,5 +187,9 @@ describe('embedded: registered resources (RFC 8707) with oauth4webapi', () => {
     const location = new URL(response.headers.get('location') ?? '');
     expect(`${location.origin}${location.pathname}`).toBe(REDIRECT);
     expect(location.searchParams.get('error')).toBe('invalid_target');
+  });
+
+  it('tells a client linked to a resource only about tokens meant for it (RFC 7662 §4)', async () => {
+    await checkAudienceRestrictedIntrospection(server.url, admin);
   });
 });

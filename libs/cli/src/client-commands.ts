@@ -36,6 +36,7 @@ export function clientCommands(): Command {
       (value: string, previous: string[] | undefined) => [...(previous ?? []), value],
     )
     .option('--default-resource <uri>', 'the resource of requests that name none')
+    .option('--introspects-for <uri>', "a resource's server: introspection tells it only about that resource's tokens")
     .action(async (options) => {
       print(
         await adminCall(target(), 'POST', '/admin/clients', {
@@ -59,6 +60,7 @@ export function clientCommands(): Command {
             : { refresh_token_grace_period: options.refreshTokenGracePeriod }),
           ...(options.resource === undefined ? {} : { resources: options.resource }),
           ...(options.defaultResource === undefined ? {} : { default_resource: options.defaultResource }),
+          ...(options.introspectsFor === undefined ? {} : { introspects_for: options.introspectsFor }),
         }),
       );
     });

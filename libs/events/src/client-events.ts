@@ -56,6 +56,11 @@ export const clientSnapshotSchema = z
     resources: z.array(resourceUriSchema).nullable().default(null),
     /** The resource of a request that names none; null keeps the server's own audience. */
     defaultResource: resourceUriSchema.nullable().default(null),
+    /**
+     * The resource this client introspects for, as that resource's server; null for none. A
+     * client linked to a resource learns, at introspection, only about tokens meant for it.
+     */
+    introspectsFor: resourceUriSchema.nullable().default(null),
     createdAt: z.string().datetime(),
   })
   .strict();

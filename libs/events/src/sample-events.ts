@@ -20,6 +20,7 @@ const client = {
   refreshTokens: { idleTtl: 1_209_600, absoluteTtl: 7_776_000, gracePeriod: 0 },
   resources: null,
   defaultResource: null,
+  introspectsFor: null,
   createdAt: CREATED_AT,
 };
 const RESOURCE_URI = 'https://orders.example.test/mcp';

@@ -1,3 +1,5 @@
+import { audiencesOf, type AccessTokenClaims } from '@grantline/lib-tokens';
+import type { AuthenticatedClient } from './client-authentication';
 import { readTokenRequest } from './token-request';
 import { invalidClient } from './error-challenge';
 import { OAuthError } from './errors';
@@ -30,7 +32,7 @@ export async function introspectionEndpoint(context: OAuthContext, request: OAut
   }
 
   const { claims } = inspection;
-  if (!inspection.active || !claims) {
+  if (!inspection.active || !claims || !meantForCaller(caller, claims)) {
     context.metrics.introspected('inactive');
     return signed && caller ? signedAnswer(context, caller, INACTIVE) : jsonResponse(200, INACTIVE);
   }
@@ -54,4 +56,14 @@ export async function introspectionEndpoint(context: OAuthContext, request: OAut
     ...(inspection.username === undefined ? {} : { username: inspection.username }),
   };
   return signed ? signedAnswer(context, caller, answer) : jsonResponse(200, answer);
+}
+
+/**
+ * RFC 7662 §4: a client linked to a resource learns only about tokens meant for that resource;
+ * any other token is inactive to it, with no hint that it exists. The link is on the client
+ * record already read to authenticate the caller, so this costs no read.
+ */
+function meantForCaller(caller: AuthenticatedClient | null, claims: Pick<AccessTokenClaims, 'aud'>): boolean {
+  const resource = caller?.client.introspectsFor ?? null;
+  return resource === null || audiencesOf(claims).includes(resource);
 }

@@ -18,6 +18,7 @@ export function clientSnapshot(overrides: Partial<ClientSnapshot> & { clientId: 
     refreshTokens: refreshTokenPolicySchema.parse({}),
     resources: null,
     defaultResource: null,
+    introspectsFor: null,
     createdAt: FIXTURE_TIME.toISOString(),
     ...overrides,
   };

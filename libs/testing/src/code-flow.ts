@@ -1,14 +1,17 @@
 import { FormBrowser, pkcePair } from './form-browser';
 
-export interface AuthorizeOptions {
-  clientId: string;
-  redirectUri: string;
+export interface PersonAtTheBrowser {
   email: string;
   password: string;
-  scope?: string;
-  state?: string;
   /** Consent decision when the consent page is shown; default approve. */
   decision?: 'approve' | 'deny';
+}
+
+export interface AuthorizeOptions extends PersonAtTheBrowser {
+  clientId: string;
+  redirectUri: string;
+  scope?: string;
+  state?: string;
   extra?: Record<string, string>;
 }
 
@@ -33,12 +36,24 @@ export async function authorize(browser: FormBrowser, options: AuthorizeOptions)
     state: options.state ?? 'state-123',
     ...options.extra,
   });
+  return { ...(await followAuthorization(browser, `/oauth/authorize?${query}`, options)), verifier };
+}
+
+/**
+ * Follows an authorization request URL, whoever built it, through sign-in and consent as a
+ * person with a browser would, to the redirect back to the client.
+ */
+export async function followAuthorization(
+  browser: FormBrowser,
+  authorizationUrl: string,
+  person: PersonAtTheBrowser,
+): Promise<Omit<AuthorizeResult, 'verifier'>> {
   const pages: AuthorizeResult['pages'] = [];
-  let response = await browser.get(`/oauth/authorize?${query}`);
+  let response = await browser.get(authorizationUrl);
   for (let step = 0; step < 4; step += 1) {
     if (response.status === 302 || response.status === 303) {
       const location = new URL(response.headers.get('location') ?? '', browser.baseUrl);
-      if (location.pathname !== '/oauth/authorize') return { callback: location, verifier, pages };
+      if (location.pathname !== '/oauth/authorize') return { callback: location, pages };
       response = await browser.get(location.toString());
       continue;
     }
@@ -47,10 +62,10 @@ export async function authorize(browser: FormBrowser, options: AuthorizeOptions)
       throw new Error(`authorization step answered ${response.status}: ${visibleText(html)}`);
     if (html.includes('name="password"')) {
       pages.push('sign-in');
-      response = await browser.submit(html, { email: options.email, password: options.password });
+      response = await browser.submit(html, { email: person.email, password: person.password });
     } else if (html.includes('name="decision"')) {
       pages.push('consent');
-      response = await browser.submit(html, { decision: options.decision ?? 'approve' });
+      response = await browser.submit(html, { decision: person.decision ?? 'approve' });
     } else {
       throw new Error(`unexpected page: ${html.slice(0, 300)}`);
     }

@@ -41,7 +41,7 @@ export async function registerClient(
     requireDpop: input.require_dpop,
     dpopNonce: input.dpop_nonce,
     refreshTokens: refreshPolicy(input, refreshTokenPolicySchema.parse({})),
-    ...resourcePolicy(input, { resources: null, defaultResource: null }),
+    ...resourcePolicy(input, { resources: null, defaultResource: null, introspectsFor: null }),
     createdAt: context.now().toISOString(),
   };
   const event = stampEvent(
@@ -128,15 +128,16 @@ function refreshPolicy(
   return policy;
 }
 
-type ResourcePolicy = Pick<ClientSnapshot, 'resources' | 'defaultResource'>;
+type ResourcePolicy = Pick<ClientSnapshot, 'resources' | 'defaultResource' | 'introspectsFor'>;
 
 function resourcePolicy(
-  input: Pick<RegisterClientInput, 'resources' | 'default_resource'>,
+  input: Pick<RegisterClientInput, 'resources' | 'default_resource' | 'introspects_for'>,
   current: ResourcePolicy,
 ): ResourcePolicy {
   const policy = {
     resources: input.resources === undefined ? current.resources : input.resources,
     defaultResource: input.default_resource === undefined ? current.defaultResource : input.default_resource,
+    introspectsFor: input.introspects_for === undefined ? current.introspectsFor : input.introspects_for,
   };
   if (
     policy.defaultResource !== null &&
@@ -150,7 +151,11 @@ function resourcePolicy(
 
 /** The resources a client's registration names, each of which must be registered. */
 export function resourcesNamedBy(client: ResourcePolicy): string[] {
-  const named = [...(client.resources ?? []), ...(client.defaultResource === null ? [] : [client.defaultResource])];
+  const named = [
+    ...(client.resources ?? []),
+    ...(client.defaultResource === null ? [] : [client.defaultResource]),
+    ...(client.introspectsFor === null ? [] : [client.introspectsFor]),
+  ];
   return [...new Set(named)];
 }
 
@@ -177,6 +182,7 @@ export function publicView(client: ClientSnapshot): Record<string, unknown> {
     refresh_token_grace_period: client.refreshTokens.gracePeriod,
     resources: client.resources,
     default_resource: client.defaultResource,
+    introspects_for: client.introspectsFor,
     created_at: client.createdAt,
   };
 }

@@ -44,6 +44,8 @@ const resourceFields = {
     .nullable()
     .optional(),
   default_resource: resourceUriSchema.nullable().optional(),
+  /** RFC 7662 §4: the resource whose server this client is; it learns only about that resource's tokens. */
+  introspects_for: resourceUriSchema.nullable().optional(),
 };
 
 /** Admin API and CLI input for registering a client. */

@@ -45,7 +45,8 @@ export function updateResource(
 
 /**
  * Deletes a resource no client names: a client limited to it, or sent to it by default, would
- * otherwise have its requests refused without anyone having changed the client.
+ * otherwise have its requests refused without anyone having changed the client, and one that
+ * introspects for it would be left linked to nothing.
  */
 export function deleteResource(
   existing: ResourceRecord | null,
@@ -54,7 +55,10 @@ export function deleteResource(
 ): { event: GrantlineEvent } {
   const current = requireResource(existing);
   const naming = clients.filter(
-    (client) => client.defaultResource === current.uri || (client.resources ?? []).includes(current.uri),
+    (client) =>
+      client.defaultResource === current.uri ||
+      client.introspectsFor === current.uri ||
+      (client.resources ?? []).includes(current.uri),
   );
   if (naming.length > 0) {
     const ids = naming.map((client) => client.clientId).join(', ');

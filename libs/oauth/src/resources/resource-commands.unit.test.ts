@@ -77,9 +77,10 @@ describe('resource commands', () => {
   it('refuses to delete a resource a client still names, and deletes it once none does', () => {
     const limited = clientSnapshot({ clientId: 'limited', resources: [ORDERS] });
     const defaulted = clientSnapshot({ clientId: 'defaulted', defaultResource: ORDERS });
-    expect(refusal(() => deleteResource(orders, [limited, defaulted], context))).toEqual({
+    const server = clientSnapshot({ clientId: 'server', introspectsFor: ORDERS });
+    expect(refusal(() => deleteResource(orders, [limited, defaulted, server], context))).toEqual({
       status: 409,
-      description: `resource ${ORDERS} is still named by clients: limited, defaulted`,
+      description: `resource ${ORDERS} is still named by clients: limited, defaulted, server`,
     });
     const decision = deleteResource(orders, [clientSnapshot({ clientId: 'other' })], context);
     expect(decision.event).toMatchObject({ type: 'ResourceDeleted', data: { uri: ORDERS } });
@@ -112,6 +113,17 @@ describe('client resources', () => {
     ).toMatchObject({ status: 400 });
     const lifted = updateClient(updateClientSchema.parse({ resources: null, default_resource: null }), client, context);
     expect(lifted.client).toMatchObject({ resources: null, defaultResource: null });
+  });
+
+  it('links a client to the resource it introspects for, and unlinks it', async () => {
+    const { client } = await register({ introspects_for: ORDERS });
+    expect(client).toMatchObject({ introspectsFor: ORDERS, resources: null });
+    expect(resourcesNamedBy(client)).toEqual([ORDERS]);
+    const kept = updateClient(updateClientSchema.parse({ name: 'renamed' }), client, context);
+    expect(kept.client.introspectsFor).toBe(ORDERS);
+    const unlinked = updateClient(updateClientSchema.parse({ introspects_for: null }), client, context);
+    expect(unlinked.client.introspectsFor).toBeNull();
+    expect(registerClientSchema.safeParse({ name: 'x', introspects_for: 'orders' }).success).toBe(false);
   });
 
   it('refuses a registration that names a resource nobody registered', async () => {

@@ -1,0 +1,202 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { UnauthorizedError, type OAuthClientProvider } from '@modelcontextprotocol/sdk/client/auth.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import type { OAuthClientMetadata, OAuthTokens } from '@modelcontextprotocol/sdk/shared/auth.js';
+import { loadConfig } from '@grantline/lib-config';
+import { createLogger } from '@grantline/lib-http';
+import { freePort } from '@grantline/lib-infra';
+import { FormBrowser, followAuthorization } from '@grantline/lib-testing';
+import { startEmbeddedServer, type EmbeddedServer } from '@grantline/svc-embedded';
+import { BoundedProcess } from '../../test/support/bounded-process';
+import { GrantlineTestClient } from '../../test/support/oauth-test-client';
+
+// RFC 8252 §7.3: a loopback redirect is registered without a port and used on any.
+const REGISTERED_REDIRECT = 'http://127.0.0.1/callback';
+const REDIRECT = 'http://127.0.0.1:8765/callback';
+const OTHER = 'https://billing.example.test/api';
+const person = { email: 'ada@example.test', name: 'Ada', password: 'correct horse battery' };
+
+/** A pre-registered public client as the SDK sees it: it keeps what the SDK hands it. */
+class PreRegisteredClient implements OAuthClientProvider {
+  authorizationUrl: URL | undefined;
+  private verifier = '';
+  private saved: OAuthTokens | undefined;
+
+  constructor(private readonly clientId: string) {}
+
+  get redirectUrl(): string {
+    return REDIRECT;
+  }
+  get clientMetadata(): OAuthClientMetadata {
+    return { redirect_uris: [REDIRECT], token_endpoint_auth_method: 'none', client_name: 'MCP test client' };
+  }
+  clientInformation() {
+    return { client_id: this.clientId };
+  }
+  tokens(): OAuthTokens | undefined {
+    return this.saved;
+  }
+  saveTokens(tokens: OAuthTokens): void {
+    this.saved = tokens;
+  }
+  redirectToAuthorization(url: URL): void {
+    this.authorizationUrl = url;
+  }
+  saveCodeVerifier(verifier: string): void {
+    this.verifier = verifier;
+  }
+  codeVerifier(): string {
+    return this.verifier;
+  }
+}
+
+const dataDir = mkdtempSync(join(tmpdir(), 'grantline-mcp-'));
+let grantline: EmbeddedServer;
+let admin: GrantlineTestClient;
+let mcpServer: BoundedProcess;
+let resource: string;
+let appClientId: string;
+
+/** A call to the MCP endpoint with a given Authorization header, as any HTTP client would make it. */
+function callMcp(authorization?: string): Promise<Response> {
+  return fetch(resource, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      accept: 'application/json, text/event-stream',
+      ...(authorization === undefined ? {} : { authorization }),
+    },
+    body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list' }),
+    signal: AbortSignal.timeout(10_000),
+  });
+}
+
+beforeAll(async () => {
+  const port = String(await freePort());
+  grantline = await startEmbeddedServer(
+    loadConfig({
+      GRANTLINE_DATA_DIR: dataDir,
+      PORT: port,
+      GRANTLINE_ISSUER: `http://127.0.0.1:${port}`,
+      LOG_LEVEL: 'silent',
+    }),
+    createLogger('mcp-test', 'silent'),
+  );
+  admin = new GrantlineTestClient(grantline.url, grantline.adminToken);
+
+  const mcpPort = await freePort();
+  resource = `http://127.0.0.1:${mcpPort}/mcp`;
+  for (const registered of [
+    { uri: resource, name: 'Orders MCP', scopes: 'orders:read' },
+    { uri: OTHER, name: 'Billing API', scopes: 'billing:read' },
+  ]) {
+    expect((await admin.admin('POST', '/admin/resources', registered)).status).toBe(201);
+  }
+  const server = await admin.registerClient({ name: 'Orders MCP server', introspects_for: resource });
+  const app = await admin.registerClient({
+    name: 'MCP desktop app',
+    public: true,
+    grant_types: ['authorization_code', 'refresh_token'],
+    scopes: 'orders:read',
+    redirect_uris: [REGISTERED_REDIRECT],
+  });
+  appClientId = app.client_id;
+  await admin.registerUser(person);
+
+  mcpServer = new BoundedProcess('mcp-server', process.execPath, ['server.mjs'], {
+    cwd: __dirname,
+    env: {
+      ...process.env,
+      GRANTLINE_URL: grantline.url,
+      MCP_CLIENT_ID: server.client_id,
+      MCP_CLIENT_SECRET: server.client_secret,
+      PORT: String(mcpPort),
+    },
+    timeoutMs: 120_000,
+  });
+  await mcpServer.waitForLine(/"listening"/, 20_000);
+}, 60_000);
+
+afterAll(async () => {
+  mcpServer?.kill();
+  await mcpServer?.exited;
+  await grantline?.close();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+describe('an MCP server protected by Grantline', () => {
+  it('challenges a call without a token with its protected resource metadata (RFC 9728 §5.1)', async () => {
+    const refused = await callMcp();
+    expect(refused.status).toBe(401);
+    const metadataUrl = /resource_metadata="([^"]+)"/.exec(refused.headers.get('www-authenticate') ?? '')?.[1];
+    expect(metadataUrl).toBe(resource.replace('/mcp', '/.well-known/oauth-protected-resource/mcp'));
+    const metadata = await fetch(metadataUrl ?? '');
+    expect(await metadata.json()).toMatchObject({ resource, authorization_servers: [grantline.url] });
+  });
+
+  it("lets the SDK's client sign in through Grantline, list and call tools; refuses the token once revoked", async () => {
+    const provider = new PreRegisteredClient(appClientId);
+    const connect = (client: Client) =>
+      client.connect(new StreamableHTTPClientTransport(new URL(resource), { authProvider: provider }));
+
+    // Discovery through the 401, then the authorization request with PKCE and resource.
+    const transport = new StreamableHTTPClientTransport(new URL(resource), { authProvider: provider });
+    await expect(new Client({ name: 'test', version: '1.0.0' }).connect(transport)).rejects.toThrow(UnauthorizedError);
+    const authorizationUrl = provider.authorizationUrl;
+    expect(authorizationUrl?.origin).toBe(grantline.url);
+    expect(authorizationUrl?.searchParams.get('resource')).toBe(resource);
+    expect(authorizationUrl?.searchParams.get('code_challenge_method')).toBe('S256');
+
+    const browser = new FormBrowser(grantline.url);
+    const flow = await followAuthorization(browser, authorizationUrl?.toString() ?? '', person);
+    expect(flow.pages).toEqual(['sign-in', 'consent']);
+    await transport.finishAuth(flow.callback.searchParams.get('code') ?? '');
+    const token = provider.tokens()?.access_token ?? '';
+    const claims = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString()) as { aud: unknown };
+    expect(claims.aud).toBe(resource);
+
+    const client = new Client({ name: 'test', version: '1.0.0' });
+    await connect(client);
+    const { tools } = await client.listTools();
+    expect(tools.map((tool) => tool.name).sort()).toEqual(['list_orders', 'whoami']);
+    const called = await client.callTool({ name: 'list_orders', arguments: { status: 'shipped' } });
+    expect(called.content).toEqual([{ type: 'text', text: expect.stringContaining('o-1001') }]);
+    expect(JSON.stringify(called.content)).not.toContain('o-1002');
+    await client.close();
+
+    expect((await callMcp(`Bearer ${token}`)).status).toBe(200);
+    const revoked = await fetch(`${grantline.url}/oauth/revoke`, {
+      method: 'POST',
+      body: new URLSearchParams({ token, client_id: appClientId }),
+    });
+    expect(revoked.status).toBe(200);
+    const refused = await callMcp(`Bearer ${token}`);
+    expect(refused.status).toBe(401);
+    expect(refused.headers.get('www-authenticate')).toContain('error="invalid_token"');
+  });
+
+  it.each([
+    ['another resource', [OTHER]],
+    ["Grantline's own API", []],
+  ])('refuses a live token meant for %s', async (_, resources) => {
+    const machine = await admin.registerClient({ name: `machine ${resources.length}`, scopes: 'billing:read' });
+    const body = new URLSearchParams({
+      grant_type: 'client_credentials',
+      client_id: machine.client_id,
+      client_secret: machine.client_secret,
+    });
+    for (const uri of resources) body.append('resource', uri);
+    const issued = (await (await fetch(`${grantline.url}/oauth/token`, { method: 'POST', body })).json()) as {
+      access_token: string;
+    };
+    expect(await admin.introspect(issued.access_token, machine.client_id, machine.client_secret)).toMatchObject({
+      active: true,
+    });
+    const refused = await callMcp(`Bearer ${issued.access_token}`);
+    expect(refused.status).toBe(401);
+    expect(refused.headers.get('www-authenticate')).toContain('resource_metadata=');
+  });
+});
