@@ -11,6 +11,8 @@ export interface TokenSubject {
   clientId?: string;
   /** An individually revocable token (its `jti`). */
   tokenId?: string;
+  /** The tokens it was exchanged from (RFC 8693), each of which ends it when revoked. */
+  exchangedFrom?: readonly string[];
   /** For a user's artifact: whose, from which grant, and when the grant or token began. */
   user?: {
     userId: string;
@@ -31,10 +33,11 @@ export type Liveness =
 
 /** The one read a subject needs, plus any other clients the caller wants in the same round trip. */
 export function livenessQuery(subject: TokenSubject, otherClientIds: readonly string[] = []): StateQuery {
-  const { clientId, tokenId, user } = subject;
+  const { clientId, tokenId, exchangedFrom, user } = subject;
   return {
     clientIds: [...otherClientIds, ...(clientId === undefined ? [] : [clientId])],
     ...(tokenId === undefined ? {} : { jti: tokenId }),
+    ...(exchangedFrom === undefined ? {} : { exchangedFrom }),
     ...(user?.grantId === undefined ? {} : { grantId: user.grantId }),
     ...(user === undefined ? {} : { userId: user.userId }),
     ...(user === undefined || clientId === undefined ? {} : { consent: { userId: user.userId, clientId } }),
