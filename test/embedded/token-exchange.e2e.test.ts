@@ -2,7 +2,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '@grantline/lib-config';
-import { freePort } from '@grantline/lib-infra';
 import { createLogger } from '@grantline/lib-http';
 import { authorize, FormBrowser } from '@grantline/lib-testing';
 import { startEmbeddedServer, type EmbeddedServer } from '@grantline/svc-embedded';
@@ -56,21 +55,14 @@ function exchange(params: Record<string, string>) {
 }
 
 beforeAll(async () => {
-  const port = String(await freePort());
-  const config = loadConfig({
-    GRANTLINE_DATA_DIR: dataDir,
-    PORT: port,
-    GRANTLINE_ISSUER: `http://127.0.0.1:${port}`,
-    LOG_LEVEL: 'silent',
-  });
+  const config = loadConfig({ GRANTLINE_DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'silent' });
   server = await startEmbeddedServer(config, createLogger('exchange-test', 'silent'));
   client = new GrantlineTestClient(server.url, server.adminToken);
-  for (const resource of [
-    { uri: MCP, name: 'Orders MCP', scopes: 'orders:read orders:write' },
-    { uri: ORDERS, name: 'Orders API', scopes: 'orders:read' },
-  ]) {
-    expect((await client.admin('POST', '/admin/resources', resource)).status).toBe(201);
-  }
+  const registered = await Promise.all([
+    client.admin('POST', '/admin/resources', { uri: MCP, name: 'Orders MCP', scopes: 'orders:read orders:write' }),
+    client.admin('POST', '/admin/resources', { uri: ORDERS, name: 'Orders API', scopes: 'orders:read' }),
+  ]);
+  expect(registered.map((response) => response.status)).toEqual([201, 201]);
   mcp = await client.registerClient({
     name: 'Orders MCP server',
     grant_types: [EXCHANGE, 'client_credentials'],
