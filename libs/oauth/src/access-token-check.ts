@@ -28,11 +28,19 @@ export function tokenGrant(claims: AccessTokenClaims): { grantId: string; client
  * What an access token's liveness depends on: its own id, its client and, for a user's token,
  * its grant. A personal access token minted through a third-party grant depends on that grant
  * and client as the client's own tokens do; any other belongs to its user alone. An exchanged
- * token depends on all of its subject token's and on every token it was exchanged from.
+ * token depends on all its subject token depends on, on every token it was exchanged from, and
+ * on the client it was issued to.
  */
 export function accessTokenSubject(claims: AccessTokenClaims): TokenSubject {
   const grant = tokenGrant(claims);
-  const exchanged = claims.xfr === undefined ? {} : { exchangedFrom: claims.xfr };
+  // An exchanged token is issued to one client from another's grant: both must stay registered.
+  const exchanged =
+    claims.xfr === undefined
+      ? {}
+      : {
+          exchangedFrom: claims.xfr,
+          ...(grant === undefined || grant.clientId === claims.client_id ? {} : { issuedTo: claims.client_id }),
+        };
   const user = { userId: claims.sub, since: claims.iat };
   if (claims.pat && !grant) return { tokenId: claims.jti, user };
   if (claims.usr && !grant) return { clientId: claims.client_id, tokenId: claims.jti, ...exchanged, user };

@@ -17,6 +17,7 @@ import type { OAuthResponse } from '../http-types';
 import { introspectionEndpoint } from '../introspection-endpoint';
 import { serverMetadata } from '../metadata';
 import { tokenEndpoint } from '../token-endpoint';
+import { deleteClient } from '../clients/client-commands';
 import { disableUser } from '../users/user-commands';
 import { ACCESS_TOKEN_TYPE } from './exchange-tokens';
 
@@ -161,6 +162,25 @@ describe('POST /oauth/token, token exchange (RFC 8693)', () => {
     expect(await introspect(exchanged)).toMatchObject({ active: true });
     await fixture.log.append([grantRevoked('g1', now() + 3600)]);
     expect(await introspect(exchanged)).toEqual({ active: false });
+  });
+
+  it('ends with the client it was issued to, as well as with the grant’s client', async () => {
+    const exchanged = exchangedOf(await exchange(await userToken())).access_token;
+    const other = exchangedOf(await exchange(await userToken())).access_token;
+    await fixture.log.append([
+      deleteClient(await fixture.store.getClient('mcp'), { now: () => fixture.clock.now() }).event,
+    ]);
+    expect(await introspect(exchanged)).toEqual({ active: false });
+    await fixture.registerClient({
+      name: 'mcp',
+      client_id: 'mcp',
+      client_secret: 'mcp-secret',
+      grant_types: [TOKEN_EXCHANGE_GRANT],
+    });
+    await fixture.log.append([
+      deleteClient(await fixture.store.getClient('app'), { now: () => fixture.clock.now() }).event,
+    ]);
+    expect(await introspect(other)).toEqual({ active: false });
   });
 
   it('ends with the personal access token it was exchanged for, and with its user', async () => {
