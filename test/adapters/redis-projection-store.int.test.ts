@@ -116,6 +116,15 @@ it('writes revocations through until the token would have expired; the projector
   });
 });
 
+it('reads a token as revoked when a token it was exchanged from is, in the same read', async () => {
+  const expiresAt = Math.floor(Date.now() / 1000) + 60;
+  const query = { clientIds: ['nobody'], jti: 'exchanged', exchangedFrom: ['middle', 'root'] };
+  expect((await store.read(query)).revoked).toBe(false);
+  await store.writeThrough([tokenRevoked('root', expiresAt)]);
+  expect(await store.read(query)).toEqual({ clients: new Map([['nobody', null]]), revoked: true });
+  expect((await store.read({ clientIds: [], jti: 'exchanged' })).revoked).toBe(false);
+});
+
 it('keeps the newest consent-withdrawal cutoff, read in the same pipeline as the token state', async () => {
   const consent = { userId: 'u1', clientId: 'c1' };
   expect((await store.read({ clientIds: [], jti: 'nothing', consent })).grantsRevokedBefore).toBe(0);

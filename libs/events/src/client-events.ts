@@ -3,7 +3,15 @@ import { envelopeFields } from './envelope';
 import { resourceUriSchema } from './resource-events';
 
 export const DEVICE_CODE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code';
-export const grantTypes = ['client_credentials', 'authorization_code', 'refresh_token', DEVICE_CODE_GRANT] as const;
+/** RFC 8693 §2.1: a token obtained for another token, narrower and no longer-lived. */
+export const TOKEN_EXCHANGE_GRANT = 'urn:ietf:params:oauth:grant-type:token-exchange';
+export const grantTypes = [
+  'client_credentials',
+  'authorization_code',
+  'refresh_token',
+  DEVICE_CODE_GRANT,
+  TOKEN_EXCHANGE_GRANT,
+] as const;
 export const grantTypeSchema = z.enum(grantTypes);
 export type GrantType = z.infer<typeof grantTypeSchema>;
 

@@ -5,6 +5,21 @@ import { grantTypeSchema } from './client-events';
 const tokenAggregate = { ...envelopeFields, version: z.literal(1) };
 const epochSeconds = z.number().int().nonnegative();
 
+/** RFC 8693 §4.1: the party acting for the subject; a nested `act` names the actor before it. */
+export interface ActorClaim {
+  sub: string;
+  act?: ActorClaim;
+}
+
+const actorClaimSchema: z.ZodType<ActorClaim> = z
+  .object({
+    sub: z.string().min(1),
+    get act() {
+      return actorClaimSchema.optional();
+    },
+  })
+  .meta({ id: 'ActorClaim' });
+
 /** Records an issued access token by its id (`jti`); the token value never enters the log. */
 export const accessTokenIssuedSchema = z.object({
   ...tokenAggregate,
@@ -23,6 +38,17 @@ export const accessTokenIssuedSchema = z.object({
     jkt: z.string().min(1).optional(),
     /** The resources (RFC 8707) the token is for, its `aud`; absent when it carries the server's own audience. */
     resources: z.array(z.string().min(1)).min(1).optional(),
+    /** RFC 8693 §4.1: on a token issued by exchange with an actor token, who acts for the subject. */
+    act: actorClaimSchema.optional(),
+    /** On a token issued by token exchange (RFC 8693): the tokens it was obtained for. */
+    exchange: z
+      .object({
+        /** The `jti` of the subject token. */
+        subjectTokenId: z.string().min(1),
+        /** The `jti` of the actor token, when one was presented. */
+        actorTokenId: z.string().min(1).optional(),
+      })
+      .optional(),
   }),
 });
 

@@ -15,26 +15,40 @@ export async function verifiedClaims(context: OAuthContext, token: string): Prom
 
 /**
  * The user grant a token depends on: a client's token, the grant it was issued from; a personal
- * access token minted through a third-party client's grant, that grant and client (0016).
+ * access token minted through a third-party client's grant, or a token exchanged for a token of
+ * a grant, that grant and its client, named by `azp` (0016, 0038).
  */
 export function tokenGrant(claims: AccessTokenClaims): { grantId: string; clientId: string } | undefined {
   if (claims.gid === undefined) return undefined;
-  const clientId = claims.pat ? claims.azp : claims.client_id;
+  const clientId = claims.azp ?? (claims.pat ? undefined : claims.client_id);
   return clientId === undefined ? undefined : { grantId: claims.gid, clientId };
 }
 
 /**
  * What an access token's liveness depends on: its own id, its client and, for a user's token,
  * its grant. A personal access token minted through a third-party grant depends on that grant
- * and client as the client's own tokens do; any other belongs to its user alone.
+ * and client as the client's own tokens do; any other belongs to its user alone. An exchanged
+ * token depends on all its subject token depends on, on every token it was exchanged from, and
+ * on the client it was issued to.
  */
 export function accessTokenSubject(claims: AccessTokenClaims): TokenSubject {
   const grant = tokenGrant(claims);
-  if (claims.pat && !grant) return { tokenId: claims.jti, user: { userId: claims.sub, since: claims.iat } };
+  // An exchanged token is issued to one client from another's grant: both must stay registered.
+  const exchanged =
+    claims.xfr === undefined
+      ? {}
+      : {
+          exchangedFrom: claims.xfr,
+          ...(grant === undefined || grant.clientId === claims.client_id ? {} : { issuedTo: claims.client_id }),
+        };
+  const user = { userId: claims.sub, since: claims.iat };
+  if (claims.pat && !grant) return { tokenId: claims.jti, user };
+  if (claims.usr && !grant) return { clientId: claims.client_id, tokenId: claims.jti, ...exchanged, user };
   return {
     clientId: grant?.clientId ?? claims.client_id,
     tokenId: claims.jti,
-    ...(grant === undefined ? {} : { user: { userId: claims.sub, grantId: grant.grantId, since: claims.iat } }),
+    ...exchanged,
+    ...(grant === undefined ? {} : { user: { ...user, grantId: grant.grantId } }),
   };
 }
 

@@ -1,5 +1,5 @@
 import { stampEvent, type GrantType, type GrantlineEvent } from '@grantline/lib-events';
-import { signAccessToken } from '@grantline/lib-tokens';
+import { signAccessToken, type ActClaim } from '@grantline/lib-tokens';
 import { epochSeconds } from './clock';
 import type { OAuthRequest } from './http-types';
 import type { OAuthContext } from './oauth-context';
@@ -11,6 +11,21 @@ export interface IssuedAccessToken {
   event: GrantlineEvent;
   /** Set when the token is bound to a DPoP key (RFC 9449). */
   jkt?: string;
+}
+
+/** What ties a token issued by token exchange (RFC 8693) to the token it was obtained for. */
+export interface ExchangeLink {
+  subjectTokenId: string;
+  actorTokenId?: string;
+  /** The subject token's `jti`, then the tokens that one was exchanged from. */
+  exchangedFrom: readonly string[];
+  /** The client of the subject's grant, when it has one. */
+  grantClientId?: string;
+  /** The subject is a user without a client's grant (a personal access token's). */
+  userWithoutGrant: boolean;
+  act?: ActClaim;
+  /** Epoch seconds: the token expires no later than its subject token. */
+  notAfter: number;
 }
 
 /**
@@ -30,11 +45,13 @@ export async function decideAccessToken(
     jkt?: string;
     /** RFC 8707: the resources the token is for, its audience; none keeps the server's own. */
     resources?: readonly string[];
+    exchange?: ExchangeLink;
   },
 ): Promise<IssuedAccessToken> {
   const { settings, clock, ids } = context;
+  const { exchange } = grant;
   const issuedAt = epochSeconds(clock);
-  const expiresAt = issuedAt + settings.accessTokenTtlSeconds;
+  const expiresAt = Math.min(issuedAt + settings.accessTokenTtlSeconds, exchange?.notAfter ?? Infinity);
   const jti = ids.tokenId();
   const scope = grant.scopes.join(' ');
   const resources = grant.resources ?? [];
@@ -49,6 +66,7 @@ export async function decideAccessToken(
     exp: expiresAt,
     ...(grant.grantId === undefined ? {} : { gid: grant.grantId }),
     ...(grant.jkt === undefined ? {} : { cnf: { jkt: grant.jkt } }),
+    ...(exchange === undefined ? {} : exchangeClaims(exchange)),
   });
   const event = stampEvent(
     {
@@ -65,16 +83,34 @@ export async function decideAccessToken(
         ...(grant.grantId === undefined ? {} : { grantId: grant.grantId }),
         ...(grant.jkt === undefined ? {} : { jkt: grant.jkt }),
         ...(resources.length === 0 ? {} : { resources: [...resources] }),
+        ...(exchange?.act === undefined ? {} : { act: exchange.act }),
+        ...(exchange === undefined ? {} : { exchange: exchangeFacts(exchange) }),
       },
     },
     eventContext(context, request),
   );
   return {
     token,
-    expiresIn: settings.accessTokenTtlSeconds,
+    expiresIn: expiresAt - issuedAt,
     scope,
     event,
     ...(grant.jkt === undefined ? {} : { jkt: grant.jkt }),
+  };
+}
+
+function exchangeClaims(exchange: ExchangeLink) {
+  return {
+    xfr: [...exchange.exchangedFrom],
+    ...(exchange.grantClientId === undefined ? {} : { azp: exchange.grantClientId }),
+    ...(exchange.userWithoutGrant ? { usr: true as const } : {}),
+    ...(exchange.act === undefined ? {} : { act: exchange.act }),
+  };
+}
+
+function exchangeFacts(exchange: ExchangeLink) {
+  return {
+    subjectTokenId: exchange.subjectTokenId,
+    ...(exchange.actorTokenId === undefined ? {} : { actorTokenId: exchange.actorTokenId }),
   };
 }
 

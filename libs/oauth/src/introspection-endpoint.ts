@@ -53,6 +53,8 @@ export async function introspectionEndpoint(context: OAuthContext, request: OAut
     jti: claims.jti,
     // RFC 9449 §6.2: a gateway compares this with the thumbprint of the proof it was sent.
     ...(claims.cnf ? { cnf: { jkt: claims.cnf.jkt } } : {}),
+    // RFC 8693 §4.1: on an exchanged token, who acts for the subject.
+    ...(claims.act === undefined ? {} : { act: claims.act }),
     ...(inspection.username === undefined ? {} : { username: inspection.username }),
   };
   return signed ? signedAnswer(context, caller, answer) : jsonResponse(200, answer);

@@ -9,8 +9,15 @@ import type { OAuthContext } from './oauth-context';
 export interface TokenSubject {
   /** The client the artifact was issued to; it must still be registered. Absent for personal access tokens. */
   clientId?: string;
+  /**
+   * The client an exchanged token was issued to, when its grant is another client's: it must
+   * still be registered too.
+   */
+  issuedTo?: string;
   /** An individually revocable token (its `jti`). */
   tokenId?: string;
+  /** The tokens it was exchanged from (RFC 8693), each of which ends it when revoked. */
+  exchangedFrom?: readonly string[];
   /** For a user's artifact: whose, from which grant, and when the grant or token began. */
   user?: {
     userId: string;
@@ -31,10 +38,15 @@ export type Liveness =
 
 /** The one read a subject needs, plus any other clients the caller wants in the same round trip. */
 export function livenessQuery(subject: TokenSubject, otherClientIds: readonly string[] = []): StateQuery {
-  const { clientId, tokenId, user } = subject;
+  const { clientId, issuedTo, tokenId, exchangedFrom, user } = subject;
   return {
-    clientIds: [...otherClientIds, ...(clientId === undefined ? [] : [clientId])],
+    clientIds: [
+      ...otherClientIds,
+      ...(clientId === undefined ? [] : [clientId]),
+      ...(issuedTo === undefined ? [] : [issuedTo]),
+    ],
     ...(tokenId === undefined ? {} : { jti: tokenId }),
+    ...(exchangedFrom === undefined ? {} : { exchangedFrom }),
     ...(user?.grantId === undefined ? {} : { grantId: user.grantId }),
     ...(user === undefined ? {} : { userId: user.userId }),
     ...(user === undefined || clientId === undefined ? {} : { consent: { userId: user.userId, clientId } }),
@@ -53,6 +65,7 @@ export function decideLiveness(subject: TokenSubject, state: StateSnapshot): Liv
   });
   if (state.revoked) return dead('revoked');
   if (subject.clientId !== undefined && !client) return dead('client_unknown');
+  if (subject.issuedTo !== undefined && !state.clients.get(subject.issuedTo)) return dead('client_unknown');
   if (subject.user) {
     if (!user || user.disabled || user.userId !== subject.user.userId) return dead('user_inactive');
     if (subject.user.since < (state.grantsRevokedBefore ?? 0)) return dead('consent_withdrawn');

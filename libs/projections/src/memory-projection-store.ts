@@ -130,7 +130,10 @@ export class MemoryProjectionStore implements ProjectionStore, ProjectionWriter 
     const live = (marks: Map<string, number>, key: string | undefined) =>
       key !== undefined && (marks.get(key) ?? 0) > now;
     return {
-      revoked: live(this.revoked, query.jti) || live(this.revokedGrants, query.grantId),
+      revoked:
+        live(this.revoked, query.jti) ||
+        (query.exchangedFrom ?? []).some((jti) => live(this.revoked, jti)) ||
+        live(this.revokedGrants, query.grantId),
       clients: new Map(query.clientIds.map((id) => [id, this.clients.get(id)?.value ?? null])),
       ...(query.userId === undefined ? {} : { user: await this.getUser(query.userId) }),
       ...(query.consent === undefined

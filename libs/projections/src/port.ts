@@ -10,6 +10,8 @@ export type { AppliedPosition, OnceCollection, RecordCollection } from './projec
 export interface StateQuery {
   clientIds: readonly string[];
   jti?: string;
+  /** Tokens `jti` was exchanged from (RFC 8693): revoking any of them revokes it too. */
+  exchangedFrom?: readonly string[];
   grantId?: string;
   userId?: string;
   /** Reads when consent for this user and client was last withdrawn. */
@@ -18,7 +20,7 @@ export interface StateQuery {
 
 export interface StateSnapshot {
   clients: ReadonlyMap<string, ClientRecord | null>;
-  /** True when the token or its grant is revoked; false when neither was asked for. */
+  /** True when the token, one it was exchanged from, or its grant is revoked; false when neither was asked for. */
   revoked: boolean;
   /** Present when a `userId` was asked for. */
   user?: UserRecord | null;

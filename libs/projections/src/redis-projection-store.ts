@@ -109,6 +109,7 @@ export class RedisProjectionStore extends RedisStore implements ProjectionStore 
     const ids = [...new Set(query.clientIds)];
     const marks = [
       ...(query.jti === undefined ? [] : [projectionKeys.revoked(query.jti)]),
+      ...(query.exchangedFrom ?? []).map(projectionKeys.revoked),
       ...(query.grantId === undefined ? [] : [projectionKeys.grantRevoked(query.grantId)]),
     ];
     // Every key of the query rides in the MGET that reads the serving marker: one command, which

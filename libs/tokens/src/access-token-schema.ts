@@ -11,6 +11,22 @@ export const AccessTokenHeaderSchema = z.looseObject({
   kid: z.string(),
 });
 
+/** RFC 8693 §4.1: who acts for the subject; a nested `act` is the actor before it. */
+export interface ActClaim {
+  sub: string;
+  act?: ActClaim;
+}
+
+/** Exchanges of exchanged tokens nest `act` and lengthen `xfr`; past this depth a token is not ours. */
+export const MAX_EXCHANGE_DEPTH = 5;
+
+const ActClaimSchema: z.ZodType<ActClaim> = z.object({
+  sub: z.string(),
+  get act() {
+    return ActClaimSchema.optional();
+  },
+});
+
 /**
  * RFC 9068 §2.2: the claims we sign, each of its JSON type. Members we do not issue are dropped,
  * so a verified token carries nothing its reader does not expect.
@@ -36,6 +52,15 @@ export const AccessTokenClaimsSchema = z.object({
   azp: z.string().optional(),
   /** RFC 9449 §6: the thumbprint of the DPoP key a sender-constrained token is bound to. */
   cnf: z.object({ jkt: z.string() }).optional(),
+  /** RFC 8693 §4.1: on a token issued by exchange with an actor token, the actor (nested for earlier ones). */
+  act: ActClaimSchema.optional(),
+  /**
+   * On a token issued by token exchange: the `jti` of each token it was obtained from, nearest
+   * first. Revoking any of them ends this one too.
+   */
+  xfr: z.array(z.string()).min(1).max(MAX_EXCHANGE_DEPTH).optional(),
+  /** On an exchanged token whose subject is a user without a client's grant (a personal access token's). */
+  usr: z.literal(true).optional(),
 });
 
 /** Claims of a JWT access token (RFC 9068 §2.2). */

@@ -7,7 +7,13 @@ import {
 } from './access-token-schema';
 import type { KeyRing } from './signing-keys';
 
-export { ACCESS_TOKEN_TYP, audiencesOf, type AccessTokenClaims } from './access-token-schema';
+export {
+  ACCESS_TOKEN_TYP,
+  MAX_EXCHANGE_DEPTH,
+  audiencesOf,
+  type AccessTokenClaims,
+  type ActClaim,
+} from './access-token-schema';
 
 export async function signAccessToken(ring: KeyRing, claims: AccessTokenClaims): Promise<string> {
   const { active } = ring;
@@ -16,6 +22,9 @@ export async function signAccessToken(ring: KeyRing, claims: AccessTokenClaims):
     ...(claims.pat ? { pat: true } : {}),
     ...(claims.azp === undefined ? {} : { azp: claims.azp }),
     ...(claims.cnf ? { cnf: { jkt: claims.cnf.jkt } } : {}),
+    ...(claims.act === undefined ? {} : { act: claims.act }),
+    ...(claims.xfr === undefined ? {} : { xfr: [...claims.xfr] }),
+    ...(claims.usr ? { usr: true } : {}),
   };
   return new SignJWT({ client_id: claims.client_id, scope: claims.scope, ...extra })
     .setProtectedHeader({ alg: active.alg, typ: ACCESS_TOKEN_TYP, kid: active.kid })

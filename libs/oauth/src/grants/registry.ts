@@ -3,6 +3,7 @@ import { clientCredentialsGrant } from './client-credentials';
 import { authorizationCodeGrant } from './authorization-code';
 import { deviceCodeGrant } from './device-code';
 import { refreshTokenGrant } from './refresh-token';
+import { tokenExchangeGrant } from './token-exchange';
 import { unsupportedGrantType } from '../errors';
 
 /** The grants one token endpoint answers; a service that answers only some builds its own. */
@@ -31,6 +32,7 @@ export const allGrants: readonly GrantHandler[] = [
   refreshTokenGrant,
   clientCredentialsGrant,
   deviceCodeGrant,
+  tokenExchangeGrant,
 ] as GrantHandler[];
 
 export const everyGrant = new GrantRegistry(allGrants);

@@ -87,8 +87,10 @@ describe('the OpenAPI description', () => {
       'refresh_token',
       'client_credentials',
       'urn:ietf:params:oauth:grant-type:device_code',
+      'urn:ietf:params:oauth:grant-type:token-exchange',
     ]);
     expect(grants.find((grant) => grant.title === 'refresh_token')?.required).toEqual(['grant_type', 'refresh_token']);
+    expect(grants.at(-1)?.required).toEqual(['grant_type', 'subject_token', 'subject_token_type']);
   });
 
   it('states the printable-name rule of personal access tokens as a pattern without Unicode property classes', () => {

@@ -63,7 +63,7 @@ const oauthError = {
   additionalProperties: false,
 };
 
-/** RFC 6749 §5.1, RFC 9449 §5 (DPoP-bound tokens). */
+/** RFC 6749 §5.1, RFC 9449 §5 (DPoP-bound tokens), RFC 8693 §2.2.1 (token exchange). */
 const tokenResponse = {
   type: 'object',
   properties: {
@@ -72,6 +72,7 @@ const tokenResponse = {
     expires_in: integer,
     scope: text,
     refresh_token: text,
+    issued_token_type: { const: 'urn:ietf:params:oauth:token-type:access_token' },
   },
   required: ['access_token', 'token_type', 'expires_in'],
   additionalProperties: false,
@@ -92,6 +93,7 @@ const introspection = {
     aud: { oneOf: [text, { type: 'array', items: text }] },
     jti: text,
     cnf: { type: 'object', properties: { jkt: text }, required: ['jkt'], additionalProperties: false },
+    act: ref('Actor'),
     username: text,
   },
   required: ['active'],
@@ -209,6 +211,13 @@ export function componentSchemas(): Record<string, JsonSchema> {
       required: ['token'],
     },
     Introspection: introspection,
+    // RFC 8693 §4.1: the actor of an exchanged token, and the actors before it.
+    Actor: {
+      type: 'object',
+      properties: { sub: text, act: ref('Actor') },
+      required: ['sub'],
+      additionalProperties: false,
+    },
     Revoked: { type: 'object', maxProperties: 0 },
     DeviceAuthorizationRequest: { type: 'object', properties: { ...client, scope: text, resource } },
     DeviceAuthorization: deviceAuthorization,
