@@ -4,6 +4,7 @@ import { requireBearerAuth } from '@modelcontextprotocol/sdk/server/auth/middlew
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import express from 'express';
 import { introspectionVerifier } from './introspection-verifier.mjs';
+import { ordersClient } from './orders-client.mjs';
 import { ordersMcpServer } from './tools.mjs';
 
 /** RFC 9728 §3.1: the well-known suffix goes between the host and the resource's path. */
@@ -13,12 +14,13 @@ export function metadataPath(resource) {
 }
 
 /**
- * @param {{ resource: string, issuer: string, introspectionEndpoint: string,
- *           clientId: string, clientSecret: string, scopes: string[] }} options
+ * @param {{ resource: string, issuer: string, introspectionEndpoint: string, tokenEndpoint: string,
+ *           clientId: string, clientSecret: string, scopes: string[], ordersResource: string }} options
  */
 export function createApp(options) {
   const { resource, issuer, scopes } = options;
   const metadataUrl = new URL(metadataPath(resource), resource).href;
+  const downstream = ordersClient(options);
   const app = express();
   app.disable('x-powered-by');
 
@@ -41,7 +43,7 @@ export function createApp(options) {
   });
   const mcpPath = new URL(resource).pathname;
   app.post(mcpPath, bearer, express.json({ limit: '1mb' }), async (req, res) => {
-    const server = ordersMcpServer();
+    const server = ordersMcpServer(downstream);
     const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined });
     res.on('close', () => {
       void transport.close();

@@ -3,6 +3,7 @@
 // audience is not this server (RFC 7662 §4), and the audience is compared here as well.
 import { InvalidTokenError, ServerError } from '@modelcontextprotocol/sdk/server/auth/errors.js';
 import { z } from 'zod';
+import { basicAuthorization } from './client-authentication.mjs';
 
 const answerSchema = z.union([
   z.object({ active: z.literal(false) }),
@@ -13,14 +14,10 @@ const answerSchema = z.union([
     scope: z.string().optional(),
     exp: z.number(),
     aud: z.union([z.string(), z.array(z.string())]),
+    // RFC 8693 §4.1: who acts for the subject, on an exchanged token.
+    act: z.record(z.string(), z.unknown()).optional(),
   }),
 ]);
-
-/** RFC 6749 §2.3.1: id and secret are form-encoded before being joined for Basic. */
-function basicAuthorization(clientId, clientSecret) {
-  const encode = (value) => encodeURIComponent(value).replace(/%20/g, '+');
-  return `Basic ${Buffer.from(`${encode(clientId)}:${encode(clientSecret)}`).toString('base64')}`;
-}
 
 /**
  * A token verifier for the SDK's `requireBearerAuth`: every request is introspected, so a token
@@ -49,7 +46,7 @@ export function introspectionVerifier({ introspectionEndpoint, clientId, clientS
         scopes: answer.scope ? answer.scope.split(' ') : [],
         expiresAt: answer.exp,
         resource: new URL(resource),
-        extra: { sub: answer.sub },
+        extra: { sub: answer.sub, act: answer.act, aud: audiences },
       };
     },
   };

@@ -57,8 +57,11 @@ const dataDir = mkdtempSync(join(tmpdir(), 'grantline-mcp-'));
 let grantline: EmbeddedServer;
 let admin: GrantlineTestClient;
 let mcpServer: BoundedProcess;
+let ordersApi: BoundedProcess;
 let resource: string;
+let ordersResource: string;
 let appClientId: string;
+let serverClientId: string;
 
 /** A call to the MCP endpoint with a given Authorization header, as any HTTP client would make it. */
 function callMcp(authorization?: string): Promise<Response> {
@@ -89,13 +92,25 @@ beforeAll(async () => {
 
   const mcpPort = await freePort();
   resource = `http://127.0.0.1:${mcpPort}/mcp`;
+  const ordersPort = await freePort();
+  ordersResource = `http://127.0.0.1:${ordersPort}/orders`;
   for (const registered of [
     { uri: resource, name: 'Orders MCP', scopes: 'orders:read' },
+    { uri: ordersResource, name: 'Orders API', scopes: 'orders:read' },
     { uri: OTHER, name: 'Billing API', scopes: 'billing:read' },
   ]) {
     expect((await admin.admin('POST', '/admin/resources', registered)).status).toBe(201);
   }
-  const server = await admin.registerClient({ name: 'Orders MCP server', introspects_for: resource });
+  // The MCP server introspects for itself and exchanges tokens for the orders API only.
+  const server = await admin.registerClient({
+    name: 'Orders MCP server',
+    introspects_for: resource,
+    grant_types: ['urn:ietf:params:oauth:grant-type:token-exchange'],
+    resources: [ordersResource],
+    scopes: 'orders:read',
+  });
+  serverClientId = server.client_id;
+  const orders = await admin.registerClient({ name: 'Orders API', introspects_for: ordersResource });
   const app = await admin.registerClient({
     name: 'MCP desktop app',
     public: true,
@@ -106,6 +121,17 @@ beforeAll(async () => {
   appClientId = app.client_id;
   await admin.registerUser(person);
 
+  ordersApi = new BoundedProcess('orders-api', process.execPath, ['orders-api-server.mjs'], {
+    cwd: __dirname,
+    env: {
+      ...process.env,
+      GRANTLINE_URL: grantline.url,
+      ORDERS_CLIENT_ID: orders.client_id,
+      ORDERS_CLIENT_SECRET: orders.client_secret,
+      PORT: String(ordersPort),
+    },
+    timeoutMs: 120_000,
+  });
   mcpServer = new BoundedProcess('mcp-server', process.execPath, ['server.mjs'], {
     cwd: __dirname,
     env: {
@@ -114,15 +140,19 @@ beforeAll(async () => {
       MCP_CLIENT_ID: server.client_id,
       MCP_CLIENT_SECRET: server.client_secret,
       PORT: String(mcpPort),
+      ORDERS_API_URL: ordersResource,
     },
     timeoutMs: 120_000,
   });
+  await ordersApi.waitForLine(/"listening"/, 20_000);
   await mcpServer.waitForLine(/"listening"/, 20_000);
 }, 60_000);
 
 afterAll(async () => {
   mcpServer?.kill();
+  ordersApi?.kill();
   await mcpServer?.exited;
+  await ordersApi?.exited;
   await grantline?.close();
   rmSync(dataDir, { recursive: true, force: true });
 });
@@ -155,7 +185,10 @@ describe('an MCP server protected by Grantline', () => {
     expect(flow.pages).toEqual(['sign-in', 'consent']);
     await transport.finishAuth(flow.callback.searchParams.get('code') ?? '');
     const token = provider.tokens()?.access_token ?? '';
-    const claims = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString()) as { aud: unknown };
+    const claims = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString()) as {
+      aud: unknown;
+      sub: string;
+    };
     expect(claims.aud).toBe(resource);
 
     const client = new Client({ name: 'test', version: '1.0.0' });
@@ -163,9 +196,18 @@ describe('an MCP server protected by Grantline', () => {
     const { tools } = await client.listTools();
     expect(tools.map((tool) => tool.name).sort()).toEqual(['list_orders', 'whoami']);
     const called = await client.callTool({ name: 'list_orders', arguments: { status: 'shipped' } });
-    expect(called.content).toEqual([{ type: 'text', text: expect.stringContaining('o-1001') }]);
-    expect(JSON.stringify(called.content)).not.toContain('o-1002');
+    const [content] = called.content as { type: string; text: string }[];
+    // What the orders API served, and who it saw: the same user, through a token exchanged for it.
+    expect(JSON.parse(content?.text ?? '')).toEqual({
+      orders: [{ id: 'o-1001', item: 'Espresso beans, 1 kg', status: 'shipped', customer: claims.sub }],
+      seen: { sub: claims.sub, act: null, client_id: serverClientId, aud: [ordersResource] },
+    });
     await client.close();
+
+    // The user's own token is meant for the MCP server: the orders API refuses it (RFC 8707).
+    const direct = await fetch(ordersResource, { headers: { authorization: `Bearer ${token}` } });
+    expect(direct.status).toBe(401);
+    expect(direct.headers.get('www-authenticate')).toContain('error="invalid_token"');
 
     expect((await callMcp(`Bearer ${token}`)).status).toBe(200);
     const revoked = await fetch(`${grantline.url}/oauth/revoke`, {

@@ -1,11 +1,13 @@
 // An MCP server protected by Grantline. It reads Grantline's metadata (RFC 8414) to find the
-// introspection endpoint, then serves MCP at its resource URL.
+// introspection and token endpoints, then serves MCP at its resource URL.
 //
 //   GRANTLINE_URL=http://127.0.0.1:3000 MCP_CLIENT_ID=orders-mcp MCP_CLIENT_SECRET=... \
-//   PORT=3100 node server.mjs
+//   ORDERS_API_URL=http://127.0.0.1:3200/orders PORT=3100 node server.mjs
 import process from 'node:process';
 import { z } from 'zod';
 import { createApp } from './app.mjs';
+import { discoverGrantline } from './grantline-metadata.mjs';
+import { listenOnLoopback } from './listen.mjs';
 
 const config = z
   .object({
@@ -19,25 +21,23 @@ const config = z
       .optional()
       .describe('this server as clients name it; default http://127.0.0.1:PORT/mcp'),
     MCP_SCOPES: z.string().default('orders:read').describe('space separated scopes the resource offers'),
+    ORDERS_API_URL: z
+      .string()
+      .url()
+      .default('http://127.0.0.1:3200/orders')
+      .describe('the orders API, as a resource registered at Grantline'),
   })
   .parse(process.env);
 
-const discovery = await fetch(new URL('/.well-known/oauth-authorization-server', config.GRANTLINE_URL), {
-  signal: AbortSignal.timeout(5_000),
-});
-const { issuer, introspection_endpoint: introspectionEndpoint } = z
-  .object({ issuer: z.string().url(), introspection_endpoint: z.string().url() })
-  .parse(await discovery.json());
-
-const listener = createApp({
-  resource: config.MCP_RESOURCE ?? `http://127.0.0.1:${config.PORT}/mcp`,
-  issuer,
-  introspectionEndpoint,
-  clientId: config.MCP_CLIENT_ID,
-  clientSecret: config.MCP_CLIENT_SECRET,
-  scopes: config.MCP_SCOPES.split(' ').filter(Boolean),
-}).listen(config.PORT, '127.0.0.1', () => {
-  const { port } = listener.address();
-  process.stdout.write(`${JSON.stringify({ listening: `http://127.0.0.1:${port}` })}\n`);
-});
-for (const signal of ['SIGINT', 'SIGTERM']) process.once(signal, () => listener.close(() => process.exit(0)));
+const grantline = await discoverGrantline(config.GRANTLINE_URL);
+listenOnLoopback(
+  createApp({
+    ...grantline,
+    resource: config.MCP_RESOURCE ?? `http://127.0.0.1:${config.PORT}/mcp`,
+    clientId: config.MCP_CLIENT_ID,
+    clientSecret: config.MCP_CLIENT_SECRET,
+    scopes: config.MCP_SCOPES.split(' ').filter(Boolean),
+    ordersResource: config.ORDERS_API_URL,
+  }),
+  config.PORT,
+);

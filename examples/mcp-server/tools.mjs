@@ -3,17 +3,15 @@
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
 
-const ORDERS = [
-  { id: 'o-1001', item: 'Espresso beans, 1 kg', status: 'shipped' },
-  { id: 'o-1002', item: 'Milk jug', status: 'packing' },
-];
-
 function text(value) {
   return { content: [{ type: 'text', text: JSON.stringify(value) }] };
 }
 
-/** A fresh MCP server with its tools, one per request (stateless Streamable HTTP). */
-export function ordersMcpServer() {
+/**
+ * A fresh MCP server with its tools, one per request (stateless Streamable HTTP).
+ * @param {{ listOrders: (userToken: string, status: string | undefined) => Promise<unknown> }} downstream
+ */
+export function ordersMcpServer({ listOrders }) {
   const server = new McpServer({ name: 'grantline-example-orders', version: '0.1.0' });
   server.registerTool(
     'whoami',
@@ -26,9 +24,8 @@ export function ordersMcpServer() {
       description: "The caller's orders, optionally only those with a status",
       inputSchema: { status: z.enum(['packing', 'shipped']).optional() },
     },
-    // A tool that needed another API would get a token of its own for it, exchanged at Grantline
-    // (RFC 8693) with `extra.authInfo.token` as the subject token, and never forward this token.
-    async ({ status }) => text(ORDERS.filter((order) => status === undefined || order.status === status)),
+    // The orders live in another API: `listOrders` exchanges the verified token for one of its own.
+    async ({ status }, extra) => text(await listOrders(extra.authInfo?.token ?? '', status)),
   );
   return server;
 }
