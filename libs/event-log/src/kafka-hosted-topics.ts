@@ -29,13 +29,18 @@ export async function awaitHostedTopics(
   }
 }
 
-/** Whether an error says a partition is not (yet) served by the broker asked, which time cures. */
+/**
+ * Whether an error says a partition is not (yet) served by the broker asked, which time cures.
+ * kafkajs wraps the broker's answer once its own retries run out (`originalError`).
+ */
 export function isNotHostedYet(error: unknown): boolean {
-  const { type, retriable } = error as { type?: unknown; retriable?: unknown };
-  return (
-    type === 'UNKNOWN_TOPIC_OR_PARTITION' ||
-    type === 'LEADER_NOT_AVAILABLE' ||
-    type === 'NOT_LEADER_FOR_PARTITION' ||
-    (retriable === true && /does not host this topic-partition/.test(String((error as Error).message)))
-  );
+  for (let current = error, depth = 0; current instanceof Error && depth < 5; depth += 1) {
+    const { type } = current as { type?: unknown };
+    if (typeof type === 'string' && NOT_HOSTED_YET.has(type)) return true;
+    if (/does not host this topic-partition/.test(current.message)) return true;
+    current = (current as { originalError?: unknown }).originalError ?? current.cause;
+  }
+  return false;
 }
+
+const NOT_HOSTED_YET = new Set(['UNKNOWN_TOPIC_OR_PARTITION', 'LEADER_NOT_AVAILABLE', 'NOT_LEADER_FOR_PARTITION']);
