@@ -14,6 +14,7 @@ export const LAYERS = [
       'lib-projections': 'libs/projections',
       'lib-tokens': 'libs/tokens',
       'lib-http': 'libs/http',
+      'lib-fetch': 'libs/fetch',
     },
   },
   { name: 'protocol', packages: { 'lib-oauth': 'libs/oauth' } },

@@ -1,4 +1,5 @@
 import type { EventLog } from '@grantline/lib-event-log';
+import type { RemoteFetcher } from '@grantline/lib-fetch';
 import type { GuardStore, ProjectionStore } from '@grantline/lib-projections';
 import type { GrantlineMetrics } from '@grantline/lib-telemetry';
 import type { ArtifactSealer, KeyRing, VerifiedTokenCache } from '@grantline/lib-tokens';
@@ -44,4 +45,6 @@ export interface OAuthContext {
   /** Stateless DPoP server nonces (RFC 9449 §8). */
   dpopNonces: DpopNonces;
   metrics: GrantlineMetrics;
+  /** Fetches what clients and operators point at (key sets, metadata documents), under one guard. */
+  fetcher: RemoteFetcher;
 }

@@ -1,5 +1,6 @@
 import type { Config } from '@grantline/lib-config';
 import type { EventLog } from '@grantline/lib-event-log';
+import { refusingFetcher } from '@grantline/lib-fetch';
 import {
   DpopNonces,
   randomIds,
@@ -33,6 +34,7 @@ export function createOAuthContext(
     tokenCache: new VerifiedTokenCache(100_000),
     dpopNonces: new DpopNonces(keys, config.GRANTLINE_DPOP_NONCE_PERIOD),
     metrics,
+    fetcher: refusingFetcher,
   };
 }
 

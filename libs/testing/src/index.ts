@@ -9,3 +9,4 @@ export * from './revocation-fixtures';
 export { HeldCalls, type HeldCall } from './held-calls';
 export { ManualClock } from './manual-clock';
 export { MemoryPositionedLog, revokedAt, type Offsets, type PartitionName } from './memory-positioned-log';
+export { MemoryFetcher } from './memory-fetcher';

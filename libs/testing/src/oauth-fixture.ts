@@ -1,4 +1,5 @@
 import { MemoryEventLog } from '@grantline/lib-event-log';
+import { refusingFetcher } from '@grantline/lib-fetch';
 import {
   errorResponse,
   toOAuthError,
@@ -96,6 +97,7 @@ export async function oauthFixture(settings: Partial<OAuthContext['settings']> =
     tokenCache: new VerifiedTokenCache(1000),
     dpopNonces: new DpopNonces(keys, settings.dpop?.noncePeriodSeconds ?? 300),
     metrics: noMetrics,
+    fetcher: refusingFetcher,
   };
   return {
     context,
