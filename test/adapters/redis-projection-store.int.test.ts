@@ -30,6 +30,8 @@ const snapshot = (name: string): ClientSnapshot => ({
   resources: null,
   defaultResource: null,
   introspectsFor: null,
+  jwks: null,
+  jwksUri: null,
   createdAt: now.toISOString(),
 });
 const registered = stampEvent(

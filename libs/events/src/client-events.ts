@@ -38,6 +38,16 @@ export const refreshTokenPolicySchema = z
   .strict();
 export type RefreshTokenPolicy = z.infer<typeof refreshTokenPolicySchema>;
 
+/** One public key of a client's key set (RFC 7517): never private or symmetric key material. */
+const publicJwkSchema = z
+  .object({ kty: z.enum(['RSA', 'EC', 'OKP']), kid: z.string().min(1).max(200).optional() })
+  .catchall(z.unknown())
+  .refine((jwk) => !('d' in jwk) && !('p' in jwk) && !('k' in jwk), 'a client key set holds public keys only');
+
+/** A client's public key set (RFC 7517 §5), as registered for `private_key_jwt` (RFC 7523 §2.2). */
+export const clientJwkSetSchema = z.object({ keys: z.array(publicJwkSchema).min(1).max(20) });
+export type ClientJwkSet = z.infer<typeof clientJwkSetSchema>;
+
 /**
  * Client events carry the whole client as it is after the change, so the compacted clients
  * topic (which keeps only the newest event per client) still rebuilds every client.
@@ -69,9 +79,27 @@ export const clientSnapshotSchema = z
      * client linked to a resource learns, at introspection, only about tokens meant for it.
      */
     introspectsFor: resourceUriSchema.nullable().default(null),
+    /** The client's public keys, for `private_key_jwt` (RFC 7523 §2.2); null for none. */
+    jwks: clientJwkSetSchema.nullable().default(null),
+    /** Where the client publishes its public keys, fetched through the guarded fetcher; null for none. */
+    jwksUri: z
+      .string()
+      .url()
+      .regex(/^https:\/\//, 'must be an https URL')
+      .nullable()
+      .default(null),
     createdAt: z.string().datetime(),
   })
-  .strict();
+  .strict()
+  .refine((client) => client.jwks === null || client.jwksUri === null, 'a client has jwks or jwks_uri, not both')
+  .refine(
+    (client) => !client.public || (client.secretHash === null && client.jwks === null && client.jwksUri === null),
+    'a public client has no credentials',
+  )
+  .refine(
+    (client) => client.public || (client.secretHash !== null) !== (client.jwks !== null || client.jwksUri !== null),
+    'a confidential client authenticates with either a secret or its keys',
+  );
 export type ClientSnapshot = z.infer<typeof clientSnapshotSchema>;
 
 const clientAggregate = { ...envelopeFields, version: z.literal(1) };

@@ -21,6 +21,8 @@ const client = {
   resources: null,
   defaultResource: null,
   introspectsFor: null,
+  jwks: null,
+  jwksUri: null,
   createdAt: CREATED_AT,
 };
 const RESOURCE_URI = 'https://orders.example.test/mcp';

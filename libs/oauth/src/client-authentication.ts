@@ -1,9 +1,11 @@
-import type { ClientRecord, ProjectionStore } from '@grantline/lib-projections';
+import type { ClientRecord } from '@grantline/lib-projections';
+import { clientAuthMethodOf, type RegisteredAuthMethod } from './clients/client-auth-method';
 import { invalidClient } from './error-challenge';
 import { invalidRequest } from './errors';
 import { header, type OAuthRequest } from './http-types';
-import type { VerifiedSecretCache } from './client-secret';
+import type { OAuthContext } from './oauth-context';
 
+/** The ways a request may present client credentials (RFC 6749 §2.3). */
 export type ClientAuthMethod = 'client_secret_basic' | 'client_secret_post' | 'none';
 
 export interface AuthenticatedClient {
@@ -11,11 +13,15 @@ export interface AuthenticatedClient {
   method: ClientAuthMethod;
 }
 
-export interface PresentedCredentials {
-  clientId: string;
-  secret: string | undefined;
-  method: ClientAuthMethod;
-  basicAttempted: boolean;
+/** What the client presented, by method; read without looking anything up. */
+export type PresentedCredentials =
+  | { method: 'client_secret_basic'; clientId: string; secret: string; basicAttempted: true }
+  | { method: 'client_secret_post'; clientId: string; secret: string; basicAttempted: false }
+  | { method: 'none'; clientId: string; secret?: undefined; basicAttempted: false };
+
+/** The endpoint a client authenticates at: its path, which some credentials must name. */
+export interface AuthenticationSite {
+  path: string;
 }
 
 /**
@@ -39,12 +45,9 @@ export function presentedCredentials(request: OAuthRequest, form: Map<string, st
     if (bodySecret !== undefined) throw invalidRequest('client_secret was sent without client_id');
     return null;
   }
-  return {
-    clientId: bodyId,
-    secret: bodySecret,
-    method: bodySecret === undefined ? 'none' : 'client_secret_post',
-    basicAttempted: false,
-  };
+  return bodySecret === undefined
+    ? { clientId: bodyId, method: 'none', basicAttempted: false }
+    : { clientId: bodyId, secret: bodySecret, method: 'client_secret_post', basicAttempted: false };
 }
 
 /** RFC 6749 §2.3.1: id and secret are form-encoded before being joined for Basic. */
@@ -62,31 +65,78 @@ function parseBasic(encoded: string): { clientId: string; secret: string } {
   }
 }
 
-/** Authenticates presented credentials against the client projection. */
-export async function authenticateClient(
-  credentials: PresentedCredentials,
-  store: ProjectionStore,
-  secrets: VerifiedSecretCache,
-): Promise<AuthenticatedClient> {
-  return verifyClientCredentials(credentials, await store.getClient(credentials.clientId), secrets);
+/**
+ * The one place a client is authenticated at an endpoint that takes client credentials (token,
+ * device authorization, and the rest): what was presented, the client it names, the proof.
+ * Returns null when nothing identifies a client, for the endpoint to decide what that means.
+ */
+export async function authenticateClientAt(
+  context: OAuthContext,
+  request: OAuthRequest,
+  form: Map<string, string>,
+  site: AuthenticationSite,
+): Promise<AuthenticatedClient | null> {
+  const credentials = presentedCredentials(request, form);
+  if (!credentials) return null;
+  return verifyClientCredentials(context, credentials, await context.clients.find(credentials.clientId), site);
 }
 
 /**
- * Checks presented credentials against a client record already read. Public clients may only
- * use `none`; confidential ones must prove their secret. Every failure looks the same.
+ * Thrown by a credential check when the proof does not hold; the message is for the logs only.
+ * Anything else a check throws (a store or a fetch that failed) is not the client's fault and
+ * keeps its own mapping.
+ */
+export class CredentialRefused extends Error {
+  override readonly name = 'CredentialRefused';
+}
+
+/** Proves presented credentials against the client's registered credentials, or throws `CredentialRefused`. */
+type CredentialCheck = (
+  context: OAuthContext,
+  credentials: PresentedCredentials,
+  client: ClientRecord,
+  site: AuthenticationSite,
+) => Promise<void>;
+
+const checkSecret: CredentialCheck = async (context, credentials, client) => {
+  if (credentials.secret === undefined || client.secretHash === null) throw new CredentialRefused('no secret');
+  if (!(await context.secrets.verify(client.clientId, credentials.secret, client.secretHash))) {
+    throw new CredentialRefused('wrong secret');
+  }
+};
+
+/**
+ * How each presented method is proven, and which registered method it belongs to. A client
+ * authenticates only with the method its registration implies (RFC 7591 §2): a public client
+ * with `none`, a client with a secret with either secret method.
+ */
+const METHODS: Record<ClientAuthMethod, { registered: RegisteredAuthMethod; check: CredentialCheck }> = {
+  none: { registered: 'none', check: () => Promise.resolve() },
+  client_secret_basic: { registered: 'client_secret_basic', check: checkSecret },
+  client_secret_post: { registered: 'client_secret_basic', check: checkSecret },
+};
+
+/**
+ * Checks presented credentials against a client record already read. Every failure looks the
+ * same to the caller; the detail is for the logs.
  */
 export async function verifyClientCredentials(
+  context: OAuthContext,
   credentials: PresentedCredentials,
   client: ClientRecord | null,
-  secrets: VerifiedSecretCache,
+  site: AuthenticationSite,
 ): Promise<AuthenticatedClient> {
   const fail = (detail: string) => invalidClient('Client authentication failed', credentials.basicAttempted, detail);
   if (!client) throw fail('unknown client');
-  if (client.public) {
-    if (credentials.method !== 'none') throw fail('public client presented a secret');
-    return { client, method: 'none' };
+  const method = METHODS[credentials.method];
+  if (method.registered !== clientAuthMethodOf(client)) {
+    throw fail(`${credentials.method} presented by a ${clientAuthMethodOf(client)} client`);
   }
-  if (credentials.secret === undefined || client.secretHash === null) throw fail('confidential client without secret');
-  if (!(await secrets.verify(client.clientId, credentials.secret, client.secretHash))) throw fail('wrong secret');
+  try {
+    await method.check(context, credentials, client, site);
+  } catch (error) {
+    if (error instanceof CredentialRefused) throw fail(error.message);
+    throw error;
+  }
   return { client, method: credentials.method };
 }

@@ -18,7 +18,7 @@ describe('presentedCredentials', () => {
 
   it('reads client_secret_post and none from the body', () => {
     expect(read({ client_id: 'a', client_secret: 's' })).toMatchObject({ method: 'client_secret_post' });
-    expect(read({ client_id: 'a' })).toMatchObject({ method: 'none', secret: undefined });
+    expect(read({ client_id: 'a' })).toEqual({ clientId: 'a', method: 'none', basicAttempted: false });
     expect(read({})).toBeNull();
   });
 

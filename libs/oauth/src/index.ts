@@ -16,11 +16,16 @@ export { systemClock, randomIds, epochSeconds, type Clock, type IdSource } from 
 export { hashSecret, verifySecret, VerifiedSecretCache } from './client-secret';
 export {
   presentedCredentials,
-  authenticateClient,
+  authenticateClientAt,
   verifyClientCredentials,
+  CredentialRefused,
   type AuthenticatedClient,
+  type AuthenticationSite,
+  type ClientAuthMethod,
   type PresentedCredentials,
 } from './client-authentication';
+export { projectedClients, type ClientDirectory } from './clients/client-directory';
+export { clientAuthMethodOf, type RegisteredAuthMethod } from './clients/client-auth-method';
 export { parseScope, grantScopes } from './scopes';
 export type { OAuthContext, OAuthSettings } from './oauth-context';
 export { tokenEndpoint } from './token-endpoint';

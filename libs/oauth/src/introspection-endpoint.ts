@@ -11,7 +11,7 @@ const INACTIVE = { active: false } as const;
 
 /** POST /oauth/introspect (RFC 7662), as JSON or, when asked for, as a signed JWT (RFC 9701). */
 export async function introspectionEndpoint(context: OAuthContext, request: OAuthRequest): Promise<OAuthResponse> {
-  const { inspection, caller } = await readTokenRequest(context, request);
+  const { inspection, caller } = await readTokenRequest(context, request, { path: '/oauth/introspect' });
   const signed = asksForSignedAnswer(request);
   // RFC 7662 §2.1: the endpoint MUST require some form of authorization.
   if (!caller) {

@@ -5,6 +5,7 @@ import type { GrantlineMetrics } from '@grantline/lib-telemetry';
 import type { ArtifactSealer, KeyRing, VerifiedTokenCache } from '@grantline/lib-tokens';
 import type { Clock, IdSource } from './clock';
 import type { VerifiedSecretCache } from './client-secret';
+import type { ClientDirectory } from './clients/client-directory';
 import type { DpopNonces } from './dpop/dpop-nonce';
 
 /** Settings the OAuth endpoints read; each is one key of the service configuration. */
@@ -33,6 +34,8 @@ export interface OAuthContext {
   log: EventLog;
   /** Read projections of the log. */
   store: ProjectionStore;
+  /** Where every endpoint finds a client by its id. */
+  clients: ClientDirectory;
   /** Single-use claims and rate limits, owned by the service that checks them. */
   guards: GuardStore;
   keys: KeyRing;

@@ -17,7 +17,7 @@ const REVOKED = jsonResponse(200, {});
  * authenticates may revoke only tokens issued to it. Unknown tokens get 200 (§2.2).
  */
 export async function revocationEndpoint(context: OAuthContext, request: OAuthRequest): Promise<OAuthResponse> {
-  const { token, inspection, caller } = await readTokenRequest(context, request);
+  const { token, inspection, caller } = await readTokenRequest(context, request, { path: '/oauth/revoke' });
   const { claims } = inspection;
   if (!claims) return revokeRefreshToken(context, request, token, caller?.client.clientId ?? null);
   if (inspection.revoked) return REVOKED;

@@ -1,4 +1,4 @@
-import { authenticateClient, presentedCredentials } from './client-authentication';
+import { authenticateClientAt } from './client-authentication';
 import { epochSeconds } from './clock';
 import { invalidDpopProof } from './dpop/dpop-errors';
 import { dpopHeaderOf, verifyDpopProof } from './dpop/dpop-proof';
@@ -27,9 +27,8 @@ export async function tokenEndpoint(
   if (grantType === undefined) throw invalidRequest('grant_type is required');
   const handler = grants.handlerFor(grantType);
 
-  const credentials = presentedCredentials(request, form);
-  if (!credentials) throw invalidClient('Client authentication is required', false);
-  const client = await authenticateClient(credentials, context.store, context.secrets);
+  const client = await authenticateClientAt(context, request, form, { path: TOKEN_PATH });
+  if (!client) throw invalidClient('Client authentication is required', false);
   if (client.method === 'none' && !handler.allowsPublicClients) {
     throw unauthorizedClient(`Public clients may not use ${grantType}`);
   }

@@ -4,6 +4,7 @@ import {
   presentedCredentials,
   verifyClientCredentials,
   type AuthenticatedClient,
+  type AuthenticationSite,
   type PresentedCredentials,
 } from './client-authentication';
 import { invalidRequest } from './errors';
@@ -18,13 +19,14 @@ import type { OAuthContext } from './oauth-context';
 export async function readTokenRequest(
   context: OAuthContext,
   request: OAuthRequest,
+  site: AuthenticationSite,
 ): Promise<{ token: string; inspection: TokenInspection; caller: AuthenticatedClient | null }> {
   const form = parseForm(request);
   const token = form.get('token');
   if (token === undefined) throw invalidRequest('token is required');
   const credentials = presentedCredentials(request, form);
   const inspection = await inspectToken(context, token, credentials?.clientId);
-  return { token, inspection, caller: await authenticatedCaller(context, credentials, inspection.callerRecord) };
+  return { token, inspection, caller: await authenticatedCaller(context, credentials, inspection.callerRecord, site) };
 }
 
 /**
@@ -36,8 +38,9 @@ async function authenticatedCaller(
   context: OAuthContext,
   credentials: PresentedCredentials | null,
   record: ClientRecord | null,
+  site: AuthenticationSite,
 ): Promise<AuthenticatedClient | null> {
   if (!credentials) return null;
-  const caller = await verifyClientCredentials(credentials, record, context.secrets);
+  const caller = await verifyClientCredentials(context, credentials, record, site);
   return caller.method === 'none' ? null : caller;
 }

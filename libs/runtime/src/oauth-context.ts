@@ -3,6 +3,7 @@ import type { EventLog } from '@grantline/lib-event-log';
 import { refusingFetcher } from '@grantline/lib-fetch';
 import {
   DpopNonces,
+  projectedClients,
   randomIds,
   systemClock,
   VerifiedSecretCache,
@@ -25,6 +26,7 @@ export function createOAuthContext(
     settings: oauthSettings(config),
     log,
     store,
+    clients: projectedClients(store),
     guards,
     keys,
     artifacts: new ArtifactSealer(keys),

@@ -19,6 +19,8 @@ export function clientSnapshot(overrides: Partial<ClientSnapshot> & { clientId: 
     resources: null,
     defaultResource: null,
     introspectsFor: null,
+    jwks: null,
+    jwksUri: null,
     createdAt: FIXTURE_TIME.toISOString(),
     ...overrides,
   };

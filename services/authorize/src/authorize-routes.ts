@@ -43,7 +43,7 @@ export function authorizeRoutes(context: OAuthContext, logger: Logger): Router {
   async function validate(res: Response, query: string): Promise<Valid | null> {
     const check = await checkAuthorizationRequest(
       new URLSearchParams(query),
-      context.store,
+      context,
       context.settings.accessTokenAudience,
     );
     if (check.kind === 'valid') return check;

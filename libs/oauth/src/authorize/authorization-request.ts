@@ -1,4 +1,5 @@
 import type { ClientRecord, ProjectionStore, ResourceRecord } from '@grantline/lib-projections';
+import type { ClientDirectory } from '../clients/client-directory';
 import { resolveRequestedResources, scopesForResources } from '../resources/resource-indicators';
 import { authorizationError, OAuthError, type OAuthErrorCode } from '../errors';
 import { isWellFormedChallenge } from '../grants/pkce';
@@ -47,7 +48,7 @@ const SINGLE = [
  */
 export async function checkAuthorizationRequest(
   query: URLSearchParams,
-  store: ProjectionStore,
+  { store, clients }: { store: ProjectionStore; clients: ClientDirectory },
   ownAudience: string,
 ): Promise<AuthorizationRequestCheck> {
   const repeated = SINGLE.filter((name) => query.getAll(name).length > 1);
@@ -56,7 +57,7 @@ export async function checkAuthorizationRequest(
   if (repeated.includes('client_id') || repeated.includes('redirect_uri')) {
     return { kind: 'fatal', message: 'The request repeats client_id or redirect_uri.' };
   }
-  const client = await store.getClient(clientId);
+  const client = await clients.find(clientId);
   if (!client) return { kind: 'fatal', message: 'The application that sent you here is not registered.' };
   const given = query.get('redirect_uri');
   let redirectUri: string;

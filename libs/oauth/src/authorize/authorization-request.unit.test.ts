@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { MemoryProjectionStore } from '@grantline/lib-projections';
 import { clientRegistered, clientSnapshot } from '@grantline/lib-testing';
+import { projectedClients } from '../clients/client-directory';
 import { checkAuthorizationRequest, type AuthorizationRequestCheck } from './authorization-request';
 
 const challenge = createHash('sha256').update('a-verifier-of-at-least-forty-three-characters-long').digest('base64url');
@@ -26,7 +27,8 @@ function query(overrides: Record<string, string | null> = {}): URLSearchParams {
 
 describe('checkAuthorizationRequest', () => {
   let store: MemoryProjectionStore;
-  const check = (params: URLSearchParams) => checkAuthorizationRequest(params, store, ISSUER);
+  const check = (params: URLSearchParams) =>
+    checkAuthorizationRequest(params, { store, clients: projectedClients(store) }, ISSUER);
   const expectRedirectError = (result: AuthorizationRequestCheck, error: string, description?: string) => {
     expect(result).toMatchObject({ kind: 'redirect-error', redirectUri: REDIRECT, error: { error } });
     if (description !== undefined && result.kind === 'redirect-error') {

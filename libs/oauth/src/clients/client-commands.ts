@@ -11,6 +11,7 @@ import type { IdSource } from '../clock';
 import { hashSecret } from '../client-secret';
 import { commandRefused } from '../errors';
 import type { RegisterClientInput, UpdateClientInput } from './client-input';
+import { clientAuthMethodOf } from './client-auth-method';
 
 export interface ClientDecision {
   event: GrantlineEvent;
@@ -42,6 +43,8 @@ export async function registerClient(
     dpopNonce: input.dpop_nonce,
     refreshTokens: refreshPolicy(input, refreshTokenPolicySchema.parse({})),
     ...resourcePolicy(input, { resources: null, defaultResource: null, introspectsFor: null }),
+    jwks: null,
+    jwksUri: null,
     createdAt: context.now().toISOString(),
   };
   const event = stampEvent(
@@ -183,6 +186,9 @@ export function publicView(client: ClientSnapshot): Record<string, unknown> {
     resources: client.resources,
     default_resource: client.defaultResource,
     introspects_for: client.introspectsFor,
+    token_endpoint_auth_method: clientAuthMethodOf(client),
+    ...(client.jwks === null ? {} : { jwks: client.jwks }),
+    ...(client.jwksUri === null ? {} : { jwks_uri: client.jwksUri }),
     created_at: client.createdAt,
   };
 }

@@ -1,7 +1,7 @@
 import { DEVICE_CODE_GRANT, stampEvent } from '@grantline/lib-events';
 import { deviceIdByUserCode } from '@grantline/lib-projections';
 import { eventContext } from '../access-token-issuer';
-import { authenticateClient, presentedCredentials } from '../client-authentication';
+import { authenticateClientAt } from '../client-authentication';
 import { epochSeconds } from '../clock';
 import { invalidClient } from '../error-challenge';
 import { serverError, unauthorizedClient } from '../errors';
@@ -17,6 +17,8 @@ import { deviceIdOf, formatUserCode, newDeviceCode, newUserCode, userCodeHash } 
 /** Attempts at a user code that is not already live; a clash is ~live codes / 2.6·10^10. */
 const USER_CODE_ATTEMPTS = 5;
 
+const DEVICE_AUTHORIZATION_PATH = '/oauth/device/code';
+
 /**
  * POST /oauth/device/code (RFC 8628 §3.1, §3.2). Public clients identify with client_id,
  * confidential ones authenticate (§3.1 and RFC 6749 §2.3). The request is recorded before the
@@ -28,9 +30,9 @@ export async function deviceAuthorizationEndpoint(
   request: OAuthRequest,
 ): Promise<OAuthResponse> {
   const form = parseForm(request);
-  const credentials = presentedCredentials(request, form);
-  if (!credentials) throw invalidClient('Client authentication is required', false);
-  const { client } = await authenticateClient(credentials, context.store, context.secrets);
+  const authenticated = await authenticateClientAt(context, request, form, { path: DEVICE_AUTHORIZATION_PATH });
+  if (!authenticated) throw invalidClient('Client authentication is required', false);
+  const { client } = authenticated;
   if (!client.grantTypes.includes(DEVICE_CODE_GRANT)) {
     throw unauthorizedClient('This client is not allowed to use the device authorization grant');
   }

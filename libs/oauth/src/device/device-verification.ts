@@ -78,7 +78,7 @@ export async function pendingDevice(
   const device = await readDevice(context.store, deviceId);
   if (!device || device.decision !== null || device.redeemed) return null;
   if (device.request.expiresAt <= epochSeconds(context.clock)) return null;
-  const client = await context.store.getClient(device.request.clientId);
+  const client = await context.clients.find(device.request.clientId);
   return client ? { device, client } : null;
 }
 
