@@ -117,6 +117,19 @@ const settingsObject = z.object({
       'How often DPoP nonces rotate, in seconds; the current and the previous one are accepted, so a nonce ' +
         'lives one to two periods (a few seconds let tests see one go stale).',
     ),
+  GRANTLINE_TRUSTED_ISSUERS: z
+    .string()
+    .min(1)
+    .optional()
+    .describe(
+      'The issuers whose JWTs the JWT bearer grant accepts (RFC 7523), as JSON `{"issuers": [...]}`, e.g. a ' +
+        "Kubernetes cluster's service-account issuer; unset trusts none (docs/decisions/0045-jwt-bearer-grant.md).",
+    ),
+  GRANTLINE_TRUSTED_ISSUERS_FILE: z
+    .string()
+    .min(1)
+    .optional()
+    .describe('The same as GRANTLINE_TRUSTED_ISSUERS, from a JSON file (a mounted ConfigMap); set one or the other.'),
   GRANTLINE_ADMIN_TOKEN: z
     .string()
     .min(32)
@@ -233,6 +246,13 @@ const settingsObject = z.object({
 export const configSchema = settingsObject.superRefine((config, ctx) => {
   const problem = tokensRetentionProblem(config);
   if (problem) ctx.addIssue({ code: 'custom', path: ['GRANTLINE_TOKENS_RETENTION'], message: problem });
+  if (config.GRANTLINE_TRUSTED_ISSUERS !== undefined && config.GRANTLINE_TRUSTED_ISSUERS_FILE !== undefined) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['GRANTLINE_TRUSTED_ISSUERS_FILE'],
+      message: 'set it or GRANTLINE_TRUSTED_ISSUERS, not both',
+    });
+  }
   for (const { setting, message } of connectionSecurityProblems(config)) {
     ctx.addIssue({ code: 'custom', path: [setting], message });
   }

@@ -5,6 +5,7 @@ import {
   DpopNonces,
   projectedClients,
   randomIds,
+  TrustedIssuerDirectory,
   systemClock,
   VerifiedSecretCache,
   type OAuthContext,
@@ -14,6 +15,7 @@ import type { GuardStore, ProjectionStore } from '@grantline/lib-projections';
 import type { GrantlineMetrics } from '@grantline/lib-telemetry';
 import { ArtifactSealer, VerifiedTokenCache, type KeyRing } from '@grantline/lib-tokens';
 import { readCaFile } from './ca-file';
+import { readTrustedIssuers } from './trusted-issuers-file';
 
 export function createOAuthContext(
   config: Config,
@@ -23,6 +25,7 @@ export function createOAuthContext(
   keys: KeyRing,
   metrics: GrantlineMetrics,
 ): OAuthContext {
+  const fetcher = guardedFetcher(config);
   return {
     settings: oauthSettings(config),
     log,
@@ -37,7 +40,8 @@ export function createOAuthContext(
     tokenCache: new VerifiedTokenCache(100_000),
     dpopNonces: new DpopNonces(keys, config.GRANTLINE_DPOP_NONCE_PERIOD),
     metrics,
-    fetcher: guardedFetcher(config),
+    fetcher,
+    trustedIssuers: new TrustedIssuerDirectory(readTrustedIssuers(config), fetcher, systemClock),
   };
 }
 
