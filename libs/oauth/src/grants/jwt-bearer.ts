@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { JWT_BEARER_GRANT } from '@grantline/lib-events';
 import { decideAccessToken } from '../access-token-issuer';
 import { invalidClient } from '../error-challenge';
-import { invalidGrant, invalidTarget } from '../errors';
+import { invalidGrant, invalidRequest, invalidTarget } from '../errors';
 import { trustedIssuerOf, verifyAssertion } from '../jwt-bearer/assertion-check';
 import { grantScopes, parseScope } from '../scopes';
 import { resolveRequestedResources, resourceUris, scopesForResources } from '../resources/resource-indicators';
@@ -23,7 +23,9 @@ export const jwtBearerGrant = {
   params,
   allowsPublicClients: true,
   async clientWithoutAuthentication(context, form) {
-    const { entry } = trustedIssuerOf(context.trustedIssuers, form.get('assertion') ?? '');
+    const assertion = form.get('assertion');
+    if (assertion === undefined) throw invalidRequest(`Invalid parameters for ${JWT_BEARER_GRANT}`, 'no assertion');
+    const { entry } = trustedIssuerOf(context.trustedIssuers, assertion);
     if (entry.require_client_authentication) throw invalidClient('Client authentication is required', false);
     const client = await context.clients.find(entry.client_id);
     if (!client) throw invalidGrant('The assertion issuer is not trusted', `client ${entry.client_id} not registered`);

@@ -203,6 +203,14 @@ describe('POST /oauth/token, JWT bearer grant (RFC 7523 §2.1)', () => {
     expect(issuedCount()).toBe(0);
   });
 
+  it('refuses a request without an assertion with invalid_request', async () => {
+    expect(await errorOf(post({ grant_type: JWT_BEARER_GRANT }))).toEqual([400, 'invalid_request']);
+    expect(await errorOf(post({ grant_type: JWT_BEARER_GRANT, client_id: 'workloads' }))).toEqual([
+      400,
+      'invalid_request',
+    ]);
+  });
+
   it('refuses an algorithm the issuer entry does not allow', async () => {
     trust([clusterEntry({ jwks: { keys: [rotatedKey.jwk] }, algorithms: ['ES256'] })]);
     expect(await errorOf(exchange(await sign(serviceAccountClaims(), rotatedKey)))).toEqual([400, 'invalid_grant']);
