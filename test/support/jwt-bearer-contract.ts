@@ -33,6 +33,8 @@ export interface WorkloadIssuers {
   clientId: string;
   staticCluster: Signer;
   jwksCluster: Signer;
+  /** Its entry accepts each assertion `jti` once (`require_jti_once`). */
+  onceCluster: Signer;
   /** The same `kid` as `staticCluster`, another key: a forgery. */
   forger: Signer;
   stop(): Promise<void>;
@@ -42,6 +44,7 @@ export async function startWorkloadIssuers(): Promise<WorkloadIssuers> {
   const suffix = randomUUID().slice(0, 8);
   const staticCluster = await signer(`https://kubernetes.default.svc.cluster.local/${suffix}`, 'static-1', 'RS256');
   const jwksCluster = await signer(`https://oidc.cluster-${suffix}.test`, 'jwks-1', 'ES256');
+  const onceCluster = await signer(`https://once.cluster-${suffix}.test`, 'once-1', 'ES256');
   const forger = await signer(staticCluster.iss, 'static-1', 'RS256');
   const certificates: TestCertificates = makeTestCertificates({ dns: ['localhost'], ip: ['127.0.0.1'] });
   const server: Server = createServer({ cert: certificates.cert, key: certificates.key }, (request, response) => {
@@ -64,6 +67,7 @@ export async function startWorkloadIssuers(): Promise<WorkloadIssuers> {
   const issuers = [
     { ...entry, issuer: staticCluster.iss, jwks: { keys: [staticCluster.jwk] } },
     { ...entry, issuer: jwksCluster.iss, jwks_uri: `https://127.0.0.1:${port}/openid/v1/jwks` },
+    { ...entry, issuer: onceCluster.iss, jwks: { keys: [onceCluster.jwk] }, require_jti_once: true },
   ];
   return {
     env: {
@@ -74,6 +78,7 @@ export async function startWorkloadIssuers(): Promise<WorkloadIssuers> {
     clientId,
     staticCluster,
     jwksCluster,
+    onceCluster,
     forger,
     stop: async () => {
       await new Promise<void>((resolve) => server.close(() => resolve()));
@@ -106,8 +111,9 @@ function serviceAccountToken(by: Signer, overrides: JWTPayload = {}): Promise<st
 /**
  * RFC 7523 §2.1 over HTTP: a workload presents its service-account token, with no client
  * credentials, and gets an access token that introspects at once with the mapped subject and
- * claims; an untrusted issuer, another audience, an expired token or a forged signature is
- * invalid_grant.
+ * claims; where the issuer's entry asks for it, an assertion is accepted once, however many
+ * replicas it is sent to at once; an untrusted issuer, another audience, an expired token or a
+ * forged signature is invalid_grant.
  */
 export async function checkWorkloadTokens(
   baseUrl: string,
@@ -143,6 +149,11 @@ export async function checkWorkloadTokens(
       service_account: 'checkout',
     });
   }
+
+  // require_jti_once: of the same assertion presented at once (to any replica), exactly one is accepted.
+  const once = await serviceAccountToken(issuers.onceCluster, { jti: randomUUID() });
+  const statuses = (await Promise.all(Array.from({ length: 4 }, () => exchange(once)))).map((answer) => answer.status);
+  expect(statuses.sort()).toEqual([200, 400, 400, 400]);
 
   const stranger = await signer('https://kubernetes.stranger.test', 'static-1', 'RS256');
   const now = Math.floor(Date.now() / 1000);
