@@ -64,14 +64,19 @@ export const jwtBearerGrant = {
       assertion: { issuer: issuer.issuer, claims: assertion.claims },
       ...(dpop ? { jkt: dpop.jkt } : {}),
     });
+    const outcome = { events: [issued.event], body: tokenResponse(issued) };
     // RFC 7523 §3 item 7 lets a server accept each jti once; only where the entry asks for it,
     // since a projected service-account token is meant to be presented for its whole life.
-    if (!issuer.require_jti_once || assertion.jti === undefined)
-      return { events: [issued.event], body: tokenResponse(issued) };
-    const key = `jwt-bearer:${createHash('sha256').update(`${issuer.issuer}\n${assertion.jti}`).digest('base64url')}`;
+    if (!issuer.require_jti_once || assertion.jti === undefined) return outcome;
+    const key = singleUseKey(issuer.issuer, assertion.jti);
     if (!(await context.guards.claimOnce(key, assertion.expiresAt + issuer.clock_skew + 1))) {
       throw invalidGrant('The assertion was already used', 'jti replay');
     }
-    return { events: [issued.event], body: tokenResponse(issued), release: { guards: context.guards, keys: [key] } };
+    return { ...outcome, release: { guards: context.guards, keys: [key] } };
   },
 } satisfies GrantHandler<typeof params>;
+
+/** The guard key of one issuer's `jti`, hashed: neither value reaches the guard store as written. */
+function singleUseKey(issuer: string, jti: string): string {
+  return `jwt-bearer:${createHash('sha256').update(`${issuer}\n${jti}`).digest('base64url')}`;
+}
