@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { connectionSecurityProblems, SASL_MECHANISMS } from './connection-security';
+import { fetchSettings } from './fetch-settings';
 
 const flag = z.enum(['true', 'false', '1', '0']).transform((value) => value === 'true' || value === '1');
 const seconds = z.coerce.number().int().positive();
@@ -116,11 +117,25 @@ const settingsObject = z.object({
       'How often DPoP nonces rotate, in seconds; the current and the previous one are accepted, so a nonce ' +
         'lives one to two periods (a few seconds let tests see one go stale).',
     ),
+  GRANTLINE_TRUSTED_ISSUERS: z
+    .string()
+    .min(1)
+    .optional()
+    .describe(
+      'The issuers whose JWTs the JWT bearer grant accepts (RFC 7523), as JSON `{"issuers": [...]}`, e.g. a ' +
+        "Kubernetes cluster's service-account issuer; unset trusts none (docs/decisions/0045-jwt-bearer-grant.md).",
+    ),
+  GRANTLINE_TRUSTED_ISSUERS_FILE: z
+    .string()
+    .min(1)
+    .optional()
+    .describe('The same as GRANTLINE_TRUSTED_ISSUERS, from a JSON file (a mounted ConfigMap); set one or the other.'),
   GRANTLINE_ADMIN_TOKEN: z
     .string()
     .min(32)
     .optional()
     .describe('Bearer token for the admin API used by the CLI (embedded mode generates one).'),
+  ...fetchSettings,
   KAFKA_BROKERS: z.string().optional().describe('Comma-separated Kafka bootstrap brokers (stack mode).'),
   GRANTLINE_KAFKA_TOPIC_PREFIX: z.string().default('grantline.').describe('Prefix of every Kafka topic.'),
   GRANTLINE_KAFKA_REPLICATION_FACTOR: z.coerce
@@ -231,6 +246,13 @@ const settingsObject = z.object({
 export const configSchema = settingsObject.superRefine((config, ctx) => {
   const problem = tokensRetentionProblem(config);
   if (problem) ctx.addIssue({ code: 'custom', path: ['GRANTLINE_TOKENS_RETENTION'], message: problem });
+  if (config.GRANTLINE_TRUSTED_ISSUERS !== undefined && config.GRANTLINE_TRUSTED_ISSUERS_FILE !== undefined) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['GRANTLINE_TRUSTED_ISSUERS_FILE'],
+      message: 'set it or GRANTLINE_TRUSTED_ISSUERS, not both',
+    });
+  }
   for (const { setting, message } of connectionSecurityProblems(config)) {
     ctx.addIssue({ code: 'custom', path: [setting], message });
   }

@@ -5,12 +5,15 @@ import { resourceUriSchema } from './resource-events';
 export const DEVICE_CODE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code';
 /** RFC 8693 §2.1: a token obtained for another token, narrower and no longer-lived. */
 export const TOKEN_EXCHANGE_GRANT = 'urn:ietf:params:oauth:grant-type:token-exchange';
+/** RFC 7523 §2.1: an access token for the subject of a trusted issuer's JWT (a workload's identity). */
+export const JWT_BEARER_GRANT = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
 export const grantTypes = [
   'client_credentials',
   'authorization_code',
   'refresh_token',
   DEVICE_CODE_GRANT,
   TOKEN_EXCHANGE_GRANT,
+  JWT_BEARER_GRANT,
 ] as const;
 export const grantTypeSchema = z.enum(grantTypes);
 export type GrantType = z.infer<typeof grantTypeSchema>;

@@ -49,6 +49,15 @@ export const accessTokenIssuedSchema = z.object({
         actorTokenId: z.string().min(1).optional(),
       })
       .optional(),
+    /** On a token issued for a JWT bearer assertion (RFC 7523 §2.1): who vouched for the subject, and what was mapped. */
+    assertion: z
+      .object({
+        /** The trusted issuer of the assertion, its `iss`. */
+        issuer: z.string().min(1),
+        /** The assertion's claims copied into the token, by their name there. */
+        claims: z.record(z.string(), z.string()),
+      })
+      .optional(),
   }),
 });
 

@@ -46,12 +46,20 @@ export async function decideAccessToken(
     /** RFC 8707: the resources the token is for, its audience; none keeps the server's own. */
     resources?: readonly string[];
     exchange?: ExchangeLink;
+    /** Epoch seconds the token may not outlive (an assertion's `exp`). */
+    notAfter?: number;
+    /** RFC 7523 §2.1: the issuer of the assertion the token was issued for, and the claims mapped from it. */
+    assertion?: { issuer: string; claims: Readonly<Record<string, string>> };
   },
 ): Promise<IssuedAccessToken> {
   const { settings, clock, ids } = context;
-  const { exchange } = grant;
+  const { exchange, assertion } = grant;
   const issuedAt = epochSeconds(clock);
-  const expiresAt = Math.min(issuedAt + settings.accessTokenTtlSeconds, exchange?.notAfter ?? Infinity);
+  const expiresAt = Math.min(
+    issuedAt + settings.accessTokenTtlSeconds,
+    exchange?.notAfter ?? Infinity,
+    grant.notAfter ?? Infinity,
+  );
   const jti = ids.tokenId();
   const scope = grant.scopes.join(' ');
   const resources = grant.resources ?? [];
@@ -67,6 +75,7 @@ export async function decideAccessToken(
     ...(grant.grantId === undefined ? {} : { gid: grant.grantId }),
     ...(grant.jkt === undefined ? {} : { cnf: { jkt: grant.jkt } }),
     ...(exchange === undefined ? {} : exchangeClaims(exchange)),
+    ...(assertion === undefined || Object.keys(assertion.claims).length === 0 ? {} : { ext: { ...assertion.claims } }),
   });
   const event = stampEvent(
     {
@@ -85,6 +94,9 @@ export async function decideAccessToken(
         ...(resources.length === 0 ? {} : { resources: [...resources] }),
         ...(exchange?.act === undefined ? {} : { act: exchange.act }),
         ...(exchange === undefined ? {} : { exchange: exchangeFacts(exchange) }),
+        ...(assertion === undefined
+          ? {}
+          : { assertion: { issuer: assertion.issuer, claims: { ...assertion.claims } } }),
       },
     },
     eventContext(context, request),

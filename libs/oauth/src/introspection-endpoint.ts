@@ -5,6 +5,7 @@ import { invalidClient } from './error-challenge';
 import { OAuthError } from './errors';
 import { jsonResponse, type OAuthRequest, type OAuthResponse } from './http-types';
 import { asksForSignedAnswer, signedAnswer } from './introspection-jwt';
+import { RESERVED_CLAIM_NAMES } from './jwt-bearer/trusted-issuers';
 import type { OAuthContext } from './oauth-context';
 
 const INACTIVE = { active: false } as const;
@@ -56,6 +57,8 @@ export async function introspectionEndpoint(context: OAuthContext, request: OAut
     // RFC 8693 §4.1: on an exchanged token, who acts for the subject.
     ...(claims.act === undefined ? {} : { act: claims.act }),
     ...(inspection.username === undefined ? {} : { username: inspection.username }),
+    // RFC 7662 §2.2 allows other members: the claims mapped from a JWT bearer assertion (0045).
+    ...(claims.ext === undefined ? {} : withoutOwnNames(claims.ext)),
   };
   return signed ? signedAnswer(context, caller, answer) : jsonResponse(200, answer);
 }
@@ -68,4 +71,9 @@ export async function introspectionEndpoint(context: OAuthContext, request: OAut
 function meantForCaller(caller: AuthenticatedClient | null, claims: Pick<AccessTokenClaims, 'aud'>): boolean {
   const resource = caller?.client.introspectsFor ?? null;
   return resource === null || audiencesOf(claims).includes(resource);
+}
+
+/** A mapped claim never overrides a member of our own answer, whatever a token says. */
+function withoutOwnNames(ext: Readonly<Record<string, string>>): Record<string, string> {
+  return Object.fromEntries(Object.entries(ext).filter(([name]) => !RESERVED_CLAIM_NAMES.has(name)));
 }

@@ -7,6 +7,7 @@ import type { Clock, IdSource } from './clock';
 import type { VerifiedSecretCache } from './client-secret';
 import type { ClientDirectory } from './clients/client-directory';
 import type { DpopNonces } from './dpop/dpop-nonce';
+import type { TrustedIssuerDirectory } from './jwt-bearer/trusted-issuer-directory';
 
 /** Settings the OAuth endpoints read; each is one key of the service configuration. */
 export interface OAuthSettings {
@@ -50,4 +51,6 @@ export interface OAuthContext {
   metrics: GrantlineMetrics;
   /** Fetches what clients and operators point at (key sets, metadata documents), under one guard. */
   fetcher: RemoteFetcher;
+  /** Issuers whose JWTs the JWT bearer grant accepts (RFC 7523 §2.1), with this replica's cache of their keys. */
+  trustedIssuers: TrustedIssuerDirectory;
 }

@@ -27,7 +27,11 @@ export async function tokenEndpoint(
   if (grantType === undefined) throw invalidRequest('grant_type is required');
   const handler = grants.handlerFor(grantType);
 
-  const client = await authenticateClientAt(context, request, form, { path: TOKEN_PATH });
+  const client =
+    (await authenticateClientAt(context, request, form, { path: TOKEN_PATH })) ??
+    (handler.clientWithoutAuthentication
+      ? { client: await handler.clientWithoutAuthentication(context, form), method: 'none' as const }
+      : undefined);
   if (!client) throw invalidClient('Client authentication is required', false);
   if (client.method === 'none' && !handler.allowsPublicClients) {
     throw unauthorizedClient(`Public clients may not use ${grantType}`);

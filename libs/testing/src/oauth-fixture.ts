@@ -18,6 +18,8 @@ import {
   type Clock,
   type OAuthContext,
   type OAuthRequest,
+  NO_TRUSTED_ISSUERS,
+  TrustedIssuerDirectory,
 } from '@grantline/lib-oauth';
 import { MemoryGuardStore, MemoryProjectionStore, type UserRecord } from '@grantline/lib-projections';
 import { noMetrics } from '@grantline/lib-telemetry';
@@ -100,6 +102,7 @@ export async function oauthFixture(settings: Partial<OAuthContext['settings']> =
     dpopNonces: new DpopNonces(keys, settings.dpop?.noncePeriodSeconds ?? 300),
     metrics: noMetrics,
     fetcher: refusingFetcher,
+    trustedIssuers: new TrustedIssuerDirectory(NO_TRUSTED_ISSUERS, refusingFetcher, clock),
   };
   return {
     context,

@@ -61,6 +61,8 @@ export const AccessTokenClaimsSchema = z.object({
   xfr: z.array(z.string()).min(1).max(MAX_EXCHANGE_DEPTH).optional(),
   /** On an exchanged token whose subject is a user without a client's grant (a personal access token's). */
   usr: z.literal(true).optional(),
+  /** On a token issued for a JWT bearer assertion: the assertion's claims the operator maps, by name. */
+  ext: z.record(z.string(), z.string()).optional(),
 });
 
 /** Claims of a JWT access token (RFC 9068 §2.2). */

@@ -25,6 +25,7 @@ export async function signAccessToken(ring: KeyRing, claims: AccessTokenClaims):
     ...(claims.act === undefined ? {} : { act: claims.act }),
     ...(claims.xfr === undefined ? {} : { xfr: [...claims.xfr] }),
     ...(claims.usr ? { usr: true } : {}),
+    ...(claims.ext === undefined ? {} : { ext: { ...claims.ext } }),
   };
   return new SignJWT({ client_id: claims.client_id, scope: claims.scope, ...extra })
     .setProtectedHeader({ alg: active.alg, typ: ACCESS_TOKEN_TYP, kid: active.kid })

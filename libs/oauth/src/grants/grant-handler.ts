@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { ClientRecord } from '@grantline/lib-projections';
 import type { GrantType } from '@grantline/lib-events';
 import type { AuthenticatedClient } from '../client-authentication';
 import type { OAuthRequest } from '../http-types';
@@ -18,6 +19,12 @@ export interface GrantHandler<Schema extends z.ZodType = z.ZodType> {
   params: Schema;
   /** Whether public clients (authentication method `none`) may use this grant. */
   allowsPublicClients: boolean;
+  /**
+   * RFC 7521 §4.1: for a grant whose assertion is itself the proof, the client a request without
+   * client credentials is for (it then counts as authenticated with `none`). Absent: such a
+   * request is refused with invalid_client.
+   */
+  clientWithoutAuthentication?: (context: OAuthContext, form: ReadonlyMap<string, string>) => Promise<ClientRecord>;
   handle(input: {
     context: OAuthContext;
     request: OAuthRequest;

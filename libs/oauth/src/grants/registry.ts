@@ -4,6 +4,7 @@ import { authorizationCodeGrant } from './authorization-code';
 import { deviceCodeGrant } from './device-code';
 import { refreshTokenGrant } from './refresh-token';
 import { tokenExchangeGrant } from './token-exchange';
+import { jwtBearerGrant } from './jwt-bearer';
 import { unsupportedGrantType } from '../errors';
 
 /** The grants one token endpoint answers; a service that answers only some builds its own. */
@@ -33,6 +34,7 @@ export const allGrants: readonly GrantHandler[] = [
   clientCredentialsGrant,
   deviceCodeGrant,
   tokenExchangeGrant,
+  jwtBearerGrant,
 ] as GrantHandler[];
 
 export const everyGrant = new GrantRegistry(allGrants);

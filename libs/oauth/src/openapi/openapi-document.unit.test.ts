@@ -88,9 +88,16 @@ describe('the OpenAPI description', () => {
       'client_credentials',
       'urn:ietf:params:oauth:grant-type:device_code',
       'urn:ietf:params:oauth:grant-type:token-exchange',
+      'urn:ietf:params:oauth:grant-type:jwt-bearer',
     ]);
-    expect(grants.find((grant) => grant.title === 'refresh_token')?.required).toEqual(['grant_type', 'refresh_token']);
-    expect(grants.at(-1)?.required).toEqual(['grant_type', 'subject_token', 'subject_token_type']);
+    const required = (title: string) => grants.find((grant) => grant.title === title)?.required;
+    expect(required('refresh_token')).toEqual(['grant_type', 'refresh_token']);
+    expect(required('urn:ietf:params:oauth:grant-type:token-exchange')).toEqual([
+      'grant_type',
+      'subject_token',
+      'subject_token_type',
+    ]);
+    expect(required('urn:ietf:params:oauth:grant-type:jwt-bearer')).toEqual(['grant_type', 'assertion']);
   });
 
   it('states the printable-name rule of personal access tokens as a pattern without Unicode property classes', () => {

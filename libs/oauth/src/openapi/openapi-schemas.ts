@@ -97,7 +97,8 @@ const introspection = {
     username: text,
   },
   required: ['active'],
-  additionalProperties: false,
+  // RFC 7662 §2.2: on a token issued for a JWT bearer assertion, the claims the operator maps from it (0045).
+  additionalProperties: { type: 'string' },
 };
 
 /** RFC 8628 §3.2. */
