@@ -1,7 +1,9 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { makeTestCertificates, type TestCertificates } from '../../../test/support/test-certificates';
-import type { Resolver } from './connection-guard';
+import { hostAllowList } from './allowed-hosts';
+import { ConnectionGuard, systemResolver, type Resolver } from './connection-guard';
 import { createGuardedFetcher, type GuardedFetcher, type GuardedFetcherSettings } from './guarded-fetcher';
 import { RemoteFetchError, type RemoteFetchFailure } from './remote-fetcher';
 
@@ -20,8 +22,11 @@ let port = 0;
 let connections = 0;
 const drips = new Set<NodeJS.Timeout>();
 
-function answer(path: string, response: import('node:http').ServerResponse): void {
-  switch (path) {
+function answer(request: IncomingMessage, response: ServerResponse): void {
+  switch (new URL(request.url ?? '/', 'https://x').pathname) {
+    case '/headers':
+      response.writeHead(200, { 'content-type': 'application/json' });
+      return void response.end(JSON.stringify(request.headers));
     case '/doc.json':
       response.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'public, max-age=300' });
       return void response.end(JSON.stringify(DOCUMENT));
@@ -63,9 +68,7 @@ function answer(path: string, response: import('node:http').ServerResponse): voi
 
 beforeAll(async () => {
   certificates = makeTestCertificates({ dns: ['localhost', 'metadata.test'], ip: ['127.0.0.1', '::1'] });
-  server = createServer({ cert: certificates.cert, key: certificates.key }, (request, response) =>
-    answer(new URL(request.url ?? '/', 'https://x').pathname, response),
-  );
+  server = createServer({ cert: certificates.cert, key: certificates.key }, answer);
   server.on('connection', () => (connections += 1));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   port = (server.address() as AddressInfo).port;
@@ -139,6 +142,18 @@ describe('a host on the allow-list, over https with a trusted test CA', () => {
     );
   });
 
+  it('asks for JSON, uncompressed, and sends nothing else of note', async () => {
+    const { body } = await fetcher().fetchJson(`https://127.0.0.1:${port}/headers?x=1`, {
+      accept: 'application/jwk-set+json',
+    });
+    expect(body).toEqual({
+      host: `127.0.0.1:${port}`,
+      accept: 'application/jwk-set+json',
+      'user-agent': 'Grantline',
+      connection: 'keep-alive',
+    });
+  });
+
   it('refuses a server whose certificate no trusted CA signed', async () => {
     const untrusting = fetcher({ extraCaCertificates: undefined });
     expect(await refusal(untrusting.fetchJson(`https://127.0.0.1:${port}/doc.json`))).toBe('network');
@@ -169,6 +184,21 @@ describe('answers it refuses', () => {
   it('applies a smaller limit asked for by the caller', async () => {
     const small = fetcher().fetchJson(`https://127.0.0.1:${port}/doc.json`, { maxBytes: 10 });
     expect(await refusal(small)).toBe('too-large');
+  });
+
+  it.each([0, -1, Number.NaN, 1.5])(
+    'ignores a limit of %p asked for by the caller, keeping its own',
+    async (maxBytes) => {
+      expect(await refusal(fetcher().fetchJson(`https://127.0.0.1:${port}/huge`, { maxBytes }))).toBe('too-large');
+      expect((await fetcher().fetchJson(`https://127.0.0.1:${port}/doc.json`, { maxBytes })).body).toEqual(DOCUMENT);
+    },
+  );
+
+  it('times out when the name never resolves', async () => {
+    const silent: Resolver = () => new Promise(() => undefined);
+    const started = Date.now();
+    expect(await refusal(fetcher({ resolver: silent }).fetchJson('https://silent.example/'))).toBe('timeout');
+    expect(Date.now() - started).toBeLessThan(TIMEOUT_MS * 3);
   });
 
   it.each(['/slow-drip', '/no-headers'])('%s: times out within the whole-fetch limit', async (path) => {
@@ -230,6 +260,20 @@ describe('places it does not go', () => {
     // The check passed on the first answer; the connection resolved again, met loopback, and never opened.
     expect(dns.queries).toEqual(['rebind.example', 'rebind.example']);
     expect(connections).toBe(before);
+  });
+
+  it('the connector itself drops a connection that reached an address its host may not reach', async () => {
+    // An IP address is connected to without a lookup: the check of the address reached still applies.
+    const guard = new ConnectionGuard(hostAllowList([]), systemResolver);
+    const connect = guard.connector({ ca: certificates.caPem, timeout: TIMEOUT_MS });
+    const target = { hostname: '127.0.0.1', host: `127.0.0.1:${port}`, protocol: 'https:', port: String(port) };
+    const failure = await new Promise((resolve) =>
+      connect(target, (error, socket) => {
+        socket?.destroy();
+        resolve(error);
+      }),
+    );
+    expect(failure).toEqual(expect.objectContaining({ reason: 'refused-address' }));
   });
 
   it('a name that does not resolve fails as a network failure', async () => {
