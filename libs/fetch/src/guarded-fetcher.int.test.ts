@@ -1,4 +1,4 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { makeTestCertificates, type TestCertificates } from '../../../test/support/test-certificates';
@@ -283,6 +283,19 @@ describe('places it does not go', () => {
 });
 
 describe('plain http for allowed hosts in development', () => {
+  it('reaches an allowed host over http only when told to', async () => {
+    const plain = createHttpServer(answer);
+    await new Promise<void>((resolve) => plain.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(plain.address() as AddressInfo).port}/doc.json`;
+    try {
+      expect((await fetcher({ allowHttpForAllowedHosts: true }).fetchJson(url)).body).toEqual(DOCUMENT);
+      expect(await refusal(fetcher().fetchJson(url))).toBe('refused-url');
+    } finally {
+      plain.closeAllConnections();
+      await new Promise((resolve) => plain.close(resolve));
+    }
+  });
+
   it('is refused for every other host even when allowed for the listed ones', async () => {
     const development = fetcher({
       allowHttpForAllowedHosts: true,

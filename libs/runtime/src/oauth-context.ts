@@ -35,12 +35,12 @@ export function createOAuthContext(
     tokenCache: new VerifiedTokenCache(100_000),
     dpopNonces: new DpopNonces(keys, config.GRANTLINE_DPOP_NONCE_PERIOD),
     metrics,
-    fetcher: guardedFetcher(config),
+    fetcher: guardedFetcher(config, metrics),
   };
 }
 
 /** The one fetcher of URLs that clients name, as the GRANTLINE_FETCH_* settings shape it. */
-export function guardedFetcher(config: Config): GuardedFetcher {
+export function guardedFetcher(config: Config, metrics: GrantlineMetrics): GuardedFetcher {
   const caFile = config.GRANTLINE_FETCH_CA_FILE;
   return createGuardedFetcher({
     allowedHosts: config.GRANTLINE_FETCH_ALLOWED_HOSTS,
@@ -48,6 +48,7 @@ export function guardedFetcher(config: Config): GuardedFetcher {
     allowHttpForAllowedHosts: config.GRANTLINE_FETCH_ALLOW_HTTP,
     timeoutMs: config.GRANTLINE_FETCH_TIMEOUT_MS,
     maxBytes: config.GRANTLINE_FETCH_MAX_BYTES,
+    onOutcome: (outcome) => metrics.remoteFetched(outcome),
   });
 }
 
