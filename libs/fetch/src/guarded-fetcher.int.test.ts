@@ -49,6 +49,10 @@ function answer(request: IncomingMessage, response: ServerResponse): void {
       // Declares a body far above the limit and sends none: refused on the header, not by the clock.
       response.writeHead(200, { 'content-type': 'application/json', 'content-length': String(1024 * 1024 * 1024) });
       return void response.flushHeaders();
+    case '/declares-little':
+      // Declares two bytes and sends far more: what follows the declared body is not read as it.
+      response.writeHead(200, { 'content-type': 'application/json', 'content-length': '2' });
+      return void response.end(`{}${'x'.repeat(MAX_BYTES * 4)}`);
     case '/slow-drip': {
       // A byte every 100 ms of a body that never ends: each read is quick, the whole is not.
       response.writeHead(200, { 'content-type': 'application/json' });
@@ -179,6 +183,12 @@ describe('answers it refuses', () => {
     ['/declares-huge', 'too-large'],
   ])('%s: %s', async (path, reason) => {
     expect(await refusal(fetcher().fetchJson(`https://127.0.0.1:${port}${path}`))).toBe(reason);
+  });
+
+  it('reads no further than a Content-Length that says less than is sent, and the next fetch is unharmed', async () => {
+    const guarded = fetcher();
+    expect((await guarded.fetchJson(`https://127.0.0.1:${port}/declares-little`)).body).toEqual({});
+    expect((await guarded.fetchJson(`https://127.0.0.1:${port}/doc.json`)).body).toEqual(DOCUMENT);
   });
 
   it('applies a smaller limit asked for by the caller', async () => {
