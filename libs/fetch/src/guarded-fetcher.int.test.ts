@@ -1,6 +1,6 @@
 import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { createServer, type Server } from 'node:https';
-import type { AddressInfo } from 'node:net';
+import { createServer as createNetServer, type AddressInfo, type Socket } from 'node:net';
 import { makeTestCertificates, type TestCertificates } from '../../../test/support/test-certificates';
 import { hostAllowList } from './allowed-hosts';
 import { ConnectionGuard, systemResolver, type Resolver } from './connection-guard';
@@ -209,6 +209,22 @@ describe('answers it refuses', () => {
     const started = Date.now();
     expect(await refusal(fetcher({ resolver: silent }).fetchJson('https://silent.example/'))).toBe('timeout');
     expect(Date.now() - started).toBeLessThan(TIMEOUT_MS * 3);
+  });
+
+  it('times out when the server accepts the connection and never speaks TLS', async () => {
+    const mute = createNetServer(() => undefined);
+    await new Promise<void>((resolve) => mute.listen(0, '127.0.0.1', resolve));
+    const sockets: Socket[] = [];
+    mute.on('connection', (socket) => sockets.push(socket));
+    try {
+      const url = `https://127.0.0.1:${(mute.address() as AddressInfo).port}/doc.json`;
+      const started = Date.now();
+      expect(await refusal(fetcher().fetchJson(url))).toBe('timeout');
+      expect(Date.now() - started).toBeLessThan(TIMEOUT_MS * 3);
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => mute.close(resolve));
+    }
   });
 
   it.each(['/slow-drip', '/no-headers'])('%s: times out within the whole-fetch limit', async (path) => {

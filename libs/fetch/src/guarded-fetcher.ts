@@ -68,13 +68,17 @@ export function createGuardedFetcher(settings: GuardedFetcherSettings): GuardedF
     try {
       // Refused early, before any socket; the connection checks again what it resolves itself.
       await beforeDeadline(guard.addressesOf(url.hostname), deadline.signal);
-      const response = await agent.request({
-        origin: url.origin,
-        path: `${url.pathname}${url.search}`,
-        method: 'GET',
-        headers: { accept: options.accept ?? 'application/json', 'user-agent': 'Grantline' },
-        signal: deadline.signal,
-      });
+      // undici honours an abort only once a connection is made; the deadline does not wait for that.
+      const response = await beforeDeadline(
+        agent.request({
+          origin: url.origin,
+          path: `${url.pathname}${url.search}`,
+          method: 'GET',
+          headers: { accept: options.accept ?? 'application/json', 'user-agent': 'Grantline' },
+          signal: deadline.signal,
+        }),
+        deadline.signal,
+      );
       return await jsonDocument(text, response, maxBytes, now);
     } catch (error) {
       throw asFetchError(deadline.signal.aborted ? deadline.signal.reason : error);
@@ -103,7 +107,7 @@ function positiveInteger(value: number | undefined): number | undefined {
   return value !== undefined && Number.isSafeInteger(value) && value > 0 ? value : undefined;
 }
 
-/** `work`, unless the deadline passes first (a resolver cannot be cancelled, only left behind). */
+/** `work`, unless the deadline passes first (what cannot be cancelled at once is left behind to end). */
 function beforeDeadline<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
   return Promise.race([
     work,
