@@ -1,6 +1,8 @@
-import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createHash } from 'node:crypto';
+import { createServer as createHttpServer } from 'node:http';
 import { createServer, type Server } from 'node:https';
 import { createServer as createNetServer, type AddressInfo, type Socket } from 'node:net';
+import { fakeDns, hostileAnswers, type HostileAnswers } from '../../../test/support/hostile-answers';
 import { makeTestCertificates, type TestCertificates } from '../../../test/support/test-certificates';
 import { hostAllowList } from './allowed-hosts';
 import { ConnectionGuard, systemResolver, type Resolver } from './connection-guard';
@@ -20,58 +22,11 @@ let certificates: TestCertificates;
 let server: Server;
 let port = 0;
 let connections = 0;
-const drips = new Set<NodeJS.Timeout>();
-
-function answer(request: IncomingMessage, response: ServerResponse): void {
-  switch (new URL(request.url ?? '/', 'https://x').pathname) {
-    case '/headers':
-      response.writeHead(200, { 'content-type': 'application/json' });
-      return void response.end(JSON.stringify(request.headers));
-    case '/doc.json':
-      response.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'public, max-age=300' });
-      return void response.end(JSON.stringify(DOCUMENT));
-    case '/redirect-internal':
-      response.writeHead(302, { location: 'https://169.254.169.254/latest/meta-data/' });
-      return void response.end();
-    case '/redirect-same':
-      response.writeHead(301, { location: `https://127.0.0.1:${port}/doc.json` });
-      return void response.end();
-    case '/not-found':
-      response.writeHead(404, { 'content-type': 'application/json' });
-      return void response.end('{}');
-    case '/html':
-      response.writeHead(200, { 'content-type': 'text/html' });
-      return void response.end('<html><body>hello</body></html>');
-    case '/huge':
-      response.writeHead(200, { 'content-type': 'application/json' });
-      return void response.end(JSON.stringify({ padding: 'x'.repeat(MAX_BYTES * 4) }));
-    case '/declares-huge':
-      // Declares a body far above the limit and sends none: refused on the header, not by the clock.
-      response.writeHead(200, { 'content-type': 'application/json', 'content-length': String(1024 * 1024 * 1024) });
-      return void response.flushHeaders();
-    case '/declares-little':
-      // Declares two bytes and sends far more: what follows the declared body is not read as it.
-      response.writeHead(200, { 'content-type': 'application/json', 'content-length': '2' });
-      return void response.end(`{}${'x'.repeat(MAX_BYTES * 4)}`);
-    case '/slow-drip': {
-      // A byte every 100 ms of a body that never ends: each read is quick, the whole is not.
-      response.writeHead(200, { 'content-type': 'application/json' });
-      response.write('{"a":"');
-      const drip = setInterval(() => response.write('x'), 100);
-      drips.add(drip);
-      response.on('close', () => (clearInterval(drip), drips.delete(drip)));
-      return;
-    }
-    case '/no-headers':
-      return; // never answers
-    default:
-      response.writeHead(500);
-      response.end();
-  }
-}
+let answer: HostileAnswers;
 
 beforeAll(async () => {
   certificates = makeTestCertificates({ dns: ['localhost', 'metadata.test'], ip: ['127.0.0.1', '::1'] });
+  answer = hostileAnswers({ document: DOCUMENT, maxBytes: MAX_BYTES, origin: () => `https://127.0.0.1:${port}` });
   server = createServer({ cert: certificates.cert, key: certificates.key }, answer);
   server.on('connection', () => (connections += 1));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -79,7 +34,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const drip of drips) clearInterval(drip);
+  answer.stop();
   server.closeAllConnections();
   await new Promise((resolve) => server.close(resolve));
   certificates.remove();
@@ -89,20 +44,6 @@ const fetchers: GuardedFetcher[] = [];
 afterEach(async () => {
   await Promise.all(fetchers.splice(0).map((fetcher) => fetcher.close()));
 });
-
-/** A resolver standing in for DNS: each name answers its list of answers in turn, the last one ever after. */
-function fakeDns(names: Record<string, string[][]>): Resolver & { queries: string[] } {
-  const queries: string[] = [];
-  const resolver = async (hostname: string) => {
-    queries.push(hostname);
-    const answers = names[hostname];
-    if (answers === undefined) throw Object.assign(new Error(`queryA ENOTFOUND ${hostname}`), { code: 'ENOTFOUND' });
-    const seen = queries.filter((name) => name === hostname).length;
-    const addresses = answers[Math.min(seen, answers.length) - 1] ?? [];
-    return addresses.map((address) => ({ address, family: address.includes(':') ? 6 : 4 }));
-  };
-  return Object.assign(resolver, { queries });
-}
 
 function fetcher(settings: Partial<GuardedFetcherSettings> = {}): GuardedFetcher {
   const made = createGuardedFetcher({
@@ -133,7 +74,7 @@ describe('a host on the allow-list, over https with a trusted test CA', () => {
     expect(document).toEqual({
       url: `https://127.0.0.1:${port}/doc.json`,
       body: DOCUMENT,
-      sha256: (await import('node:crypto')).createHash('sha256').update(bytes).digest('base64url'),
+      sha256: createHash('sha256').update(bytes).digest('base64url'),
       maxAgeSeconds: 300,
     });
   });
