@@ -25,7 +25,7 @@ export function createOAuthContext(
   keys: KeyRing,
   metrics: GrantlineMetrics,
 ): OAuthContext {
-  const fetcher = guardedFetcher(config);
+  const fetcher = guardedFetcher(config, metrics);
   return {
     settings: oauthSettings(config),
     log,
@@ -46,7 +46,7 @@ export function createOAuthContext(
 }
 
 /** The one fetcher of URLs that clients name, as the GRANTLINE_FETCH_* settings shape it. */
-export function guardedFetcher(config: Config): GuardedFetcher {
+export function guardedFetcher(config: Config, metrics: GrantlineMetrics): GuardedFetcher {
   const caFile = config.GRANTLINE_FETCH_CA_FILE;
   return createGuardedFetcher({
     allowedHosts: config.GRANTLINE_FETCH_ALLOWED_HOSTS,
@@ -54,6 +54,7 @@ export function guardedFetcher(config: Config): GuardedFetcher {
     allowHttpForAllowedHosts: config.GRANTLINE_FETCH_ALLOW_HTTP,
     timeoutMs: config.GRANTLINE_FETCH_TIMEOUT_MS,
     maxBytes: config.GRANTLINE_FETCH_MAX_BYTES,
+    onOutcome: (outcome) => metrics.remoteFetched(outcome),
   });
 }
 
