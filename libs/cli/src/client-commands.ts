@@ -27,6 +27,7 @@ export function clientCommands(): Command {
     .option('--first-party', 'a client of ours: users are not asked for consent', false)
     .option('--require-dpop', 'issue tokens only against a DPoP proof (RFC 9449)', false)
     .option('--dpop-nonce', 'DPoP proofs must carry a server nonce', false)
+    .option('--require-par', 'authorization requests only as pushed authorization requests (RFC 9126)', false)
     .option('--refresh-token-idle-ttl <seconds>', 'refresh tokens unused this long expire', Number)
     .option('--refresh-token-absolute-ttl <seconds>', 'no refresh token outlives the grant by more', Number)
     .option('--refresh-token-grace-period <seconds>', 'a rotated token may be presented again this long', Number)
@@ -51,6 +52,7 @@ export function clientCommands(): Command {
           first_party: options.firstParty,
           require_dpop: options.requireDpop,
           dpop_nonce: options.dpopNonce,
+          require_pushed_authorization_requests: options.requirePar,
           ...(options.refreshTokenIdleTtl === undefined ? {} : { refresh_token_idle_ttl: options.refreshTokenIdleTtl }),
           ...(options.refreshTokenAbsoluteTtl === undefined
             ? {}

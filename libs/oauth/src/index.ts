@@ -65,6 +65,7 @@ export * from './resources';
 export * from './users/user-input';
 export * from './users/user-commands';
 export * from './authorize';
+export * from './par';
 export * from './personal-access-tokens';
 export * from './dpop';
 export * from './recording';

@@ -10,6 +10,7 @@ export function serverMetadata(
   issuer: string,
   scopes: readonly string[] = [],
   introspectionSigningAlgorithms: readonly string[] = ['ES256'],
+  requirePushed = false,
 ): Record<string, unknown> {
   return {
     issuer,
@@ -18,6 +19,7 @@ export function serverMetadata(
     introspection_endpoint: `${issuer}/oauth/introspect`,
     revocation_endpoint: `${issuer}/oauth/revoke`,
     device_authorization_endpoint: `${issuer}/oauth/device/code`,
+    pushed_authorization_request_endpoint: `${issuer}/oauth/par`,
     jwks_uri: `${issuer}/.well-known/jwks.json`,
     grant_types_supported: supportedGrantTypes(),
     token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'none'],
@@ -33,6 +35,8 @@ export function serverMetadata(
     code_challenge_methods_supported: ['S256'],
     dpop_signing_alg_values_supported: [...DPOP_ALGORITHMS],
     authorization_response_iss_parameter_supported: true,
+    // RFC 9126 §5: whether every client must push; a client may be required to on its own (§6).
+    require_pushed_authorization_requests: requirePushed,
   };
 }
 
@@ -48,6 +52,11 @@ export async function metadataEndpoint(
   return {
     status: 200,
     headers: { 'Cache-Control': 'public, max-age=60' },
-    body: serverMetadata(context.settings.issuer, scopes, introspectionSigningAlgorithms(context.keys)),
+    body: serverMetadata(
+      context.settings.issuer,
+      scopes,
+      introspectionSigningAlgorithms(context.keys),
+      context.settings.par.required,
+    ),
   };
 }

@@ -16,6 +16,8 @@ export interface OAuthSettings {
   introspection: { allowUnauthenticated: boolean; unauthenticatedLimitPerMinute: number };
   authorizationCodeTtlSeconds: number;
   sessionTtlSeconds: number;
+  /** RFC 9126: how long a pushed request lives, and whether every client must push. */
+  par: { ttlSeconds: number; required: boolean };
   signIn: { limitPerAccount: number; limitPerAddress: number; windowSeconds: number };
   device: {
     codeTtlSeconds: number;

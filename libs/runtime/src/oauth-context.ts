@@ -52,6 +52,7 @@ export function oauthSettings(config: Config): OAuthSettings {
     },
     authorizationCodeTtlSeconds: config.GRANTLINE_AUTHORIZATION_CODE_TTL,
     sessionTtlSeconds: config.GRANTLINE_SESSION_TTL,
+    par: { ttlSeconds: config.GRANTLINE_PAR_TTL, required: config.GRANTLINE_REQUIRE_PAR },
     signIn: {
       limitPerAccount: config.GRANTLINE_SIGN_IN_LIMIT_PER_ACCOUNT,
       limitPerAddress: config.GRANTLINE_SIGN_IN_LIMIT_PER_ADDRESS,

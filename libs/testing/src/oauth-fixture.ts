@@ -75,6 +75,7 @@ export async function oauthFixture(settings: Partial<OAuthContext['settings']> =
       introspection: { allowUnauthenticated: false, unauthenticatedLimitPerMinute: 3 },
       authorizationCodeTtlSeconds: 60,
       sessionTtlSeconds: 3600,
+      par: { ttlSeconds: 60, required: false },
       signIn: { limitPerAccount: 5, limitPerAddress: 30, windowSeconds: 900 },
       device: {
         codeTtlSeconds: 600,

@@ -41,6 +41,7 @@ export async function registerClient(
     firstParty: input.first_party,
     requireDpop: input.require_dpop,
     dpopNonce: input.dpop_nonce,
+    requirePushedAuthorizationRequests: input.require_pushed_authorization_requests,
     refreshTokens: refreshPolicy(input, refreshTokenPolicySchema.parse({})),
     ...resourcePolicy(input, { resources: null, defaultResource: null, introspectsFor: null }),
     jwks: null,
@@ -70,6 +71,8 @@ export function updateClient(
     firstParty: input.first_party ?? current.firstParty,
     requireDpop: input.require_dpop ?? current.requireDpop,
     dpopNonce: input.dpop_nonce ?? current.dpopNonce,
+    requirePushedAuthorizationRequests:
+      input.require_pushed_authorization_requests ?? current.requirePushedAuthorizationRequests,
     refreshTokens: refreshPolicy(input, current.refreshTokens),
     ...resourcePolicy(input, current),
   };
@@ -180,6 +183,7 @@ export function publicView(client: ClientSnapshot): Record<string, unknown> {
     first_party: client.firstParty,
     require_dpop: client.requireDpop,
     dpop_nonce: client.dpopNonce,
+    require_pushed_authorization_requests: client.requirePushedAuthorizationRequests,
     refresh_token_idle_ttl: client.refreshTokens.idleTtl,
     refresh_token_absolute_ttl: client.refreshTokens.absoluteTtl,
     refresh_token_grace_period: client.refreshTokens.gracePeriod,

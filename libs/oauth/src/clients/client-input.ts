@@ -60,6 +60,7 @@ export const registerClientSchema = z
     first_party: z.boolean().default(false),
     require_dpop: z.boolean().default(false),
     dpop_nonce: z.boolean().default(false),
+    require_pushed_authorization_requests: z.boolean().default(false),
     ...refreshTokenFields,
     ...resourceFields,
     client_id: z
@@ -86,6 +87,7 @@ export const updateClientSchema = z
     first_party: z.boolean().optional(),
     require_dpop: z.boolean().optional(),
     dpop_nonce: z.boolean().optional(),
+    require_pushed_authorization_requests: z.boolean().optional(),
     ...refreshTokenFields,
     ...resourceFields,
   })

@@ -115,6 +115,35 @@ const deviceAuthorization = {
   additionalProperties: false,
 };
 
+/** RFC 9126 §2.1: the authorization request's parameters, pushed with the client's credentials. */
+const pushedAuthorizationRequest = {
+  type: 'object',
+  properties: {
+    ...client,
+    response_type: { const: 'code' },
+    redirect_uri: text,
+    scope: text,
+    state: text,
+    code_challenge: text,
+    code_challenge_method: { const: 'S256' },
+    prompt: { enum: ['none', 'login', 'consent'] },
+    dpop_jkt: { ...text, description: 'RFC 9449 §10; a DPoP header on the push binds the code the same way.' },
+    resource,
+  },
+  required: ['response_type', 'code_challenge', 'code_challenge_method'],
+};
+
+/** RFC 9126 §2.2. */
+const pushedAuthorizationResponse = {
+  type: 'object',
+  properties: {
+    request_uri: { ...text, pattern: '^urn:ietf:params:oauth:request_uri:' },
+    expires_in: integer,
+  },
+  required: ['request_uri', 'expires_in'],
+  additionalProperties: false,
+};
+
 const time = { type: 'string', format: 'date-time' };
 const user = {
   type: 'object',
@@ -221,6 +250,8 @@ export function componentSchemas(): Record<string, JsonSchema> {
     Revoked: { type: 'object', maxProperties: 0 },
     DeviceAuthorizationRequest: { type: 'object', properties: { ...client, scope: text, resource } },
     DeviceAuthorization: deviceAuthorization,
+    PushedAuthorizationRequest: pushedAuthorizationRequest,
+    PushedAuthorizationResponse: pushedAuthorizationResponse,
     User: user,
     PersonalAccessTokenCreation: personalAccessTokenCreation(),
     CreatedPersonalAccessToken: createdPersonalAccessToken,
