@@ -63,7 +63,10 @@ describe('POST /oauth/par (RFC 9126 §2)', () => {
       request_uri: expect.stringMatching(/^urn:ietf:params:oauth:request_uri:/),
       expires_in: 60,
     });
-    const pushed = await openPushedRequest(fixture.context, String(body(response).request_uri));
+    const requestUri = String(body(response).request_uri);
+    // docs/decisions/0042: the sealed request stays a size any URL can carry.
+    expect(requestUri.length).toBeLessThan(1_000);
+    const pushed = await openPushedRequest(fixture.context, requestUri);
     expect(pushed).toMatchObject({ clientId: 'spa' });
     expect(Object.fromEntries(new URLSearchParams(pushed?.query))).toEqual({ ...authorization(), client_id: 'spa' });
   });
