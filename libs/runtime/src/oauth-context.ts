@@ -2,6 +2,7 @@ import type { Config } from '@grantline/lib-config';
 import type { EventLog } from '@grantline/lib-event-log';
 import { refusingFetcher } from '@grantline/lib-fetch';
 import {
+  ClientKeyCache,
   DpopNonces,
   projectedClients,
   randomIds,
@@ -37,6 +38,7 @@ export function createOAuthContext(
     dpopNonces: new DpopNonces(keys, config.GRANTLINE_DPOP_NONCE_PERIOD),
     metrics,
     fetcher: refusingFetcher,
+    clientKeys: new ClientKeyCache(),
   };
 }
 
