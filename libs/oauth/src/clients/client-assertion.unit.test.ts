@@ -5,6 +5,7 @@ import {
   basicAuth,
   clientKeyPair,
   formRequest,
+  MemoryFetcher,
   oauthFixture,
   respond,
   signClientAssertion,
@@ -180,5 +181,24 @@ describe('private_key_jwt client authentication (RFC 7523 §2.2)', () => {
       formRequest({ token: issued.access_token, ...assertionForm(assertion) }),
     );
     expect(response.body).toMatchObject({ active: true, client_id: CLIENT });
+  });
+
+  it('verifies with keys fetched from jwks_uri, fetching again when the client rotates to a new kid', async () => {
+    const uri = 'https://keys.client.test/jwks.json';
+    const fetcher = new MemoryFetcher().serve(uri, key.jwks, 600);
+    fixture.context.fetcher = fetcher;
+    await fixture.registerClient({
+      name: 'remote',
+      client_id: 'remote',
+      token_endpoint_auth_method: 'private_key_jwt',
+      jwks_uri: uri,
+    });
+    expect((await withAssertion({ clientId: 'remote' })).status).toBe(200);
+    const rotated = clientKeyPair('key-2');
+    fetcher.serve(uri, rotated.jwks, 600);
+    fixture.clock.advance(61);
+    const response = await token(assertionForm(await signClientAssertion(rotated, claims({ clientId: 'remote' }))));
+    expect(response.status).toBe(200);
+    expect(fetcher.fetched).toEqual([uri, uri]);
   });
 });
