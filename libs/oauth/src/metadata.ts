@@ -1,4 +1,5 @@
 import { introspectionSigningAlgorithms } from '@grantline/lib-tokens';
+import { CLIENT_ASSERTION_ALGORITHMS } from './clients/client-assertion';
 import { DPOP_ALGORITHMS } from './error-challenge';
 import { supportedGrantTypes } from './grants/registry';
 import type { OAuthResponse } from './http-types';
@@ -22,11 +23,19 @@ export function serverMetadata(
     pushed_authorization_request_endpoint: `${issuer}/oauth/par`,
     jwks_uri: `${issuer}/.well-known/jwks.json`,
     grant_types_supported: supportedGrantTypes(),
-    token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'none'],
-    introspection_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
+    token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'private_key_jwt', 'none'],
+    token_endpoint_auth_signing_alg_values_supported: [...CLIENT_ASSERTION_ALGORITHMS],
+    introspection_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'private_key_jwt'],
+    introspection_endpoint_auth_signing_alg_values_supported: [...CLIENT_ASSERTION_ALGORITHMS],
     // RFC 9701 §6: answers to `Accept: application/token-introspection+jwt` are signed with these.
     introspection_signing_alg_values_supported: [...introspectionSigningAlgorithms],
-    revocation_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'none'],
+    revocation_endpoint_auth_methods_supported: [
+      'client_secret_basic',
+      'client_secret_post',
+      'private_key_jwt',
+      'none',
+    ],
+    revocation_endpoint_auth_signing_alg_values_supported: [...CLIENT_ASSERTION_ALGORITHMS],
     response_types_supported: ['code'],
     response_modes_supported: ['query'],
     scopes_supported: scopes,

@@ -6,6 +6,7 @@ import type { ArtifactSealer, KeyRing, VerifiedTokenCache } from '@grantline/lib
 import type { Clock, IdSource } from './clock';
 import type { VerifiedSecretCache } from './client-secret';
 import type { ClientDirectory } from './clients/client-directory';
+import type { ClientKeyCache } from './clients/client-keys';
 import type { DpopNonces } from './dpop/dpop-nonce';
 
 /** Settings the OAuth endpoints read; each is one key of the service configuration. */
@@ -52,4 +53,6 @@ export interface OAuthContext {
   metrics: GrantlineMetrics;
   /** Fetches what clients and operators point at (key sets, metadata documents), under one guard. */
   fetcher: RemoteFetcher;
+  /** The public keys of `private_key_jwt` clients, with fetched key sets kept per replica. */
+  clientKeys: ClientKeyCache;
 }

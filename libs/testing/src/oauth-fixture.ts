@@ -14,6 +14,7 @@ import {
   generateUserId,
   VerifiedSecretCache,
   DpopNonces,
+  ClientKeyCache,
   projectedClients,
   type Clock,
   type OAuthContext,
@@ -101,6 +102,7 @@ export async function oauthFixture(settings: Partial<OAuthContext['settings']> =
     dpopNonces: new DpopNonces(keys, settings.dpop?.noncePeriodSeconds ?? 300),
     metrics: noMetrics,
     fetcher: refusingFetcher,
+    clientKeys: new ClientKeyCache(),
   };
   return {
     context,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CLIENT_ASSERTION_TYPE } from '../clients/client-assertion';
 import { OAUTH_ERROR_CODES } from '../errors';
 import { allGrants } from '../grants/registry';
 import { serverMetadata } from '../metadata';
@@ -19,6 +20,16 @@ const integer = { type: 'integer' };
 const client = {
   client_id: { ...text, description: 'With client_secret_post or a public client (RFC 6749 §2.3.1).' },
   client_secret: { ...text, description: 'client_secret_post; prefer HTTP Basic (client_secret_basic).' },
+  client_assertion_type: {
+    const: CLIENT_ASSERTION_TYPE,
+    description: 'private_key_jwt (RFC 7523 §2.2), with client_assertion.',
+  },
+  client_assertion: {
+    ...text,
+    description:
+      "private_key_jwt: a JWT signed by one of the client's registered keys, iss and sub the client_id, aud the " +
+      "issuer or this endpoint's URL, a short exp and a jti used once (RFC 7523 §3).",
+  },
 };
 
 /**
