@@ -6,7 +6,7 @@ import { createLogger } from '@grantline/lib-http';
 import { freePort } from '@grantline/lib-infra';
 import { startEmbeddedServer, type EmbeddedServer } from '@grantline/svc-embedded';
 import { GrantlineTestClient } from '../support/oauth-test-client';
-import { checkPushedAuthorization } from '../support/pushed-authorization-contract';
+import { checkPushedAuthorization, privateKeyJwtClient } from '../support/pushed-authorization-contract';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'grantline-par-'));
 let server: EmbeddedServer;
@@ -30,11 +30,20 @@ afterAll(async () => {
 
 describe('embedded: pushed authorization requests (RFC 9126)', () => {
   it('runs PAR, sign-in, consent and a DPoP-bound code with PKCE, and refuses reuse, theft and skipping the push', async () => {
-    await checkPushedAuthorization({
-      issuer: server.url,
-      admin: new GrantlineTestClient(server.url, server.adminToken),
-      authorizeUrls: [server.url],
-      tokenUrls: [server.url],
-    });
+    await checkPushedAuthorization(site());
+  }, 60_000);
+
+  it('runs the FAPI 2.0-shaped flow: PAR and token with private_key_jwt, PKCE and DPoP', async () => {
+    const target = site();
+    await checkPushedAuthorization(target, privateKeyJwtClient(target.admin));
   }, 60_000);
 });
+
+function site() {
+  return {
+    issuer: server.url,
+    admin: new GrantlineTestClient(server.url, server.adminToken),
+    authorizeUrls: [server.url],
+    tokenUrls: [server.url],
+  };
+}

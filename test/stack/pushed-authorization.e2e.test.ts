@@ -1,5 +1,5 @@
 import { GrantlineTestClient } from '../support/oauth-test-client';
-import { checkPushedAuthorization } from '../support/pushed-authorization-contract';
+import { checkPushedAuthorization, privateKeyJwtClient } from '../support/pushed-authorization-contract';
 import { startTestStack, type TestStack } from './stack-fixture';
 
 /**
@@ -21,15 +21,19 @@ const replicasOf = (name: string) => stack.services.filter((service) => service.
 
 describe('stack: pushed authorization requests (RFC 9126) across replicas', () => {
   it('pushes on one token replica, signs in on one authorize replica, and refuses reuse on the other', async () => {
-    const authorizeUrls = replicasOf('authorize');
-    const tokenUrls = replicasOf('token');
-    expect(authorizeUrls).toHaveLength(2);
-    expect(tokenUrls).toHaveLength(2);
-    await checkPushedAuthorization({
-      issuer: stack.url,
-      admin: new GrantlineTestClient(stack.url, stack.adminToken),
-      authorizeUrls,
-      tokenUrls,
-    });
+    await checkPushedAuthorization(site());
+  }, 60_000);
+
+  it('runs the FAPI 2.0-shaped flow across replicas: private_key_jwt, PAR, PKCE and DPoP', async () => {
+    const target = site();
+    await checkPushedAuthorization(target, privateKeyJwtClient(target.admin));
   }, 60_000);
 });
+
+function site() {
+  const authorizeUrls = replicasOf('authorize');
+  const tokenUrls = replicasOf('token');
+  expect(authorizeUrls).toHaveLength(2);
+  expect(tokenUrls).toHaveLength(2);
+  return { issuer: stack.url, admin: new GrantlineTestClient(stack.url, stack.adminToken), authorizeUrls, tokenUrls };
+}

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomUUID, webcrypto } from 'node:crypto';
 import type * as OAuth from 'oauth4webapi' with { 'resolution-mode': 'import' };
 import { followAuthorization, FormBrowser, pkcePair } from '@grantline/lib-testing';
 import type { GrantlineTestClient } from './oauth-test-client';
@@ -173,5 +173,28 @@ function publicClient(admin: GrantlineTestClient) {
     const oauth = await import('oauth4webapi');
     const registered = await admin.registerClient({ ...registration, public: true });
     return { client: { client_id: registered.client_id }, auth: oauth.None() };
+  };
+}
+
+/**
+ * A confidential client that authenticates with `private_key_jwt` (RFC 7523 §2.2): with PAR,
+ * PKCE and DPoP, the flow FAPI 2.0 prescribes.
+ */
+export function privateKeyJwtClient(admin: GrantlineTestClient) {
+  return async (registration: Record<string, unknown>): Promise<PushingClient> => {
+    const oauth = await import('oauth4webapi');
+    const kid = randomUUID();
+    const pair = await webcrypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, true, ['sign', 'verify']);
+    const publicJwk = await webcrypto.subtle.exportKey('jwk', pair.publicKey);
+    const registered = await admin.registerClient({
+      ...registration,
+      token_endpoint_auth_method: 'private_key_jwt',
+      jwks: { keys: [{ ...publicJwk, kid, alg: 'ES256', use: 'sig' }] },
+    });
+    expect(registered.client_secret).toBeUndefined();
+    return {
+      client: { client_id: registered.client_id },
+      auth: oauth.PrivateKeyJwt({ key: pair.privateKey, kid }),
+    };
   };
 }

@@ -10,6 +10,7 @@ import {
   type OAuthFixture,
 } from '@grantline/lib-testing';
 import type { OAuthResponse } from '../http-types';
+import { metadataEndpoint } from '../metadata';
 import { pushedAuthorizationEndpoint } from './par-endpoint';
 import { openPushedRequest, REQUEST_URI_PREFIX } from './pushed-request';
 
@@ -197,5 +198,31 @@ describe('POST /oauth/par (RFC 9126 §2)', () => {
       });
       expect(body(response)).toMatchObject({ error: 'invalid_dpop_proof' });
     });
+  });
+
+  describe('settings', () => {
+    it('answers the configured lifetime', async () => {
+      fixture = await oauthFixture({ par: { ttlSeconds: 30, required: false } });
+      await fixture.registerClient({
+        client_id: 'spa',
+        name: 'SPA',
+        public: true,
+        grant_types: ['authorization_code'],
+        scopes: 'read',
+        redirect_uris: [REDIRECT],
+      });
+      expect(body(await push(authorization({ client_id: 'spa' })))).toMatchObject({ expires_in: 30 });
+    });
+
+    it.each([false, true])(
+      'names the endpoint in the metadata, with require_pushed_authorization_requests %s',
+      async (required) => {
+        fixture = await oauthFixture({ par: { ttlSeconds: 60, required } });
+        expect((await metadataEndpoint(fixture.context)).body).toMatchObject({
+          pushed_authorization_request_endpoint: PAR_URL,
+          require_pushed_authorization_requests: required,
+        });
+      },
+    );
   });
 });
