@@ -26,6 +26,7 @@ const snapshot = (name: string): ClientSnapshot => ({
   firstParty: false,
   requireDpop: false,
   dpopNonce: false,
+  requirePushedAuthorizationRequests: false,
   refreshTokens: { idleTtl: 3600, absoluteTtl: 7200, gracePeriod: 0 },
   resources: null,
   defaultResource: null,

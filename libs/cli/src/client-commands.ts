@@ -1,8 +1,17 @@
+import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { adminCall, adminTarget } from './admin-client';
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 const list = (value: string) => value.split(/[\s,]+/).filter((item) => item !== '');
+
+/** `--jwks-file` or `--jwks-uri`: the keys of a private_key_jwt client (RFC 7523 §2.2). */
+function keyOptions(options: { jwksFile?: string; jwksUri?: string }): Record<string, unknown> {
+  return {
+    ...(options.jwksFile === undefined ? {} : { jwks: JSON.parse(readFileSync(options.jwksFile, 'utf8')) as unknown }),
+    ...(options.jwksUri === undefined ? {} : { jwks_uri: options.jwksUri }),
+  };
+}
 
 function print(value: unknown): void {
   process.stdout.write(JSON.stringify(value, null, 2) + '\n');
@@ -27,6 +36,7 @@ export function clientCommands(): Command {
     .option('--first-party', 'a client of ours: users are not asked for consent', false)
     .option('--require-dpop', 'issue tokens only against a DPoP proof (RFC 9449)', false)
     .option('--dpop-nonce', 'DPoP proofs must carry a server nonce', false)
+    .option('--require-par', 'authorization requests only as pushed authorization requests (RFC 9126)', false)
     .option('--refresh-token-idle-ttl <seconds>', 'refresh tokens unused this long expire', Number)
     .option('--refresh-token-absolute-ttl <seconds>', 'no refresh token outlives the grant by more', Number)
     .option('--refresh-token-grace-period <seconds>', 'a rotated token may be presented again this long', Number)
@@ -37,7 +47,10 @@ export function clientCommands(): Command {
     )
     .option('--default-resource <uri>', 'the resource of requests that name none')
     .option('--introspects-for <uri>', "a resource's server: introspection tells it only about that resource's tokens")
+    .option('--jwks-file <path>', 'authenticate with private_key_jwt: a JSON file with the public key set')
+    .option('--jwks-uri <url>', 'authenticate with private_key_jwt: the https URL of the public key set')
     .action(async (options) => {
+      const keys = keyOptions(options);
       print(
         await adminCall(target(), 'POST', '/admin/clients', {
           name: options.name,
@@ -51,6 +64,7 @@ export function clientCommands(): Command {
           first_party: options.firstParty,
           require_dpop: options.requireDpop,
           dpop_nonce: options.dpopNonce,
+          require_pushed_authorization_requests: options.requirePar,
           ...(options.refreshTokenIdleTtl === undefined ? {} : { refresh_token_idle_ttl: options.refreshTokenIdleTtl }),
           ...(options.refreshTokenAbsoluteTtl === undefined
             ? {}
@@ -61,6 +75,8 @@ export function clientCommands(): Command {
           ...(options.resource === undefined ? {} : { resources: options.resource }),
           ...(options.defaultResource === undefined ? {} : { default_resource: options.defaultResource }),
           ...(options.introspectsFor === undefined ? {} : { introspects_for: options.introspectsFor }),
+          ...keys,
+          ...(Object.keys(keys).length === 0 ? {} : { token_endpoint_auth_method: 'private_key_jwt' }),
         }),
       );
     });
@@ -87,6 +103,15 @@ export function clientCommands(): Command {
           ...(options.clientSecret ? { client_secret: options.clientSecret } : {}),
         }),
       ),
+    );
+
+  client
+    .command('set-keys <clientId>')
+    .description("replace a client's public keys (key rotation); a client with a secret moves to private_key_jwt")
+    .option('--jwks-file <path>', 'a JSON file with the public key set')
+    .option('--jwks-uri <url>', 'the https URL of the public key set')
+    .action(async (clientId: string, options) =>
+      print(await adminCall(target(), 'PATCH', `/admin/clients/${encodeURIComponent(clientId)}`, keyOptions(options))),
     );
 
   client

@@ -43,6 +43,15 @@ const settingsObject = z.object({
     .max(60)
     .default(60)
     .describe('Authorization code lifetime in seconds (at most 60).'),
+  GRANTLINE_PAR_TTL: seconds
+    .max(600)
+    .default(60)
+    .describe('Lifetime of a pushed authorization request (RFC 9126 `expires_in`), in seconds.'),
+  GRANTLINE_REQUIRE_PAR: flag
+    .default(false)
+    .describe(
+      'Accept authorization requests only through pushed authorization requests (RFC 9126 §5); per client otherwise.',
+    ),
   GRANTLINE_SESSION_TTL: seconds.default(8 * 60 * 60).describe('How long a sign-in on the authorization page lasts.'),
   GRANTLINE_SIGN_IN_LIMIT_PER_ACCOUNT: z.coerce
     .number()

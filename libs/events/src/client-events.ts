@@ -72,6 +72,8 @@ export const clientSnapshotSchema = z
     requireDpop: z.boolean().default(false),
     /** DPoP proofs of this client must carry a server nonce (RFC 9449 §8). */
     dpopNonce: z.boolean().default(false),
+    /** RFC 9126 §6: authorization requests only through a pushed authorization request. */
+    requirePushedAuthorizationRequests: z.boolean().default(false),
     refreshTokens: refreshTokenPolicySchema.prefault({}),
     /** The resources (RFC 8707) the client may ask tokens for; null allows every registered one. */
     resources: z.array(resourceUriSchema).nullable().default(null),

@@ -17,6 +17,7 @@ const client = {
   firstParty: false,
   requireDpop: false,
   dpopNonce: false,
+  requirePushedAuthorizationRequests: false,
   refreshTokens: { idleTtl: 1_209_600, absoluteTtl: 7_776_000, gracePeriod: 0 },
   resources: null,
   defaultResource: null,

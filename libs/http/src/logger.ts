@@ -26,6 +26,7 @@ export function createLogger(service: string, level: string, destination?: pino.
         'req.headers.authorization',
         'req.headers.cookie',
         'client_secret',
+        'client_assertion',
         'token',
         'password',
         'code',

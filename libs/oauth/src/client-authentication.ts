@@ -1,12 +1,16 @@
 import type { ClientRecord } from '@grantline/lib-projections';
 import { clientAuthMethodOf, type RegisteredAuthMethod } from './clients/client-auth-method';
+import { presentedAssertion, verifyClientAssertion } from './clients/client-assertion';
+import { CredentialRefused } from './clients/credential-refused';
 import { invalidClient } from './error-challenge';
 import { invalidRequest } from './errors';
 import { header, type OAuthRequest } from './http-types';
 import type { OAuthContext } from './oauth-context';
 
+export { CredentialRefused } from './clients/credential-refused';
+
 /** The ways a request may present client credentials (RFC 6749 §2.3). */
-export type ClientAuthMethod = 'client_secret_basic' | 'client_secret_post' | 'none';
+export type ClientAuthMethod = 'client_secret_basic' | 'client_secret_post' | 'private_key_jwt' | 'none';
 
 export interface AuthenticatedClient {
   client: ClientRecord;
@@ -17,6 +21,7 @@ export interface AuthenticatedClient {
 export type PresentedCredentials =
   | { method: 'client_secret_basic'; clientId: string; secret: string; basicAttempted: true }
   | { method: 'client_secret_post'; clientId: string; secret: string; basicAttempted: false }
+  | { method: 'private_key_jwt'; clientId: string; assertion: string; secret?: undefined; basicAttempted: false }
   | { method: 'none'; clientId: string; secret?: undefined; basicAttempted: false };
 
 /** The endpoint a client authenticates at: its path, which some credentials must name. */
@@ -32,8 +37,23 @@ export function presentedCredentials(request: OAuthRequest, form: Map<string, st
   const authorization = header(request, 'authorization');
   const bodyId = form.get('client_id');
   const bodySecret = form.get('client_secret');
-  if (authorization !== undefined && /^basic /i.test(authorization)) {
-    const basic = parseBasic(authorization.slice(6).trim());
+  const assertion = form.get('client_assertion');
+  const assertionType = form.get('client_assertion_type');
+  const basicEncoded =
+    authorization !== undefined && /^basic /i.test(authorization) ? authorization.slice(6).trim() : undefined;
+  if (assertion !== undefined || assertionType !== undefined) {
+    // RFC 6749 §2.3: a client MUST NOT use more than one authentication method per request.
+    if (basicEncoded !== undefined || bodySecret !== undefined) {
+      throw invalidRequest('Use one client authentication method: a client assertion or a secret, not both');
+    }
+    return {
+      ...presentedAssertion(assertion, assertionType, bodyId),
+      method: 'private_key_jwt',
+      basicAttempted: false,
+    };
+  }
+  if (basicEncoded !== undefined) {
+    const basic = parseBasic(basicEncoded);
     // RFC 6749 §2.3: a client MUST NOT use more than one authentication method per request.
     if (bodySecret !== undefined) throw invalidRequest('Use either HTTP Basic or client_secret in the body, not both');
     if (bodyId !== undefined && bodyId !== basic.clientId) {
@@ -81,15 +101,6 @@ export async function authenticateClientAt(
   return verifyClientCredentials(context, credentials, await context.clients.find(credentials.clientId), site);
 }
 
-/**
- * Thrown by a credential check when the proof does not hold; the message is for the logs only.
- * Anything else a check throws (a store or a fetch that failed) is not the client's fault and
- * keeps its own mapping.
- */
-export class CredentialRefused extends Error {
-  override readonly name = 'CredentialRefused';
-}
-
 /** Proves presented credentials against the client's registered credentials, or throws `CredentialRefused`. */
 type CredentialCheck = (
   context: OAuthContext,
@@ -105,15 +116,22 @@ const checkSecret: CredentialCheck = async (context, credentials, client) => {
   }
 };
 
+const checkAssertion: CredentialCheck = async (context, credentials, client, site) => {
+  if (credentials.method !== 'private_key_jwt') throw new CredentialRefused('no client assertion');
+  await verifyClientAssertion(context, credentials.assertion, client, site.path);
+};
+
 /**
  * How each presented method is proven, and which registered method it belongs to. A client
  * authenticates only with the method its registration implies (RFC 7591 §2): a public client
- * with `none`, a client with a secret with either secret method.
+ * with `none`, a client with a secret with either secret method, a client with keys with a
+ * signed assertion (RFC 7523 §2.2).
  */
 const METHODS: Record<ClientAuthMethod, { registered: RegisteredAuthMethod; check: CredentialCheck }> = {
   none: { registered: 'none', check: () => Promise.resolve() },
   client_secret_basic: { registered: 'client_secret_basic', check: checkSecret },
   client_secret_post: { registered: 'client_secret_basic', check: checkSecret },
+  private_key_jwt: { registered: 'private_key_jwt', check: checkAssertion },
 };
 
 /**

@@ -1,8 +1,8 @@
 /**
  * Every error code the server answers with, exactly as the specifications spell them:
  * RFC 6749 §4.1.2.1 (authorization endpoint) and §5.2 (token endpoint), RFC 7009 §2.2.1,
- * RFC 6750 §3.1, RFC 8628 §3.5, RFC 8707 §2, RFC 9449 §5 and §7.1, and OpenID Connect Core §3.1.2.6
- * (the prompt=none answers).
+ * RFC 6750 §3.1, RFC 8628 §3.5, RFC 8707 §2, RFC 9449 §5 and §7.1, RFC 9101 §7 (a pushed request's
+ * `request_uri`, RFC 9126 §4), and OpenID Connect Core §3.1.2.6 (the prompt=none answers).
  */
 export const OAUTH_ERROR_CODES = [
   'invalid_request',
@@ -13,6 +13,7 @@ export const OAUTH_ERROR_CODES = [
   'unsupported_response_type',
   'invalid_scope',
   'invalid_target',
+  'invalid_request_uri',
   'access_denied',
   'unsupported_token_type',
   'invalid_token',

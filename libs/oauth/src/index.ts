@@ -26,6 +26,8 @@ export {
 } from './client-authentication';
 export { projectedClients, type ClientDirectory } from './clients/client-directory';
 export { clientAuthMethodOf, type RegisteredAuthMethod } from './clients/client-auth-method';
+export { ClientKeyCache, DEFAULT_CLIENT_KEY_LIMITS, type ClientKeyLimits } from './clients/client-keys';
+export { CLIENT_ASSERTION_TYPE, CLIENT_ASSERTION_ALGORITHMS } from './clients/client-assertion';
 export { parseScope, grantScopes } from './scopes';
 export type { OAuthContext, OAuthSettings } from './oauth-context';
 export { tokenEndpoint } from './token-endpoint';
@@ -65,6 +67,7 @@ export * from './resources';
 export * from './users/user-input';
 export * from './users/user-commands';
 export * from './authorize';
+export * from './par';
 export * from './personal-access-tokens';
 export * from './dpop';
 export * from './recording';

@@ -1,4 +1,5 @@
 import { introspectionSigningAlgorithms } from '@grantline/lib-tokens';
+import { CLIENT_ASSERTION_ALGORITHMS } from './clients/client-assertion';
 import { DPOP_ALGORITHMS } from './error-challenge';
 import { supportedGrantTypes } from './grants/registry';
 import type { OAuthResponse } from './http-types';
@@ -10,6 +11,7 @@ export function serverMetadata(
   issuer: string,
   scopes: readonly string[] = [],
   introspectionSigningAlgorithms: readonly string[] = ['ES256'],
+  requirePushed = false,
 ): Record<string, unknown> {
   return {
     issuer,
@@ -18,13 +20,22 @@ export function serverMetadata(
     introspection_endpoint: `${issuer}/oauth/introspect`,
     revocation_endpoint: `${issuer}/oauth/revoke`,
     device_authorization_endpoint: `${issuer}/oauth/device/code`,
+    pushed_authorization_request_endpoint: `${issuer}/oauth/par`,
     jwks_uri: `${issuer}/.well-known/jwks.json`,
     grant_types_supported: supportedGrantTypes(),
-    token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'none'],
-    introspection_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
+    token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'private_key_jwt', 'none'],
+    token_endpoint_auth_signing_alg_values_supported: [...CLIENT_ASSERTION_ALGORITHMS],
+    introspection_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'private_key_jwt'],
+    introspection_endpoint_auth_signing_alg_values_supported: [...CLIENT_ASSERTION_ALGORITHMS],
     // RFC 9701 §6: answers to `Accept: application/token-introspection+jwt` are signed with these.
     introspection_signing_alg_values_supported: [...introspectionSigningAlgorithms],
-    revocation_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'none'],
+    revocation_endpoint_auth_methods_supported: [
+      'client_secret_basic',
+      'client_secret_post',
+      'private_key_jwt',
+      'none',
+    ],
+    revocation_endpoint_auth_signing_alg_values_supported: [...CLIENT_ASSERTION_ALGORITHMS],
     response_types_supported: ['code'],
     response_modes_supported: ['query'],
     scopes_supported: scopes,
@@ -33,6 +44,8 @@ export function serverMetadata(
     code_challenge_methods_supported: ['S256'],
     dpop_signing_alg_values_supported: [...DPOP_ALGORITHMS],
     authorization_response_iss_parameter_supported: true,
+    // RFC 9126 §5: whether every client must push; a client may be required to on its own (§6).
+    require_pushed_authorization_requests: requirePushed,
   };
 }
 
@@ -48,6 +61,11 @@ export async function metadataEndpoint(
   return {
     status: 200,
     headers: { 'Cache-Control': 'public, max-age=60' },
-    body: serverMetadata(context.settings.issuer, scopes, introspectionSigningAlgorithms(context.keys)),
+    body: serverMetadata(
+      context.settings.issuer,
+      scopes,
+      introspectionSigningAlgorithms(context.keys),
+      context.settings.par.required,
+    ),
   };
 }

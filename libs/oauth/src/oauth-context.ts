@@ -6,6 +6,7 @@ import type { ArtifactSealer, KeyRing, VerifiedTokenCache } from '@grantline/lib
 import type { Clock, IdSource } from './clock';
 import type { VerifiedSecretCache } from './client-secret';
 import type { ClientDirectory } from './clients/client-directory';
+import type { ClientKeyCache } from './clients/client-keys';
 import type { DpopNonces } from './dpop/dpop-nonce';
 import type { TrustedIssuerDirectory } from './jwt-bearer/trusted-issuer-directory';
 
@@ -17,6 +18,8 @@ export interface OAuthSettings {
   introspection: { allowUnauthenticated: boolean; unauthenticatedLimitPerMinute: number };
   authorizationCodeTtlSeconds: number;
   sessionTtlSeconds: number;
+  /** RFC 9126: how long a pushed request lives, and whether every client must push. */
+  par: { ttlSeconds: number; required: boolean };
   signIn: { limitPerAccount: number; limitPerAddress: number; windowSeconds: number };
   device: {
     codeTtlSeconds: number;
@@ -53,4 +56,6 @@ export interface OAuthContext {
   fetcher: RemoteFetcher;
   /** Issuers whose JWTs the JWT bearer grant accepts (RFC 7523 §2.1), with this replica's cache of their keys. */
   trustedIssuers: TrustedIssuerDirectory;
+  /** The public keys of `private_key_jwt` clients, with fetched key sets kept per replica. */
+  clientKeys: ClientKeyCache;
 }

@@ -11,7 +11,13 @@ import type { OAuthContext } from './oauth-context';
 import { recordDecision } from './recording/recorder';
 
 const TOKEN_PATH = '/oauth/token';
-const CREDENTIAL_PARAMS = new Set(['grant_type', 'client_id', 'client_secret']);
+const CREDENTIAL_PARAMS = new Set([
+  'grant_type',
+  'client_id',
+  'client_secret',
+  'client_assertion',
+  'client_assertion_type',
+]);
 
 /**
  * POST /oauth/token as a pipeline: parse the form, pick the grant, authenticate the client,

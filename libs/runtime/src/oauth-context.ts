@@ -2,6 +2,7 @@ import type { Config } from '@grantline/lib-config';
 import type { EventLog } from '@grantline/lib-event-log';
 import { createGuardedFetcher, type GuardedFetcher } from '@grantline/lib-fetch';
 import {
+  ClientKeyCache,
   DpopNonces,
   projectedClients,
   randomIds,
@@ -42,6 +43,7 @@ export function createOAuthContext(
     metrics,
     fetcher,
     trustedIssuers: new TrustedIssuerDirectory(readTrustedIssuers(config), fetcher, systemClock),
+    clientKeys: new ClientKeyCache(),
   };
 }
 
@@ -70,6 +72,7 @@ export function oauthSettings(config: Config): OAuthSettings {
     },
     authorizationCodeTtlSeconds: config.GRANTLINE_AUTHORIZATION_CODE_TTL,
     sessionTtlSeconds: config.GRANTLINE_SESSION_TTL,
+    par: { ttlSeconds: config.GRANTLINE_PAR_TTL, required: config.GRANTLINE_REQUIRE_PAR },
     signIn: {
       limitPerAccount: config.GRANTLINE_SIGN_IN_LIMIT_PER_ACCOUNT,
       limitPerAddress: config.GRANTLINE_SIGN_IN_LIMIT_PER_ADDRESS,

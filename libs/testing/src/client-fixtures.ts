@@ -15,6 +15,7 @@ export function clientSnapshot(overrides: Partial<ClientSnapshot> & { clientId: 
     firstParty: false,
     requireDpop: false,
     dpopNonce: false,
+    requirePushedAuthorizationRequests: false,
     refreshTokens: refreshTokenPolicySchema.parse({}),
     resources: null,
     defaultResource: null,

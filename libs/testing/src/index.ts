@@ -4,6 +4,7 @@ export { FormBrowser, parseForm, pkcePair, type ParsedForm } from './form-browse
 export * from './code-flow';
 export * from './device-flow';
 export { generateP256Key } from './dpop-keys';
+export * from './client-assertions';
 export * from './grant-fixtures';
 export * from './revocation-fixtures';
 export { HeldCalls, type HeldCall } from './held-calls';

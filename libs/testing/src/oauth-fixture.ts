@@ -14,6 +14,7 @@ import {
   generateUserId,
   VerifiedSecretCache,
   DpopNonces,
+  ClientKeyCache,
   projectedClients,
   type Clock,
   type OAuthContext,
@@ -77,6 +78,7 @@ export async function oauthFixture(settings: Partial<OAuthContext['settings']> =
       introspection: { allowUnauthenticated: false, unauthenticatedLimitPerMinute: 3 },
       authorizationCodeTtlSeconds: 60,
       sessionTtlSeconds: 3600,
+      par: { ttlSeconds: 60, required: false },
       signIn: { limitPerAccount: 5, limitPerAddress: 30, windowSeconds: 900 },
       device: {
         codeTtlSeconds: 600,
@@ -103,6 +105,7 @@ export async function oauthFixture(settings: Partial<OAuthContext['settings']> =
     metrics: noMetrics,
     fetcher: refusingFetcher,
     trustedIssuers: new TrustedIssuerDirectory(NO_TRUSTED_ISSUERS, refusingFetcher, clock),
+    clientKeys: new ClientKeyCache(),
   };
   return {
     context,

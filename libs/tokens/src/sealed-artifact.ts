@@ -4,7 +4,8 @@ import { z } from 'zod';
 import type { KeyRing, SigningKey } from './signing-keys';
 
 /** What a sealed artifact is for; each kind has its own key, so one can never pass for another. */
-export type ArtifactKind = 'authorization-code' | 'refresh-token' | 'session' | 'interaction';
+export type ArtifactKind =
+  'authorization-code' | 'refresh-token' | 'session' | 'interaction' | 'pushed-authorization-request';
 
 /** RFC 7516 §4.1: the members of a sealed artifact's header we read, with their JSON types. */
 const SealedHeaderSchema = z.looseObject({ kid: z.string(), cty: z.string() });

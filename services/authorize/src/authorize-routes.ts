@@ -3,14 +3,18 @@ import type { GrantlineEvent } from '@grantline/lib-events';
 import { type Logger } from '@grantline/lib-http';
 import { oauthRequestOf } from '@grantline/lib-runtime';
 import {
+  authorizationParametersOf,
   awaitingProjection,
+  channelOf,
   checkAuthorizationRequest,
+  claimPushedRequest,
   consentGranted,
   decideAuthorizationCode,
   authorizationError,
   errorRedirect,
   needsConsent,
   recordDecision,
+  sealPushedRequest,
   type AuthorizationRequest,
   type OAuthContext,
   type OAuthErrorCode,
@@ -29,6 +33,8 @@ const CONSENT = '/oauth/authorize/consent';
 const CONSENT_VISIBLE_TIMEOUT_MS = 3_000;
 
 type Valid = { request: AuthorizationRequest; client: ClientRecord };
+/** What a form carries of the request: its parameters, and whether they were pushed (RFC 9126). */
+type Asked = Pick<Interaction, 'q' | 'pushed'>;
 
 /**
  * GET /oauth/authorize and its sign-in and consent forms: server-rendered, no JavaScript.
@@ -39,16 +45,17 @@ export function authorizeRoutes(context: OAuthContext, logger: Logger): Router {
   const state = new BrowserState(context);
   const form = express.urlencoded({ extended: false, limit: '8kb', parameterLimit: 20 });
 
-  /** Validates the query; answers the fatal and redirected errors itself. */
-  async function validate(res: Response, query: string): Promise<Valid | null> {
+  /** Validates the parameters (pushed or in the query); answers the fatal and redirected errors itself. */
+  async function validate(res: Response, query: string, pushed: boolean): Promise<Valid | null> {
     const check = await checkAuthorizationRequest(
       new URLSearchParams(query),
       context,
       context.settings.accessTokenAudience,
+      channelOf(pushed, context),
     );
     if (check.kind === 'valid') return check;
     if (check.kind === 'fatal') {
-      sendPage(res, 400, renderErrorPage({ title: 'This sign-in link is not valid', message: check.message }));
+      invalidLinkPage(res, check.message);
     } else {
       redirect(res, errorRedirect(context.settings.issuer, check, check.error));
     }
@@ -62,9 +69,9 @@ export function authorizeRoutes(context: OAuthContext, logger: Logger): Router {
     return sessionHolds(session, user) ? user : null;
   }
 
-  async function showSignIn(req: Request, res: Response, valid: Valid, query: string, status = 200, extra = {}) {
+  async function showSignIn(req: Request, res: Response, valid: Valid, asked: Asked, status = 200, extra = {}) {
     const csrf = state.csrfNonce(req, res);
-    const interaction = await state.sealInteraction({ q: query, csrf });
+    const interaction = await state.sealInteraction({ ...asked, csrf });
     sendPage(
       res,
       status,
@@ -77,9 +84,9 @@ export function authorizeRoutes(context: OAuthContext, logger: Logger): Router {
     );
   }
 
-  async function showConsent(req: Request, res: Response, valid: Valid, query: string, user: UserRecord) {
+  async function showConsent(req: Request, res: Response, valid: Valid, asked: Asked, user: UserRecord) {
     const csrf = state.csrfNonce(req, res);
-    const interaction = await state.sealInteraction({ q: query, csrf, uid: user.userId });
+    const interaction = await state.sealInteraction({ ...asked, csrf, uid: user.userId });
     sendPage(
       res,
       200,
@@ -115,6 +122,15 @@ export function authorizeRoutes(context: OAuthContext, logger: Logger): Router {
     redirect(res, issued.location, req.method === 'POST' ? 303 : 302);
   }
 
+  function invalidLinkPage(res: Response, message: string): void {
+    sendPage(res, 400, renderErrorPage({ title: 'This sign-in link is not valid', message }));
+  }
+
+  async function pushedAgain(clientId: string, query: string): Promise<string> {
+    const { requestUri } = await sealPushedRequest(context, clientId, new URLSearchParams(query));
+    return new URLSearchParams({ client_id: clientId, request_uri: requestUri }).toString();
+  }
+
   function fail(res: Response, valid: Valid, error: OAuthErrorCode, description: string, status = 302) {
     const refused = authorizationError(error, description);
     redirect(res, errorRedirect(context.settings.issuer, valid.request, refused), status);
@@ -122,22 +138,29 @@ export function authorizeRoutes(context: OAuthContext, logger: Logger): Router {
 
   router.get(AUTHORIZE, async (req, res, next) => {
     try {
-      const query = queryOf(req);
-      const valid = await validate(res, query);
+      const parameters = await authorizationParametersOf(context, queryOf(req));
+      if (parameters.kind === 'fatal') return invalidLinkPage(res, parameters.message);
+      const pushed = parameters.kind === 'pushed';
+      const valid = await validate(res, parameters.query, pushed);
       if (!valid) return;
+      // RFC 9126 §4: a request_uri is used once, claimed only once the request it stands for is valid.
+      if (pushed && !(await claimPushedRequest(context, parameters.pushed))) {
+        return fail(res, valid, 'invalid_request_uri', 'The request_uri was already used');
+      }
+      const asked: Asked = { q: parameters.query, ...(pushed ? { pushed: true as const } : {}) };
       const session = await state.readSession(req);
       const user = await signedInUser(session);
       const prompt = valid.request.prompt;
       if (!session || !user || prompt === 'login') {
         if (prompt === 'none') return fail(res, valid, 'login_required', 'The user is not signed in');
-        return await showSignIn(req, res, valid, query);
+        return await showSignIn(req, res, valid, asked);
       }
       const consent =
         prompt === 'consent' ||
         (await needsConsent(context, valid.client, user, valid.request.scopes, valid.request.resources));
       if (consent) {
         if (prompt === 'none') return fail(res, valid, 'consent_required', 'The user has not approved this app');
-        return await showConsent(req, res, valid, query, user);
+        return await showConsent(req, res, valid, asked, user);
       }
       await issueCode(req, res, valid, user, session.auth_time);
     } catch (error) {
@@ -149,15 +172,18 @@ export function authorizeRoutes(context: OAuthContext, logger: Logger): Router {
     try {
       const interaction = await state.openInteraction(req);
       if (!interaction) return refuseForm(res);
-      const valid = await validate(res, interaction.q);
+      const pushed = interaction.pushed === true;
+      const valid = await validate(res, interaction.q, pushed);
       if (!valid) return;
       const submitted = await submitSignIn(context, state, req, res, valid.client.clientId);
       if (!submitted.ok) {
         const { status, email, error } = submitted;
-        return await showSignIn(req, res, valid, interaction.q, status, { email, error });
+        return await showSignIn(req, res, valid, askedOf(interaction), status, { email, error });
       }
-      // Back to the authorization request, now signed in; prompt=login has been satisfied.
-      redirect(res, `${AUTHORIZE}?${withoutLoginPrompt(interaction.q)}`, 303);
+      // Back to the authorization request, now signed in; prompt=login has been satisfied. A pushed
+      // request goes back pushed again (a fresh one-time reference), so its parameters stay out of the URL.
+      const query = withoutLoginPrompt(interaction.q);
+      redirect(res, `${AUTHORIZE}?${pushed ? await pushedAgain(valid.client.clientId, query) : query}`, 303);
     } catch (error) {
       next(error);
     }
@@ -168,7 +194,7 @@ export function authorizeRoutes(context: OAuthContext, logger: Logger): Router {
       const interaction = await state.openInteraction(req);
       const session = await state.readSession(req);
       if (!interaction || !session || interaction.uid !== session.uid) return refuseForm(res);
-      const valid = await validate(res, interaction.q);
+      const valid = await validate(res, interaction.q, interaction.pushed === true);
       if (!valid) return;
       const user = await signedInUser(session);
       if (!user) return refuseForm(res);
@@ -209,6 +235,10 @@ function queryOf(req: Request): string {
   const url = req.originalUrl;
   const index = url.indexOf('?');
   return index === -1 ? '' : url.slice(index + 1);
+}
+
+function askedOf(interaction: Interaction): Asked {
+  return { q: interaction.q, ...(interaction.pushed ? { pushed: true as const } : {}) };
 }
 
 function withoutLoginPrompt(query: string): string {

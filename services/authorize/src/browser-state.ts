@@ -20,6 +20,8 @@ export type BrowserSession = z.infer<typeof sessionSchema>;
 const interactionSchema = z.object({
   /** The authorization request's query string, checked again when the form comes back. */
   q: z.string(),
+  /** The parameters came from a pushed authorization request (RFC 9126), checked as such. */
+  pushed: z.literal(true).optional(),
   /** Bound to the browser's CSRF cookie. */
   csrf: z.string().min(1),
   /** On the consent form: the user who was asked. */

@@ -5,6 +5,8 @@ import { isDevicePoll } from './device-poll-forwarder';
 import {
   everyGrant,
   metadataEndpoint,
+  PAR_PATH,
+  pushedAuthorizationEndpoint,
   openApiDocument,
   protectedResourceMetadataEndpoint,
   protectedResourceMetadataPath,
@@ -16,7 +18,7 @@ import {
 import { publicJwks } from '@grantline/lib-tokens';
 
 /**
- * POST /oauth/token and POST /oauth/revoke, served on the lean path. With `devicePolling`
+ * POST /oauth/token, POST /oauth/revoke and POST /oauth/par (RFC 9126), served on the lean path. With `devicePolling`
  * (the stack), device-code polls go to the device-polling service; without it (one process),
  * every grant is answered here.
  */
@@ -28,6 +30,7 @@ export function tokenEndpoints(context: OAuthContext, devicePolling?: OAuthHandl
   return [
     { path: '/oauth/token', name: 'token', cors: true, handle: token },
     { path: '/oauth/revoke', name: 'revoke', cors: true, handle: (request) => revocationEndpoint(context, request) },
+    { path: PAR_PATH, name: 'par', cors: true, handle: (request) => pushedAuthorizationEndpoint(context, request) },
   ];
 }
 

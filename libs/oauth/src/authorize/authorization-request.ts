@@ -29,6 +29,12 @@ export type AuthorizationRequestCheck =
   | { kind: 'redirect-error'; redirectUri: string; state?: string; error: OAuthError }
   | { kind: 'valid'; request: AuthorizationRequest; client: ClientRecord };
 
+/**
+ * How the parameters arrived (RFC 9126): pushed by the client to the PAR endpoint, or in the
+ * browser's query, which is refused when the server or the client requires pushing (§5, §6).
+ */
+export type RequestChannel = { pushed: true } | { pushed: false; serverRequiresPush: boolean };
+
 const SINGLE = [
   'response_type',
   'client_id',
@@ -40,9 +46,11 @@ const SINGLE = [
   'prompt',
   'dpop_jkt',
 ];
+/** Every parameter this endpoint reads: what a pushed request keeps (RFC 9126 §2.1). */
+export const AUTHORIZATION_PARAMETERS: ReadonlySet<string> = new Set([...SINGLE, 'resource']);
 
 /**
- * Checks a GET /oauth/authorize query in the order RFC 6749 §4.1.2.1 asks: first the client and
+ * Checks an authorization request (a GET /oauth/authorize query, or a pushed one) in the order RFC 6749 §4.1.2.1 asks: first the client and
  * the redirect URI (errors there are never redirected), then everything else (redirected with
  * the error).
  */
@@ -50,6 +58,7 @@ export async function checkAuthorizationRequest(
   query: URLSearchParams,
   { store, clients }: { store: ProjectionStore; clients: ClientDirectory },
   ownAudience: string,
+  channel: RequestChannel,
 ): Promise<AuthorizationRequestCheck> {
   const repeated = SINGLE.filter((name) => query.getAll(name).length > 1);
   const clientId = query.get('client_id');
@@ -87,9 +96,13 @@ export async function checkAuthorizationRequest(
   if (!client.grantTypes.includes('authorization_code')) {
     return fail('unauthorized_client', 'This client may not use the authorization code flow');
   }
-  if (query.has('request') || query.has('request_uri')) {
-    return fail('invalid_request', 'Request objects are not supported');
+  if (!channel.pushed && (channel.serverRequiresPush || client.requirePushedAuthorizationRequests)) {
+    // RFC 9126 §5 and §6: the parameters must come from a pushed authorization request.
+    return fail('invalid_request', 'Authorization requests must be pushed to the PAR endpoint first');
   }
+  // RFC 9126 §2.1: a pushed request carries no request_uri; request objects (RFC 9101) are not supported.
+  if (query.has('request_uri')) return fail('invalid_request', 'request_uri is not accepted here');
+  if (query.has('request')) return fail('invalid_request', 'Request objects are not supported');
   const challenge = query.get('code_challenge');
   if (!challenge) return fail('invalid_request', 'PKCE code_challenge is required');
   const method = query.get('code_challenge_method');

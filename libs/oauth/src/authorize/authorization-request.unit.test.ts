@@ -2,11 +2,16 @@ import { createHash } from 'node:crypto';
 import { MemoryProjectionStore } from '@grantline/lib-projections';
 import { clientRegistered, clientSnapshot } from '@grantline/lib-testing';
 import { projectedClients } from '../clients/client-directory';
-import { checkAuthorizationRequest, type AuthorizationRequestCheck } from './authorization-request';
+import {
+  checkAuthorizationRequest,
+  type AuthorizationRequestCheck,
+  type RequestChannel,
+} from './authorization-request';
 
 const challenge = createHash('sha256').update('a-verifier-of-at-least-forty-three-characters-long').digest('base64url');
 const REDIRECT = 'https://app.test/cb';
 const ISSUER = 'https://grantline.example.test';
+const FRONT_CHANNEL = { pushed: false, serverRequiresPush: false } as const;
 
 const base = {
   response_type: 'code',
@@ -28,7 +33,7 @@ function query(overrides: Record<string, string | null> = {}): URLSearchParams {
 describe('checkAuthorizationRequest', () => {
   let store: MemoryProjectionStore;
   const check = (params: URLSearchParams) =>
-    checkAuthorizationRequest(params, { store, clients: projectedClients(store) }, ISSUER);
+    checkAuthorizationRequest(params, { store, clients: projectedClients(store) }, ISSUER, FRONT_CHANNEL);
   const expectRedirectError = (result: AuthorizationRequestCheck, error: string, description?: string) => {
     expect(result).toMatchObject({ kind: 'redirect-error', redirectUri: REDIRECT, error: { error } });
     if (description !== undefined && result.kind === 'redirect-error') {
@@ -175,12 +180,7 @@ describe('checkAuthorizationRequest', () => {
         'invalid_request',
         'Request objects are not supported',
       ],
-      [
-        'a request_uri',
-        { request_uri: 'https://app.test/req' },
-        'invalid_request',
-        'Request objects are not supported',
-      ],
+      ['a request_uri', { request_uri: 'https://app.test/req' }, 'invalid_request', 'request_uri is not accepted here'],
       ['an unknown prompt', { prompt: 'select_account' }, 'invalid_request', 'prompt must be none, login or consent'],
       [
         'several prompt values',
@@ -285,6 +285,36 @@ describe('checkAuthorizationRequest', () => {
 
     it.each(['', 'NONE', 'create'])('refuses prompt=%j', async (prompt) => {
       expectRedirectError(await check(query({ prompt })), 'invalid_request', 'prompt must be none, login or consent');
+    });
+  });
+
+  describe('required pushed authorization requests (RFC 9126 §5, §6)', () => {
+    const refusal = 'Authorization requests must be pushed to the PAR endpoint first';
+    const checkWith = (params: URLSearchParams, channel: RequestChannel) =>
+      checkAuthorizationRequest(params, { store, clients: projectedClients(store) }, ISSUER, channel);
+
+    it('refuses a request in the query when the server requires pushing', async () => {
+      expectRedirectError(
+        await checkWith(query(), { pushed: false, serverRequiresPush: true }),
+        'invalid_request',
+        refusal,
+      );
+    });
+
+    it('refuses a request in the query when the client requires pushing', async () => {
+      const pushing = clientSnapshot({
+        clientId: 'pushing',
+        redirectUris: [REDIRECT],
+        scopes: ['read'],
+        requirePushedAuthorizationRequests: true,
+      });
+      await store.apply(clientRegistered(pushing), { partition: 0, offset: '10' });
+      expectRedirectError(await check(query({ client_id: 'pushing' })), 'invalid_request', refusal);
+      expect(await checkWith(query({ client_id: 'pushing' }), { pushed: true })).toMatchObject({ kind: 'valid' });
+    });
+
+    it('accepts a pushed request when the server requires pushing', async () => {
+      expect(await checkWith(query(), { pushed: true })).toMatchObject({ kind: 'valid' });
     });
   });
 });

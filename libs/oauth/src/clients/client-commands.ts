@@ -28,7 +28,8 @@ export async function registerClient(
 ): Promise<ClientDecision> {
   if (existing) throw commandRefused(409, `client ${existing.clientId} already exists`);
   const clientId = input.client_id ?? ids.tokenId();
-  const secret = input.public ? undefined : (input.client_secret ?? ids.secret());
+  const keys = clientKeysOf(input);
+  const secret = input.public || keys ? undefined : (input.client_secret ?? ids.secret());
   const client: ClientSnapshot = {
     clientId,
     name: input.name,
@@ -41,10 +42,11 @@ export async function registerClient(
     firstParty: input.first_party,
     requireDpop: input.require_dpop,
     dpopNonce: input.dpop_nonce,
+    requirePushedAuthorizationRequests: input.require_pushed_authorization_requests,
     refreshTokens: refreshPolicy(input, refreshTokenPolicySchema.parse({})),
     ...resourcePolicy(input, { resources: null, defaultResource: null, introspectsFor: null }),
-    jwks: null,
-    jwksUri: null,
+    jwks: keys?.jwks ?? null,
+    jwksUri: keys?.jwksUri ?? null,
     createdAt: context.now().toISOString(),
   };
   const event = stampEvent(
@@ -70,8 +72,11 @@ export function updateClient(
     firstParty: input.first_party ?? current.firstParty,
     requireDpop: input.require_dpop ?? current.requireDpop,
     dpopNonce: input.dpop_nonce ?? current.dpopNonce,
+    requirePushedAuthorizationRequests:
+      input.require_pushed_authorization_requests ?? current.requirePushedAuthorizationRequests,
     refreshTokens: refreshPolicy(input, current.refreshTokens),
     ...resourcePolicy(input, current),
+    ...keyUpdate(input, current),
   };
   if (client.public && client.grantTypes.includes('client_credentials')) {
     throw commandRefused(400, 'client_credentials needs a confidential client');
@@ -91,6 +96,9 @@ export async function rotateClientSecret(
 ): Promise<ClientDecision> {
   const current = requireClient(existing);
   if (current.public) throw commandRefused(400, 'a public client has no secret to rotate');
+  if (current.secretHash === null) {
+    throw commandRefused(400, 'this client authenticates with private_key_jwt; replace its jwks or jwks_uri instead');
+  }
   const secret = newSecret ?? ids.secret();
   const client: ClientSnapshot = { ...current, secretHash: await hashSecret(secret) };
   const event = stampEvent(
@@ -162,6 +170,30 @@ export function resourcesNamedBy(client: ResourcePolicy): string[] {
   return [...new Set(named)];
 }
 
+type ClientKeys = Pick<ClientSnapshot, 'jwks' | 'jwksUri'>;
+
+/** The keys an input names, if any (RFC 7591 §2: `jwks` or `jwks_uri`, never both). */
+function clientKeysOf(input: Pick<RegisterClientInput, 'jwks' | 'jwks_uri'>): ClientKeys | null {
+  if (input.jwks) return { jwks: input.jwks, jwksUri: null };
+  if (input.jwks_uri) return { jwks: null, jwksUri: input.jwks_uri };
+  return null;
+}
+
+/**
+ * New keys replace the old ones at once (key rotation: the client publishes both sets during a
+ * rollover, or uses jwks_uri). A client with a secret given keys moves to private_key_jwt and
+ * its secret stops working.
+ */
+function keyUpdate(
+  input: Pick<UpdateClientInput, 'jwks' | 'jwks_uri'>,
+  current: ClientRecord,
+): Pick<ClientSnapshot, 'jwks' | 'jwksUri' | 'secretHash'> {
+  const keys = clientKeysOf(input);
+  if (!keys) return { jwks: current.jwks, jwksUri: current.jwksUri, secretHash: current.secretHash };
+  if (current.public) throw commandRefused(400, 'a public client has no keys');
+  return { ...keys, secretHash: null };
+}
+
 function requireClient(existing: ClientRecord | null): ClientRecord {
   if (!existing) throw commandRefused(404, 'no such client');
   return existing;
@@ -180,6 +212,7 @@ export function publicView(client: ClientSnapshot): Record<string, unknown> {
     first_party: client.firstParty,
     require_dpop: client.requireDpop,
     dpop_nonce: client.dpopNonce,
+    require_pushed_authorization_requests: client.requirePushedAuthorizationRequests,
     refresh_token_idle_ttl: client.refreshTokens.idleTtl,
     refresh_token_absolute_ttl: client.refreshTokens.absoluteTtl,
     refresh_token_grace_period: client.refreshTokens.gracePeriod,

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { grantTypeSchema, resourceUriSchema } from '@grantline/lib-events';
+import { clientJwkSetSchema, grantTypeSchema, resourceUriSchema } from '@grantline/lib-events';
 import { redirectUriRefusal } from './redirect-uri-policy';
 
 const absoluteUri = z
@@ -48,6 +48,19 @@ const resourceFields = {
   introspects_for: resourceUriSchema.nullable().optional(),
 };
 
+/** RFC 7591 §2: the client's public keys for `private_key_jwt`, in the record or at an https URL. */
+const keyFields = {
+  jwks: clientJwkSetSchema.optional(),
+  jwks_uri: z
+    .string()
+    .url()
+    .regex(/^https:\/\//, 'must be an https URL')
+    .optional(),
+};
+
+/** RFC 7591 §2: how the client authenticates; implied by `public`, a secret or keys when absent. */
+const authMethodSchema = z.enum(['client_secret_basic', 'client_secret_post', 'private_key_jwt', 'none']);
+
 /** Admin API and CLI input for registering a client. */
 export const registerClientSchema = z
   .object({
@@ -60,6 +73,7 @@ export const registerClientSchema = z
     first_party: z.boolean().default(false),
     require_dpop: z.boolean().default(false),
     dpop_nonce: z.boolean().default(false),
+    require_pushed_authorization_requests: z.boolean().default(false),
     ...refreshTokenFields,
     ...resourceFields,
     client_id: z
@@ -67,9 +81,27 @@ export const registerClientSchema = z
       .regex(/^[\x21-\x7E]{1,128}$/, 'printable ASCII, at most 128 characters')
       .optional(),
     client_secret: z.string().min(8).max(512).optional(),
+    token_endpoint_auth_method: authMethodSchema.optional(),
+    ...keyFields,
   })
   .strict()
   .refine((input) => !(input.public && input.client_secret), 'a public client has no secret')
+  .refine((input) => !(input.jwks && input.jwks_uri), 'send jwks or jwks_uri, not both')
+  .refine(
+    (input) =>
+      (input.jwks !== undefined || input.jwks_uri !== undefined) ===
+      (input.token_endpoint_auth_method === 'private_key_jwt'),
+    'token_endpoint_auth_method private_key_jwt goes with jwks or jwks_uri',
+  )
+  .refine(
+    (input) => input.token_endpoint_auth_method !== 'private_key_jwt' || (!input.public && !input.client_secret),
+    'a private_key_jwt client is confidential and has no secret',
+  )
+  .refine(
+    (input) =>
+      input.token_endpoint_auth_method === undefined || (input.token_endpoint_auth_method === 'none') === input.public,
+    'token_endpoint_auth_method none is for public clients, and only it',
+  )
   .refine(
     (input) => !(input.public && input.grant_types.includes('client_credentials')),
     'client_credentials needs a confidential client (RFC 6749 §4.4)',
@@ -86,10 +118,14 @@ export const updateClientSchema = z
     first_party: z.boolean().optional(),
     require_dpop: z.boolean().optional(),
     dpop_nonce: z.boolean().optional(),
+    require_pushed_authorization_requests: z.boolean().optional(),
     ...refreshTokenFields,
     ...resourceFields,
+    /** Replaces the client's keys (key rotation); a client with a secret moves to private_key_jwt. */
+    ...keyFields,
   })
-  .strict();
+  .strict()
+  .refine((input) => !(input.jwks && input.jwks_uri), 'send jwks or jwks_uri, not both');
 export type UpdateClientInput = z.infer<typeof updateClientSchema>;
 
 export const rotateSecretSchema = z.object({ client_secret: z.string().min(8).max(512).optional() }).strict();

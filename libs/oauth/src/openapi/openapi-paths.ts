@@ -56,13 +56,17 @@ export function apiPaths(): Record<string, JsonSchema> {
       get: {
         operationId: 'authorize',
         summary: 'Authorization code with PKCE (S256), sign-in and consent pages',
+        description:
+          'With `request_uri` from POST /oauth/par (RFC 9126 §4), only `client_id` accompanies it and the ' +
+          'pushed parameters are the request; the rest of the query is ignored. Otherwise `response_type`, ' +
+          '`code_challenge` and `code_challenge_method` are required.',
         parameters: [
           ...['response_type', 'client_id', 'redirect_uri', 'scope', 'state', 'code_challenge']
-            .concat(['code_challenge_method', 'prompt'])
+            .concat(['code_challenge_method', 'prompt', 'request_uri'])
             .map((name) => ({
               name,
               in: 'query',
-              required: name !== 'scope' && name !== 'prompt' && name !== 'state',
+              required: name === 'client_id',
               schema: { type: 'string' } as JsonSchema,
             })),
           // RFC 8707 §2: once per resource; an unknown or refused one is invalid_target at the redirect URI.
@@ -101,6 +105,18 @@ export function apiPaths(): Record<string, JsonSchema> {
         security: clientOrNone,
         requestBody: form('DeviceAuthorizationRequest'),
         responses: { '200': json('RFC 8628 §3.2', 'DeviceAuthorization'), ...clientAuthenticated },
+      },
+    },
+    '/oauth/par': {
+      post: {
+        operationId: 'pushAuthorizationRequest',
+        summary: 'RFC 9126 pushed authorization request: a one-time request_uri for GET /oauth/authorize',
+        security: clientOrNone,
+        requestBody: form('PushedAuthorizationRequest'),
+        responses: {
+          '201': json('RFC 9126 §2.2: the reference and its lifetime', 'PushedAuthorizationResponse'),
+          ...clientAuthenticated,
+        },
       },
     },
     '/device': {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CLIENT_ASSERTION_TYPE } from '../clients/client-assertion';
 import { OAUTH_ERROR_CODES } from '../errors';
 import { allGrants } from '../grants/registry';
 import { serverMetadata } from '../metadata';
@@ -19,6 +20,16 @@ const integer = { type: 'integer' };
 const client = {
   client_id: { ...text, description: 'With client_secret_post or a public client (RFC 6749 §2.3.1).' },
   client_secret: { ...text, description: 'client_secret_post; prefer HTTP Basic (client_secret_basic).' },
+  client_assertion_type: {
+    const: CLIENT_ASSERTION_TYPE,
+    description: 'private_key_jwt (RFC 7523 §2.2), with client_assertion.',
+  },
+  client_assertion: {
+    ...text,
+    description:
+      "private_key_jwt: a JWT signed by one of the client's registered keys, iss and sub the client_id, aud the " +
+      "issuer or this endpoint's URL, a short exp and a jti used once (RFC 7523 §3).",
+  },
 };
 
 /**
@@ -113,6 +124,35 @@ const deviceAuthorization = {
     interval: integer,
   },
   required: ['device_code', 'user_code', 'verification_uri', 'expires_in', 'interval'],
+  additionalProperties: false,
+};
+
+/** RFC 9126 §2.1: the authorization request's parameters, pushed with the client's credentials. */
+const pushedAuthorizationRequest = {
+  type: 'object',
+  properties: {
+    ...client,
+    response_type: { const: 'code' },
+    redirect_uri: text,
+    scope: text,
+    state: text,
+    code_challenge: text,
+    code_challenge_method: { const: 'S256' },
+    prompt: { enum: ['none', 'login', 'consent'] },
+    dpop_jkt: { ...text, description: 'RFC 9449 §10; a DPoP header on the push binds the code the same way.' },
+    resource,
+  },
+  required: ['response_type', 'code_challenge', 'code_challenge_method'],
+};
+
+/** RFC 9126 §2.2. */
+const pushedAuthorizationResponse = {
+  type: 'object',
+  properties: {
+    request_uri: { ...text, pattern: '^urn:ietf:params:oauth:request_uri:' },
+    expires_in: integer,
+  },
+  required: ['request_uri', 'expires_in'],
   additionalProperties: false,
 };
 
@@ -222,6 +262,8 @@ export function componentSchemas(): Record<string, JsonSchema> {
     Revoked: { type: 'object', maxProperties: 0 },
     DeviceAuthorizationRequest: { type: 'object', properties: { ...client, scope: text, resource } },
     DeviceAuthorization: deviceAuthorization,
+    PushedAuthorizationRequest: pushedAuthorizationRequest,
+    PushedAuthorizationResponse: pushedAuthorizationResponse,
     User: user,
     PersonalAccessTokenCreation: personalAccessTokenCreation(),
     CreatedPersonalAccessToken: createdPersonalAccessToken,

@@ -127,7 +127,10 @@ describe('resource indicators (RFC 8707)', () => {
           resources,
         ),
       );
-      const check = await checkAuthorizationRequest(query, fixture.context, TEST_ISSUER);
+      const check = await checkAuthorizationRequest(query, fixture.context, TEST_ISSUER, {
+        pushed: false,
+        serverRequiresPush: false,
+      });
       if (check.kind !== 'valid') return { check };
       const now = Math.floor(fixture.clock.now().getTime() / 1000);
       const issued = await decideAuthorizationCode(fixture.context, browser, check.request, check.client, user, now);
