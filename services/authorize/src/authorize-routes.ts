@@ -11,6 +11,7 @@ import {
   errorRedirect,
   needsConsent,
   recordDecision,
+  redirectReceiver,
   type AuthorizationRequest,
   type OAuthContext,
   type OAuthErrorCode,
@@ -29,6 +30,13 @@ const CONSENT = '/oauth/authorize/consent';
 const CONSENT_VISIBLE_TIMEOUT_MS = 3_000;
 
 type Valid = { request: AuthorizationRequest; client: ClientRecord };
+
+/** RFC 8252: the consent page says when the answer goes to an app on the person's device. */
+function nativeAppOf(redirectUri: string): { nativeApp?: { scheme?: string } } {
+  const receiver = redirectReceiver(redirectUri);
+  if (receiver.kind === 'app-scheme') return { nativeApp: { scheme: receiver.scheme } };
+  return receiver.kind === 'app-loopback' ? { nativeApp: {} } : {};
+}
 
 /**
  * GET /oauth/authorize and its sign-in and consent forms: server-rendered, no JavaScript.
@@ -89,6 +97,7 @@ export function authorizeRoutes(context: OAuthContext, logger: Logger): Router {
         userEmail: user.email,
         scopes: valid.request.scopes,
         resources: valid.request.resources.map((resource) => resource.name),
+        ...nativeAppOf(valid.request.redirectUri),
         action: CONSENT,
         hidden: { interaction, csrf_token: csrf },
       }),
