@@ -26,7 +26,7 @@ const snapshot = (name: string): ClientSnapshot => ({
   firstParty: false,
   requireDpop: false,
   dpopNonce: false,
-  refreshTokens: { idleTtl: 3600, absoluteTtl: 7200, gracePeriod: 0 },
+  refreshTokens: { idleTtl: 3600, absoluteTtl: 7200, gracePeriod: 0, rotate: true },
   resources: null,
   defaultResource: null,
   introspectsFor: null,

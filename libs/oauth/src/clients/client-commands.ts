@@ -10,7 +10,7 @@ import type { ClientRecord } from '@grantline/lib-projections';
 import type { IdSource } from '../clock';
 import { hashSecret } from '../client-secret';
 import { commandRefused } from '../errors';
-import type { RegisterClientInput, UpdateClientInput } from './client-input';
+import { PUBLIC_CLIENTS_ROTATE, type RegisterClientInput, type UpdateClientInput } from './client-input';
 
 export interface ClientDecision {
   event: GrantlineEvent;
@@ -40,7 +40,7 @@ export async function registerClient(
     firstParty: input.first_party,
     requireDpop: input.require_dpop,
     dpopNonce: input.dpop_nonce,
-    refreshTokens: refreshPolicy(input, refreshTokenPolicySchema.parse({})),
+    refreshTokens: refreshPolicy(input, refreshTokenPolicySchema.parse({}), input.public),
     ...resourcePolicy(input, { resources: null, defaultResource: null, introspectsFor: null }),
     createdAt: context.now().toISOString(),
   };
@@ -67,7 +67,7 @@ export function updateClient(
     firstParty: input.first_party ?? current.firstParty,
     requireDpop: input.require_dpop ?? current.requireDpop,
     dpopNonce: input.dpop_nonce ?? current.dpopNonce,
-    refreshTokens: refreshPolicy(input, current.refreshTokens),
+    refreshTokens: refreshPolicy(input, current.refreshTokens, current.public),
     ...resourcePolicy(input, current),
   };
   if (client.public && client.grantTypes.includes('client_credentials')) {
@@ -113,18 +113,21 @@ export function deleteClient(existing: ClientRecord | null, context: EventContex
 function refreshPolicy(
   input: Pick<
     RegisterClientInput,
-    'refresh_token_idle_ttl' | 'refresh_token_absolute_ttl' | 'refresh_token_grace_period'
+    'refresh_token_idle_ttl' | 'refresh_token_absolute_ttl' | 'refresh_token_grace_period' | 'refresh_token_rotation'
   >,
   current: RefreshTokenPolicy,
+  isPublic: boolean,
 ): RefreshTokenPolicy {
   const policy = {
     idleTtl: input.refresh_token_idle_ttl ?? current.idleTtl,
     absoluteTtl: input.refresh_token_absolute_ttl ?? current.absoluteTtl,
     gracePeriod: input.refresh_token_grace_period ?? current.gracePeriod,
+    rotate: input.refresh_token_rotation ?? current.rotate,
   };
   if (policy.idleTtl > policy.absoluteTtl) {
     throw commandRefused(400, 'refresh_token_idle_ttl must not exceed refresh_token_absolute_ttl');
   }
+  if (isPublic && !policy.rotate) throw commandRefused(400, PUBLIC_CLIENTS_ROTATE);
   return policy;
 }
 
@@ -180,6 +183,7 @@ export function publicView(client: ClientSnapshot): Record<string, unknown> {
     refresh_token_idle_ttl: client.refreshTokens.idleTtl,
     refresh_token_absolute_ttl: client.refreshTokens.absoluteTtl,
     refresh_token_grace_period: client.refreshTokens.gracePeriod,
+    refresh_token_rotation: client.refreshTokens.rotate,
     resources: client.resources,
     default_resource: client.defaultResource,
     introspects_for: client.introspectsFor,
