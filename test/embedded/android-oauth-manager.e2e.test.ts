@@ -58,6 +58,7 @@ const scratch = mkdtempSync(join(tmpdir(), 'grantline-android-'));
 let server: EmbeddedServer;
 let admin: GrantlineTestClient;
 let clientId: string;
+let registered: { client_id: string; warnings?: string[] };
 let userId: string;
 let introspector: { client_id: string; client_secret: string };
 let userAgent: Server;
@@ -134,15 +135,16 @@ beforeAll(async () => {
   admin = new GrantlineTestClient(server.url, server.adminToken);
   userId = (await admin.registerUser(person)).user_id;
   // As the seed registers it: a private-use scheme that is not reverse-DNS (RFC 8252 §7.1 recommends one).
-  clientId = (
-    await admin.registerClient({
-      name: APP_NAME,
-      public: true,
-      grant_types: ['authorization_code', 'refresh_token'],
-      scopes: 'read write',
-      redirect_uris: [REDIRECT_URI],
-    })
-  ).client_id;
+  const registration = await admin.admin('POST', '/admin/clients', {
+    name: APP_NAME,
+    public: true,
+    grant_types: ['authorization_code', 'refresh_token'],
+    scopes: 'read write',
+    redirect_uris: [REDIRECT_URI],
+  });
+  if (registration.status !== 201) throw new Error(`registration failed: ${await registration.text()}`);
+  registered = (await registration.json()) as { client_id: string; warnings?: string[] };
+  clientId = registered.client_id;
   introspector = await admin.registerClient({ name: 'android test: introspection', scopes: 'read' });
   const browserUrl = await startUserAgent();
 
@@ -229,6 +231,10 @@ describe('seed: Android OAuthManager on Robolectric against embedded Grantline',
     expect(report.handleCallback).toEqual({ ok: true });
     expect(report.refresh).toEqual({ ok: true });
     expect(JSON.parse(String(report.apiUser))).toEqual(expect.objectContaining({ id: userId }));
+  });
+
+  it("registers the seed's yourapp:// redirect, with a warning that the scheme is not a reverse domain name", () => {
+    expect(registered.warnings).toEqual([expect.stringContaining('"yourapp:" is not a reverse domain name')]);
   });
 
   it('the consent page names the app, says it is an app on the device and shows its redirect scheme', () => {

@@ -1,8 +1,8 @@
-import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { delimiter, join, resolve } from 'node:path';
-import { stateDir } from '@grantline/lib-infra';
+import { join, resolve } from 'node:path';
+import { findExecutable, stateDir } from '@grantline/lib-infra';
 import { BoundedProcess, describeOutcome, loopbackEnv, type ProcessOutcome } from './bounded-process';
+import { zipEntry } from './zip-entry';
 
 /** The Maven project that runs the seed's Android client under Robolectric. */
 export const ANDROID_PROJECT_DIR = resolve(__dirname, '..', 'android');
@@ -18,23 +18,15 @@ function cacheDirs(): { repository: string; build: string; aarClasses: string } 
   return { repository: join(root, 'm2'), build, aarClasses: join(build, 'aar-classes') };
 }
 
-function onPath(name: string): string | undefined {
-  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
-    if (dir !== '' && existsSync(join(dir, name))) return join(dir, name);
+/** Maven (which runs on the Java 17 the suite needs anyway), or an error that says how to install it. */
+function mavenCommand(): string {
+  const mvn = findExecutable('mvn');
+  if (mvn === undefined) {
+    throw new Error(
+      'The Android client test needs Maven and Java 17: apt-get install -y maven openjdk-17-jdk-headless',
+    );
   }
-  return undefined;
-}
-
-/** Maven and a JDK (java, and `jar` to unpack archives), or an error that says what to install. */
-export function androidTools(): { mvn: string; jar: string } {
-  const mvn = onPath('mvn');
-  const jar = onPath('jar');
-  const missing = [
-    ...(mvn ? [] : ['Maven (apt-get install -y maven)']),
-    ...(jar && onPath('java') ? [] : ['a JDK 17 (apt-get install -y openjdk-17-jdk-headless)']),
-  ];
-  if (!mvn || !jar || missing.length > 0) throw new Error(`The Android client test needs ${missing.join(' and ')}`);
-  return { mvn, jar };
+  return mvn;
 }
 
 function mavenArgs(extra: Record<string, string>): string[] {
@@ -43,47 +35,40 @@ function mavenArgs(extra: Record<string, string>): string[] {
   return ['-B', '-Dstyle.color=never', ...Object.entries(properties).map(([key, value]) => `-D${key}=${value}`)];
 }
 
-async function maven(mvn: string, goals: string[], properties: Record<string, string>, timeoutMs: number) {
-  const child = new BoundedProcess(`mvn ${goals.join(' ')}`, mvn, [...mavenArgs(properties), ...goals], {
+async function maven(goals: string[], properties: Record<string, string>) {
+  const args = [...mavenArgs(properties), ...goals];
+  const child = new BoundedProcess(`mvn ${goals.join(' ')}`, mavenCommand(), args, {
     cwd: ANDROID_PROJECT_DIR,
     env: loopbackEnv(),
-    timeoutMs,
+    timeoutMs: FIRST_RUN_TIMEOUT_MS,
   });
   return { child, outcome: await child.exited };
 }
 
 /**
- * Maven has no unpacker for .aar archives: the pom copies them (copy-aars) and `jar` takes out each
- * classes.jar, which the pom puts on the class path. Done once per pom content.
+ * Maven has no unpacker for .aar archives: the pom copies them (execution copy-aars) and each
+ * one's classes.jar is taken out here, where the pom puts it on the class path. Once per pom content.
  */
 export async function prepareAarClasses(): Promise<void> {
-  const { mvn, jar } = androidTools();
   const { aarClasses } = cacheDirs();
   const marker = join(aarClasses, '.complete');
   const pom = readFileSync(join(ANDROID_PROJECT_DIR, 'pom.xml'), 'utf8');
   if (existsSync(marker) && readFileSync(marker, 'utf8') === pom) return;
   rmSync(aarClasses, { recursive: true, force: true });
   mkdirSync(aarClasses, { recursive: true });
-  const { child, outcome } = await maven(mvn, ['dependency:copy@copy-aars'], {}, FIRST_RUN_TIMEOUT_MS);
+  const { child, outcome } = await maven(['dependency:copy@copy-aars'], {});
   if (outcome.code !== 0) throw new Error(describeOutcome(child.label, outcome));
   for (const name of AARS) {
-    const dir = join(aarClasses, name);
-    mkdirSync(dir, { recursive: true });
-    execFileSync(jar, ['xf', join(aarClasses, `${name}.aar`), 'classes.jar'], { cwd: dir, stdio: 'pipe' });
-    if (!existsSync(join(dir, 'classes.jar'))) throw new Error(`${name}.aar holds no classes.jar`);
+    mkdirSync(join(aarClasses, name), { recursive: true });
+    const classes = zipEntry(readFileSync(join(aarClasses, `${name}.aar`)), 'classes.jar');
+    writeFileSync(join(aarClasses, name, 'classes.jar'), classes);
   }
   writeFileSync(marker, pom);
 }
 
 /** Builds the Robolectric test with the seed sources in `seedSources` and runs it with `settings`. */
 export async function runAndroidTests(seedSources: string, settings: Record<string, string>): Promise<ProcessOutcome> {
-  const { mvn } = androidTools();
-  const { child, outcome } = await maven(
-    mvn,
-    ['test'],
-    { 'seed.sources': seedSources, ...settings },
-    FIRST_RUN_TIMEOUT_MS,
-  );
+  const { child, outcome } = await maven(['test'], { 'seed.sources': seedSources, ...settings });
   if (outcome.code !== 0) throw new Error(describeOutcome(child.label, outcome));
   return outcome;
 }
