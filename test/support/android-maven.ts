@@ -8,7 +8,7 @@ import { zipEntry } from './zip-entry';
 export const ANDROID_PROJECT_DIR = resolve(__dirname, '..', 'android');
 /** The AndroidX archives the pom copies (execution copy-aars); each one's classes.jar goes on the class path. */
 const AARS = ['browser', 'core', 'monitor'] as const;
-/** A first run downloads Kotlin, Robolectric and the Android 14 framework (~200 MB). */
+/** A first run downloads Kotlin, Robolectric and the Android 14 framework (about 600 MB). */
 const FIRST_RUN_TIMEOUT_MS = 20 * 60_000;
 
 /** Downloads and builds live under .grantline/android, so later runs (and CI re-runs) are quick. */
@@ -23,7 +23,7 @@ function mavenCommand(): string {
   const mvn = findExecutable('mvn');
   if (mvn === undefined) {
     throw new Error(
-      'The Android client test needs Maven and Java 17: apt-get install -y maven openjdk-17-jdk-headless',
+      'The Android client test needs Maven and Java 17: apt-get install -y maven openjdk-17-jre-headless',
     );
   }
   return mvn;

@@ -1,5 +1,6 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { followAuthorization, FormBrowser } from '@grantline/lib-testing';
+import { followAuthorization } from '@grantline/lib-testing';
+import { ConsentRecordingBrowser } from './consent-recording-browser';
 import type { GrantlineTestClient } from './oauth-test-client';
 import { expectSeedFragment, seedCodeBlock } from './seed-document';
 
@@ -129,8 +130,12 @@ export async function checkSwiftOAuthManagerReplay(baseUrl: string, admin: Grant
   expect(authorizationUrl).toContain(`redirect_uri=${REDIRECT_URI}&`);
 
   // ASWebAuthenticationSession: the person signs in and allows; the session ends at the app's scheme.
-  const { callback, pages } = await followAuthorization(new FormBrowser(baseUrl), authorizationUrl, person);
+  const browser = new ConsentRecordingBrowser(baseUrl);
+  const { callback, pages } = await followAuthorization(browser, authorizationUrl, person);
   expect(pages).toEqual(['sign-in', 'consent']);
+  // RFC 8252: the person is told that an app on their device asks, and which scheme it opens.
+  expect(browser.consentPages[0]).toContain('Field Notes for iPhone is an app on your device.');
+  expect(browser.consentPages[0]).toContain('It receives the answer at yourapp: links');
   expect(callback.protocol).toBe('yourapp:');
   // handleCallback(url:expectedState:)
   const params = Object.fromEntries(callback.searchParams);

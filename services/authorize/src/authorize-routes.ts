@@ -11,7 +11,7 @@ import {
   errorRedirect,
   needsConsent,
   recordDecision,
-  redirectReceiver,
+  nativeAppReceiver,
   type AuthorizationRequest,
   type OAuthContext,
   type OAuthErrorCode,
@@ -32,10 +32,10 @@ const CONSENT_VISIBLE_TIMEOUT_MS = 3_000;
 type Valid = { request: AuthorizationRequest; client: ClientRecord };
 
 /** RFC 8252: the consent page says when the answer goes to an app on the person's device. */
-function nativeAppOf(redirectUri: string): { nativeApp?: { scheme?: string } } {
-  const receiver = redirectReceiver(redirectUri);
-  if (receiver.kind === 'app-scheme') return { nativeApp: { scheme: receiver.scheme } };
-  return receiver.kind === 'app-loopback' ? { nativeApp: {} } : {};
+function nativeAppOf({ request, client }: Valid): { nativeApp?: { scheme?: string } } {
+  const receiver = nativeAppReceiver(request.redirectUri, client);
+  if (receiver === null) return {};
+  return { nativeApp: receiver.kind === 'app-scheme' ? { scheme: receiver.scheme } : {} };
 }
 
 /**
@@ -97,7 +97,7 @@ export function authorizeRoutes(context: OAuthContext, logger: Logger): Router {
         userEmail: user.email,
         scopes: valid.request.scopes,
         resources: valid.request.resources.map((resource) => resource.name),
-        ...nativeAppOf(valid.request.redirectUri),
+        ...nativeAppOf(valid),
         action: CONSENT,
         hidden: { interaction, csrf_token: csrf },
       }),

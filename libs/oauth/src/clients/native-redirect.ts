@@ -22,6 +22,20 @@ export function redirectReceiver(uri: string): RedirectReceiver {
 }
 
 /**
+ * The native app a redirect URI reaches, for the consent page to name, or null. A loopback
+ * listener counts only for a client without web origins: one with them is a browser app (an SPA
+ * in development on localhost), which the page describes no further.
+ */
+export function nativeAppReceiver(
+  uri: string,
+  client: { webOrigins: readonly string[] },
+): Exclude<RedirectReceiver, { kind: 'web' }> | null {
+  const receiver = redirectReceiver(uri);
+  if (receiver.kind === 'app-scheme') return receiver;
+  return receiver.kind === 'app-loopback' && client.webOrigins.length === 0 ? receiver : null;
+}
+
+/**
  * RFC 8252 §7.1: a private-use scheme SHOULD be a reverse domain name the app's publisher controls
  * (`com.example.app`), so that two apps do not claim one scheme; such a name contains a period.
  */

@@ -1,4 +1,4 @@
-import { isReverseDomainScheme, redirectReceiver, redirectUriWarnings } from './native-redirect';
+import { isReverseDomainScheme, nativeAppReceiver, redirectReceiver, redirectUriWarnings } from './native-redirect';
 
 describe('who receives an authorization response (RFC 8252 §7)', () => {
   it.each([
@@ -10,6 +10,27 @@ describe('who receives an authorization response (RFC 8252 §7)', () => {
     ['an https URL', 'https://app.example.com:8443/cb', { kind: 'web', host: 'app.example.com:8443' }],
   ])('%s', (_name, uri, expected) => {
     expect(redirectReceiver(uri)).toEqual(expected);
+  });
+});
+
+describe('the native app the consent page names', () => {
+  const nativeApp = { webOrigins: [] };
+  const browserApp = { webOrigins: ['http://localhost:5173'] };
+
+  it('is the app of a private-use scheme, whatever the client', () => {
+    expect(nativeAppReceiver('com.example.notes:/cb', browserApp)).toEqual({
+      kind: 'app-scheme',
+      scheme: 'com.example.notes',
+    });
+  });
+
+  it('is a loopback listener only for a client without web origins (a browser app is none)', () => {
+    expect(nativeAppReceiver('http://127.0.0.1:8765/cb', nativeApp)).toEqual({ kind: 'app-loopback' });
+    expect(nativeAppReceiver('http://127.0.0.1:8765/cb', browserApp)).toBeNull();
+  });
+
+  it('is none for an https redirect', () => {
+    expect(nativeAppReceiver('https://app.example.com/cb', nativeApp)).toBeNull();
   });
 });
 
