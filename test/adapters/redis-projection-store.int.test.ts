@@ -27,7 +27,7 @@ const snapshot = (name: string): ClientSnapshot => ({
   requireDpop: false,
   dpopNonce: false,
   requirePushedAuthorizationRequests: false,
-  refreshTokens: { idleTtl: 3600, absoluteTtl: 7200, gracePeriod: 0 },
+  refreshTokens: { idleTtl: 3600, absoluteTtl: 7200, gracePeriod: 0, rotate: true },
   resources: null,
   defaultResource: null,
   introspectsFor: null,

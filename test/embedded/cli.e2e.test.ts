@@ -142,6 +142,18 @@ it('creates, lists, shows, updates and deletes a resource, and limits a client t
   await expect(grantline('resource', 'show', uri)).rejects.toMatchObject({ stderr: expect.stringContaining('404') });
 });
 
+it('registers a confidential client that keeps its refresh token, and refuses a public one, with --no-refresh-token-rotation', async () => {
+  const grants = ['--grant-types', 'authorization_code,refresh_token'];
+  const phone = ['--name', 'Phone app', '--public', ...grants, '--redirect-uri', 'yourapp://cb'];
+  const kept = await grantline('client', 'create', '--name', 'FAPI backend', ...grants, '--no-refresh-token-rotation');
+  expect(kept).toMatchObject({ refresh_token_rotation: false });
+  await expect(grantline('client', 'create', ...phone, '--no-refresh-token-rotation')).rejects.toMatchObject({
+    stderr: expect.stringContaining('always rotates its refresh tokens'),
+  });
+  const app = await grantline('client', 'create', ...phone);
+  expect(app).toMatchObject({ refresh_token_rotation: true, warnings: [expect.stringContaining('"yourapp:"')] });
+});
+
 it('fails with a message, not a stack trace, for an unknown client', async () => {
   await expect(grantline('client', 'show', 'nobody')).rejects.toMatchObject({
     stderr: expect.stringContaining('404'),

@@ -40,6 +40,7 @@ export function clientCommands(): Command {
     .option('--refresh-token-idle-ttl <seconds>', 'refresh tokens unused this long expire', Number)
     .option('--refresh-token-absolute-ttl <seconds>', 'no refresh token outlives the grant by more', Number)
     .option('--refresh-token-grace-period <seconds>', 'a rotated token may be presented again this long', Number)
+    .option('--no-refresh-token-rotation', 'a confidential client keeps its refresh token across refreshes (FAPI 2.0)')
     .option(
       '--resource <uri>',
       'limit the client to this resource (repeatable; default: every resource)',
@@ -72,6 +73,7 @@ export function clientCommands(): Command {
           ...(options.refreshTokenGracePeriod === undefined
             ? {}
             : { refresh_token_grace_period: options.refreshTokenGracePeriod }),
+          ...(options.refreshTokenRotation === false ? { refresh_token_rotation: false } : {}),
           ...(options.resource === undefined ? {} : { resources: options.resource }),
           ...(options.defaultResource === undefined ? {} : { default_resource: options.defaultResource }),
           ...(options.introspectsFor === undefined ? {} : { introspects_for: options.introspectsFor }),

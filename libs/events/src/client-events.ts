@@ -37,6 +37,11 @@ export const refreshTokenPolicySchema = z
       .default(90 * DAY),
     /** How long a just-rotated token may be presented again without revoking the grant; 0 is strict. */
     gracePeriod: z.number().int().nonnegative().max(300).default(0),
+    /**
+     * Whether every refresh replaces the refresh token. Public clients always rotate (OAuth 2.1
+     * §4.3.1); a confidential client may keep one token for the grant's life (FAPI 2.0).
+     */
+    rotate: z.boolean().default(true),
   })
   .strict();
 export type RefreshTokenPolicy = z.infer<typeof refreshTokenPolicySchema>;

@@ -18,7 +18,7 @@ const client = {
   requireDpop: false,
   dpopNonce: false,
   requirePushedAuthorizationRequests: false,
-  refreshTokens: { idleTtl: 1_209_600, absoluteTtl: 7_776_000, gracePeriod: 0 },
+  refreshTokens: { idleTtl: 1_209_600, absoluteTtl: 7_776_000, gracePeriod: 0, rotate: true },
   resources: null,
   defaultResource: null,
   introspectsFor: null,

@@ -5,6 +5,7 @@ export { localInfraStatus } from './local-status';
 export { ensureNginx } from './nginx';
 export { repoRoot, stateDir } from './paths';
 export { freePort, reservePort, type PortReservation } from './ports';
+export { findExecutable } from './process-control';
 export { ensureChromium } from './chromium';
 export { ensureContainerTools } from './container-tools';
 export { ensurePythonModule } from './python-module';

@@ -63,6 +63,7 @@ export {
 } from './protected-resource-metadata';
 export * from './clients/client-input';
 export * from './clients/client-commands';
+export * from './clients/native-redirect';
 export * from './resources';
 export * from './users/user-input';
 export * from './users/user-commands';

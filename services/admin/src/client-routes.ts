@@ -14,6 +14,7 @@ import {
   updateClient,
   updateClientSchema,
   recordDecision,
+  redirectUriWarnings,
   requireRegisteredResources,
   resourcesNamedBy,
   type IdSource,
@@ -33,6 +34,12 @@ export interface AdminDependencies {
   /** Sign the personal access tokens the admin API mints. */
   keys: OAuthContext['keys'];
   tokenSettings: PersonalAccessTokenSettings;
+}
+
+/** Advice on a registration that is accepted all the same (RFC 8252 §7.1 schemes); absent when there is none. */
+function warnings(client: ClientRecord): { warnings?: string[] } {
+  const found = redirectUriWarnings(client.redirectUris);
+  return found.length === 0 ? {} : { warnings: found };
 }
 
 /** /admin/clients: register, list, show, update, rotate the secret, delete. */
@@ -84,7 +91,10 @@ export function clientRoutes(deps: AdminDependencies): Router {
         decision.client.clientId,
         (client) => client?.createdAt === decision.client.createdAt,
       );
-      return { status: 201, body: { ...publicView(decision.client), client_secret: decision.secret } };
+      return {
+        status: 201,
+        body: { ...publicView(decision.client), client_secret: decision.secret, ...warnings(decision.client) },
+      };
     }),
   );
 
@@ -96,7 +106,7 @@ export function clientRoutes(deps: AdminDependencies): Router {
       await requireRegisteredResources(store, resourcesNamedBy(decision.client));
       const expected = JSON.stringify(decision.client);
       await record(decision.event, decision.client.clientId, (client) => JSON.stringify(client) === expected);
-      return { status: 200, body: publicView(decision.client) };
+      return { status: 200, body: { ...publicView(decision.client), ...warnings(decision.client) } };
     }),
   );
 

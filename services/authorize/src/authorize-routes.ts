@@ -15,6 +15,7 @@ import {
   needsConsent,
   recordDecision,
   sealPushedRequest,
+  nativeAppReceiver,
   type AuthorizationRequest,
   type OAuthContext,
   type OAuthErrorCode,
@@ -35,6 +36,13 @@ const CONSENT_VISIBLE_TIMEOUT_MS = 3_000;
 type Valid = { request: AuthorizationRequest; client: ClientRecord };
 /** What a form carries of the request: its parameters, and whether they were pushed (RFC 9126). */
 type Asked = Pick<Interaction, 'q' | 'pushed'>;
+
+/** RFC 8252: the consent page says when the answer goes to an app on the person's device. */
+function nativeAppOf({ request, client }: Valid): { nativeApp?: { scheme?: string } } {
+  const receiver = nativeAppReceiver(request.redirectUri, client);
+  if (receiver === null) return {};
+  return { nativeApp: receiver.kind === 'app-scheme' ? { scheme: receiver.scheme } : {} };
+}
 
 /**
  * GET /oauth/authorize and its sign-in and consent forms: server-rendered, no JavaScript.
@@ -96,6 +104,7 @@ export function authorizeRoutes(context: OAuthContext, logger: Logger): Router {
         userEmail: user.email,
         scopes: valid.request.scopes,
         resources: valid.request.resources.map((resource) => resource.name),
+        ...nativeAppOf(valid),
         action: CONSENT,
         hidden: { interaction, csrf_token: csrf },
       }),

@@ -10,7 +10,7 @@ import type { ClientRecord } from '@grantline/lib-projections';
 import type { IdSource } from '../clock';
 import { hashSecret } from '../client-secret';
 import { commandRefused } from '../errors';
-import type { RegisterClientInput, UpdateClientInput } from './client-input';
+import { PUBLIC_CLIENTS_ROTATE, type RegisterClientInput, type UpdateClientInput } from './client-input';
 import { clientAuthMethodOf } from './client-auth-method';
 
 export interface ClientDecision {
@@ -43,7 +43,7 @@ export async function registerClient(
     requireDpop: input.require_dpop,
     dpopNonce: input.dpop_nonce,
     requirePushedAuthorizationRequests: input.require_pushed_authorization_requests,
-    refreshTokens: refreshPolicy(input, refreshTokenPolicySchema.parse({})),
+    refreshTokens: refreshPolicy(input, refreshTokenPolicySchema.parse({}), input.public),
     ...resourcePolicy(input, { resources: null, defaultResource: null, introspectsFor: null }),
     jwks: keys?.jwks ?? null,
     jwksUri: keys?.jwksUri ?? null,
@@ -74,7 +74,7 @@ export function updateClient(
     dpopNonce: input.dpop_nonce ?? current.dpopNonce,
     requirePushedAuthorizationRequests:
       input.require_pushed_authorization_requests ?? current.requirePushedAuthorizationRequests,
-    refreshTokens: refreshPolicy(input, current.refreshTokens),
+    refreshTokens: refreshPolicy(input, current.refreshTokens, current.public),
     ...resourcePolicy(input, current),
     ...keyUpdate(input, current),
   };
@@ -124,18 +124,21 @@ export function deleteClient(existing: ClientRecord | null, context: EventContex
 function refreshPolicy(
   input: Pick<
     RegisterClientInput,
-    'refresh_token_idle_ttl' | 'refresh_token_absolute_ttl' | 'refresh_token_grace_period'
+    'refresh_token_idle_ttl' | 'refresh_token_absolute_ttl' | 'refresh_token_grace_period' | 'refresh_token_rotation'
   >,
   current: RefreshTokenPolicy,
+  isPublic: boolean,
 ): RefreshTokenPolicy {
   const policy = {
     idleTtl: input.refresh_token_idle_ttl ?? current.idleTtl,
     absoluteTtl: input.refresh_token_absolute_ttl ?? current.absoluteTtl,
     gracePeriod: input.refresh_token_grace_period ?? current.gracePeriod,
+    rotate: input.refresh_token_rotation ?? current.rotate,
   };
   if (policy.idleTtl > policy.absoluteTtl) {
     throw commandRefused(400, 'refresh_token_idle_ttl must not exceed refresh_token_absolute_ttl');
   }
+  if (isPublic && !policy.rotate) throw commandRefused(400, PUBLIC_CLIENTS_ROTATE);
   return policy;
 }
 
@@ -216,6 +219,7 @@ export function publicView(client: ClientSnapshot): Record<string, unknown> {
     refresh_token_idle_ttl: client.refreshTokens.idleTtl,
     refresh_token_absolute_ttl: client.refreshTokens.absoluteTtl,
     refresh_token_grace_period: client.refreshTokens.gracePeriod,
+    refresh_token_rotation: client.refreshTokens.rotate,
     resources: client.resources,
     default_resource: client.defaultResource,
     introspects_for: client.introspectsFor,

@@ -47,6 +47,24 @@ describe('client commands', () => {
     expect(() => input(overrides)).toThrow();
   });
 
+  it('rotates refresh tokens unless a confidential client is registered or updated not to', async () => {
+    const rotating = await registerClient(input({ grant_types: ['authorization_code'] }), null, randomIds, context);
+    expect(rotating.client.refreshTokens.rotate).toBe(true);
+    const kept = await registerClient(input({ refresh_token_rotation: false }), null, randomIds, context);
+    expect(kept.client.refreshTokens.rotate).toBe(false);
+    const updated = updateClient(updateClientSchema.parse({ refresh_token_rotation: false }), rotating.client, context);
+    expect(updated.client.refreshTokens).toEqual({ ...rotating.client.refreshTokens, rotate: false });
+  });
+
+  it('refuses to let a public client keep its refresh tokens (OAuth 2.1 §4.3.1), at registration and update', async () => {
+    const publicInput = { public: true, grant_types: ['authorization_code', 'refresh_token'] };
+    const refused = registerClientSchema.safeParse({ name: 'app', ...publicInput, refresh_token_rotation: false });
+    expect(JSON.stringify(refused.error?.issues)).toContain('always rotates its refresh tokens');
+    const app = await registerClient(input(publicInput), null, randomIds, context);
+    const update = updateClientSchema.parse({ refresh_token_rotation: false });
+    expect(() => updateClient(update, app.client, context)).toThrow('always rotates its refresh tokens');
+  });
+
   it('refuses to register an id that exists, and to change one that does not', async () => {
     const first = await registerClient(input({ client_id: 'fixed' }), null, randomIds, context);
     await expect(

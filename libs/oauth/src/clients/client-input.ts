@@ -29,11 +29,15 @@ const webOrigin = z
 
 const seconds = z.number().int().positive();
 
-/** Per-client refresh-token settings, in seconds. */
+export const PUBLIC_CLIENTS_ROTATE = 'a public client always rotates its refresh tokens (OAuth 2.1 §4.3.1)';
+
+/** Per-client refresh-token settings: lifetimes in seconds, and whether tokens rotate. */
 const refreshTokenFields = {
   refresh_token_idle_ttl: seconds.optional(),
   refresh_token_absolute_ttl: seconds.optional(),
   refresh_token_grace_period: z.number().int().nonnegative().max(300).optional(),
+  /** false: a confidential client keeps its refresh token across refreshes (FAPI 2.0). */
+  refresh_token_rotation: z.boolean().optional(),
 };
 
 /** RFC 8707: the resources a client may ask tokens for (null: every registered one), and its default. */
@@ -105,7 +109,8 @@ export const registerClientSchema = z
   .refine(
     (input) => !(input.public && input.grant_types.includes('client_credentials')),
     'client_credentials needs a confidential client (RFC 6749 §4.4)',
-  );
+  )
+  .refine((input) => !(input.public && input.refresh_token_rotation === false), PUBLIC_CLIENTS_ROTATE);
 export type RegisterClientInput = z.infer<typeof registerClientSchema>;
 
 export const updateClientSchema = z

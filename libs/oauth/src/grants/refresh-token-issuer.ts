@@ -4,6 +4,7 @@ import { eventContext } from '../access-token-issuer';
 import { epochSeconds } from '../clock';
 import type { OAuthRequest } from '../http-types';
 import type { OAuthContext } from '../oauth-context';
+import { rotatesRefreshTokens } from './refresh-rotation';
 import type { RefreshPayload } from './sealed-grants';
 
 export interface IssuedRefreshToken {
@@ -11,11 +12,13 @@ export interface IssuedRefreshToken {
   event: GrantlineEvent;
 }
 
-type GrantOfRefresh = Omit<RefreshPayload, 'rid' | 'exp'>;
+type GrantOfRefresh = Omit<RefreshPayload, 'rid' | 'exp' | 'keep'>;
 
 /**
  * Decides the next refresh token of a grant: it expires after the client's idle lifetime, and
- * never after the grant's absolute end. `previousId` makes it a rotation.
+ * never after the grant's absolute end. `previousId` makes it a rotation. A client that does not
+ * rotate gets a token it keeps: no later use can slide an idle expiry, so it lasts until the
+ * grant's absolute end.
  */
 export async function decideRefreshToken(
   context: OAuthContext,
@@ -25,9 +28,11 @@ export async function decideRefreshToken(
   rotation?: { previousId: string; withinGracePeriod: boolean },
 ): Promise<IssuedRefreshToken> {
   const now = epochSeconds(context.clock);
-  const expiresAt = Math.min(now + client.refreshTokens.idleTtl, grant.gexp);
+  const keep = !rotatesRefreshTokens(client);
+  const expiresAt = keep ? grant.gexp : Math.min(now + client.refreshTokens.idleTtl, grant.gexp);
   const refreshId = context.ids.tokenId();
-  const token = await context.artifacts.seal('refresh-token', { ...grant, rid: refreshId }, expiresAt);
+  const sealed = { ...grant, rid: refreshId, ...(keep ? { keep } : {}) };
+  const token = await context.artifacts.seal('refresh-token', sealed, expiresAt);
   const data = {
     grantId: grant.gid,
     refreshId,

@@ -11,6 +11,7 @@ import { checkLiveness } from '../token-liveness';
 import { refreshBinding } from './dpop-binding';
 import { releaseClaims } from '../recording/recorder';
 import { narrowGrantedResources, resourceUris, scopesForResources } from '../resources/resource-indicators';
+import { rotatesRefreshTokens } from './refresh-rotation';
 
 const params = z.object({
   refresh_token: z.string().min(1, 'refresh_token is required'),
@@ -23,7 +24,8 @@ const INVALID_REFRESH = 'The refresh token is invalid, expired or revoked';
  * RFC 6749 §6 with rotation on every use (OAuth 2.1 §4.3.1). Scopes may be narrowed for the
  * new access token, never widened; the grant keeps its scope. A rotated-out token presented
  * again revokes the grant, unless it comes within the client's grace period
- * (docs/decisions/0010-refresh-token-rotation.md).
+ * (docs/decisions/0010-refresh-token-rotation.md). A confidential client registered not to
+ * rotate uses its kept token again and again and gets no new one (decision 0046).
  */
 export const refreshTokenGrant = {
   grantType: 'refresh_token',
@@ -54,6 +56,23 @@ export const refreshTokenGrant = {
     });
     if (!liveness.live) throw invalidGrant(INVALID_REFRESH, liveness.reason);
 
+    const accessToken = () =>
+      decideAccessToken(context, request, {
+        clientId: refresh.client_id,
+        subject: refresh.sub,
+        scopes: scopesForResources(requested ?? granted, resources),
+        resources: resourceUris(resources),
+        grantType: 'refresh_token',
+        grantId: refresh.gid,
+        ...(dpop ? { jkt: dpop.jkt } : {}),
+      });
+    // RFC 6749 §6: the server MAY issue a new refresh token; without one the client keeps its own.
+    // Only a kept token skips the claim: one issued while the client rotated stays single-use.
+    if (refresh.keep && !rotatesRefreshTokens(client.client)) {
+      const access = await accessToken();
+      return { events: [access.event], body: tokenResponse(access) };
+    }
+
     const grant = { grantId: refresh.gid, clientId: refresh.client_id, expiresAt: refresh.gexp };
     const claim = await context.guards.claimRefreshToken(
       refresh.rid,
@@ -67,16 +86,8 @@ export const refreshTokenGrant = {
     // Only a first presentation took the claim; within the grace period there is none to give back.
     const release = { guards: context.guards, keys: claim.kind === 'first' ? [refresh.rid] : [] };
     try {
-      const access = await decideAccessToken(context, request, {
-        clientId: refresh.client_id,
-        subject: refresh.sub,
-        scopes: scopesForResources(requested ?? granted, resources),
-        resources: resourceUris(resources),
-        grantType: 'refresh_token',
-        grantId: refresh.gid,
-        ...(dpop ? { jkt: dpop.jkt } : {}),
-      });
-      const { rid, exp: _expiry, jkt: bound, ...grantFields } = refresh;
+      const access = await accessToken();
+      const { rid, exp: _expiry, jkt: bound, keep: _kept, ...grantFields } = refresh;
       const binding = bound === undefined ? refreshBinding(client, dpop) : { jkt: bound };
       const next = await decideRefreshToken(
         context,

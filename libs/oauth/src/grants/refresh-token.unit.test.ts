@@ -9,6 +9,8 @@ import type { OAuthContext } from '../oauth-context';
 import { revocationEndpoint } from '../revocation-endpoint';
 import { tokenEndpoint } from '../token-endpoint';
 import { disableUser } from '../users/user-commands';
+import { updateClient } from '../clients/client-commands';
+import { updateClientSchema } from '../clients/client-input';
 
 const REDIRECT = 'https://app.test/cb';
 const authorizeRequest: OAuthRequest = {
@@ -69,7 +71,11 @@ describe('POST /oauth/token, refresh_token', () => {
   }
 
   /** Authorizes and redeems a code, as the authorize and token endpoints would. */
-  async function startGrant(clientId = 'app', scopes = ['read', 'write']): Promise<Grant> {
+  async function startGrant(
+    clientId = 'app',
+    scopes = ['read', 'write'],
+    credentials: Record<string, string> = {},
+  ): Promise<Grant> {
     const client = await fixture.store.getClient(clientId);
     if (!client) throw new Error('client missing');
     const { verifier, challenge } = pkcePair();
@@ -92,6 +98,7 @@ describe('POST /oauth/token, refresh_token', () => {
         code: new URL(issued.location).searchParams.get('code') ?? '',
         code_verifier: verifier,
         redirect_uri: REDIRECT,
+        ...credentials,
       }),
     );
     return { grantId: issued.event.data.grantId, tokens: tokensOf(response) };
@@ -129,6 +136,78 @@ describe('POST /oauth/token, refresh_token', () => {
       for (let step = 0; step < 3; step += 1) token = tokensOf(await refresh(token)).refresh_token;
       expect(countOf('RefreshTokenRotated')).toBe(3);
       expect(await isRevoked(grant.grantId)).toBe(false);
+    });
+  });
+
+  describe('a confidential client registered not to rotate (FAPI 2.0)', () => {
+    const backend = { client_id: 'backend', client_secret: 'backend-secret-1' };
+    const registerBackend = (rotation: boolean) =>
+      fixture.registerClient({
+        name: 'backend',
+        ...backend,
+        grant_types: ['authorization_code', 'refresh_token'],
+        scopes: 'read write',
+        redirect_uris: [REDIRECT],
+        refresh_token_rotation: rotation,
+      });
+    const setRotation = async (rotation: boolean) => {
+      const current = await fixture.store.getClient('backend');
+      const change = updateClientSchema.parse({ refresh_token_rotation: rotation });
+      await fixture.log.append([updateClient(change, current, { now: () => fixture.clock.now() }).event]);
+    };
+
+    it('uses one refresh token again and again and answers without a new one (RFC 6749 §6)', async () => {
+      await registerBackend(false);
+      const grant = await startGrant('backend', ['read', 'write'], backend);
+      const issued = lastOf('RefreshTokenIssued')?.data as { expiresAt: number; grantExpiresAt: number };
+      // No use can slide an idle expiry of a kept token: it lasts until the grant's absolute end.
+      expect(issued.expiresAt).toBe(issued.grantExpiresAt);
+      const seen = new Set([grant.tokens.access_token]);
+      for (let use = 0; use < 3; use += 1) {
+        const answer = await refresh(grant.tokens.refresh_token, backend);
+        expect(answer.status).toBe(200);
+        expect(answer.body).not.toHaveProperty('refresh_token');
+        const { access_token: accessToken } = answer.body as Tokens;
+        expect(seen.has(accessToken)).toBe(false);
+        seen.add(accessToken);
+        expect(await introspect(accessToken)).toMatchObject({ active: true, client_id: 'backend' });
+      }
+      expect(countOf('RefreshTokenRotated')).toBe(0);
+      expect(await isRevoked(grant.grantId)).toBe(false);
+    });
+
+    it('still ends with its grant: revoking the kept token refuses it afterwards', async () => {
+      await registerBackend(false);
+      const grant = await startGrant('backend', ['read'], backend);
+      const revoked = await respond(
+        fixture.context,
+        revocationEndpoint,
+        formRequest({ token: grant.tokens.refresh_token, ...backend }),
+      );
+      expect(revoked.status).toBe(200);
+      expect((await refresh(grant.tokens.refresh_token, backend)).body).toMatchObject({ error: 'invalid_grant' });
+    });
+
+    it('keeps reuse detection for a token issued while the client rotated', async () => {
+      await registerBackend(true);
+      const grant = await startGrant('backend', ['read'], backend);
+      await setRotation(false);
+      const next = tokensOf(await refresh(grant.tokens.refresh_token, backend));
+      expect(countOf('RefreshTokenRotated')).toBe(1);
+      // The rotated-out token is still single-use: presenting it again ends the grant.
+      expect((await refresh(grant.tokens.refresh_token, backend)).body).toMatchObject({ error: 'invalid_grant' });
+      expect(await isRevoked(grant.grantId)).toBe(true);
+      expect((await refresh(next.refresh_token, backend)).body).toMatchObject({ error: 'invalid_grant' });
+    });
+
+    it('rotates a kept token, once, when rotation is switched back on', async () => {
+      await registerBackend(false);
+      const grant = await startGrant('backend', ['read'], backend);
+      await setRotation(true);
+      const next = tokensOf(await refresh(grant.tokens.refresh_token, backend));
+      expect(next.refresh_token).not.toBe(grant.tokens.refresh_token);
+      expect((await refresh(grant.tokens.refresh_token, backend)).body).toMatchObject({ error: 'invalid_grant' });
+      expect(await isRevoked(grant.grantId)).toBe(true);
     });
   });
 

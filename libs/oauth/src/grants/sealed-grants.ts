@@ -43,6 +43,8 @@ export const refreshPayloadSchema = z.object({
   jkt: z.string().optional(),
   /** RFC 8707: the grant's resources; a refresh may ask for some of them, never for more. */
   res: z.array(z.string()).optional(),
+  /** Issued to a client that does not rotate: used again and again, with no single-use claim. */
+  keep: z.literal(true).optional(),
   exp: z.number().int(),
 });
 export type RefreshPayload = z.infer<typeof refreshPayloadSchema>;

@@ -17,6 +17,21 @@ export interface ConsentView {
   hidden: Record<string, string>;
   /** On the device verification page: the code the device shows, for the person to compare (RFC 8628 §5.4). */
   userCode?: string;
+  /**
+   * A native app (RFC 8252) receives the answer on the person's device: at links of its private-use
+   * `scheme`, or (no scheme) at a loopback listener.
+   */
+  nativeApp?: { scheme?: string };
+}
+
+function renderNativeApp(clientNameHtml: string, app: ConsentView['nativeApp']): string {
+  if (app === undefined) return '';
+  const where =
+    app.scheme === undefined
+      ? 'It receives the answer on this device'
+      : `It receives the answer at <code>${escapeHtml(app.scheme)}:</code> links`;
+  return `<p class="native-app">${clientNameHtml} is an app on your device. ${where}; if you did not just start signing in from that app, choose Deny.</p>
+`;
 }
 
 function renderCodeCheck(userCode: string | undefined): string {
@@ -56,7 +71,7 @@ export function renderConsentPage(view: ConsentView): string {
 
   const body = `<h1>${clientName} wants to access your account</h1>
 <p class="muted">Signed in as <strong>${escapeHtml(view.userName)}</strong> (${escapeHtml(view.userEmail)})</p>
-${renderCodeCheck(view.userCode)}${renderScopes(clientName, view.scopes)}
+${renderNativeApp(clientName, view.nativeApp)}${renderCodeCheck(view.userCode)}${renderScopes(clientName, view.scopes)}
 ${renderResources(clientName, view.resources)}
 <form method="post" action="${escapeHtml(view.action)}">
 ${renderHiddenFields(view.hidden)}

@@ -197,6 +197,17 @@ describe('consent page', () => {
     expect(basic).not.toContain('<ul');
   });
 
+  it('says a native app is an app on the device, with its redirect scheme (RFC 8252), escaped', () => {
+    const scheme = renderConsentPage({ ...view, nativeApp: { scheme: 'com.example.notes' } });
+    expect(scheme).toContain('Acme Notes is an app on your device.');
+    expect(scheme).toContain('<code>com.example.notes:</code>');
+    const loopback = renderConsentPage({ ...view, nativeApp: {} });
+    expect(loopback).toContain('Acme Notes is an app on your device. It receives the answer on this device;');
+    const hostile = renderConsentPage({ ...view, nativeApp: { scheme: SCRIPT } });
+    expect(hostile).not.toContain(SCRIPT);
+    expect(html).not.toContain('app on your device');
+  });
+
   it('names, in words, the resources the access is for (RFC 8707), escaped', () => {
     const limited = renderConsentPage({ ...view, resources: ['Orders MCP', SCRIPT] });
     expect(limited).toContain('Acme Notes will use this access only with:');
