@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { connectionSecurityProblems, SASL_MECHANISMS } from './connection-security';
+import { fetchSettings } from './fetch-settings';
 
 const flag = z.enum(['true', 'false', '1', '0']).transform((value) => value === 'true' || value === '1');
 const seconds = z.coerce.number().int().positive();
@@ -121,6 +122,7 @@ const settingsObject = z.object({
     .min(32)
     .optional()
     .describe('Bearer token for the admin API used by the CLI (embedded mode generates one).'),
+  ...fetchSettings,
   KAFKA_BROKERS: z.string().optional().describe('Comma-separated Kafka bootstrap brokers (stack mode).'),
   GRANTLINE_KAFKA_TOPIC_PREFIX: z.string().default('grantline.').describe('Prefix of every Kafka topic.'),
   GRANTLINE_KAFKA_REPLICATION_FACTOR: z.coerce

@@ -1,6 +1,6 @@
 import type { Config } from '@grantline/lib-config';
 import type { EventLog } from '@grantline/lib-event-log';
-import { refusingFetcher } from '@grantline/lib-fetch';
+import { createGuardedFetcher, type GuardedFetcher } from '@grantline/lib-fetch';
 import {
   DpopNonces,
   projectedClients,
@@ -13,6 +13,7 @@ import {
 import type { GuardStore, ProjectionStore } from '@grantline/lib-projections';
 import type { GrantlineMetrics } from '@grantline/lib-telemetry';
 import { ArtifactSealer, VerifiedTokenCache, type KeyRing } from '@grantline/lib-tokens';
+import { readCaFile } from './ca-file';
 
 export function createOAuthContext(
   config: Config,
@@ -36,8 +37,20 @@ export function createOAuthContext(
     tokenCache: new VerifiedTokenCache(100_000),
     dpopNonces: new DpopNonces(keys, config.GRANTLINE_DPOP_NONCE_PERIOD),
     metrics,
-    fetcher: refusingFetcher,
+    fetcher: guardedFetcher(config),
   };
+}
+
+/** The one fetcher of URLs that clients name, as the GRANTLINE_FETCH_* settings shape it. */
+export function guardedFetcher(config: Config): GuardedFetcher {
+  const caFile = config.GRANTLINE_FETCH_CA_FILE;
+  return createGuardedFetcher({
+    allowedHosts: config.GRANTLINE_FETCH_ALLOWED_HOSTS,
+    extraCaCertificates: caFile === undefined ? undefined : readCaFile('GRANTLINE_FETCH_CA_FILE', caFile),
+    allowHttpForAllowedHosts: config.GRANTLINE_FETCH_ALLOW_HTTP,
+    timeoutMs: config.GRANTLINE_FETCH_TIMEOUT_MS,
+    maxBytes: config.GRANTLINE_FETCH_MAX_BYTES,
+  });
 }
 
 /** The OAuth settings, from the service configuration: one mapping for every service. */

@@ -1,0 +1,249 @@
+import { createServer, type Server } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { makeTestCertificates, type TestCertificates } from '../../../test/support/test-certificates';
+import type { Resolver } from './connection-guard';
+import { createGuardedFetcher, type GuardedFetcher, type GuardedFetcherSettings } from './guarded-fetcher';
+import { RemoteFetchError, type RemoteFetchFailure } from './remote-fetcher';
+
+/**
+ * The guarded fetcher against a real https server on loopback, with a test CA: what it takes
+ * from a host it is allowed to reach, and what it refuses when a URL, a name or an answer tries
+ * to lead it somewhere it must not go.
+ */
+const DOCUMENT = { client_id: 'https://metadata.test/client', client_name: 'Test client' };
+const TIMEOUT_MS = 1000;
+const MAX_BYTES = 4096;
+
+let certificates: TestCertificates;
+let server: Server;
+let port = 0;
+let connections = 0;
+const drips = new Set<NodeJS.Timeout>();
+
+function answer(path: string, response: import('node:http').ServerResponse): void {
+  switch (path) {
+    case '/doc.json':
+      response.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'public, max-age=300' });
+      return void response.end(JSON.stringify(DOCUMENT));
+    case '/redirect-internal':
+      response.writeHead(302, { location: 'https://169.254.169.254/latest/meta-data/' });
+      return void response.end();
+    case '/redirect-same':
+      response.writeHead(301, { location: `https://127.0.0.1:${port}/doc.json` });
+      return void response.end();
+    case '/not-found':
+      response.writeHead(404, { 'content-type': 'application/json' });
+      return void response.end('{}');
+    case '/html':
+      response.writeHead(200, { 'content-type': 'text/html' });
+      return void response.end('<html><body>hello</body></html>');
+    case '/huge':
+      response.writeHead(200, { 'content-type': 'application/json' });
+      return void response.end(JSON.stringify({ padding: 'x'.repeat(MAX_BYTES * 4) }));
+    case '/declares-huge':
+      // Declares a body far above the limit and sends none: refused on the header, not by the clock.
+      response.writeHead(200, { 'content-type': 'application/json', 'content-length': String(1024 * 1024 * 1024) });
+      return void response.flushHeaders();
+    case '/slow-drip': {
+      // A byte every 100 ms of a body that never ends: each read is quick, the whole is not.
+      response.writeHead(200, { 'content-type': 'application/json' });
+      response.write('{"a":"');
+      const drip = setInterval(() => response.write('x'), 100);
+      drips.add(drip);
+      response.on('close', () => (clearInterval(drip), drips.delete(drip)));
+      return;
+    }
+    case '/no-headers':
+      return; // never answers
+    default:
+      response.writeHead(500);
+      response.end();
+  }
+}
+
+beforeAll(async () => {
+  certificates = makeTestCertificates({ dns: ['localhost', 'metadata.test'], ip: ['127.0.0.1', '::1'] });
+  server = createServer({ cert: certificates.cert, key: certificates.key }, (request, response) =>
+    answer(new URL(request.url ?? '/', 'https://x').pathname, response),
+  );
+  server.on('connection', () => (connections += 1));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  port = (server.address() as AddressInfo).port;
+});
+
+afterAll(async () => {
+  for (const drip of drips) clearInterval(drip);
+  server.closeAllConnections();
+  await new Promise((resolve) => server.close(resolve));
+  certificates.remove();
+});
+
+const fetchers: GuardedFetcher[] = [];
+afterEach(async () => {
+  await Promise.all(fetchers.splice(0).map((fetcher) => fetcher.close()));
+});
+
+/** A resolver standing in for DNS: each name answers its list of answers in turn, the last one ever after. */
+function fakeDns(names: Record<string, string[][]>): Resolver & { queries: string[] } {
+  const queries: string[] = [];
+  const resolver = async (hostname: string) => {
+    queries.push(hostname);
+    const answers = names[hostname];
+    if (answers === undefined) throw Object.assign(new Error(`queryA ENOTFOUND ${hostname}`), { code: 'ENOTFOUND' });
+    const seen = queries.filter((name) => name === hostname).length;
+    const addresses = answers[Math.min(seen, answers.length) - 1] ?? [];
+    return addresses.map((address) => ({ address, family: address.includes(':') ? 6 : 4 }));
+  };
+  return Object.assign(resolver, { queries });
+}
+
+function fetcher(settings: Partial<GuardedFetcherSettings> = {}): GuardedFetcher {
+  const made = createGuardedFetcher({
+    allowedHosts: ['127.0.0.1', 'localhost', '*.test'],
+    extraCaCertificates: certificates.caPem,
+    allowHttpForAllowedHosts: false,
+    timeoutMs: TIMEOUT_MS,
+    maxBytes: MAX_BYTES,
+    ...settings,
+  });
+  fetchers.push(made);
+  return made;
+}
+
+async function refusal(promise: Promise<unknown>): Promise<RemoteFetchFailure> {
+  const error: unknown = await promise.then(
+    () => new Error('the fetch succeeded'),
+    (caught: unknown) => caught,
+  );
+  if (!(error instanceof RemoteFetchError)) throw error;
+  return error.reason;
+}
+
+describe('a host on the allow-list, over https with a trusted test CA', () => {
+  it('fetches a JSON document with its hash and cache lifetime', async () => {
+    const document = await fetcher().fetchJson(`https://127.0.0.1:${port}/doc.json`);
+    const bytes = Buffer.from(JSON.stringify(DOCUMENT));
+    expect(document).toEqual({
+      url: `https://127.0.0.1:${port}/doc.json`,
+      body: DOCUMENT,
+      sha256: (await import('node:crypto')).createHash('sha256').update(bytes).digest('base64url'),
+      maxAgeSeconds: 300,
+    });
+  });
+
+  it('reaches `localhost` through the system resolver and `*.test` names through any resolver', async () => {
+    expect((await fetcher().fetchJson(`https://localhost:${port}/doc.json`)).body).toEqual(DOCUMENT);
+    const dns = fakeDns({ 'metadata.test': [['127.0.0.1']] });
+    expect((await fetcher({ resolver: dns }).fetchJson(`https://metadata.test:${port}/doc.json`)).body).toEqual(
+      DOCUMENT,
+    );
+  });
+
+  it('refuses a server whose certificate no trusted CA signed', async () => {
+    const untrusting = fetcher({ extraCaCertificates: undefined });
+    expect(await refusal(untrusting.fetchJson(`https://127.0.0.1:${port}/doc.json`))).toBe('network');
+  });
+
+  it('counts every outcome', async () => {
+    const outcomes: string[] = [];
+    const counting = fetcher({ onOutcome: (outcome) => outcomes.push(outcome) });
+    await counting.fetchJson(`https://127.0.0.1:${port}/doc.json`);
+    await refusal(counting.fetchJson(`https://127.0.0.1:${port}/html`));
+    await refusal(counting.fetchJson('http://127.0.0.1/'));
+    expect(outcomes).toEqual(['ok', 'not-json', 'refused-url']);
+  });
+});
+
+describe('answers it refuses', () => {
+  it.each([
+    ['/redirect-internal', 'redirect'],
+    ['/redirect-same', 'redirect'],
+    ['/not-found', 'http-status'],
+    ['/html', 'not-json'],
+    ['/huge', 'too-large'],
+    ['/declares-huge', 'too-large'],
+  ])('%s: %s', async (path, reason) => {
+    expect(await refusal(fetcher().fetchJson(`https://127.0.0.1:${port}${path}`))).toBe(reason);
+  });
+
+  it('applies a smaller limit asked for by the caller', async () => {
+    const small = fetcher().fetchJson(`https://127.0.0.1:${port}/doc.json`, { maxBytes: 10 });
+    expect(await refusal(small)).toBe('too-large');
+  });
+
+  it.each(['/slow-drip', '/no-headers'])('%s: times out within the whole-fetch limit', async (path) => {
+    const started = Date.now();
+    expect(await refusal(fetcher().fetchJson(`https://127.0.0.1:${port}${path}`))).toBe('timeout');
+    const elapsed = Date.now() - started;
+    expect(elapsed).toBeGreaterThanOrEqual(TIMEOUT_MS - 50);
+    expect(elapsed).toBeLessThan(TIMEOUT_MS * 3);
+  });
+});
+
+describe('places it does not go', () => {
+  it.each([
+    [`http://127.0.0.1:PORT/doc.json`, 'refused-url'],
+    [`https://user:secret@127.0.0.1:PORT/doc.json`, 'refused-url'],
+    ['https://169.254.169.254/latest/meta-data/', 'refused-address'],
+    ['https://[::ffff:127.0.0.1]:PORT/doc.json', 'refused-address'],
+    ['https://[::ffff:169.254.169.254]/latest/meta-data/', 'refused-address'],
+    ['https://[::1]:PORT/doc.json', 'refused-address'],
+    ['https://2130706433:PORT/doc.json', 'refused-address'], // 127.0.0.1 as one number
+    ['https://0x7f.1:PORT/doc.json', 'refused-address'], // 127.0.0.1 in hex and short
+    ['https://0.0.0.0:PORT/doc.json', 'refused-address'],
+    ['https://10.0.0.1/', 'refused-address'],
+  ])('%s: %s, before any connection', async (url, reason) => {
+    const before = connections;
+    const guarded = fetcher({ allowedHosts: [] });
+    expect(await refusal(guarded.fetchJson(url.replace('PORT', String(port))))).toBe(reason);
+    expect(connections).toBe(before);
+  });
+
+  it('refuses a name that is not allowed and resolves to loopback', async () => {
+    const before = connections;
+    const dns = fakeDns({ 'evil.example': [['127.0.0.1']], 'localhost.example': [['::1', '127.0.0.1']] });
+    const guarded = fetcher({ resolver: dns });
+    expect(await refusal(guarded.fetchJson(`https://evil.example:${port}/doc.json`))).toBe('refused-address');
+    expect(await refusal(guarded.fetchJson(`https://localhost.example:${port}/doc.json`))).toBe('refused-address');
+    expect(connections).toBe(before);
+  });
+
+  it('refuses `localhost` itself when it is not on the allow-list', async () => {
+    const before = connections;
+    const guarded = fetcher({ allowedHosts: ['*.test'] });
+    expect(await refusal(guarded.fetchJson(`https://localhost:${port}/doc.json`))).toBe('refused-address');
+    expect(connections).toBe(before);
+  });
+
+  it('refuses a name whose answer mixes a public address with a loopback one', async () => {
+    const dns = fakeDns({ 'mixed.example': [['93.184.215.14', '127.0.0.1']] });
+    expect(await refusal(fetcher({ resolver: dns }).fetchJson(`https://mixed.example:${port}/`))).toBe(
+      'refused-address',
+    );
+  });
+
+  it('DNS rebinding: a name public when checked and loopback when connecting is refused at the connection', async () => {
+    const before = connections;
+    const dns = fakeDns({ 'rebind.example': [['93.184.215.14'], ['127.0.0.1']] });
+    const guarded = fetcher({ resolver: dns });
+    expect(await refusal(guarded.fetchJson(`https://rebind.example:${port}/doc.json`))).toBe('refused-address');
+    // The check passed on the first answer; the connection resolved again, met loopback, and never opened.
+    expect(dns.queries).toEqual(['rebind.example', 'rebind.example']);
+    expect(connections).toBe(before);
+  });
+
+  it('a name that does not resolve fails as a network failure', async () => {
+    const dns = fakeDns({});
+    expect(await refusal(fetcher({ resolver: dns }).fetchJson('https://nowhere.example/'))).toBe('network');
+  });
+});
+
+describe('plain http for allowed hosts in development', () => {
+  it('is refused for every other host even when allowed for the listed ones', async () => {
+    const development = fetcher({
+      allowHttpForAllowedHosts: true,
+      resolver: fakeDns({ 'public.example': [['93.184.215.14']] }),
+    });
+    expect(await refusal(development.fetchJson('http://public.example/doc.json'))).toBe('refused-url');
+  });
+});
