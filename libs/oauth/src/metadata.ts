@@ -33,6 +33,8 @@ export function serverMetadata(
     code_challenge_methods_supported: ['S256'],
     dpop_signing_alg_values_supported: [...DPOP_ALGORITHMS],
     authorization_response_iss_parameter_supported: true,
+    // draft-ietf-oauth-client-id-metadata-document §6; the endpoint says whether it is on.
+    client_id_metadata_document_supported: false,
   };
 }
 
@@ -48,6 +50,9 @@ export async function metadataEndpoint(
   return {
     status: 200,
     headers: { 'Cache-Control': 'public, max-age=60' },
-    body: serverMetadata(context.settings.issuer, scopes, introspectionSigningAlgorithms(context.keys)),
+    body: {
+      ...serverMetadata(context.settings.issuer, scopes, introspectionSigningAlgorithms(context.keys)),
+      client_id_metadata_document_supported: context.settings.clientMetadataDocuments === true,
+    },
   };
 }

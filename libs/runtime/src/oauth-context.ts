@@ -3,14 +3,21 @@ import type { EventLog } from '@grantline/lib-event-log';
 import { createGuardedFetcher, type GuardedFetcher } from '@grantline/lib-fetch';
 import {
   DpopNonces,
+  metadataDocumentClients,
   projectedClients,
   randomIds,
   systemClock,
   VerifiedSecretCache,
+  type ClientDirectory,
   type OAuthContext,
   type OAuthSettings,
 } from '@grantline/lib-oauth';
-import type { GuardStore, ProjectionStore } from '@grantline/lib-projections';
+import {
+  MemoryClientDocumentCache,
+  type ClientDocumentCache,
+  type GuardStore,
+  type ProjectionStore,
+} from '@grantline/lib-projections';
 import type { GrantlineMetrics } from '@grantline/lib-telemetry';
 import { ArtifactSealer, VerifiedTokenCache, type KeyRing } from '@grantline/lib-tokens';
 import { readCaFile } from './ca-file';
@@ -22,12 +29,14 @@ export function createOAuthContext(
   guards: GuardStore,
   keys: KeyRing,
   metrics: GrantlineMetrics,
+  documents: ClientDocumentCache = new MemoryClientDocumentCache(),
 ): OAuthContext {
+  const sources = { fetcher: guardedFetcher(config), clock: systemClock };
   return {
     settings: oauthSettings(config),
     log,
     store,
-    clients: projectedClients(store),
+    clients: clientDirectory(config, store, sources, documents),
     guards,
     keys,
     artifacts: new ArtifactSealer(keys),
@@ -37,8 +46,31 @@ export function createOAuthContext(
     tokenCache: new VerifiedTokenCache(100_000),
     dpopNonces: new DpopNonces(keys, config.GRANTLINE_DPOP_NONCE_PERIOD),
     metrics,
-    fetcher: guardedFetcher(config),
+    fetcher: sources.fetcher,
   };
+}
+
+/**
+ * Where endpoints find clients: the projection, and, unless turned off, clients known by the
+ * URL of their metadata document, whose documents `documents` keeps for every replica.
+ */
+export function clientDirectory(
+  config: Config,
+  store: ProjectionStore,
+  sources: Pick<OAuthContext, 'fetcher' | 'clock'>,
+  documents: ClientDocumentCache,
+): ClientDirectory {
+  const registered = projectedClients(store);
+  if (!config.GRANTLINE_CLIENT_METADATA_DOCUMENTS) return registered;
+  return metadataDocumentClients(registered, sources, documents, {
+    scopes: config.GRANTLINE_CLIENT_METADATA_SCOPES,
+    caching: {
+      minSeconds: config.GRANTLINE_CLIENT_METADATA_CACHE_MIN,
+      maxSeconds: config.GRANTLINE_CLIENT_METADATA_CACHE_MAX,
+      defaultSeconds: config.GRANTLINE_CLIENT_METADATA_CACHE_DEFAULT,
+      failureSeconds: config.GRANTLINE_CLIENT_METADATA_FAILURE_CACHE,
+    },
+  });
 }
 
 /** The one fetcher of URLs that clients name, as the GRANTLINE_FETCH_* settings shape it. */
@@ -86,5 +118,6 @@ export function oauthSettings(config: Config): OAuthSettings {
       nonceRequired: config.GRANTLINE_DPOP_NONCE,
       noncePeriodSeconds: config.GRANTLINE_DPOP_NONCE_PERIOD,
     },
+    clientMetadataDocuments: config.GRANTLINE_CLIENT_METADATA_DOCUMENTS,
   };
 }

@@ -12,11 +12,12 @@ import {
   needsConsent,
   recordDecision,
   type AuthorizationRequest,
+  type DirectoryClient,
   type OAuthContext,
   type OAuthErrorCode,
   type ProjectionWait,
 } from '@grantline/lib-oauth';
-import type { ClientRecord, UserRecord } from '@grantline/lib-projections';
+import type { UserRecord } from '@grantline/lib-projections';
 import { BrowserState, sessionHolds, type BrowserSession, type Interaction } from './browser-state';
 import { refuseForm, sendPage, unavailablePage } from './page-responses';
 import { submitSignIn } from './sign-in-submission';
@@ -28,7 +29,7 @@ const CONSENT = '/oauth/authorize/consent';
 /** How long the consent form waits for the projection to show the new consent. */
 const CONSENT_VISIBLE_TIMEOUT_MS = 3_000;
 
-type Valid = { request: AuthorizationRequest; client: ClientRecord };
+type Valid = { request: AuthorizationRequest; client: DirectoryClient };
 
 /**
  * GET /oauth/authorize and its sign-in and consent forms: server-rendered, no JavaScript.
@@ -89,6 +90,7 @@ export function authorizeRoutes(context: OAuthContext, logger: Logger): Router {
         userEmail: user.email,
         scopes: valid.request.scopes,
         resources: valid.request.resources.map((resource) => resource.name),
+        ...(valid.request.clientDocument === undefined ? {} : { clientHost: valid.request.clientDocument.host }),
         action: CONSENT,
         hidden: { interaction, csrf_token: csrf },
       }),

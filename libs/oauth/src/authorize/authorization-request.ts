@@ -1,5 +1,5 @@
-import type { ClientRecord, ProjectionStore, ResourceRecord } from '@grantline/lib-projections';
-import type { ClientDirectory } from '../clients/client-directory';
+import type { ProjectionStore, ResourceRecord } from '@grantline/lib-projections';
+import type { ClientDirectory, DirectoryClient } from '../clients/client-directory';
 import { resolveRequestedResources, scopesForResources } from '../resources/resource-indicators';
 import { authorizationError, OAuthError, type OAuthErrorCode } from '../errors';
 import { isWellFormedChallenge } from '../grants/pkce';
@@ -20,6 +20,8 @@ export interface AuthorizationRequest {
   dpopJkt?: string;
   /** RFC 8707: the resources asked for (or the client's default); empty for the server's own audience. */
   resources: readonly ResourceRecord[];
+  /** For a client known by its metadata document: which document (SHA-256) and the host it came from. */
+  clientDocument?: { sha256: string; host: string };
 }
 
 export type AuthorizationRequestCheck =
@@ -27,7 +29,7 @@ export type AuthorizationRequestCheck =
   | { kind: 'fatal'; message: string }
   /** Tell the client, at its verified redirect URI (see error-redirect.ts). */
   | { kind: 'redirect-error'; redirectUri: string; state?: string; error: OAuthError }
-  | { kind: 'valid'; request: AuthorizationRequest; client: ClientRecord };
+  | { kind: 'valid'; request: AuthorizationRequest; client: DirectoryClient };
 
 const SINGLE = [
   'response_type',
@@ -131,6 +133,7 @@ export async function checkAuthorizationRequest(
       ...(prompt === undefined ? {} : { prompt }),
       ...(dpopJkt === undefined ? {} : { dpopJkt }),
       resources,
+      ...(client.metadataDocument === undefined ? {} : { clientDocument: client.metadataDocument }),
     },
   };
 }

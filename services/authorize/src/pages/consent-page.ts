@@ -17,6 +17,18 @@ export interface ConsentView {
   hidden: Record<string, string>;
   /** On the device verification page: the code the device shows, for the person to compare (RFC 8628 §5.4). */
   userCode?: string;
+  /**
+   * For a client known by its metadata document: the host that document came from. The name is
+   * the client's own claim; the host is what Grantline checked.
+   */
+  clientHost?: string;
+}
+
+function renderClientHost(clientHost: string | undefined): string {
+  if (clientHost === undefined) return '';
+  return `<p class="client-host">This application identifies itself from <strong class="host">${escapeHtml(clientHost)}</strong>.
+Its name is its own claim: allow it only if you expected an application from ${escapeHtml(clientHost)}.</p>
+`;
 }
 
 function renderCodeCheck(userCode: string | undefined): string {
@@ -55,7 +67,7 @@ export function renderConsentPage(view: ConsentView): string {
   const clientName = escapeHtml(view.clientName);
 
   const body = `<h1>${clientName} wants to access your account</h1>
-<p class="muted">Signed in as <strong>${escapeHtml(view.userName)}</strong> (${escapeHtml(view.userEmail)})</p>
+${renderClientHost(view.clientHost)}<p class="muted">Signed in as <strong>${escapeHtml(view.userName)}</strong> (${escapeHtml(view.userEmail)})</p>
 ${renderCodeCheck(view.userCode)}${renderScopes(clientName, view.scopes)}
 ${renderResources(clientName, view.resources)}
 <form method="post" action="${escapeHtml(view.action)}">

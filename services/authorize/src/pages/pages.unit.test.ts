@@ -205,6 +205,14 @@ describe('consent page', () => {
     expect(limited).not.toContain(SCRIPT);
     expect(html).not.toContain('only with');
   });
+
+  it('shows, for a client known by its metadata document, the host its identity comes from, escaped', () => {
+    const known = renderConsentPage({ ...view, clientHost: 'app.example.com' });
+    expect(known).toContain('<strong class="host">app.example.com</strong>');
+    expect(known).toContain('Its name is its own claim');
+    expect(renderConsentPage({ ...view, clientHost: SCRIPT })).not.toContain(SCRIPT);
+    expect(html).not.toContain('class="client-host"');
+  });
 });
 
 describe('scope descriptions', () => {
