@@ -1,5 +1,6 @@
 import type { ProjectionStore, ResourceRecord } from '@grantline/lib-projections';
 import type { ClientDirectory, DirectoryClient } from '../clients/client-directory';
+import { isClientIdUrl } from '../clients/client-id-url';
 import { resolveRequestedResources, scopesForResources } from '../resources/resource-indicators';
 import { authorizationError, OAuthError, type OAuthErrorCode } from '../errors';
 import { isWellFormedChallenge } from '../grants/pkce';
@@ -60,6 +61,12 @@ export async function checkAuthorizationRequest(
     return { kind: 'fatal', message: 'The request repeats client_id or redirect_uri.' };
   }
   const client = await clients.find(clientId);
+  if (!client && isClientIdUrl(clientId)) {
+    return {
+      kind: 'fatal',
+      message: 'The application that sent you here names itself by a metadata document that could not be used.',
+    };
+  }
   if (!client) return { kind: 'fatal', message: 'The application that sent you here is not registered.' };
   const given = query.get('redirect_uri');
   let redirectUri: string;

@@ -238,7 +238,10 @@ describe('a code flow of a client known by its metadata document', () => {
       ...document,
       client_id: 'https://evil.example/c',
     });
-    expect((await authorize()).check).toMatchObject({ kind: 'fatal' });
+    expect((await authorize()).check).toMatchObject({
+      kind: 'fatal',
+      message: expect.stringContaining('metadata document that could not be used'),
+    });
   });
 
   it('answers invalid_client at the token endpoint for a document that cannot be fetched, and records nothing', async () => {
