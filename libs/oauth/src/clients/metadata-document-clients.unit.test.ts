@@ -4,6 +4,7 @@ import { checkAuthorizationRequest } from '../authorize/authorization-request';
 import { decideAuthorizationCode } from '../authorize/code-issuer';
 import { introspectionEndpoint } from '../introspection-endpoint';
 import { metadataEndpoint } from '../metadata';
+import { revocationEndpoint } from '../revocation-endpoint';
 import { tokenEndpoint } from '../token-endpoint';
 import { keptSeconds } from './metadata-document-clients';
 
@@ -182,7 +183,7 @@ describe('a code flow of a client known by its metadata document', () => {
     };
   }
 
-  it('issues a code recorded with the document hash, tokens that introspect active, and refreshes them', async () => {
+  it('issues a code recorded with the document hash, tokens that introspect active, refresh, and revoke', async () => {
     const user = await fixture.registerUser({
       email: 'ada@example.test',
       name: 'Ada',
@@ -231,6 +232,20 @@ describe('a code flow of a client known by its metadata document', () => {
       formRequest({ grant_type: 'refresh_token', client_id: CLIENT_ID, refresh_token: tokens.refresh_token }),
     );
     expect(refreshed.status).toBe(200);
+
+    // Revocation reads its caller in a batched projection read; a URL client is found in the directory.
+    const revoked = await respond(
+      fixture.context,
+      revocationEndpoint,
+      formRequest({ token: tokens.access_token, client_id: CLIENT_ID }),
+    );
+    expect(revoked.status).toBe(200);
+    const after = await respond(
+      fixture.context,
+      introspectionEndpoint,
+      formRequest({ token: tokens.access_token, client_id: 'rs', client_secret: 'rs-secret-1' }),
+    );
+    expect(after.body).toEqual({ active: false });
   });
 
   it('shows a fatal error, never a redirect, for a document that names another client_id', async () => {
