@@ -71,6 +71,7 @@ export function authorizeRoutes(context: OAuthContext, logger: Logger): Router {
       status,
       renderSignInPage({
         clientName: valid.client.name,
+        ...(valid.request.clientDocument === undefined ? {} : { clientHost: valid.request.clientDocument.host }),
         action: SIGN_IN,
         hidden: { interaction, csrf_token: csrf },
         ...extra,
