@@ -47,8 +47,8 @@ export class ConnectionGuard {
   readonly lookup: LookupFunction = (hostname, options, callback) => {
     this.addressesOf(hostname).then(
       (all) => {
-        const wanted =
-          options.family === 4 || options.family === 6 ? all.filter((a) => a.family === options.family) : all;
+        const family = ({ 4: 4, 6: 6, IPv4: 4, IPv6: 6 } as Record<string, number>)[String(options.family)];
+        const wanted = family === undefined ? all : all.filter((a) => a.family === family);
         const [first] = wanted;
         if (first === undefined) callback(new RemoteFetchError('refused-address', `${hostname}: no address`), '');
         else if (options.all) callback(null, wanted);

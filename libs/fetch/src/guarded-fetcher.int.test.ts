@@ -1,7 +1,11 @@
+import { createHash } from 'node:crypto';
+import { createServer as createHttpServer } from 'node:http';
 import { createServer, type Server } from 'node:https';
-import type { AddressInfo } from 'node:net';
+import { createServer as createNetServer, type AddressInfo, type Socket } from 'node:net';
+import { fakeDns, hostileAnswers, type HostileAnswers } from '../../../test/support/hostile-answers';
 import { makeTestCertificates, type TestCertificates } from '../../../test/support/test-certificates';
-import type { Resolver } from './connection-guard';
+import { hostAllowList } from './allowed-hosts';
+import { ConnectionGuard, systemResolver, type Resolver } from './connection-guard';
 import { createGuardedFetcher, type GuardedFetcher, type GuardedFetcherSettings } from './guarded-fetcher';
 import { RemoteFetchError, type RemoteFetchFailure } from './remote-fetcher';
 
@@ -18,61 +22,19 @@ let certificates: TestCertificates;
 let server: Server;
 let port = 0;
 let connections = 0;
-const drips = new Set<NodeJS.Timeout>();
-
-function answer(path: string, response: import('node:http').ServerResponse): void {
-  switch (path) {
-    case '/doc.json':
-      response.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'public, max-age=300' });
-      return void response.end(JSON.stringify(DOCUMENT));
-    case '/redirect-internal':
-      response.writeHead(302, { location: 'https://169.254.169.254/latest/meta-data/' });
-      return void response.end();
-    case '/redirect-same':
-      response.writeHead(301, { location: `https://127.0.0.1:${port}/doc.json` });
-      return void response.end();
-    case '/not-found':
-      response.writeHead(404, { 'content-type': 'application/json' });
-      return void response.end('{}');
-    case '/html':
-      response.writeHead(200, { 'content-type': 'text/html' });
-      return void response.end('<html><body>hello</body></html>');
-    case '/huge':
-      response.writeHead(200, { 'content-type': 'application/json' });
-      return void response.end(JSON.stringify({ padding: 'x'.repeat(MAX_BYTES * 4) }));
-    case '/declares-huge':
-      // Declares a body far above the limit and sends none: refused on the header, not by the clock.
-      response.writeHead(200, { 'content-type': 'application/json', 'content-length': String(1024 * 1024 * 1024) });
-      return void response.flushHeaders();
-    case '/slow-drip': {
-      // A byte every 100 ms of a body that never ends: each read is quick, the whole is not.
-      response.writeHead(200, { 'content-type': 'application/json' });
-      response.write('{"a":"');
-      const drip = setInterval(() => response.write('x'), 100);
-      drips.add(drip);
-      response.on('close', () => (clearInterval(drip), drips.delete(drip)));
-      return;
-    }
-    case '/no-headers':
-      return; // never answers
-    default:
-      response.writeHead(500);
-      response.end();
-  }
-}
+let answer: HostileAnswers;
 
 beforeAll(async () => {
   certificates = makeTestCertificates({ dns: ['localhost', 'metadata.test'], ip: ['127.0.0.1', '::1'] });
-  server = createServer({ cert: certificates.cert, key: certificates.key }, (request, response) =>
-    answer(new URL(request.url ?? '/', 'https://x').pathname, response),
-  );
+  answer = hostileAnswers({ document: DOCUMENT, maxBytes: MAX_BYTES, origin: () => `https://127.0.0.1:${port}` });
+  server = createServer({ cert: certificates.cert, key: certificates.key }, answer);
   server.on('connection', () => (connections += 1));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   port = (server.address() as AddressInfo).port;
 });
 
 afterAll(async () => {
-  for (const drip of drips) clearInterval(drip);
+  answer.stop();
   server.closeAllConnections();
   await new Promise((resolve) => server.close(resolve));
   certificates.remove();
@@ -82,20 +44,6 @@ const fetchers: GuardedFetcher[] = [];
 afterEach(async () => {
   await Promise.all(fetchers.splice(0).map((fetcher) => fetcher.close()));
 });
-
-/** A resolver standing in for DNS: each name answers its list of answers in turn, the last one ever after. */
-function fakeDns(names: Record<string, string[][]>): Resolver & { queries: string[] } {
-  const queries: string[] = [];
-  const resolver = async (hostname: string) => {
-    queries.push(hostname);
-    const answers = names[hostname];
-    if (answers === undefined) throw Object.assign(new Error(`queryA ENOTFOUND ${hostname}`), { code: 'ENOTFOUND' });
-    const seen = queries.filter((name) => name === hostname).length;
-    const addresses = answers[Math.min(seen, answers.length) - 1] ?? [];
-    return addresses.map((address) => ({ address, family: address.includes(':') ? 6 : 4 }));
-  };
-  return Object.assign(resolver, { queries });
-}
 
 function fetcher(settings: Partial<GuardedFetcherSettings> = {}): GuardedFetcher {
   const made = createGuardedFetcher({
@@ -126,7 +74,7 @@ describe('a host on the allow-list, over https with a trusted test CA', () => {
     expect(document).toEqual({
       url: `https://127.0.0.1:${port}/doc.json`,
       body: DOCUMENT,
-      sha256: (await import('node:crypto')).createHash('sha256').update(bytes).digest('base64url'),
+      sha256: createHash('sha256').update(bytes).digest('base64url'),
       maxAgeSeconds: 300,
     });
   });
@@ -137,6 +85,18 @@ describe('a host on the allow-list, over https with a trusted test CA', () => {
     expect((await fetcher({ resolver: dns }).fetchJson(`https://metadata.test:${port}/doc.json`)).body).toEqual(
       DOCUMENT,
     );
+  });
+
+  it('asks for JSON, uncompressed, and sends nothing else of note', async () => {
+    const { body } = await fetcher().fetchJson(`https://127.0.0.1:${port}/headers?x=1`, {
+      accept: 'application/jwk-set+json',
+    });
+    expect(body).toEqual({
+      host: `127.0.0.1:${port}`,
+      accept: 'application/jwk-set+json',
+      'user-agent': 'Grantline',
+      connection: 'keep-alive',
+    });
   });
 
   it('refuses a server whose certificate no trusted CA signed', async () => {
@@ -166,9 +126,46 @@ describe('answers it refuses', () => {
     expect(await refusal(fetcher().fetchJson(`https://127.0.0.1:${port}${path}`))).toBe(reason);
   });
 
+  it('reads no further than a Content-Length that says less than is sent, and the next fetch is unharmed', async () => {
+    const guarded = fetcher();
+    expect((await guarded.fetchJson(`https://127.0.0.1:${port}/declares-little`)).body).toEqual({});
+    expect((await guarded.fetchJson(`https://127.0.0.1:${port}/doc.json`)).body).toEqual(DOCUMENT);
+  });
+
   it('applies a smaller limit asked for by the caller', async () => {
     const small = fetcher().fetchJson(`https://127.0.0.1:${port}/doc.json`, { maxBytes: 10 });
     expect(await refusal(small)).toBe('too-large');
+  });
+
+  it.each([0, -1, Number.NaN, 1.5])(
+    'ignores a limit of %p asked for by the caller, keeping its own',
+    async (maxBytes) => {
+      expect(await refusal(fetcher().fetchJson(`https://127.0.0.1:${port}/huge`, { maxBytes }))).toBe('too-large');
+      expect((await fetcher().fetchJson(`https://127.0.0.1:${port}/doc.json`, { maxBytes })).body).toEqual(DOCUMENT);
+    },
+  );
+
+  it('times out when the name never resolves', async () => {
+    const silent: Resolver = () => new Promise(() => undefined);
+    const started = Date.now();
+    expect(await refusal(fetcher({ resolver: silent }).fetchJson('https://silent.example/'))).toBe('timeout');
+    expect(Date.now() - started).toBeLessThan(TIMEOUT_MS * 3);
+  });
+
+  it('times out when the server accepts the connection and never speaks TLS', async () => {
+    const mute = createNetServer(() => undefined);
+    await new Promise<void>((resolve) => mute.listen(0, '127.0.0.1', resolve));
+    const sockets: Socket[] = [];
+    mute.on('connection', (socket) => sockets.push(socket));
+    try {
+      const url = `https://127.0.0.1:${(mute.address() as AddressInfo).port}/doc.json`;
+      const started = Date.now();
+      expect(await refusal(fetcher().fetchJson(url))).toBe('timeout');
+      expect(Date.now() - started).toBeLessThan(TIMEOUT_MS * 3);
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => mute.close(resolve));
+    }
   });
 
   it.each(['/slow-drip', '/no-headers'])('%s: times out within the whole-fetch limit', async (path) => {
@@ -232,6 +229,20 @@ describe('places it does not go', () => {
     expect(connections).toBe(before);
   });
 
+  it('the connector itself drops a connection that reached an address its host may not reach', async () => {
+    // An IP address is connected to without a lookup: the check of the address reached still applies.
+    const guard = new ConnectionGuard(hostAllowList([]), systemResolver);
+    const connect = guard.connector({ ca: certificates.caPem, timeout: TIMEOUT_MS });
+    const target = { hostname: '127.0.0.1', host: `127.0.0.1:${port}`, protocol: 'https:', port: String(port) };
+    const failure = await new Promise((resolve) =>
+      connect(target, (error, socket) => {
+        socket?.destroy();
+        resolve(error);
+      }),
+    );
+    expect(failure).toEqual(expect.objectContaining({ reason: 'refused-address' }));
+  });
+
   it('a name that does not resolve fails as a network failure', async () => {
     const dns = fakeDns({});
     expect(await refusal(fetcher({ resolver: dns }).fetchJson('https://nowhere.example/'))).toBe('network');
@@ -239,6 +250,19 @@ describe('places it does not go', () => {
 });
 
 describe('plain http for allowed hosts in development', () => {
+  it('reaches an allowed host over http only when told to', async () => {
+    const plain = createHttpServer(answer);
+    await new Promise<void>((resolve) => plain.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(plain.address() as AddressInfo).port}/doc.json`;
+    try {
+      expect((await fetcher({ allowHttpForAllowedHosts: true }).fetchJson(url)).body).toEqual(DOCUMENT);
+      expect(await refusal(fetcher().fetchJson(url))).toBe('refused-url');
+    } finally {
+      plain.closeAllConnections();
+      await new Promise((resolve) => plain.close(resolve));
+    }
+  });
+
   it('is refused for every other host even when allowed for the listed ones', async () => {
     const development = fetcher({
       allowHttpForAllowedHosts: true,

@@ -1,10 +1,15 @@
-import { createHash } from 'node:crypto';
 import { rootCertificates } from 'node:tls';
-import { Agent, type Dispatcher } from 'undici';
+import { Agent } from 'undici';
 import { hostAllowList } from './allowed-hosts';
-import { cacheLifetimeSeconds } from './cache-lifetime';
 import { ConnectionGuard, systemResolver, type Resolver } from './connection-guard';
-import { RemoteFetchError, type RemoteDocument, type RemoteFetcher, type RemoteFetchFailure } from './remote-fetcher';
+import { jsonDocument } from './json-answer';
+import {
+  RemoteFetchError,
+  type RemoteDocument,
+  type RemoteFetcher,
+  type RemoteFetchFailure,
+  type RemoteFetchOptions,
+} from './remote-fetcher';
 import { checkedUrl, type UrlPolicy } from './url-policy';
 
 export interface GuardedFetcherSettings {
@@ -52,41 +57,29 @@ export function createGuardedFetcher(settings: GuardedFetcherSettings): GuardedF
   });
   const now = settings.now ?? Date.now;
 
-  async function fetchJson(
-    text: string,
-    options: { accept?: string; maxBytes?: number } = {},
-  ): Promise<RemoteDocument> {
+  async function fetchJson(text: string, options: RemoteFetchOptions): Promise<RemoteDocument> {
     const url = checkedUrl(text, urls);
-    await guard.addressesOf(url.hostname);
-    const maxBytes = Math.min(settings.maxBytes, options.maxBytes ?? settings.maxBytes);
+    const maxBytes = Math.min(settings.maxBytes, positiveInteger(options.maxBytes) ?? settings.maxBytes);
     const deadline = new AbortController();
     const timer = setTimeout(
       () => deadline.abort(new RemoteFetchError('timeout', `No complete answer within ${settings.timeoutMs} ms`)),
       settings.timeoutMs,
     );
     try {
-      const response = await agent.request({
-        origin: url.origin,
-        path: `${url.pathname}${url.search}`,
-        method: 'GET',
-        headers: { accept: options.accept ?? 'application/json', 'user-agent': 'Grantline' },
-        signal: deadline.signal,
-      });
-      const bytes = await readBody(response, maxBytes);
-      return {
-        url: text,
-        body: parseJson(bytes),
-        sha256: createHash('sha256').update(bytes).digest('base64url'),
-        maxAgeSeconds: cacheLifetimeSeconds(
-          {
-            cacheControl: header(response, 'cache-control'),
-            expires: header(response, 'expires'),
-            date: header(response, 'date'),
-            age: header(response, 'age'),
-          },
-          now(),
-        ),
-      };
+      // Refused early, before any socket; the connection checks again what it resolves itself.
+      await beforeDeadline(guard.addressesOf(url.hostname), deadline.signal);
+      // undici honours an abort only once a connection is made; the deadline does not wait for that.
+      const response = await beforeDeadline(
+        agent.request({
+          origin: url.origin,
+          path: `${url.pathname}${url.search}`,
+          method: 'GET',
+          headers: { accept: options.accept ?? 'application/json', 'user-agent': 'Grantline' },
+          signal: deadline.signal,
+        }),
+        deadline.signal,
+      );
+      return await jsonDocument(text, response, maxBytes, now);
     } catch (error) {
       throw asFetchError(deadline.signal.aborted ? deadline.signal.reason : error);
     } finally {
@@ -95,7 +88,7 @@ export function createGuardedFetcher(settings: GuardedFetcherSettings): GuardedF
   }
 
   return {
-    async fetchJson(url, options) {
+    async fetchJson(url, options = {}) {
       try {
         const document = await fetchJson(url, options);
         settings.onOutcome?.('ok');
@@ -110,50 +103,18 @@ export function createGuardedFetcher(settings: GuardedFetcherSettings): GuardedF
   };
 }
 
-/** The status must be 200 (a 3xx is never followed) and the body at most `maxBytes`. */
-async function readBody(response: Dispatcher.ResponseData, maxBytes: number): Promise<Buffer> {
-  const { statusCode, body } = response;
-  if (statusCode !== 200) {
-    discard(body);
-    if (statusCode >= 300 && statusCode < 400)
-      throw new RemoteFetchError('redirect', `Answered ${statusCode}: redirects are not followed`);
-    throw new RemoteFetchError('http-status', `Answered ${statusCode}`);
-  }
-  const declared = Number(header(response, 'content-length') ?? '0');
-  if (declared > maxBytes) {
-    discard(body);
-    throw new RemoteFetchError('too-large', `Content-Length ${declared} is above the limit of ${maxBytes} bytes`);
-  }
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of body as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > maxBytes) {
-      discard(body);
-      throw new RemoteFetchError('too-large', `The body is above the limit of ${maxBytes} bytes`);
-    }
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks);
+function positiveInteger(value: number | undefined): number | undefined {
+  return value !== undefined && Number.isSafeInteger(value) && value > 0 ? value : undefined;
 }
 
-/** Drops an answer's body unread; its connection closes. */
-function discard(body: Dispatcher.ResponseData['body']): void {
-  body.on('error', () => undefined);
-  body.destroy();
-}
-
-function parseJson(bytes: Buffer): unknown {
-  try {
-    return JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes)) as unknown;
-  } catch (error) {
-    throw new RemoteFetchError('not-json', 'The body is not JSON', { cause: error });
-  }
-}
-
-function header(response: Dispatcher.ResponseData, name: string): string | undefined {
-  const value = response.headers[name];
-  return Array.isArray(value) ? value.join(', ') : value;
+/** `work`, unless the deadline passes first (what cannot be cancelled at once is left behind to end). */
+function beforeDeadline<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  return Promise.race([
+    work,
+    new Promise<never>((_, reject) => {
+      signal.addEventListener('abort', () => reject(signal.reason as Error), { once: true });
+    }),
+  ]);
 }
 
 /** The fetch error in `error` or its causes; anything else failed on the network. */

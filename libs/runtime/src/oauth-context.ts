@@ -31,7 +31,7 @@ export function createOAuthContext(
   metrics: GrantlineMetrics,
   documents: ClientDocumentCache = new MemoryClientDocumentCache(),
 ): OAuthContext {
-  const sources = { fetcher: guardedFetcher(config), clock: systemClock };
+  const sources = { fetcher: guardedFetcher(config, metrics), clock: systemClock };
   return {
     settings: oauthSettings(config),
     log,
@@ -74,7 +74,7 @@ export function clientDirectory(
 }
 
 /** The one fetcher of URLs that clients name, as the GRANTLINE_FETCH_* settings shape it. */
-export function guardedFetcher(config: Config): GuardedFetcher {
+export function guardedFetcher(config: Config, metrics: GrantlineMetrics): GuardedFetcher {
   const caFile = config.GRANTLINE_FETCH_CA_FILE;
   return createGuardedFetcher({
     allowedHosts: config.GRANTLINE_FETCH_ALLOWED_HOSTS,
@@ -82,6 +82,7 @@ export function guardedFetcher(config: Config): GuardedFetcher {
     allowHttpForAllowedHosts: config.GRANTLINE_FETCH_ALLOW_HTTP,
     timeoutMs: config.GRANTLINE_FETCH_TIMEOUT_MS,
     maxBytes: config.GRANTLINE_FETCH_MAX_BYTES,
+    onOutcome: (outcome) => metrics.remoteFetched(outcome),
   });
 }
 

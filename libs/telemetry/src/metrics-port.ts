@@ -20,6 +20,8 @@ export interface GrantlineMetrics {
   dpopProofFailed(reason: string): void;
   /** A request failed because a shared dependency did. */
   dependencyFailed(dependency: FailedDependency): void;
+  /** A URL a client named was fetched: `ok`, or why not (a small fixed set: RemoteFetchFailure in lib-fetch). */
+  remoteFetched(outcome: string): void;
   /** Time from an event being recorded to a consumer having applied it. */
   eventApplied(consumer: string, eventType: string, lagSeconds: number): void;
   /** Time from a revocation being accepted to its marker being visible to every replica. */
@@ -49,6 +51,7 @@ export const noMetrics: GrantlineMetrics = {
   devicePolled: ignore,
   dpopProofFailed: ignore,
   dependencyFailed: ignore,
+  remoteFetched: ignore,
   eventApplied: ignore,
   revocationVisible: ignore,
   projectionRebuilt: ignore,

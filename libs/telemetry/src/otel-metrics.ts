@@ -53,6 +53,7 @@ export function createTelemetry(service: string, otlpEndpoint?: string): Telemet
     METRICS.dependencyFailures.name,
     'Requests failed by a shared dependency, by dependency',
   );
+  const fetches = counter(METRICS.remoteFetches.name, 'Fetches of URLs that clients name, by outcome');
   const lag = histogram(METRICS.applyLag.name, 'Time from an event being recorded to a consumer applying it');
   const revocation = histogram(
     METRICS.revocationVisible.name,
@@ -83,6 +84,7 @@ export function createTelemetry(service: string, otlpEndpoint?: string): Telemet
       devicePolled: (answer) => polls.add(1, { service, answer }),
       dpopProofFailed: (reason) => dpop.add(1, { service, reason }),
       dependencyFailed: (dependency) => dependencies.add(1, { service, dependency }),
+      remoteFetched: (outcome) => fetches.add(1, { service, outcome }),
       eventApplied: (consumer, eventType, seconds) => lag.record(seconds, { consumer, event_type: eventType }),
       revocationVisible: (seconds) => revocation.record(seconds, { service }),
       projectionRebuilt: (reason, seconds) => rebuilds.record(seconds, { reason }),
