@@ -11,6 +11,8 @@ import { freePort } from '@grantline/lib-infra';
 import { FormBrowser, followAuthorization } from '@grantline/lib-testing';
 import { startEmbeddedServer, type EmbeddedServer } from '@grantline/svc-embedded';
 import { BoundedProcess } from '../../test/support/bounded-process';
+import { metadataDocumentSettings } from '../../test/support/client-metadata-document-contract';
+import { MetadataDocumentServer } from '../../test/support/metadata-document-server';
 import { GrantlineTestClient } from '../../test/support/oauth-test-client';
 
 // RFC 8252 §7.3: a loopback redirect is registered without a port and used on any.
@@ -25,7 +27,7 @@ class PreRegisteredClient implements OAuthClientProvider {
   private verifier = '';
   private saved: OAuthTokens | undefined;
 
-  constructor(private readonly clientId: string) {}
+  constructor(protected readonly clientId: string) {}
 
   get redirectUrl(): string {
     return REDIRECT;
@@ -33,7 +35,7 @@ class PreRegisteredClient implements OAuthClientProvider {
   get clientMetadata(): OAuthClientMetadata {
     return { redirect_uris: [REDIRECT], token_endpoint_auth_method: 'none', client_name: 'MCP test client' };
   }
-  clientInformation() {
+  clientInformation(): { client_id: string } | undefined {
     return { client_id: this.clientId };
   }
   tokens(): OAuthTokens | undefined {
@@ -53,7 +55,26 @@ class PreRegisteredClient implements OAuthClientProvider {
   }
 }
 
+/**
+ * A client that was never registered: it names itself by the URL of its client ID metadata
+ * document, and keeps the client information the SDK derives from it.
+ */
+class MetadataDocumentClient extends PreRegisteredClient {
+  private information: { client_id: string } | undefined;
+
+  get clientMetadataUrl(): string {
+    return this.clientId;
+  }
+  override clientInformation() {
+    return this.information;
+  }
+  saveClientInformation(information: { client_id: string }): void {
+    this.information = information;
+  }
+}
+
 const dataDir = mkdtempSync(join(tmpdir(), 'grantline-mcp-'));
+let documents: MetadataDocumentServer;
 let grantline: EmbeddedServer;
 let admin: GrantlineTestClient;
 let mcpServer: BoundedProcess;
@@ -77,14 +98,37 @@ function callMcp(authorization?: string): Promise<Response> {
   });
 }
 
+/**
+ * The SDK's sign-in: discovery through the 401, the authorization request with PKCE and
+ * resource, the person through sign-in and consent, then the code exchange.
+ */
+async function signInThroughSdk(provider: PreRegisteredClient) {
+  const transport = new StreamableHTTPClientTransport(new URL(resource), { authProvider: provider });
+  await expect(new Client({ name: 'test', version: '1.0.0' }).connect(transport)).rejects.toThrow(UnauthorizedError);
+  const authorizationUrl = provider.authorizationUrl;
+  const flow = await followAuthorization(new FormBrowser(grantline.url), authorizationUrl?.toString() ?? '', person);
+  expect(flow.pages).toEqual(['sign-in', 'consent']);
+  await transport.finishAuth(flow.callback.searchParams.get('code') ?? '');
+  const token = provider.tokens()?.access_token ?? '';
+  const claims = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString()) as {
+    aud: unknown;
+    client_id: string;
+    sub: string;
+  };
+  return { authorizationUrl, token, claims };
+}
+
 beforeAll(async () => {
   const port = String(await freePort());
+  documents = await MetadataDocumentServer.start();
   grantline = await startEmbeddedServer(
     loadConfig({
       GRANTLINE_DATA_DIR: dataDir,
       PORT: port,
       GRANTLINE_ISSUER: `http://127.0.0.1:${port}`,
       LOG_LEVEL: 'silent',
+      ...metadataDocumentSettings(documents),
+      GRANTLINE_CLIENT_METADATA_SCOPES: 'orders:read',
     }),
     createLogger('mcp-test', 'silent'),
   );
@@ -154,6 +198,7 @@ afterAll(async () => {
   await mcpServer?.exited;
   await ordersApi?.exited;
   await grantline?.close();
+  await documents?.close();
   rmSync(dataDir, { recursive: true, force: true });
 });
 
@@ -172,23 +217,10 @@ describe('an MCP server protected by Grantline', () => {
     const connect = (client: Client) =>
       client.connect(new StreamableHTTPClientTransport(new URL(resource), { authProvider: provider }));
 
-    // Discovery through the 401, then the authorization request with PKCE and resource.
-    const transport = new StreamableHTTPClientTransport(new URL(resource), { authProvider: provider });
-    await expect(new Client({ name: 'test', version: '1.0.0' }).connect(transport)).rejects.toThrow(UnauthorizedError);
-    const authorizationUrl = provider.authorizationUrl;
+    const { authorizationUrl, token, claims } = await signInThroughSdk(provider);
     expect(authorizationUrl?.origin).toBe(grantline.url);
     expect(authorizationUrl?.searchParams.get('resource')).toBe(resource);
     expect(authorizationUrl?.searchParams.get('code_challenge_method')).toBe('S256');
-
-    const browser = new FormBrowser(grantline.url);
-    const flow = await followAuthorization(browser, authorizationUrl?.toString() ?? '', person);
-    expect(flow.pages).toEqual(['sign-in', 'consent']);
-    await transport.finishAuth(flow.callback.searchParams.get('code') ?? '');
-    const token = provider.tokens()?.access_token ?? '';
-    const claims = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString()) as {
-      aud: unknown;
-      sub: string;
-    };
     expect(claims.aud).toBe(resource);
 
     const client = new Client({ name: 'test', version: '1.0.0' });
@@ -218,6 +250,32 @@ describe('an MCP server protected by Grantline', () => {
     const refused = await callMcp(`Bearer ${token}`);
     expect(refused.status).toBe(401);
     expect(refused.headers.get('www-authenticate')).toContain('error="invalid_token"');
+  });
+
+  it("lets the SDK's client sign in with no registration, through its client ID metadata document", async () => {
+    const documentUrl = documents.url('/mcp-client.json');
+    documents.serve('/mcp-client.json', {
+      client_id: documentUrl,
+      client_name: 'MCP test client',
+      redirect_uris: [REGISTERED_REDIRECT],
+      grant_types: ['authorization_code', 'refresh_token'],
+      token_endpoint_auth_method: 'none',
+    });
+    const provider = new MetadataDocumentClient(documentUrl);
+    const { authorizationUrl, claims } = await signInThroughSdk(provider);
+    // The SDK saw client_id_metadata_document_supported and used the URL as its client_id.
+    expect(authorizationUrl?.searchParams.get('client_id')).toBe(documentUrl);
+    expect(authorizationUrl?.searchParams.get('resource')).toBe(resource);
+    expect(claims).toMatchObject({ aud: resource, client_id: documentUrl });
+
+    const client = new Client({ name: 'test', version: '1.0.0' });
+    await client.connect(new StreamableHTTPClientTransport(new URL(resource), { authProvider: provider }));
+    const called = await client.callTool({ name: 'list_orders', arguments: { status: 'shipped' } });
+    const [content] = called.content as { type: string; text: string }[];
+    // The MCP server exchanged the token of a client in no projection for one meant for the orders API.
+    expect(JSON.parse(content?.text ?? '')).toMatchObject({ seen: { sub: claims.sub, aud: [ordersResource] } });
+    await client.close();
+    expect(documents.fetches('/mcp-client.json')).toBe(1);
   });
 
   it.each([

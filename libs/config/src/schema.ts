@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { connectionSecurityProblems, SASL_MECHANISMS } from './connection-security';
+import { clientMetadataDocumentSettings } from './client-metadata-document-settings';
 import { fetchSettings } from './fetch-settings';
 
 const flag = z.enum(['true', 'false', '1', '0']).transform((value) => value === 'true' || value === '1');
@@ -145,6 +146,7 @@ const settingsObject = z.object({
     .optional()
     .describe('Bearer token for the admin API used by the CLI (embedded mode generates one).'),
   ...fetchSettings,
+  ...clientMetadataDocumentSettings,
   KAFKA_BROKERS: z.string().optional().describe('Comma-separated Kafka bootstrap brokers (stack mode).'),
   GRANTLINE_KAFKA_TOPIC_PREFIX: z.string().default('grantline.').describe('Prefix of every Kafka topic.'),
   GRANTLINE_KAFKA_REPLICATION_FACTOR: z.coerce
@@ -264,6 +266,13 @@ export const configSchema = settingsObject.superRefine((config, ctx) => {
   }
   for (const { setting, message } of connectionSecurityProblems(config)) {
     ctx.addIssue({ code: 'custom', path: [setting], message });
+  }
+  if (config.GRANTLINE_CLIENT_METADATA_CACHE_MIN > config.GRANTLINE_CLIENT_METADATA_CACHE_MAX) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['GRANTLINE_CLIENT_METADATA_CACHE_MIN'],
+      message: 'must not be above GRANTLINE_CLIENT_METADATA_CACHE_MAX',
+    });
   }
 });
 

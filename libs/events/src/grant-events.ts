@@ -22,6 +22,14 @@ export const authorizationCodeIssuedSchema = z.object({
     expiresAt: epochSeconds,
     /** RFC 8707: the resources the person consented to; absent for the server's own audience. */
     resources: z.array(z.string().min(1)).min(1).optional(),
+    /**
+     * For a client known by its metadata document (its client_id is the document's URL): the
+     * SHA-256 (base64url) of the document's bytes the person's decision was made with.
+     */
+    clientMetadataSha256: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{43}$/)
+      .optional(),
   }),
 });
 

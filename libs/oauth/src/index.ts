@@ -24,7 +24,20 @@ export {
   type ClientAuthMethod,
   type PresentedCredentials,
 } from './client-authentication';
-export { projectedClients, type ClientDirectory } from './clients/client-directory';
+export { projectedClients, type ClientDirectory, type DirectoryClient } from './clients/client-directory';
+export { clientIdUrlRefusal, isClientIdUrl } from './clients/client-id-url';
+export {
+  clientFromMetadataDocument,
+  type MetadataDocumentCheck,
+  type MetadataDocumentOrigin,
+  type MetadataDocumentPolicy,
+} from './clients/metadata-document';
+export {
+  keptSeconds,
+  metadataDocumentClients,
+  type MetadataDocumentCaching,
+  type MetadataDocumentClientsOptions,
+} from './clients/metadata-document-clients';
 export { clientAuthMethodOf, type RegisteredAuthMethod } from './clients/client-auth-method';
 export { ClientKeyCache, DEFAULT_CLIENT_KEY_LIMITS, type ClientKeyLimits } from './clients/client-keys';
 export { CLIENT_ASSERTION_TYPE, CLIENT_ASSERTION_ALGORITHMS } from './clients/client-assertion';

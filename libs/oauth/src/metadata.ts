@@ -46,6 +46,8 @@ export function serverMetadata(
     authorization_response_iss_parameter_supported: true,
     // RFC 9126 §5: whether every client must push; a client may be required to on its own (§6).
     require_pushed_authorization_requests: requirePushed,
+    // draft-ietf-oauth-client-id-metadata-document §6; the endpoint says whether it is on.
+    client_id_metadata_document_supported: false,
   };
 }
 
@@ -61,11 +63,14 @@ export async function metadataEndpoint(
   return {
     status: 200,
     headers: { 'Cache-Control': 'public, max-age=60' },
-    body: serverMetadata(
-      context.settings.issuer,
-      scopes,
-      introspectionSigningAlgorithms(context.keys),
-      context.settings.par.required,
-    ),
+    body: {
+      ...serverMetadata(
+        context.settings.issuer,
+        scopes,
+        introspectionSigningAlgorithms(context.keys),
+        context.settings.par.required,
+      ),
+      client_id_metadata_document_supported: context.settings.clientMetadataDocuments === true,
+    },
   };
 }

@@ -30,6 +30,8 @@ export interface OAuthSettings {
   };
   personalAccessTokens: { maxTtlSeconds: number; defaultTtlSeconds: number };
   dpop: { proofWindowSeconds: number; nonceRequired: boolean; noncePeriodSeconds: number };
+  /** Whether clients may name themselves by the URL of their metadata document (then `clients` resolves them). */
+  clientMetadataDocuments?: boolean;
 }
 
 /** What every endpoint is built from: adapters, keys and the injected clock and ids. */

@@ -1,4 +1,5 @@
 import type { ClientRecord, StateQuery, StateSnapshot, UserRecord } from '@grantline/lib-projections';
+import { isClientIdUrl } from './clients/client-id-url';
 import type { OAuthContext } from './oauth-context';
 
 /**
@@ -7,7 +8,11 @@ import type { OAuthContext } from './oauth-context';
  * tokens all ask it.
  */
 export interface TokenSubject {
-  /** The client the artifact was issued to; it must still be registered. Absent for personal access tokens. */
+  /**
+   * The client the artifact was issued to; it must still be registered. Absent for personal access
+   * tokens. A client known by its metadata document URL is in no projection: nothing in the log
+   * ends it, so its artifacts end only by expiry and revocation.
+   */
   clientId?: string;
   /**
    * The client an exchanged token was issued to, when its grant is another client's: it must
@@ -64,8 +69,10 @@ export function decideLiveness(subject: TokenSubject, state: StateSnapshot): Liv
     user,
   });
   if (state.revoked) return dead('revoked');
-  if (subject.clientId !== undefined && !client) return dead('client_unknown');
-  if (subject.issuedTo !== undefined && !state.clients.get(subject.issuedTo)) return dead('client_unknown');
+  if (subject.clientId !== undefined && !client && !isClientIdUrl(subject.clientId)) return dead('client_unknown');
+  if (subject.issuedTo !== undefined && !state.clients.get(subject.issuedTo) && !isClientIdUrl(subject.issuedTo)) {
+    return dead('client_unknown');
+  }
   if (subject.user) {
     if (!user || user.disabled || user.userId !== subject.user.userId) return dead('user_inactive');
     if (subject.user.since < (state.grantsRevokedBefore ?? 0)) return dead('consent_withdrawn');

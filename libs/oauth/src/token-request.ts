@@ -26,7 +26,9 @@ export async function readTokenRequest(
   if (token === undefined) throw invalidRequest('token is required');
   const credentials = presentedCredentials(request, form);
   const inspection = await inspectToken(context, token, credentials?.clientId);
-  return { token, inspection, caller: await authenticatedCaller(context, credentials, inspection.callerRecord, site) };
+  // A caller the batched read did not find may still be known to the directory (by its metadata document).
+  const record = inspection.callerRecord ?? (credentials ? await context.clients.find(credentials.clientId) : null);
+  return { token, inspection, caller: await authenticatedCaller(context, credentials, record, site) };
 }
 
 /**

@@ -70,3 +70,10 @@ export {
   type RedisConfigReader,
   type RedisEvictionCheckMode,
 } from './redis-eviction-check';
+export {
+  cachedClientDocumentSchema,
+  type CachedClientDocument,
+  type ClientDocumentCache,
+} from './client-document-cache';
+export { MemoryClientDocumentCache } from './memory-client-document-cache';
+export { RedisClientDocumentCache } from './redis-client-document-cache';

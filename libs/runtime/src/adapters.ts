@@ -1,6 +1,7 @@
 import { required, type Config } from '@grantline/lib-config';
 import type { DeadLetterObserver } from '@grantline/lib-event-log';
 import {
+  RedisClientDocumentCache,
   RedisEvictionPolicyError,
   RedisGuardStore,
   RedisProjectionControl,
@@ -45,6 +46,11 @@ export function redisProjectionStore(config: Config): RedisProjectionStore {
 
 export function redisGuardStore(config: Config): RedisGuardStore {
   return new RedisGuardStore(redisConnectionOptions(config));
+}
+
+/** The client ID metadata documents every replica shares. */
+export function redisClientDocumentCache(config: Config): RedisClientDocumentCache {
+  return new RedisClientDocumentCache(redisConnectionOptions(config));
 }
 
 /** The projector's and the rebuild command's hold on the projection generations; `url` overrides REDIS_URL. */

@@ -4,15 +4,22 @@ import { createGuardedFetcher, type GuardedFetcher } from '@grantline/lib-fetch'
 import {
   ClientKeyCache,
   DpopNonces,
+  metadataDocumentClients,
   projectedClients,
   randomIds,
   TrustedIssuerDirectory,
   systemClock,
   VerifiedSecretCache,
+  type ClientDirectory,
   type OAuthContext,
   type OAuthSettings,
 } from '@grantline/lib-oauth';
-import type { GuardStore, ProjectionStore } from '@grantline/lib-projections';
+import {
+  MemoryClientDocumentCache,
+  type ClientDocumentCache,
+  type GuardStore,
+  type ProjectionStore,
+} from '@grantline/lib-projections';
 import type { GrantlineMetrics } from '@grantline/lib-telemetry';
 import { ArtifactSealer, VerifiedTokenCache, type KeyRing } from '@grantline/lib-tokens';
 import { readCaFile } from './ca-file';
@@ -25,13 +32,15 @@ export function createOAuthContext(
   guards: GuardStore,
   keys: KeyRing,
   metrics: GrantlineMetrics,
+  documents: ClientDocumentCache = new MemoryClientDocumentCache(),
 ): OAuthContext {
   const fetcher = guardedFetcher(config, metrics);
+  const sources = { fetcher, clock: systemClock };
   return {
     settings: oauthSettings(config),
     log,
     store,
-    clients: projectedClients(store),
+    clients: clientDirectory(config, store, sources, documents),
     guards,
     keys,
     artifacts: new ArtifactSealer(keys),
@@ -45,6 +54,29 @@ export function createOAuthContext(
     trustedIssuers: new TrustedIssuerDirectory(readTrustedIssuers(config), fetcher, systemClock),
     clientKeys: new ClientKeyCache(),
   };
+}
+
+/**
+ * Where endpoints find clients: the projection, and, unless turned off, clients known by the
+ * URL of their metadata document, whose documents `documents` keeps for every replica.
+ */
+export function clientDirectory(
+  config: Config,
+  store: ProjectionStore,
+  sources: Pick<OAuthContext, 'fetcher' | 'clock'>,
+  documents: ClientDocumentCache,
+): ClientDirectory {
+  const registered = projectedClients(store);
+  if (!config.GRANTLINE_CLIENT_METADATA_DOCUMENTS) return registered;
+  return metadataDocumentClients(registered, sources, documents, {
+    scopes: config.GRANTLINE_CLIENT_METADATA_SCOPES,
+    caching: {
+      minSeconds: config.GRANTLINE_CLIENT_METADATA_CACHE_MIN,
+      maxSeconds: config.GRANTLINE_CLIENT_METADATA_CACHE_MAX,
+      defaultSeconds: config.GRANTLINE_CLIENT_METADATA_CACHE_DEFAULT,
+      failureSeconds: config.GRANTLINE_CLIENT_METADATA_FAILURE_CACHE,
+    },
+  });
 }
 
 /** The one fetcher of URLs that clients name, as the GRANTLINE_FETCH_* settings shape it. */
@@ -94,5 +126,6 @@ export function oauthSettings(config: Config): OAuthSettings {
       nonceRequired: config.GRANTLINE_DPOP_NONCE,
       noncePeriodSeconds: config.GRANTLINE_DPOP_NONCE_PERIOD,
     },
+    clientMetadataDocuments: config.GRANTLINE_CLIENT_METADATA_DOCUMENTS,
   };
 }

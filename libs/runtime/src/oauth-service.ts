@@ -4,7 +4,7 @@ import type { EventLog } from '@grantline/lib-event-log';
 import { createApp, createLogger, type Logger } from '@grantline/lib-http';
 import type { OAuthContext } from '@grantline/lib-oauth';
 import { createTelemetry } from '@grantline/lib-telemetry';
-import { checkRedis, kafkaEventLog, redisGuardStore, redisProjectionStore } from './adapters';
+import { checkRedis, kafkaEventLog, redisClientDocumentCache, redisGuardStore, redisProjectionStore } from './adapters';
 import { loadKeyRing } from './key-ring';
 import type { OAuthEndpoint } from './oauth-dispatch';
 import { createOAuthContext } from './oauth-context';
@@ -43,12 +43,14 @@ export async function serveOAuthService(
   );
   const store = redisProjectionStore(config);
   const guards = redisGuardStore(config);
+  const documents = redisClientDocumentCache(config);
   // Both stores use the same Redis; one check covers them.
   await checkRedis(config, store, (error) => {
     logger.fatal({ err: error }, 'refusing to run against a Redis that may evict keys');
     process.exit(1);
   });
-  const context = createOAuthContext(config, log, store, guards, await loadKeyRing(config), telemetry.metrics);
+  const keys = await loadKeyRing(config);
+  const context = createOAuthContext(config, log, store, guards, keys, telemetry.metrics, documents);
   const ready = async (): Promise<Record<string, boolean>> => {
     const redis = (await store.ping()) && (await guards.ping());
     // False while the projection is missing, being rebuilt or behind what this replica saw.
@@ -67,6 +69,6 @@ export async function serveOAuthService(
     trustProxy: config.GRANTLINE_TRUST_PROXY,
     ...(endpoints ? { endpoints } : {}),
     isWebOrigin: (origin) => store.isWebOrigin(origin),
-    release: () => Promise.all([log.close(), store.close(), guards.close()]),
+    release: () => Promise.all([log.close(), store.close(), guards.close(), documents.close()]),
   });
 }

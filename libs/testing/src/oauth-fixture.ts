@@ -15,14 +15,21 @@ import {
   VerifiedSecretCache,
   DpopNonces,
   ClientKeyCache,
+  metadataDocumentClients,
   projectedClients,
   type Clock,
+  type MetadataDocumentClientsOptions,
   type OAuthContext,
   type OAuthRequest,
   NO_TRUSTED_ISSUERS,
   TrustedIssuerDirectory,
 } from '@grantline/lib-oauth';
-import { MemoryGuardStore, MemoryProjectionStore, type UserRecord } from '@grantline/lib-projections';
+import {
+  MemoryClientDocumentCache,
+  MemoryGuardStore,
+  MemoryProjectionStore,
+  type UserRecord,
+} from '@grantline/lib-projections';
 import { noMetrics } from '@grantline/lib-telemetry';
 import { streams } from '@grantline/lib-events';
 import { ArtifactSealer, generateSigningJwk, keyRingFromJwks, VerifiedTokenCache } from '@grantline/lib-tokens';
@@ -45,6 +52,8 @@ export interface OAuthFixture {
   log: MemoryEventLog;
   store: MemoryProjectionStore;
   guards: MemoryGuardStore;
+  /** The cache of client ID metadata documents (used when `clientMetadataDocuments` is on). */
+  documents: MemoryClientDocumentCache;
   clock: ManualClock;
   /** Registers a client through the same decision and log the admin API uses. */
   registerClient(input: Record<string, unknown>): Promise<{ clientId: string; secret?: string }>;
@@ -54,13 +63,27 @@ export interface OAuthFixture {
   registerUser(input: { email: string; name: string; password: string }): Promise<UserRecord>;
 }
 
-/** OAuth endpoints wired to in-memory adapters, with the projector applying events in-process. */
-export async function oauthFixture(settings: Partial<OAuthContext['settings']> = {}): Promise<OAuthFixture> {
+/** How the fixture's directory treats clients known by their metadata document, unless a test says otherwise. */
+export const FIXTURE_METADATA_DOCUMENTS: MetadataDocumentClientsOptions = {
+  scopes: ['read', 'write'],
+  caching: { minSeconds: 60, maxSeconds: 3600, defaultSeconds: 300, failureSeconds: 30 },
+};
+
+/**
+ * OAuth endpoints wired to in-memory adapters, with the projector applying events in-process.
+ * With `clientMetadataDocuments` on, clients are also found by their metadata document's URL,
+ * fetched through `context.fetcher` (assign a MemoryFetcher).
+ */
+export async function oauthFixture(
+  settings: Partial<OAuthContext['settings']> = {},
+  metadataDocuments: MetadataDocumentClientsOptions = FIXTURE_METADATA_DOCUMENTS,
+): Promise<OAuthFixture> {
   const clock = new ManualClock();
   const log = new MemoryEventLog();
   const seconds = { nowSeconds: () => Math.floor(clock.now().getTime() / 1000) };
   const store = new MemoryProjectionStore(seconds);
   const guards = new MemoryGuardStore(seconds, () => clock.now().getTime());
+  const documents = new MemoryClientDocumentCache(1000, seconds);
   await log.subscribe({
     groupId: 'fixture',
     streams,
@@ -107,11 +130,15 @@ export async function oauthFixture(settings: Partial<OAuthContext['settings']> =
     trustedIssuers: new TrustedIssuerDirectory(NO_TRUSTED_ISSUERS, refusingFetcher, clock),
     clientKeys: new ClientKeyCache(),
   };
+  if (context.settings.clientMetadataDocuments === true) {
+    context.clients = metadataDocumentClients(context.clients, context, documents, metadataDocuments);
+  }
   return {
     context,
     log,
     store,
     guards,
+    documents,
     clock,
     registerClient: async (input) => {
       const decision = await registerClient(registerClientSchema.parse(input), null, randomIds, {

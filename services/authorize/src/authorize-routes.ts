@@ -17,11 +17,12 @@ import {
   sealPushedRequest,
   nativeAppReceiver,
   type AuthorizationRequest,
+  type DirectoryClient,
   type OAuthContext,
   type OAuthErrorCode,
   type ProjectionWait,
 } from '@grantline/lib-oauth';
-import type { ClientRecord, UserRecord } from '@grantline/lib-projections';
+import type { UserRecord } from '@grantline/lib-projections';
 import { BrowserState, sessionHolds, type BrowserSession, type Interaction } from './browser-state';
 import { refuseForm, sendPage, unavailablePage } from './page-responses';
 import { submitSignIn } from './sign-in-submission';
@@ -33,7 +34,7 @@ const CONSENT = '/oauth/authorize/consent';
 /** How long the consent form waits for the projection to show the new consent. */
 const CONSENT_VISIBLE_TIMEOUT_MS = 3_000;
 
-type Valid = { request: AuthorizationRequest; client: ClientRecord };
+type Valid = { request: AuthorizationRequest; client: DirectoryClient };
 /** What a form carries of the request: its parameters, and whether they were pushed (RFC 9126). */
 type Asked = Pick<Interaction, 'q' | 'pushed'>;
 
@@ -85,6 +86,7 @@ export function authorizeRoutes(context: OAuthContext, logger: Logger): Router {
       status,
       renderSignInPage({
         clientName: valid.client.name,
+        ...(valid.request.clientDocument === undefined ? {} : { clientHost: valid.request.clientDocument.host }),
         action: SIGN_IN,
         hidden: { interaction, csrf_token: csrf },
         ...extra,
@@ -105,6 +107,7 @@ export function authorizeRoutes(context: OAuthContext, logger: Logger): Router {
         scopes: valid.request.scopes,
         resources: valid.request.resources.map((resource) => resource.name),
         ...nativeAppOf(valid),
+        ...(valid.request.clientDocument === undefined ? {} : { clientHost: valid.request.clientDocument.host }),
         action: CONSENT,
         hidden: { interaction, csrf_token: csrf },
       }),

@@ -1,5 +1,6 @@
-import type { ClientRecord, ProjectionStore, ResourceRecord } from '@grantline/lib-projections';
-import type { ClientDirectory } from '../clients/client-directory';
+import type { ProjectionStore, ResourceRecord } from '@grantline/lib-projections';
+import type { ClientDirectory, DirectoryClient } from '../clients/client-directory';
+import { isClientIdUrl } from '../clients/client-id-url';
 import { resolveRequestedResources, scopesForResources } from '../resources/resource-indicators';
 import { authorizationError, OAuthError, type OAuthErrorCode } from '../errors';
 import { isWellFormedChallenge } from '../grants/pkce';
@@ -20,6 +21,8 @@ export interface AuthorizationRequest {
   dpopJkt?: string;
   /** RFC 8707: the resources asked for (or the client's default); empty for the server's own audience. */
   resources: readonly ResourceRecord[];
+  /** For a client known by its metadata document: which document (SHA-256) and the host it came from. */
+  clientDocument?: { sha256: string; host: string };
 }
 
 export type AuthorizationRequestCheck =
@@ -27,7 +30,7 @@ export type AuthorizationRequestCheck =
   | { kind: 'fatal'; message: string }
   /** Tell the client, at its verified redirect URI (see error-redirect.ts). */
   | { kind: 'redirect-error'; redirectUri: string; state?: string; error: OAuthError }
-  | { kind: 'valid'; request: AuthorizationRequest; client: ClientRecord };
+  | { kind: 'valid'; request: AuthorizationRequest; client: DirectoryClient };
 
 /**
  * How the parameters arrived (RFC 9126): pushed by the client to the PAR endpoint, or in the
@@ -67,6 +70,12 @@ export async function checkAuthorizationRequest(
     return { kind: 'fatal', message: 'The request repeats client_id or redirect_uri.' };
   }
   const client = await clients.find(clientId);
+  if (!client && isClientIdUrl(clientId)) {
+    return {
+      kind: 'fatal',
+      message: 'The application that sent you here names itself by a metadata document that could not be used.',
+    };
+  }
   if (!client) return { kind: 'fatal', message: 'The application that sent you here is not registered.' };
   const given = query.get('redirect_uri');
   let redirectUri: string;
@@ -144,6 +153,7 @@ export async function checkAuthorizationRequest(
       ...(prompt === undefined ? {} : { prompt }),
       ...(dpopJkt === undefined ? {} : { dpopJkt }),
       resources,
+      ...(client.metadataDocument === undefined ? {} : { clientDocument: client.metadataDocument }),
     },
   };
 }

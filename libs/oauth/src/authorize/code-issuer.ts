@@ -59,6 +59,9 @@ export async function decideAuthorizationCode(
         redirectUri: payload.redirect_uri,
         expiresAt: exp,
         ...(payload.res === undefined ? {} : { resources: payload.res }),
+        ...(authorization.clientDocument === undefined
+          ? {}
+          : { clientMetadataSha256: authorization.clientDocument.sha256 }),
       },
     },
     eventContext(context, request),

@@ -22,6 +22,11 @@ export interface ConsentView {
    * `scheme`, or (no scheme) at a loopback listener.
    */
   nativeApp?: { scheme?: string };
+  /**
+   * For a client known by its metadata document: the host that document came from. The name is
+   * the client's own claim; the host is what Grantline checked.
+   */
+  clientHost?: string;
 }
 
 function renderNativeApp(clientNameHtml: string, app: ConsentView['nativeApp']): string {
@@ -31,6 +36,13 @@ function renderNativeApp(clientNameHtml: string, app: ConsentView['nativeApp']):
       ? 'It receives the answer on this device'
       : `It receives the answer at <code>${escapeHtml(app.scheme)}:</code> links`;
   return `<p class="native-app">${clientNameHtml} is an app on your device. ${where}; if you did not just start signing in from that app, choose Deny.</p>
+`;
+}
+
+function renderClientHost(clientHost: string | undefined): string {
+  if (clientHost === undefined) return '';
+  return `<p class="client-host">This application identifies itself from <strong class="host">${escapeHtml(clientHost)}</strong>.
+Its name is its own claim: allow it only if you expected an application from ${escapeHtml(clientHost)}.</p>
 `;
 }
 
@@ -70,7 +82,7 @@ export function renderConsentPage(view: ConsentView): string {
   const clientName = escapeHtml(view.clientName);
 
   const body = `<h1>${clientName} wants to access your account</h1>
-<p class="muted">Signed in as <strong>${escapeHtml(view.userName)}</strong> (${escapeHtml(view.userEmail)})</p>
+${renderClientHost(view.clientHost)}<p class="muted">Signed in as <strong>${escapeHtml(view.userName)}</strong> (${escapeHtml(view.userEmail)})</p>
 ${renderNativeApp(clientName, view.nativeApp)}${renderCodeCheck(view.userCode)}${renderScopes(clientName, view.scopes)}
 ${renderResources(clientName, view.resources)}
 <form method="post" action="${escapeHtml(view.action)}">

@@ -22,6 +22,7 @@ p{margin:0 0 1rem;overflow-wrap:anywhere}
 .muted{color:var(--muted)}
 .user-code{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:1.5rem;font-weight:700;letter-spacing:.12em}
 input.user-code{text-transform:uppercase;text-align:center}
+.client-host .host{font-size:1.15rem;font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace}
 .alert{margin:0 0 1.25rem;padding:.75rem 1rem;border:1px solid var(--error-line);border-left-width:4px;border-radius:8px;background:var(--error-bg);color:var(--error-text)}
 form{margin:0}
 .field{margin:0 0 1rem}

@@ -157,6 +157,17 @@ describe('sign-in page', () => {
   });
 });
 
+describe('sign-in page of a client known by its metadata document', () => {
+  it('shows the host its identity comes from, escaped, and nothing of the kind for other clients', () => {
+    const view = { clientName: 'Editor', action: '/oauth/authorize/sign-in', hidden: {} };
+    expect(renderSignInPage({ ...view, clientHost: 'app.example.com' })).toContain(
+      '<strong class="host">app.example.com</strong>',
+    );
+    expect(renderSignInPage({ ...view, clientHost: SCRIPT })).not.toContain(SCRIPT);
+    expect(renderSignInPage(view)).not.toContain('class="client-host');
+  });
+});
+
 describe('consent page', () => {
   const view = {
     clientName: 'Acme Notes',
@@ -215,6 +226,14 @@ describe('consent page', () => {
     expect(limited).toContain(escapeHtml(SCRIPT));
     expect(limited).not.toContain(SCRIPT);
     expect(html).not.toContain('only with');
+  });
+
+  it('shows, for a client known by its metadata document, the host its identity comes from, escaped', () => {
+    const known = renderConsentPage({ ...view, clientHost: 'app.example.com' });
+    expect(known).toContain('<strong class="host">app.example.com</strong>');
+    expect(known).toContain('Its name is its own claim');
+    expect(renderConsentPage({ ...view, clientHost: SCRIPT })).not.toContain(SCRIPT);
+    expect(html).not.toContain('class="client-host"');
   });
 });
 

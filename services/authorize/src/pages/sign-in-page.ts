@@ -12,6 +12,8 @@ export interface SignInView {
   email?: string;
   /** Message shown in the alert region; marks the inputs invalid. */
   error?: string;
+  /** For a client known by its metadata document: the host that document came from. */
+  clientHost?: string;
 }
 
 const ERROR_ID = 'sign-in-error';
@@ -24,8 +26,12 @@ export function renderSignInPage(view: SignInView): string {
   const focusEmail = email === '' ? ' autofocus' : '';
   const focusPassword = email === '' ? '' : ' autofocus';
 
+  const host =
+    view.clientHost === undefined
+      ? ''
+      : `<p class="client-host muted">An application from <strong class="host">${escapeHtml(view.clientHost)}</strong></p>\n`;
   const body = `<h1>Sign in to continue to ${escapeHtml(view.clientName)}</h1>
-${alert}<form method="post" action="${escapeHtml(view.action)}">
+${host}${alert}<form method="post" action="${escapeHtml(view.action)}">
 ${renderHiddenFields(view.hidden)}
 <div class="field">
 <label for="email">Email</label>
