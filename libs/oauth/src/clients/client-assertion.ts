@@ -1,4 +1,4 @@
-import { compactVerify, decodeJwt, decodeProtectedHeader, errors, importJWK, type JWK, type JWTPayload } from 'jose';
+import { compactVerify, decodeJwt, decodeProtectedHeader, errors, type JWTPayload } from 'jose';
 import type { ClientRecord } from '@grantline/lib-projections';
 import { epochSeconds } from '../clock';
 import { invalidClient } from '../error-challenge';
@@ -145,7 +145,7 @@ async function verifySignature(
   if (candidates.length === 0) throw new CredentialRefused(`no key of the client for kid ${String(kid)} and ${alg}`);
   for (const jwk of candidates) {
     try {
-      await compactVerify(assertion, await importJWK(jwk as JWK, alg), { algorithms: [alg] });
+      await compactVerify(assertion, await context.clientKeys.importKey(jwk, alg), { algorithms: [alg] });
       // The claims are checked against our own clock below, not jose's.
       return decodeJwt(assertion);
     } catch (error) {
