@@ -28,7 +28,12 @@ export async function clientKey(): Promise<ClientKey> {
 }
 
 /** A client assertion (RFC 7523 §3) signed with `key`, valid for a minute. */
-export async function signAssertion(key: ClientKey, clientId: string, audience: string): Promise<string> {
+export async function signAssertion(
+  key: ClientKey,
+  clientId: string,
+  audience: string,
+  lifetimeSeconds = 60,
+): Promise<string> {
   const now = Math.floor(Date.now() / 1000);
   return new SignJWT({ jti: randomUUID() })
     .setProtectedHeader({ alg: 'ES256', kid: key.kid })
@@ -36,7 +41,7 @@ export async function signAssertion(key: ClientKey, clientId: string, audience: 
     .setSubject(clientId)
     .setAudience(audience)
     .setIssuedAt(now)
-    .setExpirationTime(now + 60)
+    .setExpirationTime(now + lifetimeSeconds)
     .sign(key.privateKey);
 }
 
@@ -127,6 +132,12 @@ export async function checkPrivateKeyJwt(target: PrivateKeyJwtTarget): Promise<v
   expect(replayed).toEqual({
     status: 401,
     body: { error: 'invalid_client', error_description: 'Client authentication failed' },
+  });
+
+  // RFC 7519 §2: a fractional NumericDate is a valid exp.
+  const fractional = await signAssertion(key, client.client_id, target.issuer, 60.5);
+  expect(await postForm(`${target.baseUrl}/oauth/token`, { ...grant, client_assertion: fractional })).toMatchObject({
+    status: 200,
   });
 
   // RFC 6749 §2.3: one method per request.

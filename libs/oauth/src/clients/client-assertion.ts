@@ -103,7 +103,8 @@ export async function verifyClientAssertion(
   // RFC 7523 §3 (7): the jti is single-use; claimed only once everything else held, so an
   // unverified assertion cannot burn another client's jti. One guard store for every replica.
   const claim = `client-assertion:${client.clientId}:${String(payload.jti)}`;
-  if (!(await context.guards.claimOnce(claim, Number(payload.exp) + SKEW_SECONDS))) {
+  // RFC 7519 §2: a NumericDate may be fractional; the guard's expiry is whole seconds.
+  if (!(await context.guards.claimOnce(claim, Math.ceil(Number(payload.exp)) + SKEW_SECONDS))) {
     throw new CredentialRefused('client_assertion jti already used');
   }
 }
