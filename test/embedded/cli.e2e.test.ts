@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -7,6 +7,7 @@ import { loadConfig } from '@grantline/lib-config';
 import { verifySecret } from '@grantline/lib-oauth';
 import { createLogger } from '@grantline/lib-http';
 import { repoRoot } from '@grantline/lib-infra';
+import { clientKeyPair } from '@grantline/lib-testing';
 import { startEmbeddedServer, type EmbeddedServer } from '@grantline/svc-embedded';
 import { GrantlineTestClient } from '../support/oauth-test-client';
 
@@ -97,6 +98,20 @@ it('creates, shows, lists, rotates and deletes a client against a running server
   expect(await http.introspect(token, 'demo-client', server.demo?.client.client_secret ?? '')).toEqual({
     active: false,
   });
+});
+
+it('creates a private_key_jwt client from a key file, and replaces its keys with set-keys', async () => {
+  const jwksFile = join(dataDir, 'payments.jwks.json');
+  const { jwks } = clientKeyPair('payments-1');
+  writeFileSync(jwksFile, JSON.stringify(jwks));
+  const created = await grantline('client', 'create', '--name', 'Payments job', '--jwks-file', jwksFile);
+  expect(created).toMatchObject({ token_endpoint_auth_method: 'private_key_jwt', jwks });
+  expect(created.client_secret).toBeUndefined();
+
+  const uri = 'https://keys.payments.example/jwks.json';
+  const replaced = await grantline('client', 'set-keys', String(created.client_id), '--jwks-uri', uri);
+  expect(replaced).toMatchObject({ token_endpoint_auth_method: 'private_key_jwt', jwks_uri: uri });
+  expect(replaced.jwks).toBeUndefined();
 });
 
 it('creates, lists, shows, updates and deletes a resource, and limits a client to it', async () => {

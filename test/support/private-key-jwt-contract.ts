@@ -14,20 +14,38 @@ export interface PrivateKeyJwtTarget {
   tokenReplicas: readonly [string, string];
 }
 
-interface ClientKey {
+export interface ClientKey {
   kid: string;
   privateKey: webcrypto.CryptoKey;
   jwks: { keys: Record<string, unknown>[] };
 }
 
-async function clientKey(): Promise<ClientKey> {
+export async function clientKey(): Promise<ClientKey> {
   const kid = randomUUID();
   const pair = await webcrypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, true, ['sign', 'verify']);
   const publicJwk = await webcrypto.subtle.exportKey('jwk', pair.publicKey);
   return { kid, privateKey: pair.privateKey, jwks: { keys: [{ ...publicJwk, kid, alg: 'ES256', use: 'sig' }] } };
 }
 
-const postForm = async (url: string, form: Record<string, string>) => {
+/** A client assertion (RFC 7523 §3) signed with `key`, valid for a minute. */
+export async function signAssertion(
+  key: ClientKey,
+  clientId: string,
+  audience: string,
+  lifetimeSeconds = 60,
+): Promise<string> {
+  const now = Math.floor(Date.now() / 1000);
+  return new SignJWT({ jti: randomUUID() })
+    .setProtectedHeader({ alg: 'ES256', kid: key.kid })
+    .setIssuer(clientId)
+    .setSubject(clientId)
+    .setAudience(audience)
+    .setIssuedAt(now)
+    .setExpirationTime(now + lifetimeSeconds)
+    .sign(key.privateKey);
+}
+
+export const postForm = async (url: string, form: Record<string, string>) => {
   const response = await fetch(url, { method: 'POST', body: new URLSearchParams(form) });
   return { status: response.status, body: (await response.json()) as Record<string, unknown> };
 };
@@ -102,15 +120,7 @@ export async function checkPrivateKeyJwt(target: PrivateKeyJwtTarget): Promise<v
   expect(await introspect(deviceTokens.access_token)).toMatchObject({ active: true, scope: 'read' });
 
   // RFC 7523 §3 (7): one assertion, sent to each token replica: the second is a replay.
-  const now = Math.floor(Date.now() / 1000);
-  const assertion = await new SignJWT({ jti: randomUUID() })
-    .setProtectedHeader({ alg: 'ES256', kid: key.kid })
-    .setIssuer(client.client_id)
-    .setSubject(client.client_id)
-    .setAudience(target.issuer)
-    .setIssuedAt(now)
-    .setExpirationTime(now + 60)
-    .sign(key.privateKey);
+  const assertion = await signAssertion(key, client.client_id, target.issuer);
   const grant = {
     grant_type: 'client_credentials',
     client_assertion_type: JWT_BEARER_ASSERTION,
@@ -122,6 +132,12 @@ export async function checkPrivateKeyJwt(target: PrivateKeyJwtTarget): Promise<v
   expect(replayed).toEqual({
     status: 401,
     body: { error: 'invalid_client', error_description: 'Client authentication failed' },
+  });
+
+  // RFC 7519 §2: a fractional NumericDate is a valid exp.
+  const fractional = await signAssertion(key, client.client_id, target.issuer, 60.5);
+  expect(await postForm(`${target.baseUrl}/oauth/token`, { ...grant, client_assertion: fractional })).toMatchObject({
+    status: 200,
   });
 
   // RFC 6749 §2.3: one method per request.

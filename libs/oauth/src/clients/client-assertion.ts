@@ -1,4 +1,4 @@
-import { compactVerify, decodeJwt, decodeProtectedHeader, errors, importJWK, type JWK, type JWTPayload } from 'jose';
+import { compactVerify, decodeJwt, decodeProtectedHeader, errors, type JWTPayload } from 'jose';
 import type { ClientRecord } from '@grantline/lib-projections';
 import { epochSeconds } from '../clock';
 import { invalidClient } from '../error-challenge';
@@ -103,7 +103,8 @@ export async function verifyClientAssertion(
   // RFC 7523 §3 (7): the jti is single-use; claimed only once everything else held, so an
   // unverified assertion cannot burn another client's jti. One guard store for every replica.
   const claim = `client-assertion:${client.clientId}:${String(payload.jti)}`;
-  if (!(await context.guards.claimOnce(claim, Number(payload.exp) + SKEW_SECONDS))) {
+  // RFC 7519 §2: a NumericDate may be fractional; the guard's expiry is whole seconds.
+  if (!(await context.guards.claimOnce(claim, Math.ceil(Number(payload.exp)) + SKEW_SECONDS))) {
     throw new CredentialRefused('client_assertion jti already used');
   }
 }
@@ -145,7 +146,7 @@ async function verifySignature(
   if (candidates.length === 0) throw new CredentialRefused(`no key of the client for kid ${String(kid)} and ${alg}`);
   for (const jwk of candidates) {
     try {
-      await compactVerify(assertion, await importJWK(jwk as JWK, alg), { algorithms: [alg] });
+      await compactVerify(assertion, await context.clientKeys.importKey(jwk, alg), { algorithms: [alg] });
       // The claims are checked against our own clock below, not jose's.
       return decodeJwt(assertion);
     } catch (error) {

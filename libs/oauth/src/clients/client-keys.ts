@@ -1,3 +1,4 @@
+import { importJWK, type JWK, type KeyLike } from 'jose';
 import { clientJwkSetSchema, type ClientJwkSet } from '@grantline/lib-events';
 import { RemoteFetchError, type RemoteFetcher } from '@grantline/lib-fetch';
 import type { ClientRecord } from '@grantline/lib-projections';
@@ -49,6 +50,8 @@ interface CachedSet {
 export class ClientKeyCache {
   private readonly sets = new Map<string, CachedSet>();
   private readonly inFlight = new Map<string, Promise<CachedSet>>();
+  /** Imported keys by algorithm and JWK: importing costs about twice a verification. */
+  private readonly imported = new Map<string, Promise<KeyLike | Uint8Array>>();
 
   constructor(private readonly limits: ClientKeyLimits = DEFAULT_CLIENT_KEY_LIMITS) {}
 
@@ -74,6 +77,22 @@ export class ClientKeyCache {
     this.touch(url, current);
     if (current.failure !== undefined) throw new CredentialRefused(current.failure);
     return current.keys;
+  }
+
+  /** The key to verify `alg` signatures with; throws what jose throws for a key it cannot use. */
+  importKey(jwk: ClientJwk, alg: string): Promise<KeyLike | Uint8Array> {
+    const id = `${alg} ${JSON.stringify(jwk)}`;
+    const cached = this.imported.get(id);
+    if (cached) return cached;
+    const importing = importJWK(jwk as JWK, alg);
+    // A key that failed to import is not kept: the failure is the client's, and cheap to repeat.
+    importing.catch(() => this.imported.delete(id));
+    this.imported.set(id, importing);
+    if (this.imported.size > this.limits.maxEntries) {
+      const oldest = this.imported.keys().next().value;
+      if (oldest !== undefined) this.imported.delete(oldest);
+    }
+    return importing;
   }
 
   /** Concurrent requests for one URL share one fetch. */

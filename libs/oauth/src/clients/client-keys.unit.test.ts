@@ -1,4 +1,4 @@
-import { clientSnapshotSchema } from '@grantline/lib-events';
+import { clientJwkSetSchema, clientSnapshotSchema } from '@grantline/lib-events';
 import { clientKeyPair, MemoryFetcher } from '@grantline/lib-testing';
 import { ClientKeyCache, DEFAULT_CLIENT_KEY_LIMITS } from './client-keys';
 import { CredentialRefused } from './credential-refused';
@@ -93,5 +93,18 @@ describe('ClientKeyCache', () => {
     await small.keysOf(clientAt(URL_B), fetcher, 1000);
     await small.keysOf(client, fetcher, 1000);
     expect(fetcher.fetched).toEqual([URL_A, URL_B, URL_A]);
+  });
+
+  it('imports a key once per algorithm, and does not keep a key that failed to import', async () => {
+    const [jwk] = clientJwkSetSchema.parse(first).keys;
+    if (!jwk) throw new Error('no key');
+    const imported = cache.importKey(jwk, 'ES256');
+    expect(cache.importKey(jwk, 'ES256')).toBe(imported);
+    await imported;
+    const broken = { ...jwk, x: 'AA' };
+    const failed = cache.importKey(broken, 'ES256');
+    await expect(failed).rejects.toThrow();
+    expect(cache.importKey(broken, 'ES256')).not.toBe(failed);
+    await expect(cache.importKey(broken, 'ES256')).rejects.toThrow();
   });
 });
