@@ -18,10 +18,11 @@ const node = execFileSync('bash', [resolve(root, 'deploy/image/build.sh'), 'node
 const version = execFileSync(node, ['--version'], { encoding: 'utf8' }).trim();
 const jestArgs = process.argv.slice(2);
 
-// Two runs: a path pattern given to run-lanes narrows every lane it runs.
+// Two runs: a path pattern given to run-lanes narrows every lane it runs. The seed's Android
+// client runs on the JVM, so the Node.js release has nothing to add to it.
 const runs = [
   ['unit', ...jestArgs],
-  ['component', 'test/embedded/', ...jestArgs],
+  ['component', 'test/embedded/(?!android-oauth-manager)', ...jestArgs],
 ];
 const started = Date.now();
 let failed = false;
