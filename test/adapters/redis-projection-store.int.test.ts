@@ -32,6 +32,7 @@ const snapshot = (name: string): ClientSnapshot => ({
   introspectsFor: null,
   jwks: null,
   jwksUri: null,
+  registration: null,
   createdAt: now.toISOString(),
 });
 const registered = stampEvent(

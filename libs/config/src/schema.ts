@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { connectionSecurityProblems, SASL_MECHANISMS } from './connection-security';
+import { registrationProblems, registrationSettings } from './registration-settings';
 
 const flag = z.enum(['true', 'false', '1', '0']).transform((value) => value === 'true' || value === '1');
 const seconds = z.coerce.number().int().positive();
@@ -116,6 +117,7 @@ const settingsObject = z.object({
       'How often DPoP nonces rotate, in seconds; the current and the previous one are accepted, so a nonce ' +
         'lives one to two periods (a few seconds let tests see one go stale).',
     ),
+  ...registrationSettings,
   GRANTLINE_ADMIN_TOKEN: z
     .string()
     .min(32)
@@ -231,7 +233,7 @@ const settingsObject = z.object({
 export const configSchema = settingsObject.superRefine((config, ctx) => {
   const problem = tokensRetentionProblem(config);
   if (problem) ctx.addIssue({ code: 'custom', path: ['GRANTLINE_TOKENS_RETENTION'], message: problem });
-  for (const { setting, message } of connectionSecurityProblems(config)) {
+  for (const { setting, message } of [...connectionSecurityProblems(config), ...registrationProblems(config)]) {
     ctx.addIssue({ code: 'custom', path: [setting], message });
   }
 });

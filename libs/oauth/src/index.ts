@@ -69,3 +69,4 @@ export * from './personal-access-tokens';
 export * from './dpop';
 export * from './recording';
 export * from './openapi';
+export * from './registration';

@@ -10,6 +10,7 @@ export function serverMetadata(
   issuer: string,
   scopes: readonly string[] = [],
   introspectionSigningAlgorithms: readonly string[] = ['ES256'],
+  registrationOffered = false,
 ): Record<string, unknown> {
   return {
     issuer,
@@ -33,6 +34,8 @@ export function serverMetadata(
     code_challenge_methods_supported: ['S256'],
     dpop_signing_alg_values_supported: [...DPOP_ALGORITHMS],
     authorization_response_iss_parameter_supported: true,
+    // RFC 8414 §2: only when the operator offers dynamic registration (RFC 7591).
+    ...(registrationOffered ? { registration_endpoint: `${issuer}/oauth/register` } : {}),
   };
 }
 
@@ -48,6 +51,11 @@ export async function metadataEndpoint(
   return {
     status: 200,
     headers: { 'Cache-Control': 'public, max-age=60' },
-    body: serverMetadata(context.settings.issuer, scopes, introspectionSigningAlgorithms(context.keys)),
+    body: serverMetadata(
+      context.settings.issuer,
+      scopes,
+      introspectionSigningAlgorithms(context.keys),
+      context.settings.registration.policy !== 'off',
+    ),
   };
 }

@@ -7,6 +7,7 @@ import type { Clock, IdSource } from './clock';
 import type { VerifiedSecretCache } from './client-secret';
 import type { ClientDirectory } from './clients/client-directory';
 import type { DpopNonces } from './dpop/dpop-nonce';
+import type { RegistrationSettings } from './registration/registration-policy';
 
 /** Settings the OAuth endpoints read; each is one key of the service configuration. */
 export interface OAuthSettings {
@@ -26,6 +27,8 @@ export interface OAuthSettings {
   };
   personalAccessTokens: { maxTtlSeconds: number; defaultTtlSeconds: number };
   dpop: { proofWindowSeconds: number; nonceRequired: boolean; noncePeriodSeconds: number };
+  /** Dynamic client registration (RFC 7591, RFC 7592). */
+  registration: RegistrationSettings;
 }
 
 /** What every endpoint is built from: adapters, keys and the injected clock and ids. */

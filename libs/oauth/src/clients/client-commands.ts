@@ -45,6 +45,7 @@ export async function registerClient(
     ...resourcePolicy(input, { resources: null, defaultResource: null, introspectsFor: null }),
     jwks: null,
     jwksUri: null,
+    registration: null,
     createdAt: context.now().toISOString(),
   };
   const event = stampEvent(
@@ -106,7 +107,7 @@ export function deleteClient(existing: ClientRecord | null, context: EventContex
     {
       type: 'ClientDeleted',
       aggregate: { type: 'client', id: current.clientId },
-      data: { clientId: current.clientId },
+      data: { clientId: current.clientId, reason: 'operator' },
     },
     context,
   );
