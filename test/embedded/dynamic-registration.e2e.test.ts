@@ -62,8 +62,8 @@ describe('embedded: dynamic client registration (RFC 7591, RFC 7592)', () => {
       headers: { authorization: `Bearer ${client.registration_access_token}` },
     });
     expect(read.status).toBe(200);
-    expect(await driftOf('get', '/oauth/register/{clientId}', read)).toEqual([]);
+    expect(await driftOf('get', '/oauth/register/{client_id}', read)).toEqual([]);
     const wrong = await fetch(client.registration_client_uri, { headers: { authorization: 'Bearer wrong' } });
-    expect(await driftOf('get', '/oauth/register/{clientId}', wrong)).toEqual([]);
+    expect(await driftOf('get', '/oauth/register/{client_id}', wrong)).toEqual([]);
   });
 });

@@ -22,7 +22,7 @@ const managed = {
   '401': oauthError('invalid_token: no registration access token, or not the one of this client (RFC 7592 §2)'),
   '503': refused['503'],
 };
-const clientIdParameter = { name: 'clientId', in: 'path', required: true, schema: text };
+const clientIdParameter = { name: 'client_id', in: 'path', required: true, schema: text };
 
 /** RFC 7591 §3 and RFC 7592 §2: registration and the registration client URI. */
 export function registrationPaths(): Record<string, JsonSchema> {
@@ -42,7 +42,7 @@ export function registrationPaths(): Record<string, JsonSchema> {
         },
       },
     },
-    '/oauth/register/{clientId}': {
+    '/oauth/register/{client_id}': {
       get: {
         operationId: 'readClientRegistration',
         security: [{ bearer: [] }],
