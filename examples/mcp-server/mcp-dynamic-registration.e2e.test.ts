@@ -2,13 +2,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { UnauthorizedError, type OAuthClientProvider } from '@modelcontextprotocol/sdk/client/auth.js';
+import { UnauthorizedError } from '@modelcontextprotocol/sdk/client/auth.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import type {
-  OAuthClientInformationMixed,
-  OAuthClientMetadata,
-  OAuthTokens,
-} from '@modelcontextprotocol/sdk/shared/auth.js';
+import type { OAuthClientInformationMixed, OAuthClientMetadata } from '@modelcontextprotocol/sdk/shared/auth.js';
 import { loadConfig } from '@grantline/lib-config';
 import { createLogger } from '@grantline/lib-http';
 import { freePort } from '@grantline/lib-infra';
@@ -16,57 +12,22 @@ import { FormBrowser, followAuthorization } from '@grantline/lib-testing';
 import { startEmbeddedServer, type EmbeddedServer } from '@grantline/svc-embedded';
 import { BoundedProcess } from '../../test/support/bounded-process';
 import { GrantlineTestClient } from '../../test/support/oauth-test-client';
+import { SelfRegisteringClientProvider } from './sdk-test-client';
 
 const REDIRECT = 'http://127.0.0.1:8766/callback';
 const person = { email: 'grace@example.test', name: 'Grace', password: 'correct horse battery' };
-
 /**
- * An MCP client that has never met the server: it keeps no client information until the SDK
- * registers it (RFC 7591) and hands it what came back. A loopback redirect makes it a native
- * app (RFC 8252 §7.3), which it says in its metadata.
+ * An MCP client that has never met the server. A loopback redirect makes it a native app
+ * (RFC 8252 §7.3), which it says in its metadata, beyond the members the SDK types.
  */
-class SelfRegisteringClient implements OAuthClientProvider {
-  authorizationUrl: URL | undefined;
-  registered: OAuthClientInformationMixed | undefined;
-  private verifier = '';
-  private saved: OAuthTokens | undefined;
-
-  get redirectUrl(): string {
-    return REDIRECT;
-  }
-  get clientMetadata(): OAuthClientMetadata {
-    const metadata = {
-      redirect_uris: [REDIRECT],
-      token_endpoint_auth_method: 'none',
-      grant_types: ['authorization_code', 'refresh_token'],
-      response_types: ['code'],
-      client_name: 'MCP client without registration',
-      application_type: 'native',
-    };
-    return metadata as OAuthClientMetadata;
-  }
-  clientInformation(): OAuthClientInformationMixed | undefined {
-    return this.registered;
-  }
-  saveClientInformation(information: OAuthClientInformationMixed): void {
-    this.registered = information;
-  }
-  tokens(): OAuthTokens | undefined {
-    return this.saved;
-  }
-  saveTokens(tokens: OAuthTokens): void {
-    this.saved = tokens;
-  }
-  redirectToAuthorization(url: URL): void {
-    this.authorizationUrl = url;
-  }
-  saveCodeVerifier(verifier: string): void {
-    this.verifier = verifier;
-  }
-  codeVerifier(): string {
-    return this.verifier;
-  }
-}
+const NATIVE_METADATA = {
+  redirect_uris: [REDIRECT],
+  token_endpoint_auth_method: 'none',
+  grant_types: ['authorization_code', 'refresh_token'],
+  response_types: ['code'],
+  client_name: 'MCP client without registration',
+  application_type: 'native',
+} as OAuthClientMetadata;
 
 const dataDir = mkdtempSync(join(tmpdir(), 'grantline-mcp-dcr-'));
 let grantline: EmbeddedServer;
@@ -118,7 +79,7 @@ afterAll(async () => {
 
 describe('an MCP client with no pre-registration', () => {
   it("registers itself through the SDK's auth flow (RFC 7591), signs the person in and calls a tool", async () => {
-    const provider = new SelfRegisteringClient();
+    const provider = new SelfRegisteringClientProvider(REDIRECT, NATIVE_METADATA);
     // The SDK keeps only the members it knows; the registration answer itself is read here.
     const answers: Array<Record<string, unknown>> = [];
     const watching: typeof fetch = async (input, init) => {
@@ -132,7 +93,7 @@ describe('an MCP client with no pre-registration', () => {
     await expect(new Client({ name: 'test', version: '1.0.0' }).connect(transport)).rejects.toThrow(UnauthorizedError);
 
     // The SDK found registration_endpoint in the metadata and registered the client.
-    const registered = provider.registered as OAuthClientInformationMixed & Record<string, unknown>;
+    const registered = provider.clientInformation() as OAuthClientInformationMixed & Record<string, unknown>;
     expect(answers).toHaveLength(1);
     const [answer] = answers;
     expect(answer).toMatchObject({ client_id: registered.client_id, application_type: 'native' });

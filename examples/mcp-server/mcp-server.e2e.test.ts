@@ -2,9 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { UnauthorizedError, type OAuthClientProvider } from '@modelcontextprotocol/sdk/client/auth.js';
+import { UnauthorizedError } from '@modelcontextprotocol/sdk/client/auth.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import type { OAuthClientMetadata, OAuthTokens } from '@modelcontextprotocol/sdk/shared/auth.js';
 import { loadConfig } from '@grantline/lib-config';
 import { createLogger } from '@grantline/lib-http';
 import { freePort } from '@grantline/lib-infra';
@@ -12,46 +11,13 @@ import { FormBrowser, followAuthorization } from '@grantline/lib-testing';
 import { startEmbeddedServer, type EmbeddedServer } from '@grantline/svc-embedded';
 import { BoundedProcess } from '../../test/support/bounded-process';
 import { GrantlineTestClient } from '../../test/support/oauth-test-client';
+import { KeepingClientProvider } from './sdk-test-client';
 
 // RFC 8252 §7.3: a loopback redirect is registered without a port and used on any.
 const REGISTERED_REDIRECT = 'http://127.0.0.1/callback';
 const REDIRECT = 'http://127.0.0.1:8765/callback';
 const OTHER = 'https://billing.example.test/api';
 const person = { email: 'ada@example.test', name: 'Ada', password: 'correct horse battery' };
-
-/** A pre-registered public client as the SDK sees it: it keeps what the SDK hands it. */
-class PreRegisteredClient implements OAuthClientProvider {
-  authorizationUrl: URL | undefined;
-  private verifier = '';
-  private saved: OAuthTokens | undefined;
-
-  constructor(private readonly clientId: string) {}
-
-  get redirectUrl(): string {
-    return REDIRECT;
-  }
-  get clientMetadata(): OAuthClientMetadata {
-    return { redirect_uris: [REDIRECT], token_endpoint_auth_method: 'none', client_name: 'MCP test client' };
-  }
-  clientInformation() {
-    return { client_id: this.clientId };
-  }
-  tokens(): OAuthTokens | undefined {
-    return this.saved;
-  }
-  saveTokens(tokens: OAuthTokens): void {
-    this.saved = tokens;
-  }
-  redirectToAuthorization(url: URL): void {
-    this.authorizationUrl = url;
-  }
-  saveCodeVerifier(verifier: string): void {
-    this.verifier = verifier;
-  }
-  codeVerifier(): string {
-    return this.verifier;
-  }
-}
 
 const dataDir = mkdtempSync(join(tmpdir(), 'grantline-mcp-'));
 let grantline: EmbeddedServer;
@@ -168,7 +134,12 @@ describe('an MCP server protected by Grantline', () => {
   });
 
   it("lets the SDK's client sign in through Grantline, list and call tools; refuses the token once revoked", async () => {
-    const provider = new PreRegisteredClient(appClientId);
+    // A pre-registered public client as the SDK sees it.
+    const provider = new KeepingClientProvider(
+      REDIRECT,
+      { redirect_uris: [REDIRECT], token_endpoint_auth_method: 'none', client_name: 'MCP test client' },
+      { client_id: appClientId },
+    );
     const connect = (client: Client) =>
       client.connect(new StreamableHTTPClientTransport(new URL(resource), { authProvider: provider }));
 
