@@ -137,6 +137,31 @@ it('keeps the newest consent-withdrawal cutoff, read in the same pipeline as the
   expect(state).toEqual({ clients: new Map(), revoked: false, user: null, grantsRevokedBefore: 2_000 });
 });
 
+it("keeps a client's latest token issuance, whatever order the partitions deliver it in", async () => {
+  const issued = (jti: string, issuedAt: number) =>
+    stampEvent(
+      {
+        type: 'AccessTokenIssued',
+        aggregate: { type: 'token', id: jti },
+        data: {
+          jti,
+          clientId: 'used',
+          subject: 'used',
+          scope: 'read',
+          grantType: 'client_credentials',
+          issuedAt,
+          expiresAt: issuedAt + 60,
+        },
+      },
+      { now: () => now },
+    );
+  expect(await store.clientLastUsed('used')).toBeNull();
+  await store.apply(issued('t2', 2_000), { stream: 'tokens', partition: 1, offset: '0' });
+  await store.apply(issued('t1', 1_000), { stream: 'tokens', partition: 0, offset: '0' });
+  await store.apply(issued('t2', 2_000), { stream: 'tokens', partition: 1, offset: '0' });
+  expect(await store.clientLastUsed('used')).toBe(2_000);
+});
+
 it('counts a fixed window atomically', async () => {
   const guards = new RedisGuardStore({ url: infraFromEnv().redisUrl, keyPrefix: `tguard${Date.now().toString(36)}:` });
   try {
