@@ -72,6 +72,12 @@ export async function checkDynamicRegistration(baseUrl: string, admin: Grantline
     client_id: client.client_id,
   });
 
+  // The operator sees it as a client that registered itself.
+  const shown = await admin.admin('GET', `/admin/clients/${encodeURIComponent(client.client_id)}`);
+  expect(await shown.json()).toMatchObject({
+    registration: { application_type: 'web', token_endpoint_auth_method: 'client_secret_basic' },
+  });
+
   // Read, replace (a new registration access token), delete.
   const read = await json('GET', client.registration_client_uri, client.registration_access_token);
   expect(read.status).toBe(200);

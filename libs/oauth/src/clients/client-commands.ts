@@ -190,6 +190,17 @@ export function publicView(client: ClientSnapshot): Record<string, unknown> {
     token_endpoint_auth_method: clientAuthMethodOf(client),
     ...(client.jwks === null ? {} : { jwks: client.jwks }),
     ...(client.jwksUri === null ? {} : { jwks_uri: client.jwksUri }),
+    // A client that registered itself (RFC 7591): how, and when it last changed its registration.
+    ...(client.registration === null
+      ? {}
+      : {
+          registration: {
+            application_type: client.registration.applicationType,
+            token_endpoint_auth_method: client.registration.tokenEndpointAuthMethod,
+            software_id: client.registration.softwareId,
+            updated_at: client.registration.updatedAt,
+          },
+        }),
     created_at: client.createdAt,
   };
 }
