@@ -68,6 +68,13 @@ export const registrationSettings = {
     .max(100)
     .default(10)
     .describe('The most redirect URIs a self-registered client may have.'),
+  GRANTLINE_REGISTRATION_DEFAULT_APPLICATION_TYPE: z
+    .enum(['web', 'native'])
+    .default('web')
+    .describe(
+      "The kind of a registering client whose metadata names no application_type: 'web' (https redirects) or " +
+        "'native' (loopback and private-use redirects, as many MCP clients register).",
+    ),
   GRANTLINE_DYNAMIC_CLIENT_IDLE_TTL: z.coerce
     .number()
     .int()

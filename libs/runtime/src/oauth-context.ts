@@ -87,6 +87,7 @@ function registrationSettingsOf(config: Config): OAuthSettings['registration'] {
     authMethods: config.GRANTLINE_REGISTRATION_AUTH_METHODS,
     scopes: config.GRANTLINE_REGISTRATION_SCOPES,
     maxRedirectUris: config.GRANTLINE_REGISTRATION_MAX_REDIRECT_URIS,
+    defaultApplicationType: config.GRANTLINE_REGISTRATION_DEFAULT_APPLICATION_TYPE,
     idleTtlSeconds: config.GRANTLINE_DYNAMIC_CLIENT_IDLE_TTL ?? config.GRANTLINE_TOKENS_RETENTION,
   };
 }

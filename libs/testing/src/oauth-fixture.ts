@@ -93,6 +93,7 @@ export async function oauthFixture(settings: Partial<OAuthContext['settings']> =
         authMethods: ['none', 'client_secret_basic', 'client_secret_post', 'private_key_jwt'],
         scopes: ['read', 'write'],
         maxRedirectUris: 10,
+        defaultApplicationType: 'web',
         idleTtlSeconds: 30 * 86_400,
       },
       ...settings,

@@ -42,7 +42,8 @@ export const clientMetadataSchema = z.object({
   software_id: z.string().min(1).max(200).optional(),
   software_version: z.string().min(1).max(200).optional(),
   software_statement: z.string().optional(),
-  application_type: z.enum(['web', 'native']).default('web'),
+  /** Absent: the operator's default (GRANTLINE_REGISTRATION_DEFAULT_APPLICATION_TYPE, web unless set). */
+  application_type: z.enum(['web', 'native']).optional(),
 });
 export type ClientMetadata = z.infer<typeof clientMetadataSchema>;
 

@@ -129,7 +129,7 @@ function snapshotOf(metadata: ClientMetadata, admitted: AdmittedMetadata, identi
     jwksUri: metadata.jwks_uri ?? null,
     registration: {
       accessTokenHash: identity.accessTokenHash,
-      applicationType: metadata.application_type,
+      applicationType: admitted.applicationType,
       tokenEndpointAuthMethod: metadata.token_endpoint_auth_method,
       clientUri: metadata.client_uri ?? null,
       logoUri: metadata.logo_uri ?? null,

@@ -1,6 +1,6 @@
 import type { GrantType } from '@grantline/lib-events';
 import type { GuardStore } from '@grantline/lib-projections';
-import { dynamicRedirectUriRefusal } from '../clients/redirect-uri-policy';
+import { dynamicRedirectUriRefusal, type ApplicationType } from '../clients/redirect-uri-policy';
 import { OAuthError, invalidClientMetadata, invalidRedirectUri } from '../errors';
 import type { OAuthRequest } from '../http-types';
 import type { ClientMetadata } from './client-metadata';
@@ -23,6 +23,8 @@ export interface RegistrationSettings {
   authMethods: readonly RegistrationAuthMethod[];
   scopes: readonly string[];
   maxRedirectUris: number;
+  /** The kind of a client whose metadata names none (OpenID Connect Registration §2 says web). */
+  defaultApplicationType: ApplicationType;
   idleTtlSeconds: number;
 }
 
@@ -69,6 +71,7 @@ export function registrationNotOffered(): OAuthError {
 
 /** The metadata a registration is made with, once the policy has had its say. */
 export interface AdmittedMetadata {
+  applicationType: ApplicationType;
   grantTypes: GrantType[];
   responseTypes: Array<'code'>;
   scopes: string[];
@@ -98,7 +101,9 @@ export function admitMetadata(metadata: ClientMetadata, settings: RegistrationSe
   const scopes = metadata.scope ?? [...settings.scopes];
   const refusedScope = scopes.find((scope) => !settings.scopes.includes(scope));
   if (refusedScope !== undefined) throw invalidClientMetadata(`scope ${refusedScope} is not offered`);
-  return { grantTypes, responseTypes, scopes, redirectUris: admitRedirectUris(metadata, grantTypes, settings) };
+  const applicationType = metadata.application_type ?? settings.defaultApplicationType;
+  const redirectUris = admitRedirectUris(metadata.redirect_uris, applicationType, grantTypes, settings);
+  return { applicationType, grantTypes, responseTypes, scopes, redirectUris };
 }
 
 /** RFC 7591 §2.1: `code` goes with authorization_code and nothing else is offered (OAuth 2.1 §4). */
@@ -126,11 +131,12 @@ function admitKeys(metadata: ClientMetadata): void {
 }
 
 function admitRedirectUris(
-  metadata: ClientMetadata,
+  requested: readonly string[],
+  applicationType: ApplicationType,
   grantTypes: readonly GrantType[],
   settings: RegistrationSettings,
 ): string[] {
-  const uris = [...new Set(metadata.redirect_uris)];
+  const uris = [...new Set(requested)];
   if (grantTypes.includes('authorization_code') && uris.length === 0) {
     throw invalidRedirectUri('redirect_uris: the authorization_code grant needs at least one');
   }
@@ -138,7 +144,7 @@ function admitRedirectUris(
     throw invalidRedirectUri(`redirect_uris: at most ${settings.maxRedirectUris} are allowed`);
   }
   for (const uri of uris) {
-    const refusal = dynamicRedirectUriRefusal(metadata.application_type, uri);
+    const refusal = dynamicRedirectUriRefusal(applicationType, uri);
     if (refusal !== null) throw invalidRedirectUri(`redirect_uris: ${uri} ${refusal}`);
   }
   return uris;

@@ -10,6 +10,7 @@ const settings: RegistrationSettings = {
   authMethods: ['none', 'client_secret_basic', 'client_secret_post', 'private_key_jwt'],
   scopes: ['read', 'write'],
   maxRedirectUris: 3,
+  defaultApplicationType: 'web',
   idleTtlSeconds: 86_400,
 };
 
@@ -125,9 +126,19 @@ describe('what a self-registered client may have is policy (RFC 7591 §2)', () =
     expect(outcome(metadata as Record<string, unknown>)).toBe(expected);
   });
 
+  it("takes a client that names no application_type for the operator's default kind", () => {
+    const loopback = { redirect_uris: ['http://127.0.0.1/cb'], token_endpoint_auth_method: 'none' };
+    expect(outcome(loopback)).toBe('invalid_redirect_uri');
+    expect(outcome(loopback, { ...settings, defaultApplicationType: 'native' })).toBe('admitted');
+    expect(outcome({ ...loopback, application_type: 'web' }, { ...settings, defaultApplicationType: 'native' })).toBe(
+      'invalid_redirect_uri',
+    );
+  });
+
   it('gives a client that asks for no scope every scope on offer', () => {
     const admitted = admitMetadata(parseClientMetadata({ redirect_uris: ['https://app.example/cb'] }), settings);
     expect(admitted).toEqual({
+      applicationType: 'web',
       grantTypes: ['authorization_code'],
       responseTypes: ['code'],
       scopes: ['read', 'write'],
