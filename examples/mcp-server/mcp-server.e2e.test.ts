@@ -2,9 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { UnauthorizedError, type OAuthClientProvider } from '@modelcontextprotocol/sdk/client/auth.js';
+import { UnauthorizedError } from '@modelcontextprotocol/sdk/client/auth.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import type { OAuthClientMetadata, OAuthTokens } from '@modelcontextprotocol/sdk/shared/auth.js';
 import { loadConfig } from '@grantline/lib-config';
 import { createLogger } from '@grantline/lib-http';
 import { freePort } from '@grantline/lib-infra';
@@ -14,64 +13,13 @@ import { BoundedProcess } from '../../test/support/bounded-process';
 import { metadataDocumentSettings } from '../../test/support/client-metadata-document-contract';
 import { MetadataDocumentServer } from '../../test/support/metadata-document-server';
 import { GrantlineTestClient } from '../../test/support/oauth-test-client';
+import { KeepingClientProvider, MetadataDocumentClientProvider } from './sdk-test-client';
 
 // RFC 8252 §7.3: a loopback redirect is registered without a port and used on any.
 const REGISTERED_REDIRECT = 'http://127.0.0.1/callback';
 const REDIRECT = 'http://127.0.0.1:8765/callback';
 const OTHER = 'https://billing.example.test/api';
 const person = { email: 'ada@example.test', name: 'Ada', password: 'correct horse battery' };
-
-/** A pre-registered public client as the SDK sees it: it keeps what the SDK hands it. */
-class PreRegisteredClient implements OAuthClientProvider {
-  authorizationUrl: URL | undefined;
-  private verifier = '';
-  private saved: OAuthTokens | undefined;
-
-  constructor(protected readonly clientId: string) {}
-
-  get redirectUrl(): string {
-    return REDIRECT;
-  }
-  get clientMetadata(): OAuthClientMetadata {
-    return { redirect_uris: [REDIRECT], token_endpoint_auth_method: 'none', client_name: 'MCP test client' };
-  }
-  clientInformation(): { client_id: string } | undefined {
-    return { client_id: this.clientId };
-  }
-  tokens(): OAuthTokens | undefined {
-    return this.saved;
-  }
-  saveTokens(tokens: OAuthTokens): void {
-    this.saved = tokens;
-  }
-  redirectToAuthorization(url: URL): void {
-    this.authorizationUrl = url;
-  }
-  saveCodeVerifier(verifier: string): void {
-    this.verifier = verifier;
-  }
-  codeVerifier(): string {
-    return this.verifier;
-  }
-}
-
-/**
- * A client that was never registered: it names itself by the URL of its client ID metadata
- * document, and keeps the client information the SDK derives from it.
- */
-class MetadataDocumentClient extends PreRegisteredClient {
-  private information: { client_id: string } | undefined;
-
-  get clientMetadataUrl(): string {
-    return this.clientId;
-  }
-  override clientInformation() {
-    return this.information;
-  }
-  saveClientInformation(information: { client_id: string }): void {
-    this.information = information;
-  }
-}
 
 const dataDir = mkdtempSync(join(tmpdir(), 'grantline-mcp-'));
 let documents: MetadataDocumentServer;
@@ -102,7 +50,7 @@ function callMcp(authorization?: string): Promise<Response> {
  * The SDK's sign-in: discovery through the 401, the authorization request with PKCE and
  * resource, the person through sign-in and consent, then the code exchange.
  */
-async function signInThroughSdk(provider: PreRegisteredClient) {
+async function signInThroughSdk(provider: KeepingClientProvider) {
   const transport = new StreamableHTTPClientTransport(new URL(resource), { authProvider: provider });
   await expect(new Client({ name: 'test', version: '1.0.0' }).connect(transport)).rejects.toThrow(UnauthorizedError);
   const authorizationUrl = provider.authorizationUrl;
@@ -213,7 +161,12 @@ describe('an MCP server protected by Grantline', () => {
   });
 
   it("lets the SDK's client sign in through Grantline, list and call tools; refuses the token once revoked", async () => {
-    const provider = new PreRegisteredClient(appClientId);
+    // A pre-registered public client as the SDK sees it.
+    const provider = new KeepingClientProvider(
+      REDIRECT,
+      { redirect_uris: [REDIRECT], token_endpoint_auth_method: 'none', client_name: 'MCP test client' },
+      { client_id: appClientId },
+    );
     const connect = (client: Client) =>
       client.connect(new StreamableHTTPClientTransport(new URL(resource), { authProvider: provider }));
 
@@ -261,7 +214,11 @@ describe('an MCP server protected by Grantline', () => {
       grant_types: ['authorization_code', 'refresh_token'],
       token_endpoint_auth_method: 'none',
     });
-    const provider = new MetadataDocumentClient(documentUrl);
+    const provider = new MetadataDocumentClientProvider(
+      REDIRECT,
+      { redirect_uris: [REDIRECT], token_endpoint_auth_method: 'none', client_name: 'MCP test client' },
+      documentUrl,
+    );
     const { authorizationUrl, claims } = await signInThroughSdk(provider);
     // The SDK saw client_id_metadata_document_supported and used the URL as its client_id.
     expect(authorizationUrl?.searchParams.get('client_id')).toBe(documentUrl);

@@ -33,6 +33,7 @@ const snapshot = (name: string): ClientSnapshot => ({
   introspectsFor: null,
   jwks: null,
   jwksUri: null,
+  registration: null,
   createdAt: now.toISOString(),
 });
 const registered = stampEvent(
@@ -135,6 +136,31 @@ it('keeps the newest consent-withdrawal cutoff, read in the same pipeline as the
   await store.apply(consentWithdrawn('u1', 'c1', 1_000), { stream: 'consents', partition: 0, offset: '1' });
   const state = await store.read({ clientIds: [], jti: 'nothing', userId: 'u1', consent });
   expect(state).toEqual({ clients: new Map(), revoked: false, user: null, grantsRevokedBefore: 2_000 });
+});
+
+it("keeps a client's latest token issuance, whatever order the partitions deliver it in", async () => {
+  const issued = (jti: string, issuedAt: number) =>
+    stampEvent(
+      {
+        type: 'AccessTokenIssued',
+        aggregate: { type: 'token', id: jti },
+        data: {
+          jti,
+          clientId: 'used',
+          subject: 'used',
+          scope: 'read',
+          grantType: 'client_credentials',
+          issuedAt,
+          expiresAt: issuedAt + 60,
+        },
+      },
+      { now: () => now },
+    );
+  expect(await store.clientLastUsed('used')).toBeNull();
+  await store.apply(issued('t2', 2_000), { stream: 'tokens', partition: 1, offset: '0' });
+  await store.apply(issued('t1', 1_000), { stream: 'tokens', partition: 0, offset: '0' });
+  await store.apply(issued('t2', 2_000), { stream: 'tokens', partition: 1, offset: '0' });
+  expect(await store.clientLastUsed('used')).toBe(2_000);
 });
 
 it('counts a fixed window atomically', async () => {

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startStack, type RunningStack, type StackOptions } from '@grantline/lib-stack';
+import { REGISTRATION_SETTINGS } from '../support/dynamic-registration-contract';
 import { sharedInWorker } from './shared-stacks';
 
 /** Infra URLs that the jest global setup resolved. */
@@ -37,10 +38,15 @@ async function startInWorkDir(name: string, options: TestStackOptions) {
 
 /**
  * The settings of the shared stack: the default replicas, with nonces that go stale in seconds
- * and a one-second device polling interval, so the tests that need those need not wait longer.
- * Neither changes anything for a client that uses no nonces or device codes.
+ * and a one-second device polling interval, so the tests that need those need not wait longer,
+ * and dynamic registration behind an initial access token. None changes anything for a client
+ * that uses no nonces, device codes or registration.
  */
-export const SHARED_STACK_SETTINGS = { GRANTLINE_DPOP_NONCE_PERIOD: '2', GRANTLINE_DEVICE_POLL_INTERVAL: '1' };
+export const SHARED_STACK_SETTINGS = {
+  GRANTLINE_DPOP_NONCE_PERIOD: '2',
+  GRANTLINE_DEVICE_POLL_INTERVAL: '1',
+  ...REGISTRATION_SETTINGS,
+};
 
 /**
  * One stack for every test file of this jest worker that asks for it, started by the first: for

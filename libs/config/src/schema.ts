@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { connectionSecurityProblems, SASL_MECHANISMS } from './connection-security';
 import { clientMetadataDocumentSettings } from './client-metadata-document-settings';
 import { fetchSettings } from './fetch-settings';
+import { registrationProblems, registrationSettings } from './registration-settings';
 
 const flag = z.enum(['true', 'false', '1', '0']).transform((value) => value === 'true' || value === '1');
 const seconds = z.coerce.number().int().positive();
@@ -140,6 +141,7 @@ const settingsObject = z.object({
     .min(1)
     .optional()
     .describe('The same as GRANTLINE_TRUSTED_ISSUERS, from a JSON file (a mounted ConfigMap); set one or the other.'),
+  ...registrationSettings,
   GRANTLINE_ADMIN_TOKEN: z
     .string()
     .min(32)
@@ -264,7 +266,7 @@ export const configSchema = settingsObject.superRefine((config, ctx) => {
       message: 'set it or GRANTLINE_TRUSTED_ISSUERS, not both',
     });
   }
-  for (const { setting, message } of connectionSecurityProblems(config)) {
+  for (const { setting, message } of [...connectionSecurityProblems(config), ...registrationProblems(config)]) {
     ctx.addIssue({ code: 'custom', path: [setting], message });
   }
   if (config.GRANTLINE_CLIENT_METADATA_CACHE_MIN > config.GRANTLINE_CLIENT_METADATA_CACHE_MAX) {

@@ -57,6 +57,33 @@ export const clientJwkSetSchema = z.object({ keys: z.array(publicJwkSchema).min(
 export type ClientJwkSet = z.infer<typeof clientJwkSetSchema>;
 
 /**
+ * How a client that registered itself (RFC 7591) is managed: its registration access token, by
+ * hash only (RFC 7592 §3), and the metadata it registered that the rest of the snapshot does not
+ * hold, to answer reads. Operator-made clients have none.
+ */
+export const clientRegistrationSchema = z
+  .object({
+    /** SHA-256 (base64url) of the registration access token; never the token itself. */
+    accessTokenHash: z.string().min(1),
+    /** RFC 8252 §8.4 / OpenID Connect Registration §2: which redirect URIs the client may have. */
+    applicationType: z.enum(['web', 'native']),
+    /** RFC 7591 §2, as registered; `client_secret_post` and `client_secret_basic` share the secret. */
+    tokenEndpointAuthMethod: z.enum(['none', 'client_secret_basic', 'client_secret_post', 'private_key_jwt']),
+    clientUri: z.string().url().nullable(),
+    logoUri: z.string().url().nullable(),
+    softwareId: z.string().min(1).max(200).nullable(),
+    softwareVersion: z.string().min(1).max(200).nullable(),
+    /** When the registration was made or last replaced (RFC 7592 §2.2), ISO 8601. */
+    updatedAt: z.string().datetime(),
+  })
+  .strict();
+export type ClientRegistration = z.infer<typeof clientRegistrationSchema>;
+
+/** Why a client was deleted: by an operator, by its own registration (RFC 7592 §2.3), or for idleness. */
+export const clientDeletionReasonSchema = z.enum(['operator', 'registration', 'idle']);
+export type ClientDeletionReason = z.infer<typeof clientDeletionReasonSchema>;
+
+/**
  * Client events carry the whole client as it is after the change, so the compacted clients
  * topic (which keeps only the newest event per client) still rebuilds every client.
  */
@@ -98,6 +125,8 @@ export const clientSnapshotSchema = z
       .regex(/^https:\/\//, 'must be an https URL')
       .nullable()
       .default(null),
+    /** Present on a client that registered itself (RFC 7591), which marks it as dynamic; null otherwise. */
+    registration: clientRegistrationSchema.nullable().default(null),
     createdAt: z.string().datetime(),
   })
   .strict()
@@ -132,5 +161,9 @@ export const clientSecretRotatedSchema = z.object({
 export const clientDeletedSchema = z.object({
   ...clientAggregate,
   type: z.literal('ClientDeleted'),
-  data: z.object({ clientId: z.string().min(1) }),
+  data: z.object({
+    clientId: z.string().min(1),
+    /** Absent in events written before reasons were recorded: an operator's deletion. */
+    reason: clientDeletionReasonSchema.optional(),
+  }),
 });

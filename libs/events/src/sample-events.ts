@@ -24,6 +24,7 @@ const client = {
   introspectsFor: null,
   jwks: null,
   jwksUri: null,
+  registration: null,
   createdAt: CREATED_AT,
 };
 const RESOURCE_URI = 'https://orders.example.test/mcp';

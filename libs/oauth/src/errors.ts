@@ -1,8 +1,8 @@
 /**
  * Every error code the server answers with, exactly as the specifications spell them:
  * RFC 6749 §4.1.2.1 (authorization endpoint) and §5.2 (token endpoint), RFC 7009 §2.2.1,
- * RFC 6750 §3.1, RFC 8628 §3.5, RFC 8707 §2, RFC 9449 §5 and §7.1, RFC 9101 §7 (a pushed request's
- * `request_uri`, RFC 9126 §4), and OpenID Connect Core §3.1.2.6 (the prompt=none answers).
+ * RFC 6750 §3.1, RFC 7591 §3.2.2 (registration), RFC 8628 §3.5, RFC 8707 §2, RFC 9449 §5 and §7.1, RFC 9101 §7
+ * (a pushed request's `request_uri`, RFC 9126 §4), and OpenID Connect Core §3.1.2.6 (the prompt=none answers).
  */
 export const OAUTH_ERROR_CODES = [
   'invalid_request',
@@ -25,6 +25,10 @@ export const OAUTH_ERROR_CODES = [
   'use_dpop_nonce',
   'login_required',
   'consent_required',
+  'invalid_redirect_uri',
+  'invalid_client_metadata',
+  'invalid_software_statement',
+  'unapproved_software_statement',
   'temporarily_unavailable',
   'server_error',
 ] as const;
@@ -120,6 +124,13 @@ export const invalidTarget = (description: string) => new OAuthError('invalid_ta
 
 /** RFC 6749 §4.1.2.1: an authorization request refused at the client's redirect URI. */
 export const authorizationError = (code: OAuthErrorCode, description: string) => new OAuthError(code, description, 400);
+
+/** RFC 7591 §3.2.2: a registration refused for one of its redirect URIs. */
+export const invalidRedirectUri = (description: string) => new OAuthError('invalid_redirect_uri', description, 400);
+
+/** RFC 7591 §3.2.2: a registration refused for any other metadata value. */
+export const invalidClientMetadata = (description: string) =>
+  new OAuthError('invalid_client_metadata', description, 400);
 
 /** A dependency (event log, store, projection, peer service) cannot answer; the caller may retry. */
 export const temporarilyUnavailable = (description: string, cause?: unknown) =>

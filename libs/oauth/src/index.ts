@@ -87,3 +87,4 @@ export * from './dpop';
 export * from './recording';
 export * from './openapi';
 export * from './jwt-bearer';
+export * from './registration';

@@ -12,6 +12,7 @@ export function serverMetadata(
   scopes: readonly string[] = [],
   introspectionSigningAlgorithms: readonly string[] = ['ES256'],
   requirePushed = false,
+  registrationOffered = false,
 ): Record<string, unknown> {
   return {
     issuer,
@@ -48,6 +49,8 @@ export function serverMetadata(
     require_pushed_authorization_requests: requirePushed,
     // draft-ietf-oauth-client-id-metadata-document §6; the endpoint says whether it is on.
     client_id_metadata_document_supported: false,
+    // RFC 8414 §2: only when the operator offers dynamic registration (RFC 7591).
+    ...(registrationOffered ? { registration_endpoint: `${issuer}/oauth/register` } : {}),
   };
 }
 
@@ -69,6 +72,7 @@ export async function metadataEndpoint(
         scopes,
         introspectionSigningAlgorithms(context.keys),
         context.settings.par.required,
+        context.settings.registration.policy !== 'off',
       ),
       client_id_metadata_document_supported: context.settings.clientMetadataDocuments === true,
     },

@@ -9,6 +9,7 @@ import type { ClientDirectory } from './clients/client-directory';
 import type { ClientKeyCache } from './clients/client-keys';
 import type { DpopNonces } from './dpop/dpop-nonce';
 import type { TrustedIssuerDirectory } from './jwt-bearer/trusted-issuer-directory';
+import type { RegistrationSettings } from './registration/registration-policy';
 
 /** Settings the OAuth endpoints read; each is one key of the service configuration. */
 export interface OAuthSettings {
@@ -32,6 +33,8 @@ export interface OAuthSettings {
   dpop: { proofWindowSeconds: number; nonceRequired: boolean; noncePeriodSeconds: number };
   /** Whether clients may name themselves by the URL of their metadata document (then `clients` resolves them). */
   clientMetadataDocuments?: boolean;
+  /** Dynamic client registration (RFC 7591, RFC 7592). */
+  registration: RegistrationSettings;
 }
 
 /** What every endpoint is built from: adapters, keys and the injected clock and ids. */

@@ -34,6 +34,7 @@ export class MemoryProjectionStore implements ProjectionStore, ProjectionWriter 
   private readonly revoked = new Map<string, number>();
   private readonly revokedGrants = new Map<string, number>();
   private readonly consentCutoffs = new Map<string, number>();
+  private readonly clientUses = new Map<string, number>();
 
   /** `guards`, when given, gets back the guards the log shows were used as events are applied. */
   constructor(
@@ -149,6 +150,14 @@ export class MemoryProjectionStore implements ProjectionStore, ProjectionWriter 
   async markConsentWithdrawn(userId: string, clientId: string, revokesGrantsBefore: number): Promise<void> {
     const key = consentKey({ userId, clientId });
     this.consentCutoffs.set(key, Math.max(this.consentCutoffs.get(key) ?? 0, revokesGrantsBefore));
+  }
+
+  async markClientUsed(clientId: string, at: number): Promise<void> {
+    this.clientUses.set(clientId, Math.max(this.clientUses.get(clientId) ?? 0, at));
+  }
+
+  async clientLastUsed(clientId: string): Promise<number | null> {
+    return this.clientUses.get(clientId) ?? null;
   }
 
   async markGrantRevoked(grantId: string, expiresAt: number): Promise<void> {

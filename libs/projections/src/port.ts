@@ -49,6 +49,8 @@ export interface ProjectionStore {
   listUsers(): Promise<UserRecord[]>;
   /** The remembered consented scopes of a user for a client, or null. */
   getConsent(userId: string, clientId: string): Promise<readonly string[] | null>;
+  /** When a token was last issued to this client (epoch seconds), as far as the log still tells; null if never. */
+  clientLastUsed(clientId: string): Promise<number | null>;
   /** Whether any registered client lists this web origin (CORS preflights, which carry no client id). */
   isWebOrigin(origin: string): Promise<boolean>;
   /** A positioned record of a collection (see projectors.ts), or null when absent or deleted. */

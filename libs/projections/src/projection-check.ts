@@ -99,6 +99,8 @@ export class ProjectionCheck {
         this.cutoffs.set(`${userId}:${clientId}`, { userId, clientId });
         return expected.markConsentWithdrawn(userId, clientId, revokesGrantsBefore);
       },
+      // Compared by the idle-client sweep's own reading, not here: a use mark only ever grows.
+      markClientUsed: (...args) => expected.markClientUsed(...args),
       // Guards are not a projection; verify compares what readers see.
       restoreGuard: () => Promise.resolve(),
     };

@@ -33,6 +33,7 @@ export const projectionKeys = {
   revoked: (jti: string) => `revoked:${jti}`,
   grantRevoked: (grantId: string) => `grant-revoked:${grantId}`,
   consentCutoff: (userId: string, clientId: string) => `consent-cutoff:${userId}:${clientId}`,
+  clientUsed: (clientId: string) => `client-used:${clientId}`,
 } as const;
 
 /** Collects a projector's writes as ops instead of running them, in the order they were made. */
@@ -90,6 +91,10 @@ export class ProjectionOps implements ProjectionWriter {
       key: projectionKeys.consentCutoff(userId, clientId),
       value: String(revokesGrantsBefore),
     });
+  }
+
+  async markClientUsed(clientId: string, at: number): Promise<void> {
+    this.ops.push({ o: 'raise', key: projectionKeys.clientUsed(clientId), value: String(at) });
   }
 
   async restoreGuard(guard: RestoredGuard): Promise<void> {

@@ -13,6 +13,8 @@ export interface MarkWriter {
   markGrantRevoked(grantId: string, expiresAt: number): Promise<void>;
   /** Never moves the cut-off back. */
   markConsentWithdrawn(userId: string, clientId: string, revokesGrantsBefore: number): Promise<void>;
+  /** When a token was last issued to a client (epoch seconds); never moves back. */
+  markClientUsed(clientId: string, at: number): Promise<void>;
 }
 
 /**

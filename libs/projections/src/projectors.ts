@@ -112,7 +112,8 @@ export const projectors = {
     marks: (writer, event) => writer.markGrantRevoked(event.data.grantId, event.data.expiresAt),
     writeThrough: true,
   },
-  AccessTokenIssued: null,
+  // When a client was last given a token: dynamic clients idle for too long expire (0043).
+  AccessTokenIssued: { marks: (writer, event) => writer.markClientUsed(event.data.clientId, event.data.issuedAt) },
   AuthorizationCodeIssued: null,
   AuthorizationCodeRedeemed: {
     positioned: (writer, event) =>

@@ -100,6 +100,11 @@ export class RedisProjectionStore extends RedisStore implements ProjectionStore 
     return Array.isArray(record) ? record.filter((scope): scope is string => typeof scope === 'string') : null;
   }
 
+  async clientLastUsed(clientId: string): Promise<number | null> {
+    const [raw] = await this.get([projectionKeys.clientUsed(clientId)]);
+    return raw === null || raw === undefined ? null : Number(raw);
+  }
+
   async isWebOrigin(origin: string): Promise<boolean> {
     const { replies } = await this.query([], (pipeline, key) => pipeline.scard(key(projectionKeys.origin(origin))));
     return Number(replies[0]) > 0;

@@ -26,3 +26,4 @@ export {
 export { serve, serviceListener, type ListenerOptions } from './serve-app';
 export { systemPeriodicClock, type PeriodicClock } from './periodic-clock';
 export { exitOnFatal, SerialSteps, type CheckedConsumerOptions } from './checked-consumer';
+export { startIdleClientSweep } from './idle-client-sweeper';

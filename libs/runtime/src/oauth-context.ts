@@ -127,5 +127,21 @@ export function oauthSettings(config: Config): OAuthSettings {
       noncePeriodSeconds: config.GRANTLINE_DPOP_NONCE_PERIOD,
     },
     clientMetadataDocuments: config.GRANTLINE_CLIENT_METADATA_DOCUMENTS,
+    registration: registrationSettingsOf(config),
+  };
+}
+
+/** Who may register clients (RFC 7591) and what such a client may have. */
+function registrationSettingsOf(config: Config): OAuthSettings['registration'] {
+  return {
+    policy: config.GRANTLINE_REGISTRATION,
+    initialAccessTokens: config.GRANTLINE_REGISTRATION_INITIAL_ACCESS_TOKENS,
+    limitPerHour: config.GRANTLINE_REGISTRATION_LIMIT_PER_HOUR,
+    grantTypes: config.GRANTLINE_REGISTRATION_GRANT_TYPES,
+    authMethods: config.GRANTLINE_REGISTRATION_AUTH_METHODS,
+    scopes: config.GRANTLINE_REGISTRATION_SCOPES,
+    maxRedirectUris: config.GRANTLINE_REGISTRATION_MAX_REDIRECT_URIS,
+    defaultApplicationType: config.GRANTLINE_REGISTRATION_DEFAULT_APPLICATION_TYPE,
+    idleTtlSeconds: config.GRANTLINE_DYNAMIC_CLIENT_IDLE_TTL ?? config.GRANTLINE_TOKENS_RETENTION,
   };
 }

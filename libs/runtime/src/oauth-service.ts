@@ -22,6 +22,8 @@ export interface OAuthServiceShape {
   endpoints?: OAuthEndpoint[];
   /** Served by express behind them. */
   routers?: Router[];
+  /** Stops background work the shape started, called when the service shuts down. */
+  stops?: Array<() => void>;
 }
 
 /**
@@ -58,7 +60,7 @@ export async function serveOAuthService(
     return options.readOnlyLog ? { redis, projection } : { kafka: await log.ping(), redis, projection };
   };
   const app = createApp(ready, { trustProxy: config.GRANTLINE_TRUST_PROXY, telemetry });
-  const { endpoints, routers = [] } = shape({ config, context, logger });
+  const { endpoints, routers = [], stops = [] } = shape({ config, context, logger });
   for (const router of routers) app.use(router);
   await serve(app, logger, {
     host: config.GRANTLINE_HOST,
@@ -69,6 +71,9 @@ export async function serveOAuthService(
     trustProxy: config.GRANTLINE_TRUST_PROXY,
     ...(endpoints ? { endpoints } : {}),
     isWebOrigin: (origin) => store.isWebOrigin(origin),
-    release: () => Promise.all([log.close(), store.close(), guards.close(), documents.close()]),
+    release: () => {
+      for (const stop of stops) stop();
+      return Promise.all([log.close(), store.close(), guards.close(), documents.close()]);
+    },
   });
 }

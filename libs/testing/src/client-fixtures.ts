@@ -22,6 +22,7 @@ export function clientSnapshot(overrides: Partial<ClientSnapshot> & { clientId: 
     introspectsFor: null,
     jwks: null,
     jwksUri: null,
+    registration: null,
     createdAt: FIXTURE_TIME.toISOString(),
     ...overrides,
   };

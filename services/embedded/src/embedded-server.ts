@@ -9,12 +9,18 @@ import { addressOf, createApp, listen, type Logger } from '@grantline/lib-http';
 import { randomIds } from '@grantline/lib-oauth';
 import { MemoryAuditStore, MemoryGuardStore, MemoryProjectionStore } from '@grantline/lib-projections';
 import { createTelemetry } from '@grantline/lib-telemetry';
-import { createOAuthContext, ensureKeyDirectory, loadKeyRing, serviceListener } from '@grantline/lib-runtime';
+import {
+  createOAuthContext,
+  ensureKeyDirectory,
+  loadKeyRing,
+  serviceListener,
+  startIdleClientSweep,
+} from '@grantline/lib-runtime';
 import { adminRoutes } from '@grantline/svc-admin';
 import { authorizeRoutes, deviceRoutes } from '@grantline/svc-authorize';
 import { deviceAuthorizationEndpoints } from '@grantline/svc-device-polling';
 import { introspectionEndpoints } from '@grantline/svc-introspection';
-import { discoveryRoutes, personalAccessTokenRoutes, tokenEndpoints } from '@grantline/svc-token';
+import { discoveryRoutes, personalAccessTokenRoutes, registrationRoutes, tokenEndpoints } from '@grantline/svc-token';
 import { ensureDemoData, type DemoData } from './demo-data';
 
 export interface EmbeddedServer {
@@ -61,6 +67,7 @@ export async function startEmbeddedServer(config: Config, logger: Logger): Promi
   });
   app.use(discoveryRoutes(context));
   app.use(personalAccessTokenRoutes(context, logger));
+  app.use(registrationRoutes(context, logger));
   app.use(authorizeRoutes(context, logger));
   app.use(deviceRoutes(context, logger));
   app.use(
@@ -86,12 +93,14 @@ export async function startEmbeddedServer(config: Config, logger: Logger): Promi
     isWebOrigin: (origin) => store.isWebOrigin(origin),
   });
   const server: Server = await listen(listener, config.GRANTLINE_HOST, config.PORT);
+  const stopSweep = startIdleClientSweep(context, config.GRANTLINE_DYNAMIC_CLIENT_SWEEP_INTERVAL, logger);
   const { port } = addressOf(server);
   return {
     url: `http://${config.GRANTLINE_HOST}:${port}`,
     adminToken,
     ...(demo ? { demo } : {}),
     close: async () => {
+      stopSweep();
       server.closeAllConnections();
       await new Promise<void>((done) => server.close(() => done()));
       await log.close();

@@ -1,18 +1,24 @@
 // First: when spans go to a collector, the library instrumentations must load before anything they patch.
 import '@grantline/lib-telemetry/instrument';
 import { runMain } from '@grantline/lib-http';
-import { serveOAuthService } from '@grantline/lib-runtime';
+import { serveOAuthService, startIdleClientSweep } from '@grantline/lib-runtime';
 import { devicePollForwarder } from './device-poll-forwarder';
 import { personalAccessTokenRoutes } from './personal-access-token-routes';
+import { registrationRoutes } from './registration-routes';
 import { discoveryRoutes, tokenEndpoints } from './token-routes';
 
-/** The token and revocation endpoints, discovery, and personal access tokens. */
+/** The token and revocation endpoints, discovery, personal access tokens and client registration. */
 runMain(() =>
   serveOAuthService('token', ({ config, context, logger }) => {
     const devicePolling = config.GRANTLINE_DEVICE_POLLING_URL?.split(',').map((url) => url.trim());
     return {
       endpoints: tokenEndpoints(context, devicePolling ? devicePollForwarder(devicePolling) : undefined),
-      routers: [discoveryRoutes(context), personalAccessTokenRoutes(context, logger)],
+      routers: [
+        discoveryRoutes(context),
+        personalAccessTokenRoutes(context, logger),
+        registrationRoutes(context, logger),
+      ],
+      stops: [startIdleClientSweep(context, config.GRANTLINE_DYNAMIC_CLIENT_SWEEP_INTERVAL, logger)],
     };
   }),
 );

@@ -1,13 +1,13 @@
-import { Router, type RequestHandler } from 'express';
+import { Router } from 'express';
 import { type Logger } from '@grantline/lib-http';
-import { jsonBody, oauthErrorHandler, oauthRoute, sendOAuthError } from '@grantline/lib-runtime';
+import { jsonBody, oauthErrorHandler, oauthRoute } from '@grantline/lib-runtime';
 import {
   createPersonalAccessTokenEndpoint,
   listPersonalAccessTokensEndpoint,
-  OAuthError,
   revokePersonalAccessTokenEndpoint,
   type OAuthContext,
 } from '@grantline/lib-oauth';
+import { methodNotAllowed, requireJson } from './json-route-steps';
 
 const COLLECTION = '/oauth/personal-access-tokens';
 const ITEM = `${COLLECTION}/:id`;
@@ -38,17 +38,4 @@ export function personalAccessTokenRoutes(context: OAuthContext, logger: Logger)
   // an unknown charset (415).
   router.use(COLLECTION, oauthErrorHandler(logger));
   return router;
-}
-
-/** The body is JSON or nothing is read; a body of another type is 415. */
-const requireJson: RequestHandler = (req, res, next) => {
-  if (req.is('application/json')) return next();
-  sendOAuthError(req, res, new OAuthError('invalid_request', 'Send the body as application/json', 415));
-};
-
-function methodNotAllowed(allow: string): RequestHandler {
-  return (req, res) => {
-    const error = new OAuthError('invalid_request', `Use ${allow}`, 405, { headers: { Allow: allow } });
-    sendOAuthError(req, res, error);
-  };
 }

@@ -47,6 +47,7 @@ export async function registerClient(
     ...resourcePolicy(input, { resources: null, defaultResource: null, introspectsFor: null }),
     jwks: keys?.jwks ?? null,
     jwksUri: keys?.jwksUri ?? null,
+    registration: null,
     createdAt: context.now().toISOString(),
   };
   const event = stampEvent(
@@ -114,7 +115,7 @@ export function deleteClient(existing: ClientRecord | null, context: EventContex
     {
       type: 'ClientDeleted',
       aggregate: { type: 'client', id: current.clientId },
-      data: { clientId: current.clientId },
+      data: { clientId: current.clientId, reason: 'operator' },
     },
     context,
   );
@@ -226,6 +227,17 @@ export function publicView(client: ClientSnapshot): Record<string, unknown> {
     token_endpoint_auth_method: clientAuthMethodOf(client),
     ...(client.jwks === null ? {} : { jwks: client.jwks }),
     ...(client.jwksUri === null ? {} : { jwks_uri: client.jwksUri }),
+    // A client that registered itself (RFC 7591): how, and when it last changed its registration.
+    ...(client.registration === null
+      ? {}
+      : {
+          registration: {
+            application_type: client.registration.applicationType,
+            token_endpoint_auth_method: client.registration.tokenEndpointAuthMethod,
+            software_id: client.registration.softwareId,
+            updated_at: client.registration.updatedAt,
+          },
+        }),
     created_at: client.createdAt,
   };
 }

@@ -21,3 +21,34 @@ export function redirectUriRefusal(uri: string): string | null {
   }
   return null;
 }
+
+/** RFC 8252 §8.4: what a client says it is decides which redirect URIs it may register. */
+export type ApplicationType = 'web' | 'native';
+
+/**
+ * Why a client that registers itself (RFC 7591) may not have this redirect URI, or `null` when
+ * it may. Stricter than an operator's registration, because nobody vouches for the client:
+ * - web apps redirect over https to a host that is not loopback;
+ * - native apps (RFC 8252 §7) redirect to a loopback listener over http on any port (§7.3), to
+ *   a private-use scheme in reverse-DNS form (§7.1), or to a claimed https URL (§7.2).
+ */
+export function dynamicRedirectUriRefusal(applicationType: ApplicationType, uri: string): string | null {
+  if (!URL.canParse(uri)) return 'must be an absolute URI';
+  const url = new URL(uri);
+  // RFC 6749 §3.1.2: the redirection endpoint URI MUST NOT include a fragment component.
+  if (uri.includes('#')) return 'must not contain a fragment (RFC 6749 section 3.1.2)';
+  const refusal = redirectUriRefusal(uri);
+  if (refusal !== null) return refusal;
+  if (applicationType === 'web') {
+    if (url.protocol !== 'https:')
+      return 'a web client redirects over https; native apps register application_type native';
+    if (LOOPBACK_HOSTS.has(url.hostname)) return 'a web client does not redirect to loopback; native apps do';
+    return null;
+  }
+  if (url.protocol === 'http:' || url.protocol === 'https:') return null;
+  // RFC 8252 §7.1: a private-use scheme is a reverse domain name the app controls, so it has a period.
+  if (!url.protocol.slice(0, -1).includes('.')) {
+    return 'a private-use scheme must be in reverse domain name form, such as com.example.app (RFC 8252 section 7.1)';
+  }
+  return null;
+}

@@ -219,14 +219,14 @@ const probe = {
 };
 
 /** The members a metadata document writes, each typed by the value it holds. */
-function metadataSchema(document: Record<string, unknown>): JsonSchema {
+function metadataSchema(document: Record<string, unknown>, optional: readonly string[] = []): JsonSchema {
   const members = Object.entries(document);
   const typeOf = (value: unknown) =>
     Array.isArray(value) ? { type: 'array', items: text } : { type: typeof value === 'boolean' ? 'boolean' : 'string' };
   return {
     type: 'object',
     properties: Object.fromEntries(members.map(([name, value]) => [name, typeOf(value)])),
-    required: members.map(([name]) => name),
+    required: members.map(([name]) => name).filter((name) => !optional.includes(name)),
     additionalProperties: false,
   };
 }
@@ -275,7 +275,9 @@ export function componentSchemas(): Record<string, JsonSchema> {
       additionalProperties: false,
     },
     // RFC 8414 §2 and RFC 9728 §2.
-    ServerMetadata: metadataSchema(serverMetadata('https://issuer.example')),
+    ServerMetadata: metadataSchema(serverMetadata('https://issuer.example', [], ['ES256'], false, true), [
+      'registration_endpoint',
+    ]),
     ProtectedResourceMetadata: metadataSchema(protectedResourceMetadata('https://issuer.example')),
     JsonWebKeySet: {
       type: 'object',
