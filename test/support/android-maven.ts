@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { findExecutable, stateDir } from '@grantline/lib-infra';
+import { ensureAptBinary, stateDir } from '@grantline/lib-infra';
 import { BoundedProcess, describeOutcome, loopbackEnv, type ProcessOutcome } from './bounded-process';
 import { zipEntry } from './zip-entry';
 
@@ -18,15 +18,9 @@ function cacheDirs(): { repository: string; build: string; aarClasses: string } 
   return { repository: join(root, 'm2'), build, aarClasses: join(build, 'aar-classes') };
 }
 
-/** Maven (which runs on the Java 17 the suite needs anyway), or an error that says how to install it. */
-function mavenCommand(): string {
-  const mvn = findExecutable('mvn');
-  if (mvn === undefined) {
-    throw new Error(
-      'The Android client test needs Maven and Java 17: apt-get install -y maven openjdk-17-jre-headless',
-    );
-  }
-  return mvn;
+/** Maven, installed from Debian's packages on first use (it runs on the Java 17 the suite needs anyway). */
+function mavenCommand(): Promise<string> {
+  return ensureAptBinary('mvn', 'maven');
 }
 
 function mavenArgs(extra: Record<string, string>): string[] {
@@ -37,7 +31,7 @@ function mavenArgs(extra: Record<string, string>): string[] {
 
 async function maven(goals: string[], properties: Record<string, string>) {
   const args = [...mavenArgs(properties), ...goals];
-  const child = new BoundedProcess(`mvn ${goals.join(' ')}`, mavenCommand(), args, {
+  const child = new BoundedProcess(`mvn ${goals.join(' ')}`, await mavenCommand(), args, {
     cwd: ANDROID_PROJECT_DIR,
     env: loopbackEnv(),
     timeoutMs: FIRST_RUN_TIMEOUT_MS,

@@ -7,6 +7,7 @@ export { repoRoot, stateDir } from './paths';
 export { freePort, reservePort, type PortReservation } from './ports';
 export { findExecutable } from './process-control';
 export { ensureChromium } from './chromium';
+export { ensureAptBinary } from './apt';
 export { ensureContainerTools } from './container-tools';
 export { ensurePythonModule } from './python-module';
 export {
