@@ -1,5 +1,6 @@
 import { compactVerify, decodeJwt, decodeProtectedHeader, errors, type JWTPayload } from 'jose';
 import type { ClientRecord } from '@grantline/lib-projections';
+import { ASSERTION_ALGORITHMS } from '../assertion-algorithms';
 import { epochSeconds } from '../clock';
 import { invalidClient } from '../error-challenge';
 import { invalidRequest } from '../errors';
@@ -10,19 +11,8 @@ import { CredentialRefused } from './credential-refused';
 /** RFC 7523 §2.2: the one assertion type for client authentication with a JWT. */
 export const CLIENT_ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
 
-/** Asymmetric algorithms only: never `none`, never HMAC (a shared secret is not a key the client alone holds). */
-export const CLIENT_ASSERTION_ALGORITHMS = [
-  'RS256',
-  'RS384',
-  'RS512',
-  'PS256',
-  'PS384',
-  'PS512',
-  'ES256',
-  'ES384',
-  'ES512',
-  'EdDSA',
-] as const;
+/** The algorithms a client's assertion may be signed with: the one list every assertion keeps to. */
+export const CLIENT_ASSERTION_ALGORITHMS = ASSERTION_ALGORITHMS;
 type AssertionAlgorithm = (typeof CLIENT_ASSERTION_ALGORITHMS)[number];
 
 /** The key type each algorithm is verified with (RFC 7518 §3.1, RFC 8037 §3.1). */

@@ -1,17 +1,7 @@
 import { z } from 'zod';
+import { ASSERTION_ALGORITHMS } from '../assertion-algorithms';
 
-/** Asymmetric algorithms an assertion may be signed with; never `none` or HMAC (RFC 7518 §3.1). */
-export const ASSERTION_ALGORITHMS = [
-  'RS256',
-  'RS384',
-  'RS512',
-  'PS256',
-  'PS384',
-  'PS512',
-  'ES256',
-  'ES384',
-  'EdDSA',
-] as const;
+export { ASSERTION_ALGORITHMS };
 
 /**
  * Claims of an access token and members of an introspection answer that Grantline writes itself;
