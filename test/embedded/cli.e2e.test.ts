@@ -109,7 +109,8 @@ it('creates a private_key_jwt client from a key file, and replaces its keys with
   expect(created.client_secret).toBeUndefined();
 
   const uri = 'https://keys.payments.example/jwks.json';
-  const replaced = await grantline('client', 'set-keys', String(created.client_id), '--jwks-uri', uri);
+  // A generated id may begin with '-': after '--' it is an operand, never an option.
+  const replaced = await grantline('client', 'set-keys', '--jwks-uri', uri, '--', String(created.client_id));
   expect(replaced).toMatchObject({ token_endpoint_auth_method: 'private_key_jwt', jwks_uri: uri });
   expect(replaced.jwks).toBeUndefined();
 });
