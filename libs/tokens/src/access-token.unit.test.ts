@@ -142,3 +142,25 @@ describe('JWT access tokens with members of the wrong JSON type', () => {
     await expect(verifyAccessToken(ring, claims.iss, tokenWith({}, payload))).resolves.toBeNull();
   });
 });
+
+describe('signing keys by algorithm', () => {
+  it('signs each algorithm with the first key of it, and lists every algorithm held once', async () => {
+    const ring = await keyRingFromJwks([
+      await generateSigningJwk('ec-new'),
+      await generateSigningJwk('rsa-new', 'RS256'),
+      await generateSigningJwk('ec-old'),
+      await generateSigningJwk('rsa-old', 'RS256'),
+    ]);
+    expect(ring.active.kid).toBe('ec-new');
+    expect(ring.signerFor('RS256')?.kid).toBe('rsa-new');
+    expect(ring.signerFor('ES256')?.kid).toBe('ec-new');
+    expect(ring.signerFor('PS256')).toBeUndefined();
+    expect(ring.algorithms()).toEqual(['ES256', 'RS256']);
+  });
+
+  it('reads an RSA key without `alg` as RS256', async () => {
+    const { alg: _alg, ...jwk } = await generateSigningJwk('rsa', 'RS256');
+    const ring = await keyRingFromJwks([jwk]);
+    expect(ring.active.alg).toBe('RS256');
+  });
+});

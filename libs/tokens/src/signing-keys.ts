@@ -3,9 +3,13 @@ import { join } from 'node:path';
 import { exportJWK, generateKeyPair, importJWK, type JWK, type KeyLike } from 'jose';
 import { z } from 'zod';
 
+/** The algorithm a key signs with when its JWK names none: by key type, ES256 for EC as before. */
+const DEFAULT_ALG_BY_KTY: Readonly<Record<string, string>> = { EC: 'ES256', RSA: 'RS256', OKP: 'EdDSA' };
+
 const privateJwkSchema = z
-  .object({ kid: z.string().min(1), kty: z.string(), alg: z.string().default('ES256'), d: z.string() })
-  .passthrough();
+  .object({ kid: z.string().min(1), kty: z.string(), alg: z.string().optional(), d: z.string() })
+  .passthrough()
+  .transform((jwk) => ({ ...jwk, alg: jwk.alg ?? DEFAULT_ALG_BY_KTY[jwk.kty] ?? 'ES256' }));
 
 export interface SigningKey {
   kid: string;
@@ -17,11 +21,19 @@ export interface SigningKey {
   seed: Uint8Array;
 }
 
-/** The keys in force: the first signs; every one verifies, so old tokens outlive a rotation. */
+/**
+ * The keys in force: the first signs access tokens and seeds sealing; every one verifies, so old
+ * tokens outlive a rotation. Artifacts that must be signed with one algorithm (an ID token a
+ * client registered RS256 for) use the first key of that algorithm, in the same order.
+ */
 export interface KeyRing {
   active: SigningKey;
   all: readonly SigningKey[];
   byKid(kid: string): SigningKey | undefined;
+  /** The key that signs with `alg` now: the first of that algorithm; undefined when none is held. */
+  signerFor(alg: string): SigningKey | undefined;
+  /** Every algorithm some key signs with, in key order, each once. */
+  algorithms(): readonly string[];
 }
 
 export async function keyRingFromJwks(jwks: readonly unknown[]): Promise<KeyRing> {
@@ -31,7 +43,16 @@ export async function keyRingFromJwks(jwks: readonly unknown[]): Promise<KeyRing
   if (!active) throw new Error('at least one signing key is required');
   const byKid = new Map(keys.map((key) => [key.kid, key]));
   if (byKid.size !== keys.length) throw new Error('signing keys must have distinct kids');
-  return { active, all: keys, byKid: (kid) => byKid.get(kid) };
+  const byAlg = new Map<string, SigningKey>();
+  for (const key of keys) if (!byAlg.has(key.alg)) byAlg.set(key.alg, key);
+  const algorithms = [...byAlg.keys()];
+  return {
+    active,
+    all: keys,
+    byKid: (kid) => byKid.get(kid),
+    signerFor: (alg) => byAlg.get(alg),
+    algorithms: () => algorithms,
+  };
 }
 
 /** Reads `*.jwk.json` files in name order. */
@@ -42,9 +63,13 @@ export function readJwkFiles(directory: string): unknown[] {
     .map((name) => JSON.parse(readFileSync(join(directory, name), 'utf8')) as unknown);
 }
 
-export async function generateSigningJwk(kid: string): Promise<JWK> {
-  const { privateKey } = await generateKeyPair('ES256', { extractable: true });
-  return { ...(await exportJWK(privateKey)), kid, alg: 'ES256', use: 'sig' };
+/** A new private signing key as a JWK: ES256 by default; RS256 (2048-bit) for ID tokens' default. */
+export async function generateSigningJwk(kid: string, alg: 'ES256' | 'RS256' = 'ES256'): Promise<JWK> {
+  const { privateKey } = await generateKeyPair(alg, {
+    extractable: true,
+    ...(alg === 'RS256' ? { modulusLength: 2048 } : {}),
+  });
+  return { ...(await exportJWK(privateKey)), kid, alg, use: 'sig' };
 }
 
 async function importSigningKey(jwk: z.infer<typeof privateJwkSchema>): Promise<SigningKey> {
