@@ -1,5 +1,5 @@
 import { Redis } from 'ioredis';
-import { stampEvent, type ClientSnapshot } from '@grantline/lib-events';
+import { plainOpenIdClient, stampEvent, type ClientSnapshot } from '@grantline/lib-events';
 import { codeRedeemed, consentWithdrawn, grantRevoked, refreshRotated, tokenRevoked } from '@grantline/lib-testing';
 import {
   listResources,
@@ -34,6 +34,7 @@ const snapshot = (name: string): ClientSnapshot => ({
   jwks: null,
   jwksUri: null,
   registration: null,
+  openid: plainOpenIdClient(),
   createdAt: now.toISOString(),
 });
 const registered = stampEvent(

@@ -55,6 +55,17 @@ const settingsObject = z.object({
       'Accept authorization requests only through pushed authorization requests (RFC 9126 §5); per client otherwise.',
     ),
   GRANTLINE_SESSION_TTL: seconds.default(8 * 60 * 60).describe('How long a sign-in on the authorization page lasts.'),
+  GRANTLINE_ID_TOKEN_TTL: seconds
+    .max(24 * 60 * 60)
+    .default(60 * 60)
+    .describe('Lifetime of an OpenID Connect ID token, in seconds.'),
+  GRANTLINE_PAIRWISE_SALT: z
+    .string()
+    .min(32)
+    .optional()
+    .describe(
+      'Secret mixed into pairwise subject identifiers (OpenID Connect Core §8.1); required for pairwise clients. Never change it: every pairwise `sub` would change.',
+    ),
   GRANTLINE_SIGN_IN_LIMIT_PER_ACCOUNT: z.coerce
     .number()
     .int()

@@ -13,8 +13,10 @@ import {
   userDisabledSchema,
   userEnabledSchema,
   userPasswordChangedSchema,
+  userProfileChangedSchema,
   userRegisteredSchema,
 } from './user-events';
+import { sessionEndedSchema, sessionStartedSchema } from './session-events';
 import {
   artifactReuseDetectedSchema,
   authorizationCodeIssuedSchema,
@@ -49,6 +51,7 @@ export const grantlineEventSchema = z.discriminatedUnion('type', [
   userPasswordChangedSchema,
   userDisabledSchema,
   userEnabledSchema,
+  userProfileChangedSchema,
   consentGrantedSchema,
   consentWithdrawnSchema,
   authorizationCodeIssuedSchema,
@@ -59,6 +62,8 @@ export const grantlineEventSchema = z.discriminatedUnion('type', [
   grantRevokedSchema,
   signInSucceededSchema,
   signInFailedSchema,
+  sessionStartedSchema,
+  sessionEndedSchema,
   deviceAuthorizationRequestedSchema,
   deviceAuthorizationApprovedSchema,
   deviceAuthorizationDeniedSchema,

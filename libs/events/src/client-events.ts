@@ -79,6 +79,45 @@ export const clientRegistrationSchema = z
   .strict();
 export type ClientRegistration = z.infer<typeof clientRegistrationSchema>;
 
+/** The algorithms an ID token may be signed with; RS256 is every provider's (OpenID Connect Core §15.1). */
+export const idTokenSigningAlgorithms = ['RS256', 'ES256'] as const;
+
+/**
+ * How a client takes part in OpenID Connect (Core, Registration, RP-Initiated and Back-Channel
+ * Logout): every field has a default, so clients made before OpenID Connect read as plain ones.
+ */
+export const openIdClientSchema = z
+  .object({
+    /** Registration §2 `id_token_signed_response_alg`; null takes the server's default (RS256). */
+    idTokenSignedResponseAlg: z.enum(idTokenSigningAlgorithms).nullable().default(null),
+    /** Core §8: one `sub` per person everywhere (`public`), or one per sector of clients (`pairwise`). */
+    subjectType: z.enum(['public', 'pairwise']).default('public'),
+    /**
+     * Core §8.1: the host pairwise subjects are computed for; null takes the host of the redirect
+     * URIs, which must then all share one.
+     */
+    sectorIdentifierHost: z.string().min(1).max(253).nullable().default(null),
+    /** Registration §2 `default_max_age` (seconds): re-authenticate when the sign-in is older. */
+    defaultMaxAge: z.number().int().nonnegative().nullable().default(null),
+    /** Registration §2 `require_auth_time`: ID tokens always carry `auth_time` (Grantline's always do). */
+    requireAuthTime: z.boolean().default(false),
+    /** RP-Initiated Logout §3.1: where a logout may send the browser back to, matched exactly. */
+    postLogoutRedirectUris: z.array(z.string().url()).max(20).default([]),
+    /** Back-Channel Logout §2.2: where logout tokens are POSTed; null for none. */
+    backchannelLogoutUri: z.string().url().nullable().default(null),
+    /** Back-Channel Logout §2.2: logout tokens to this client must carry `sid`. */
+    backchannelLogoutSessionRequired: z.boolean().default(false),
+    /**
+     * Whether the grants this client got in a browser session end when the session does (logout,
+     * or an operator ending it). Grants that include `offline_access` always outlive the session.
+     */
+    endGrantsWithSession: z.boolean().default(true),
+  })
+  .strict();
+export type OpenIdClient = z.infer<typeof openIdClientSchema>;
+/** A client's OpenID Connect settings when it registered none: every default. */
+export const plainOpenIdClient = (): OpenIdClient => openIdClientSchema.parse({});
+
 /** Why a client was deleted: by an operator, by its own registration (RFC 7592 §2.3), or for idleness. */
 export const clientDeletionReasonSchema = z.enum(['operator', 'registration', 'idle']);
 export type ClientDeletionReason = z.infer<typeof clientDeletionReasonSchema>;
@@ -127,6 +166,8 @@ export const clientSnapshotSchema = z
       .default(null),
     /** Present on a client that registered itself (RFC 7591), which marks it as dynamic; null otherwise. */
     registration: clientRegistrationSchema.nullable().default(null),
+    /** How the client takes part in OpenID Connect; defaults for clients made before it. */
+    openid: openIdClientSchema.prefault({}),
     createdAt: z.string().datetime(),
   })
   .strict()

@@ -19,6 +19,7 @@ export const aggregateTypes = [
   'sign-in',
   'device',
   'personal-access-token',
+  'session',
 ] as const;
 export const aggregateSchema = z.object({
   type: z.enum(aggregateTypes),

@@ -30,6 +30,8 @@ export const authorizationCodeIssuedSchema = z.object({
       .string()
       .regex(/^[A-Za-z0-9_-]{43}$/)
       .optional(),
+    /** The browser session the code was issued in (OpenID Connect `sid`): ending it can end the grant. */
+    sessionId: z.string().min(1).optional(),
   }),
 });
 

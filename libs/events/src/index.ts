@@ -4,6 +4,7 @@ export * from './resource-events';
 export * from './token-events';
 export * from './user-events';
 export * from './grant-events';
+export * from './session-events';
 export * from './device-events';
 export * from './personal-access-token-events';
 export * from './catalogue';

@@ -25,6 +25,17 @@ const client = {
   jwks: null,
   jwksUri: null,
   registration: null,
+  openid: {
+    idTokenSignedResponseAlg: null,
+    subjectType: 'public' as const,
+    sectorIdentifierHost: null,
+    defaultMaxAge: null,
+    requireAuthTime: false,
+    postLogoutRedirectUris: [],
+    backchannelLogoutUri: null,
+    backchannelLogoutSessionRequired: false,
+    endGrantsWithSession: true,
+  },
   createdAt: CREATED_AT,
 };
 const RESOURCE_URI = 'https://orders.example.test/mcp';
@@ -37,6 +48,17 @@ const user = {
   passwordHash: 'scrypt$hash',
   disabled: false,
   createdAt: CREATED_AT,
+  profile: {
+    givenName: 'Ada',
+    familyName: 'Lovelace',
+    preferredUsername: 'ada',
+    emailVerified: true,
+    locale: 'en-GB',
+    zoneinfo: 'Europe/London',
+    picture: null,
+    website: null,
+  },
+  updatedAt: null,
 };
 const pat = {
   tokenId: 'pat-1',
@@ -98,6 +120,11 @@ const drafts: { [T in GrantlineEventType]: Extract<AnyEventDraft, { type: T }> }
     data: { user: { ...user, disabled: true } },
   },
   UserEnabled: { type: 'UserEnabled', aggregate: { type: 'user', id: USER_ID }, data: { user } },
+  UserProfileChanged: {
+    type: 'UserProfileChanged',
+    aggregate: { type: 'user', id: USER_ID },
+    data: { user: { ...user, updatedAt: CREATED_AT } },
+  },
   ConsentGranted: {
     type: 'ConsentGranted',
     aggregate: { type: 'consent', id: `${USER_ID}:spa` },
@@ -157,6 +184,30 @@ const drafts: { [T in GrantlineEventType]: Extract<AnyEventDraft, { type: T }> }
     type: 'SignInFailed',
     aggregate: { type: 'sign-in', id: 'sign-in-2' },
     data: { clientId: 'spa', remoteAddress: '127.0.0.1', userId: null, reason: 'unknown_account' },
+  },
+  SessionStarted: {
+    type: 'SessionStarted',
+    aggregate: { type: 'session', id: 'c2Vzc2lvbi1zYW1wbGUtMQ' },
+    data: {
+      sessionId: 'c2Vzc2lvbi1zYW1wbGUtMQ',
+      userId: USER_ID,
+      authTime: EXPIRES_AT - 3600,
+      amr: ['pwd'],
+      clientId: 'spa',
+      remoteAddress: '127.0.0.1',
+      expiresAt: EXPIRES_AT,
+    },
+  },
+  SessionEnded: {
+    type: 'SessionEnded',
+    aggregate: { type: 'session', id: 'c2Vzc2lvbi1zYW1wbGUtMQ' },
+    data: {
+      sessionId: 'c2Vzc2lvbi1zYW1wbGUtMQ',
+      userId: USER_ID,
+      reason: 'logout',
+      endedBy: 'spa',
+      expiresAt: EXPIRES_AT,
+    },
   },
   DeviceAuthorizationRequested: {
     type: 'DeviceAuthorizationRequested',

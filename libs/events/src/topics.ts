@@ -31,6 +31,7 @@ export const eventCatalogue: { readonly [T in GrantlineEventType]: CatalogueEntr
   UserPasswordChanged: { stream: 'users' },
   UserDisabled: { stream: 'users' },
   UserEnabled: { stream: 'users' },
+  UserProfileChanged: { stream: 'users' },
   ConsentGranted: { stream: 'users' },
   ConsentWithdrawn: { stream: 'users' },
   // Personal access tokens live up to a year: the compacted topic keeps them past any retention.
@@ -46,6 +47,9 @@ export const eventCatalogue: { readonly [T in GrantlineEventType]: CatalogueEntr
   GrantRevoked: { stream: 'tokens' },
   SignInSucceeded: { stream: 'tokens' },
   SignInFailed: { stream: 'tokens' },
+  // A session lasts hours (GRANTLINE_SESSION_TTL), far inside the tokens topic's retention.
+  SessionStarted: { stream: 'tokens' },
+  SessionEnded: { stream: 'tokens' },
   DeviceAuthorizationRequested: { stream: 'tokens' },
   DeviceAuthorizationApproved: { stream: 'tokens' },
   DeviceAuthorizationDenied: { stream: 'tokens' },
@@ -69,6 +73,7 @@ export function streamOf(aggregate: Aggregate): Stream {
     case 'token':
     case 'grant':
     case 'sign-in':
+    case 'session':
     case 'device':
       return 'tokens';
   }

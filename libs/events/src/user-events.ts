@@ -2,6 +2,31 @@ import { z } from 'zod';
 import { envelopeFields } from './envelope';
 
 /**
+ * What OpenID Connect may tell a relying party about a person beyond their name and email
+ * (OpenID Connect Core §5.1), as the operator set it. Every field is optional: a claim with no
+ * value is left out of ID tokens and UserInfo answers.
+ */
+export const userProfileSchema = z
+  .object({
+    givenName: z.string().min(1).max(200).nullable().default(null),
+    familyName: z.string().min(1).max(200).nullable().default(null),
+    /** The short name a person goes by (Core §5.1 `preferred_username`); not unique, never a key. */
+    preferredUsername: z.string().min(1).max(200).nullable().default(null),
+    /** Whether the operator has verified that the email address is this person's. */
+    emailVerified: z.boolean().default(false),
+    /** BCP 47 language tag, e.g. `en-GB`. */
+    locale: z.string().min(2).max(35).nullable().default(null),
+    /** IANA time zone name, e.g. `Europe/Paris`. */
+    zoneinfo: z.string().min(1).max(100).nullable().default(null),
+    picture: z.string().url().nullable().default(null),
+    website: z.string().url().nullable().default(null),
+  })
+  .strict();
+export type UserProfile = z.infer<typeof userProfileSchema>;
+/** A profile with nothing set. */
+export const emptyProfile = (): UserProfile => userProfileSchema.parse({});
+
+/**
  * User events carry the whole user as it is after the change, like client events, so the
  * compacted users topic rebuilds every account from the newest event per user.
  */
@@ -16,6 +41,10 @@ export const userSnapshotSchema = z
     passwordHash: z.string().min(1),
     disabled: z.boolean(),
     createdAt: z.string().datetime(),
+    /** Absent in events written before profiles existed: an empty profile. */
+    profile: userProfileSchema.prefault({}),
+    /** When the name, email or profile last changed (OpenID Connect `updated_at`); absent: never since creation. */
+    updatedAt: z.string().datetime().nullable().default(null),
   })
   .strict();
 export type UserSnapshot = z.infer<typeof userSnapshotSchema>;
@@ -35,6 +64,12 @@ export const userPasswordChangedSchema = z.object({
 });
 export const userDisabledSchema = z.object({ ...userAggregate, type: z.literal('UserDisabled'), data: userData });
 export const userEnabledSchema = z.object({ ...userAggregate, type: z.literal('UserEnabled'), data: userData });
+/** The user's name, email or OpenID Connect profile changed; `updatedAt` says when. */
+export const userProfileChangedSchema = z.object({
+  ...userAggregate,
+  type: z.literal('UserProfileChanged'),
+  data: userData,
+});
 
 /** Remembered consent: the whole approved scope set for one user and client. */
 export const consentGrantedSchema = z.object({

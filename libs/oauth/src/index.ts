@@ -88,3 +88,5 @@ export * from './recording';
 export * from './openapi';
 export * from './jwt-bearer';
 export * from './registration';
+export { openIdSubject, sectorHostOf } from './openid/subject';
+export { openIdGrantSchema, type OpenIdGrant } from './grants/sealed-grants';

@@ -19,6 +19,8 @@ export interface OAuthSettings {
   introspection: { allowUnauthenticated: boolean; unauthenticatedLimitPerMinute: number };
   authorizationCodeTtlSeconds: number;
   sessionTtlSeconds: number;
+  /** OpenID Connect: how long ID tokens live, and the secret of pairwise subjects (null: no pairwise clients). */
+  openid: { idTokenTtlSeconds: number; pairwiseSalt: string | null };
   /** RFC 9126: how long a pushed request lives, and whether every client must push. */
   par: { ttlSeconds: number; required: boolean };
   signIn: { limitPerAccount: number; limitPerAddress: number; windowSeconds: number };

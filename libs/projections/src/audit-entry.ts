@@ -39,7 +39,12 @@ function actorsOf(event: GrantlineEvent): { clientId: string | null; subject: st
     case 'UserPasswordChanged':
     case 'UserDisabled':
     case 'UserEnabled':
+    case 'UserProfileChanged':
       return { clientId: null, subject: event.data.user.userId };
+    case 'SessionStarted':
+      return { clientId: event.data.clientId, subject: event.data.userId };
+    case 'SessionEnded':
+      return { clientId: null, subject: event.data.userId };
     case 'ConsentGranted':
     case 'ConsentWithdrawn':
     case 'AuthorizationCodeIssued':

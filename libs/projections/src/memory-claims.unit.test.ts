@@ -1,4 +1,4 @@
-import { consentId, stampEvent, type GrantlineEvent, type UserSnapshot } from '@grantline/lib-events';
+import { consentId, emptyProfile, stampEvent, type GrantlineEvent, type UserSnapshot } from '@grantline/lib-events';
 import { clientRegistered, clientSnapshot, codeRedeemed, FIXTURE_TIME, refreshRotated } from '@grantline/lib-testing';
 import { MemoryGuardStore } from './memory-guard-store';
 import { MemoryProjectionStore } from './memory-projection-store';
@@ -14,6 +14,8 @@ function userEvent(type: 'UserRegistered' | 'UserDisabled', user: Partial<UserSn
     passwordHash: 'scrypt$16384$8$1$salt$hash',
     disabled: false,
     createdAt: FIXTURE_TIME.toISOString(),
+    profile: emptyProfile(),
+    updatedAt: null,
     ...user,
   };
   return stampEvent({ type, aggregate: { type: 'user', id: snapshot.userId }, data: { user: snapshot } }, stamp);

@@ -1,4 +1,4 @@
-import { stampEvent, type AnyEventDraft } from '@grantline/lib-events';
+import { emptyProfile, stampEvent, type AnyEventDraft } from '@grantline/lib-events';
 import { clientRegistered, clientSnapshot, FIXTURE_TIME } from '@grantline/lib-testing';
 import type { ClientRecord } from './client-projection';
 import { MemoryProjectionStore } from './memory-projection-store';
@@ -69,6 +69,8 @@ describe('ProjectionCheck of users and grants', () => {
     passwordHash: 'scrypt$16384$8$1$c2FsdA$aGFzaA',
     disabled: false,
     createdAt: now.toISOString(),
+    profile: emptyProfile(),
+    updatedAt: null,
   };
   const userEvents = [
     stampEvent(
@@ -182,6 +184,8 @@ describe('ProjectionCheck checksums', () => {
     passwordHash: 'scrypt$16384$8$1$c2FsdA$aGFzaA',
     disabled: false,
     createdAt: now.toISOString(),
+    profile: emptyProfile(),
+    updatedAt: null,
   };
   const pat = {
     tokenId: 'p1',

@@ -38,7 +38,9 @@ const client: ProjectorEntry<
   positioned: (writer, event, position) => writer.applyClient(event.aggregate.id, position, evolveClient(null, event)),
 };
 
-const user: ProjectorEntry<EventOfType<'UserRegistered' | 'UserPasswordChanged' | 'UserDisabled' | 'UserEnabled'>> = {
+const user: ProjectorEntry<
+  EventOfType<'UserRegistered' | 'UserPasswordChanged' | 'UserDisabled' | 'UserEnabled' | 'UserProfileChanged'>
+> = {
   positioned: async (writer, event, position) => {
     const record = event.data.user;
     await writer.applyRecord('user', event.aggregate.id, position, record, 'users');
@@ -85,6 +87,7 @@ export const projectors = {
   UserPasswordChanged: user,
   UserDisabled: user,
   UserEnabled: user,
+  UserProfileChanged: user,
   ConsentGranted: {
     marks: async (writer, event) => {
       const { userId, clientId, revokesGrantsBefore } = event.data;
@@ -136,6 +139,9 @@ export const projectors = {
   ArtifactReuseDetected: null,
   SignInSucceeded: null,
   SignInFailed: null,
+  // Sessions are not projected yet: only the audit reads them.
+  SessionStarted: null,
+  SessionEnded: null,
   DeviceAuthorizationRequested: { marks: projectDeviceEvent, writeThrough: true },
   DeviceAuthorizationApproved: { marks: projectDeviceEvent, writeThrough: true },
   DeviceAuthorizationDenied: { marks: projectDeviceEvent, writeThrough: true },

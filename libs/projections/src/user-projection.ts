@@ -10,6 +10,7 @@ export function userOf(event: GrantlineEvent): UserRecord | undefined {
     case 'UserPasswordChanged':
     case 'UserDisabled':
     case 'UserEnabled':
+    case 'UserProfileChanged':
       return event.data.user;
     default:
       return undefined;

@@ -1,4 +1,10 @@
-import { refreshTokenPolicySchema, stampEvent, type ClientSnapshot, type GrantlineEvent } from '@grantline/lib-events';
+import {
+  plainOpenIdClient,
+  refreshTokenPolicySchema,
+  stampEvent,
+  type ClientSnapshot,
+  type GrantlineEvent,
+} from '@grantline/lib-events';
 
 export const FIXTURE_TIME = new Date('2026-01-01T00:00:00Z');
 
@@ -23,6 +29,7 @@ export function clientSnapshot(overrides: Partial<ClientSnapshot> & { clientId: 
     jwks: null,
     jwksUri: null,
     registration: null,
+    openid: plainOpenIdClient(),
     createdAt: FIXTURE_TIME.toISOString(),
     ...overrides,
   };

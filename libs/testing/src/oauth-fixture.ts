@@ -101,6 +101,7 @@ export async function oauthFixture(
       introspection: { allowUnauthenticated: false, unauthenticatedLimitPerMinute: 3 },
       authorizationCodeTtlSeconds: 60,
       sessionTtlSeconds: 3600,
+      openid: { idTokenTtlSeconds: 3600, pairwiseSalt: 'test-pairwise-salt-0123456789abcdef' },
       par: { ttlSeconds: 60, required: false },
       signIn: { limitPerAccount: 5, limitPerAddress: 30, windowSeconds: 900 },
       device: {

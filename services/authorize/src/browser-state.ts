@@ -1,6 +1,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Request, Response } from 'express';
 import { z } from 'zod';
+import { sessionIdSchema } from '@grantline/lib-events';
 import { epochSeconds, type OAuthContext } from '@grantline/lib-oauth';
 import type { UserRecord } from '@grantline/lib-projections';
 
@@ -14,6 +15,10 @@ const sessionSchema = z.object({
   auth_time: z.number().int(),
   /** Fingerprint of the password the user signed in with: changing the password ends the session. */
   pwd: z.string().min(1),
+  /** The session's id (OpenID Connect `sid`); absent in sessions sealed before sessions had ids. */
+  sid: sessionIdSchema.optional(),
+  /** How the person authenticated (RFC 8176). */
+  amr: z.array(z.string().min(1)).min(1).default(['pwd']),
 });
 export type BrowserSession = z.infer<typeof sessionSchema>;
 
@@ -51,12 +56,20 @@ export class BrowserState {
     return parsed.success ? parsed.data : null;
   }
 
-  async startSession(res: Response, user: UserRecord): Promise<void> {
+  /** Seals a new session for the user into the browser's cookie; returns it, with its expiry. */
+  async startSession(res: Response, user: UserRecord): Promise<{ session: BrowserSession; expiresAt: number }> {
     const now = this.now();
     const ttl = this.context.settings.sessionTtlSeconds;
-    const session: BrowserSession = { uid: user.userId, auth_time: now, pwd: passwordFingerprint(user) };
+    const session: BrowserSession = {
+      uid: user.userId,
+      auth_time: now,
+      pwd: passwordFingerprint(user),
+      sid: randomBytes(24).toString('base64url'),
+      amr: ['pwd'],
+    };
     const sealed = await this.context.artifacts.seal('session', session, now + ttl);
     res.cookie(SESSION_COOKIE, sealed, this.cookieOptions(ttl));
+    return { session, expiresAt: now + ttl };
   }
 
   /** The browser's CSRF nonce, created on first use. */

@@ -1,3 +1,4 @@
+import { emptyProfile } from '@grantline/lib-events';
 import type { UserRecord } from '@grantline/lib-projections';
 import { clientSnapshot, oauthFixture, type OAuthFixture } from '@grantline/lib-testing';
 import type { OAuthRequest } from '../http-types';
@@ -12,6 +13,8 @@ const user: UserRecord = {
   passwordHash: 'scrypt$16384$8$1$salt$hash',
   disabled: false,
   createdAt: '2026-01-01T00:00:00.000Z',
+  profile: emptyProfile(),
+  updatedAt: null,
 };
 const thirdParty = clientSnapshot({ clientId: 'third', scopes: ['read', 'write', 'admin'] });
 const firstParty = clientSnapshot({ clientId: 'first', scopes: ['read', 'write'], firstParty: true });

@@ -5,6 +5,7 @@ import {
   type RefreshTokenPolicy,
   type EventContext,
   type GrantlineEvent,
+  plainOpenIdClient,
 } from '@grantline/lib-events';
 import type { ClientRecord } from '@grantline/lib-projections';
 import type { IdSource } from '../clock';
@@ -48,6 +49,7 @@ export async function registerClient(
     jwks: keys?.jwks ?? null,
     jwksUri: keys?.jwksUri ?? null,
     registration: null,
+    openid: plainOpenIdClient(),
     createdAt: context.now().toISOString(),
   };
   const event = stampEvent(

@@ -2,6 +2,31 @@ import { z } from 'zod';
 import type { OAuthContext } from '../oauth-context';
 import { epochSeconds } from '../clock';
 
+/**
+ * What an OpenID Connect grant (scope `openid`) carries from the authentication request and the
+ * session to every ID token it yields: at code redemption, and again at each refresh.
+ */
+export const openIdGrantSchema = z.object({
+  /** Core §3.1.2.1: echoed in the ID token of the code's redemption, and only there. */
+  nonce: z.string().optional(),
+  /** The session the person signed in with; absent when none (a device approved without one). */
+  sid: z.string().optional(),
+  /** RFC 8176 methods and the level reached (Core §2 `amr`, `acr`). */
+  amr: z.array(z.string()).optional(),
+  acr: z.string().optional(),
+  /**
+   * Core §5.5: individual claims the request asked for, by where they go. Each value is the
+   * request's entry (null, or `{essential, value, values}`), kept as asked.
+   */
+  claims: z
+    .object({
+      id_token: z.record(z.string(), z.unknown()).optional(),
+      userinfo: z.record(z.string(), z.unknown()).optional(),
+    })
+    .optional(),
+});
+export type OpenIdGrant = z.infer<typeof openIdGrantSchema>;
+
 /** What an authorization code carries, sealed; nobody but the server can read or forge it. */
 export const codePayloadSchema = z.object({
   /** The grant this code starts. */
@@ -24,6 +49,8 @@ export const codePayloadSchema = z.object({
   dpop_jkt: z.string().optional(),
   /** RFC 8707: the resources the person consented to; absent for the server's own audience. */
   res: z.array(z.string()).optional(),
+  /** Present when the grant is an OpenID Connect one (scope `openid`). */
+  oidc: openIdGrantSchema.optional(),
   exp: z.number().int(),
 });
 export type CodePayload = z.infer<typeof codePayloadSchema>;
@@ -45,6 +72,8 @@ export const refreshPayloadSchema = z.object({
   res: z.array(z.string()).optional(),
   /** Issued to a client that does not rotate: used again and again, with no single-use claim. */
   keep: z.literal(true).optional(),
+  /** The grant's OpenID Connect facts, so a refresh can issue a new ID token (never the nonce). */
+  oidc: openIdGrantSchema.omit({ nonce: true }).optional(),
   exp: z.number().int(),
 });
 export type RefreshPayload = z.infer<typeof refreshPayloadSchema>;

@@ -5,6 +5,7 @@ import {
   type ClientSnapshot,
   type EventContext,
   type GrantlineEvent,
+  plainOpenIdClient,
 } from '@grantline/lib-events';
 import type { ClientRecord } from '@grantline/lib-projections';
 import { hashSecret, verifySecret } from '../client-secret';
@@ -138,6 +139,7 @@ function snapshotOf(metadata: ClientMetadata, admitted: AdmittedMetadata, identi
       softwareVersion: metadata.software_version ?? null,
       updatedAt: identity.updatedAt,
     },
+    openid: plainOpenIdClient(),
     createdAt: identity.createdAt,
   };
 }

@@ -1,6 +1,7 @@
 import { ulid } from 'ulid';
 import {
   consentId,
+  emptyProfile,
   stampEvent,
   type EventContext,
   type GrantlineEvent,
@@ -40,6 +41,8 @@ export async function registerUser(
     passwordHash: await hashSecret(input.password),
     disabled: false,
     createdAt: context.now().toISOString(),
+    profile: emptyProfile(),
+    updatedAt: null,
   };
   return { event: userEvent('UserRegistered', user, context), user };
 }
