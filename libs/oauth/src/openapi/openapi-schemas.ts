@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { CLIENT_ASSERTION_TYPE } from '../clients/client-assertion';
+import { PROMPTS } from '../authorize/openid-request';
+import { RESPONSE_MODES } from '../authorize/response-mode';
 import { OAUTH_ERROR_CODES } from '../errors';
 import { allGrants } from '../grants/registry';
 import { serverMetadata } from '../metadata';
@@ -138,7 +140,14 @@ const pushedAuthorizationRequest = {
     state: text,
     code_challenge: text,
     code_challenge_method: { const: 'S256' },
-    prompt: { enum: ['none', 'login', 'consent'] },
+    prompt: { ...text, description: `Space-delimited: ${PROMPTS.join(', ')}; none stands alone.` },
+    response_mode: { enum: [...RESPONSE_MODES] },
+    nonce: text,
+    max_age: { ...text, pattern: '^[0-9]+$' },
+    login_hint: text,
+    id_token_hint: text,
+    acr_values: text,
+    claims: { ...text, description: 'OpenID Connect Core 5.5: a JSON object with userinfo and id_token members.' },
     dpop_jkt: { ...text, description: 'RFC 9449 §10; a DPoP header on the push binds the code the same way.' },
     resource,
   },
