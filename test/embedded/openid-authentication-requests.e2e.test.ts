@@ -78,7 +78,11 @@ function answerOf(response: Response): Record<string, string> {
 }
 
 /** A browser in which `person` signed in and approved the client once. */
-async function signedIn(config: OpenIdClient.Configuration, person: typeof ada, firstParty = false): Promise<FormBrowser> {
+async function signedIn(
+  config: OpenIdClient.Configuration,
+  person: typeof ada,
+  firstParty = false,
+): Promise<FormBrowser> {
   const browser = new FormBrowser(server.url);
   const { path } = await authenticationRequest(config, { state: 'first' });
   const { callback, pages } = await followAuthorization(browser, path, person);
@@ -209,12 +213,20 @@ describe('embedded: OpenID Connect authentication requests, built by openid-clie
     const quiet = await authenticationRequest(config, { prompt: 'none', response_mode: 'form_post', state: 'q' });
     const refusal = await new FormBrowser(server.url).get(quiet.path);
     expect(refusal.status).toBe(200);
-    expect(parseForm(await refusal.text()).hidden).toMatchObject({ error: 'login_required', state: 'q', iss: server.url });
+    expect(parseForm(await refusal.text()).hidden).toMatchObject({
+      error: 'login_required',
+      state: 'q',
+      iss: server.url,
+    });
   });
 
   it.each([
     ['a request object', { request: 'eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.' }, 'request_not_supported'],
-    ['a request_uri that was not pushed', { request_uri: 'https://rp.example.test/request.jwt' }, 'request_uri_not_supported'],
+    [
+      'a request_uri that was not pushed',
+      { request_uri: 'https://rp.example.test/request.jwt' },
+      'request_uri_not_supported',
+    ],
     ['inline registration', { registration: '{"client_name":"x"}' }, 'registration_not_supported'],
     ['response_mode=fragment', { response_mode: 'fragment' }, 'invalid_request'],
     ['prompt=none with login', { prompt: 'none login' }, 'invalid_request'],

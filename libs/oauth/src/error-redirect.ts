@@ -1,4 +1,8 @@
-import { authorizationResponse, redirectLocation, type AuthorizationResponse } from './authorize/authorization-response';
+import {
+  authorizationResponse,
+  redirectLocation,
+  type AuthorizationResponse,
+} from './authorize/authorization-response';
 import type { ResponseMode } from './authorize/response-mode';
 import type { OAuthError } from './errors';
 
@@ -14,7 +18,11 @@ export interface RedirectTarget {
  * `state` as the client sent it and `iss` (RFC 9207 §2) so the client can tell which server
  * answered; in the response mode the request asked for.
  */
-export function authorizationErrorResponse(issuer: string, target: RedirectTarget, error: OAuthError): AuthorizationResponse {
+export function authorizationErrorResponse(
+  issuer: string,
+  target: RedirectTarget,
+  error: OAuthError,
+): AuthorizationResponse {
   return authorizationResponse(target, {
     error: error.error,
     error_description: error.publicDescription,

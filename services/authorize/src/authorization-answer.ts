@@ -14,7 +14,7 @@ export function sendAuthorizationResponse(res: Response, response: Authorization
   redirect(res, redirectLocation(response), status);
 }
 
-export function redirect(res: Response, location: string, status = 302): void {
+function redirect(res: Response, location: string, status = 302): void {
   res.status(status).set({ 'Cache-Control': 'no-store', Pragma: 'no-cache', 'Referrer-Policy': 'no-referrer' });
   res.location(location).end();
 }

@@ -17,47 +17,33 @@ import {
   nextAuthenticationStep,
   openIdGrantOf,
   recordDecision,
-  nativeAppReceiver,
   signedInPerson,
   type DoneThisTrip,
-  type AuthorizationRequest,
-  type DirectoryClient,
   type OAuthContext,
   type OAuthErrorCode,
   type ProjectionWait,
 } from '@grantline/lib-oauth';
 import type { UserRecord } from '@grantline/lib-projections';
 import { BrowserState, sessionHolds, type BrowserSession, type Interaction } from './browser-state';
-import { redirect, sendAuthorizationResponse } from './authorization-answer';
+import { sendAuthorizationResponse } from './authorization-answer';
+import { CONSENT, InteractionPages, SELECT_ACCOUNT, SIGN_IN, type Asked, type Valid } from './interaction-pages';
 import { refuseForm, sendPage, unavailablePage } from './page-responses';
 import { submitSignIn } from './sign-in-submission';
-import { renderConsentPage, renderErrorPage, renderSelectAccountPage, renderSignInPage } from './pages';
+import { renderErrorPage } from './pages';
 
 const AUTHORIZE = '/oauth/authorize';
-const SIGN_IN = '/oauth/authorize/sign-in';
-const CONSENT = '/oauth/authorize/consent';
-const SELECT_ACCOUNT = '/oauth/authorize/select-account';
 /** How long the consent form waits for the projection to show the new consent. */
 const CONSENT_VISIBLE_TIMEOUT_MS = 3_000;
 
-type Valid = { request: AuthorizationRequest; client: DirectoryClient };
-/** What a form carries of the request: its parameters, and whether they were pushed (RFC 9126). */
-type Asked = Pick<Interaction, 'q' | 'pushed'>;
-
-/** RFC 8252: the consent page says when the answer goes to an app on the person's device. */
-function nativeAppOf({ request, client }: Valid): { nativeApp?: { scheme?: string } } {
-  const receiver = nativeAppReceiver(request.redirectUri, client);
-  if (receiver === null) return {};
-  return { nativeApp: receiver.kind === 'app-scheme' ? { scheme: receiver.scheme } : {} };
-}
-
 /**
- * GET /oauth/authorize and its sign-in and consent forms: server-rendered, no JavaScript.
+ * GET /oauth/authorize and its sign-in, account choice and consent forms: server-rendered, no
+ * JavaScript (but for the form_post answer's one submit).
  * The authorization request is validated on every step, so a form can never widen it.
  */
 export function authorizeRoutes(context: OAuthContext, logger: Logger): Router {
   const router = Router();
   const state = new BrowserState(context);
+  const pages = new InteractionPages(state);
   const form = express.urlencoded({ extended: false, limit: '8kb', parameterLimit: 20 });
 
   /** Validates the parameters (pushed or in the query); answers the fatal and redirected errors itself. */
@@ -82,68 +68,6 @@ export function authorizeRoutes(context: OAuthContext, logger: Logger): Router {
     if (!session) return null;
     const user = await context.store.getUser(session.uid);
     return sessionHolds(session, user) ? user : null;
-  }
-
-  async function showSignIn(
-    req: Request,
-    res: Response,
-    valid: Valid,
-    asked: Asked,
-    status = 200,
-    extra: { email?: string; error?: string } = {},
-  ) {
-    const csrf = state.csrfNonce(req, res);
-    const interaction = await state.sealInteraction({ ...asked, csrf });
-    // OpenID Connect Core §3.1.2.1: login_hint pre-fills who is expected (the page escapes it).
-    const email = extra.email ?? valid.request.openid?.loginHint;
-    sendPage(
-      res,
-      status,
-      renderSignInPage({
-        clientName: valid.client.name,
-        ...(valid.request.clientDocument === undefined ? {} : { clientHost: valid.request.clientDocument.host }),
-        action: SIGN_IN,
-        hidden: { interaction, csrf_token: csrf },
-        ...(email === undefined ? {} : { email }),
-        ...(extra.error === undefined ? {} : { error: extra.error }),
-      }),
-    );
-  }
-
-  async function showSelectAccount(req: Request, res: Response, valid: Valid, asked: Asked, user: UserRecord) {
-    const csrf = state.csrfNonce(req, res);
-    const interaction = await state.sealInteraction({ ...asked, csrf, uid: user.userId });
-    sendPage(
-      res,
-      200,
-      renderSelectAccountPage({
-        clientName: valid.client.name,
-        userName: user.name,
-        userEmail: user.email,
-        action: SELECT_ACCOUNT,
-        hidden: { interaction, csrf_token: csrf },
-      }),
-    );
-  }
-
-  async function showConsent(req: Request, res: Response, valid: Valid, asked: Asked, user: UserRecord) {
-    const csrf = state.csrfNonce(req, res);
-    const interaction = await state.sealInteraction({ ...asked, csrf, uid: user.userId });
-    sendPage(
-      res,
-      200,
-      renderConsentPage({
-        clientName: valid.client.name,
-        userName: user.name,
-        userEmail: user.email,
-        scopes: valid.request.scopes,
-        resources: valid.request.resources.map((resource) => resource.name),
-        ...nativeAppOf(valid),
-        ...(valid.request.clientDocument === undefined ? {} : { clientHost: valid.request.clientDocument.host }),
-        action: CONSENT,
-        hidden: { interaction, csrf_token: csrf },
-      }),
-    );
   }
 
   /**
@@ -192,14 +116,20 @@ export function authorizeRoutes(context: OAuthContext, logger: Logger): Router {
     const person =
       signedIn === null
         ? null
-        : signedInPerson(signedIn.session.auth_time, signedIn.user, request, client, context.settings.openid.pairwiseSalt);
+        : signedInPerson(
+            signedIn.session.auth_time,
+            signedIn.user,
+            request,
+            client,
+            context.settings.openid.pairwiseSalt,
+          );
     const consentMissing =
       signedIn !== null && (await needsConsent(context, client, signedIn.user, request.scopes, request.resources));
     const step = nextAuthenticationStep(request, person, consentMissing, epochSeconds(context.clock), done);
     if (step.kind === 'refuse') return fail(res, valid, step.error, step.description, statusAfter(req));
-    if (step.kind === 'sign-in' || signedIn === null) return showSignIn(req, res, valid, asked);
-    if (step.kind === 'select-account') return showSelectAccount(req, res, valid, asked, signedIn.user);
-    if (step.kind === 'consent') return showConsent(req, res, valid, asked, signedIn.user);
+    if (step.kind === 'sign-in' || signedIn === null) return pages.signIn(req, res, valid, asked);
+    if (step.kind === 'select-account') return pages.selectAccount(req, res, valid, asked, signedIn.user);
+    if (step.kind === 'consent') return pages.consent(req, res, valid, asked, signedIn.user);
     return issueCode(req, res, valid, signedIn.user, signedIn.session);
   }
 
@@ -242,7 +172,7 @@ export function authorizeRoutes(context: OAuthContext, logger: Logger): Router {
       const submitted = await submitSignIn(context, state, req, res, valid.client.clientId);
       if (!submitted.ok) {
         const { status, email, error } = submitted;
-        return await showSignIn(req, res, valid, askedOf(interaction), status, { email, error });
+        return await pages.signIn(req, res, valid, askedOf(interaction), status, { email, error });
       }
       // On with the request from here, so the sign-in just made answers prompt=login, max_age and
       // the hints, and a pushed request is not needed again.
@@ -261,7 +191,7 @@ export function authorizeRoutes(context: OAuthContext, logger: Logger): Router {
       const valid = await validate(res, interaction.q, interaction.pushed === true);
       if (!valid) return;
       const choice = (req.body as Record<string, unknown>).account;
-      if (choice === 'switch') return await showSignIn(req, res, valid, askedOf(interaction));
+      if (choice === 'switch') return await pages.signIn(req, res, valid, askedOf(interaction));
       const user = await signedInUser(session);
       if (choice !== 'continue' || !user) return refuseForm(res);
       await proceed(req, res, valid, askedOf(interaction), { session, user }, { signedIn: false, accountChosen: true });

@@ -44,8 +44,20 @@ describe('the next step of an authorization request (OpenID Connect Core §3.1.2
       ['prompt=select_account', ['select_account'], {}, false, { kind: 'select-account' }],
       ['a login_hint naming someone else', [], { otherThanLoginHint: true }, false, signIn],
       ['an id_token_hint naming someone else', [], { otherThanIdTokenHint: true }, false, signIn],
-      ['prompt=none and an id_token_hint naming someone else', ['none'], { otherThanIdTokenHint: true }, false, refused('login_required')],
-      ['prompt=none and a login_hint naming someone else', ['none'], { otherThanLoginHint: true }, false, refused('login_required')],
+      [
+        'prompt=none and an id_token_hint naming someone else',
+        ['none'],
+        { otherThanIdTokenHint: true },
+        false,
+        refused('login_required'),
+      ],
+      [
+        'prompt=none and a login_hint naming someone else',
+        ['none'],
+        { otherThanLoginHint: true },
+        false,
+        refused('login_required'),
+      ],
     ])('with %s', (_name, prompts, who, consentMissing, expected) => {
       expect(nextAuthenticationStep(request(prompts), person(who), consentMissing, NOW)).toEqual(expected);
     });
@@ -66,7 +78,9 @@ describe('the next step of an authorization request (OpenID Connect Core §3.1.2
 
     it('does not ask again for prompt=login, max_age=0, select_account or a hint', () => {
       const stale = person({ authTime: NOW - 2, otherThanLoginHint: true, otherThanIdTokenHint: true });
-      expect(nextAuthenticationStep(request(['login', 'select_account'], 0), stale, false, NOW, justNow)).toEqual(issue);
+      expect(nextAuthenticationStep(request(['login', 'select_account'], 0), stale, false, NOW, justNow)).toEqual(
+        issue,
+      );
     });
 
     it('still asks for consent, which the sign-in did not give', () => {

@@ -124,7 +124,8 @@ export async function checkAuthorizationRequest(
   if (askedMode === null) return fail('invalid_request', 'response_mode must be query or form_post');
   // OpenID Connect Core §6 and §7.2.1: request objects and inline registration are not supported.
   if (query.has('request')) return fail('request_not_supported', 'Request objects are not supported');
-  if (query.has('registration')) return fail('registration_not_supported', 'The registration parameter is not supported');
+  if (query.has('registration'))
+    return fail('registration_not_supported', 'The registration parameter is not supported');
   if (query.has('request_uri')) {
     // RFC 9126 §2.1: a pushed request carries no request_uri; elsewhere only our own pushed references are.
     if (channel.pushed) return fail('invalid_request', 'request_uri is not accepted here');

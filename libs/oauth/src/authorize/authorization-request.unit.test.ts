@@ -210,8 +210,18 @@ describe('checkAuthorizationRequest', () => {
         'invalid_request',
         'prompt=none cannot be combined with other values',
       ],
-      ['response_mode=fragment', { response_mode: 'fragment' }, 'invalid_request', 'response_mode must be query or form_post'],
-      ['an unknown response_mode', { response_mode: 'jwt' }, 'invalid_request', 'response_mode must be query or form_post'],
+      [
+        'response_mode=fragment',
+        { response_mode: 'fragment' },
+        'invalid_request',
+        'response_mode must be query or form_post',
+      ],
+      [
+        'an unknown response_mode',
+        { response_mode: 'jwt' },
+        'invalid_request',
+        'response_mode must be query or form_post',
+      ],
       ['a scope the client may not have', { scope: 'read admin' }, 'invalid_scope', undefined],
       ['a malformed scope', { scope: 'read "quoted"' }, 'invalid_scope', undefined],
     ])('%s → %s', async (_name, overrides, error, description) => {

@@ -44,7 +44,15 @@ describe('an authorization code of an OpenID Connect request', () => {
     if (check.kind !== 'valid') throw new Error(`request refused: ${JSON.stringify(check)}`);
     const { openid } = check.request;
     const grant = openid === undefined ? undefined : openIdGrantOf(openid, { sid: SID, amr: ['pwd'] });
-    const issued = await decideAuthorizationCode(fixture.context, browser, check.request, check.client, user, 1000, grant);
+    const issued = await decideAuthorizationCode(
+      fixture.context,
+      browser,
+      check.request,
+      check.client,
+      user,
+      1000,
+      grant,
+    );
     const code = issued.response.parameters.find(([name]) => name === 'code')?.[1] ?? '';
     return { issued, payload: await openCode(fixture.context, code) };
   }

@@ -37,7 +37,10 @@ export interface OpenIdRequest {
 
 export type Checked<T> = { ok: true; value: T } | { ok: false; error: OAuthErrorCode; description: string };
 
-const refused = (error: OAuthErrorCode, description: string): { ok: false; error: OAuthErrorCode; description: string } => ({
+const refused = (
+  error: OAuthErrorCode,
+  description: string,
+): { ok: false; error: OAuthErrorCode; description: string } => ({
   ok: false,
   error,
   description,
@@ -76,7 +79,8 @@ export async function checkOpenIdRequest(
   if (!maxAge.ok) return maxAge;
   const claimsText = query.get('claims');
   const claims = claimsText === null ? undefined : parseClaimsRequest(claimsText);
-  if (claims === null) return refused('invalid_request', 'claims must be a JSON object as OpenID Connect Core 5.5 says');
+  if (claims === null)
+    return refused('invalid_request', 'claims must be a JSON object as OpenID Connect Core 5.5 says');
   const hintText = query.get('id_token_hint');
   const idTokenHint = hintText === null ? undefined : await verifyIdTokenHint(ports.keys, ports.issuer, hintText);
   if (idTokenHint === null) return refused('invalid_request', 'id_token_hint is not an ID token issued by this server');

@@ -74,7 +74,9 @@ export function apiPaths(): Record<string, JsonSchema> {
           { name: 'resource', in: 'query', required: false, schema: { type: 'array', items: { type: 'string' } } },
         ],
         responses: {
-          '200': page('The sign-in, account choice or consent page; with response_mode=form_post, the page that posts the answer'),
+          '200': page(
+            'The sign-in, account choice or consent page; with response_mode=form_post, the page that posts the answer',
+          ),
           '302': redirect('Back to the client with code, state and iss (RFC 9207), or an error (RFC 6749 §4.1.2.1)'),
           '400': page('The client or redirect URI cannot be trusted, so the error is shown, not redirected'),
           '503': page('temporarily_unavailable'),

@@ -130,7 +130,7 @@ describe('POST /oauth/par (RFC 9126 §2)', () => {
       authorization({ client_id: 'spa', request: 'eyJhbGciOiJub25lIn0.e30.' }),
       {},
       400,
-      'invalid_request',
+      'request_not_supported',
     ],
     ['a malformed dpop_jkt', authorization({ client_id: 'spa', dpop_jkt: 'short' }), {}, 400, 'invalid_request'],
   ])('refuses %s with JSON and records nothing', async (_case, params, headers, status, error) => {

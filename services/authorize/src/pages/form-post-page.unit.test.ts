@@ -13,7 +13,9 @@ describe('the form_post page (OAuth 2.0 Form Post Response Mode §2)', () => {
     const html = renderFormPostPage(response);
     expect(html).toContain('<form method="post" action="https://rp.test/cb;v=1,2?tenant=a">');
     expect(html).toContain('<input type="hidden" name="code" value="c0de">');
-    expect(html).toContain('<input type="hidden" name="state" value="&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;">');
+    expect(html).toContain(
+      '<input type="hidden" name="state" value="&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;">',
+    );
     expect(html).toContain('<input type="hidden" name="iss" value="https://issuer.test">');
     expect(html).not.toContain('<script>alert');
   });
