@@ -9,6 +9,7 @@ import { freePort } from '@grantline/lib-infra';
 import { startEmbeddedServer, type EmbeddedServer } from '@grantline/svc-embedded';
 import { FormBrowser, followAuthorization, parseForm } from '@grantline/lib-testing';
 import { GrantlineTestClient } from '../support/oauth-test-client';
+import { checkOpenIdAuthentication } from '../support/openid-authentication-contract';
 
 const REDIRECT = 'http://127.0.0.1:4996/oidc/callback';
 const dataDir = mkdtempSync(join(tmpdir(), 'grantline-oidc-authn-'));
@@ -93,6 +94,10 @@ async function signedIn(
 }
 
 describe('embedded: OpenID Connect authentication requests, built by openid-client', () => {
+  it('runs the contract the stack runs: prompt=none, max_age and form_post', async () => {
+    await checkOpenIdAuthentication({ issuer: server.url, admin, authorizeUrls: [server.url] });
+  });
+
   it('answers prompt=none without a session with login_required at the redirect URI', async () => {
     const { config } = await relyingParty();
     const { path } = await authenticationRequest(config, { prompt: 'none', state: 'quiet', nonce: 'n-1' });
