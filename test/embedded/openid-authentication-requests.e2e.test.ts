@@ -225,6 +225,36 @@ describe('embedded: OpenID Connect authentication requests, built by openid-clie
     });
   });
 
+  it('reads an authentication request sent as a form POST as it reads the query', async () => {
+    const { config } = await relyingParty({ first_party: true });
+    const { path } = await authenticationRequest(config, { state: 'posted', nonce: 'n-post' });
+    const browser = new FormBrowser(server.url);
+    const post = (form: string) => browser.post('/oauth/authorize', Object.fromEntries(new URLSearchParams(form)), {});
+    const signInPage = await post(new URL(path, server.url).search.slice(1));
+    expect(signInPage.status).toBe(200);
+    const signedIn = await browser.submit(await signInPage.text(), { email: ada.email, password: ada.password });
+    expect(new URL(signedIn.headers.get('location') ?? '').searchParams.get('state')).toBe('posted');
+
+    const quiet = await authenticationRequest(config, { prompt: 'none', state: 'posted-quiet' });
+    const answer = await post(new URL(quiet.path, server.url).search.slice(1));
+    expect(answer.status).toBe(303);
+    expect(Object.fromEntries(new URL(answer.headers.get('location') ?? '').searchParams)).toMatchObject({
+      state: 'posted-quiet',
+      code: expect.any(String),
+    });
+    // A repeated parameter is refused in the body as in the query, at the redirect URI.
+    const repeated = await fetch(`${server.url}/oauth/authorize`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: `${new URL(quiet.path, server.url).search.slice(1)}&state=again`,
+    });
+    expect(Object.fromEntries(new URL(repeated.headers.get('location') ?? '').searchParams)).toMatchObject({
+      error: 'invalid_request',
+      error_description: 'Repeated parameter: state',
+    });
+  });
+
   it.each([
     ['a request object', { request: 'eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.' }, 'request_not_supported'],
     [

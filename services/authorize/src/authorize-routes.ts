@@ -1,4 +1,4 @@
-import express, { Router, type Request, type Response } from 'express';
+import express, { Router, type NextFunction, type Request, type Response } from 'express';
 import type { GrantlineEvent } from '@grantline/lib-events';
 import { type Logger } from '@grantline/lib-http';
 import { oauthRequestOf } from '@grantline/lib-runtime';
@@ -45,6 +45,8 @@ export function authorizeRoutes(context: OAuthContext, logger: Logger): Router {
   const state = new BrowserState(context);
   const pages = new InteractionPages(state);
   const form = express.urlencoded({ extended: false, limit: '8kb', parameterLimit: 20 });
+  // The raw form, so repeated parameters are seen as they are in a query.
+  const requestForm = express.text({ type: 'application/x-www-form-urlencoded', limit: '16kb' });
 
   /** Validates the parameters (pushed or in the query); answers the fatal and redirected errors itself. */
   async function validate(res: Response, query: string, pushed: boolean): Promise<Valid | null> {
@@ -142,9 +144,10 @@ export function authorizeRoutes(context: OAuthContext, logger: Logger): Router {
     sendAuthorizationResponse(res, authorizationErrorResponse(context.settings.issuer, valid.request, refused), status);
   }
 
-  router.get(AUTHORIZE, async (req, res, next) => {
+  /** An authorization request, from the query of a GET or the body of a POST. */
+  async function authorizationRequest(req: Request, res: Response, next: NextFunction, query: string) {
     try {
-      const parameters = await authorizationParametersOf(context, queryOf(req));
+      const parameters = await authorizationParametersOf(context, query);
       if (parameters.kind === 'fatal') return invalidLinkPage(res, parameters.message);
       const pushed = parameters.kind === 'pushed';
       const valid = await validate(res, parameters.query, pushed);
@@ -160,7 +163,13 @@ export function authorizeRoutes(context: OAuthContext, logger: Logger): Router {
     } catch (error) {
       next(error);
     }
-  });
+  }
+
+  router.get(AUTHORIZE, (req, res, next) => authorizationRequest(req, res, next, queryOf(req)));
+  // OpenID Connect Core §3.1.2.1: the request may also be a form POST, read exactly as the query.
+  router.post(AUTHORIZE, requestForm, (req, res, next) =>
+    authorizationRequest(req, res, next, typeof req.body === 'string' ? req.body : ''),
+  );
 
   router.post(SIGN_IN, form, async (req, res, next) => {
     try {

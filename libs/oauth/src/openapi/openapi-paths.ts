@@ -82,6 +82,18 @@ export function apiPaths(): Record<string, JsonSchema> {
           '503': page('temporarily_unavailable'),
         },
       },
+      post: {
+        operationId: 'authorizeByPost',
+        summary: 'The same authorization request as a form POST (OpenID Connect Core 3.1.2.1)',
+        requestBody: form('AuthorizationRequest'),
+        responses: {
+          '200': page('As for GET'),
+          '302': redirect('An error at the client, as for GET'),
+          '303': redirect('Back to the client with code, state and iss, or an error'),
+          '400': page('The client or redirect URI cannot be trusted, so the error is shown, not redirected'),
+          '503': page('temporarily_unavailable'),
+        },
+      },
     },
     '/oauth/token': {
       post: {
