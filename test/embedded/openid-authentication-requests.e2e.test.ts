@@ -8,6 +8,8 @@ import { createLogger } from '@grantline/lib-http';
 import { freePort } from '@grantline/lib-infra';
 import { startEmbeddedServer, type EmbeddedServer } from '@grantline/svc-embedded';
 import { FormBrowser, followAuthorization, parseForm } from '@grantline/lib-testing';
+import { keyRingFromJwks, readJwkFiles } from '@grantline/lib-tokens';
+import { SignJWT } from 'jose';
 import { GrantlineTestClient } from '../support/oauth-test-client';
 import { checkOpenIdAuthentication } from '../support/openid-authentication-contract';
 
@@ -16,6 +18,7 @@ const dataDir = mkdtempSync(join(tmpdir(), 'grantline-oidc-authn-'));
 let server: EmbeddedServer;
 let oidc: typeof OpenIdClient;
 let admin: GrantlineTestClient;
+const ids = { ada: '', bob: '' };
 const ada = { email: `ada-${randomUUID()}@example.test`, name: 'Ada', password: 'ada signs in with this' };
 const bob = { email: `bob-${randomUUID()}@example.test`, name: 'Bob', password: 'bob signs in with that' };
 
@@ -31,8 +34,8 @@ beforeAll(async () => {
   server = await startEmbeddedServer(config, createLogger('oidc-authn-test', 'silent'));
   oidc = await import('openid-client');
   admin = new GrantlineTestClient(server.url, server.adminToken);
-  await admin.registerUser(ada);
-  await admin.registerUser(bob);
+  ids.ada = (await admin.registerUser(ada)).user_id;
+  ids.bob = (await admin.registerUser(bob)).user_id;
 });
 
 afterAll(async () => {
@@ -253,6 +256,26 @@ describe('embedded: OpenID Connect authentication requests, built by openid-clie
       error: 'invalid_request',
       error_description: 'Repeated parameter: state',
     });
+  });
+
+  it('takes an id_token_hint signed with the server’s keys: its person gets a code silently, another signs in', async () => {
+    const { clientId, config } = await relyingParty();
+    const browser = await signedIn(config, ada);
+    // An ID token as the server signs them (RS256 key of its ring, public subject), expired an hour ago.
+    const keys = await keyRingFromJwks(readJwkFiles(join(dataDir, 'keys')));
+    const signer = keys.signerFor('RS256');
+    if (!signer) throw new Error('the embedded key folder has no RS256 key');
+    const now = Math.floor(Date.now() / 1000);
+    const hintFor = (sub: string) =>
+      new SignJWT({ sub, aud: clientId, iss: server.url, iat: now - 7200, exp: now - 3600 })
+        .setProtectedHeader({ alg: 'RS256', kid: signer.kid })
+        .sign(signer.privateKey);
+    const same = await authenticationRequest(config, { prompt: 'none', id_token_hint: await hintFor(ids.ada) });
+    expect(answerOf(await browser.get(same.path)).code).toBeTruthy();
+    const other = await authenticationRequest(config, { prompt: 'none', id_token_hint: await hintFor(ids.bob) });
+    expect(answerOf(await browser.get(other.path))).toMatchObject({ error: 'login_required' });
+    const loud = await authenticationRequest(config, { id_token_hint: await hintFor(ids.bob) });
+    expect(await (await browser.get(loud.path)).text()).toContain('name="password"');
   });
 
   it.each([
