@@ -110,7 +110,7 @@ export async function checkAuthorizationRequest(
   }
 
   const state = query.get('state') ?? undefined;
-  // OAuth 2.0 Multiple Response Type Encoding Practices §5: an unknown mode is refused in the default one.
+  // OAuth 2.0 Multiple Response Type Encoding Practices §2.1: a mode we do not offer is refused, in the default one.
   const askedMode = repeated.includes('response_mode') ? null : responseModeOf(query.get('response_mode'));
   const responseMode = askedMode ?? 'query';
   const fail = (code: OAuthErrorCode, description: string): AuthorizationRequestCheck => ({
