@@ -18,7 +18,8 @@ export interface AuthorizationRequest {
   redirectUriGiven: boolean;
   scopes: string[];
   state?: string;
-  codeChallenge: string;
+  /** The PKCE challenge (S256); absent only for a confidential client let off PKCE (`requirePkce`). */
+  codeChallenge?: string;
   /** OpenID Connect Core §3.1.2.1 `prompt`, each value once; absent when none was asked for. */
   prompts?: readonly Prompt[];
   /** Absent: query, the default. */
@@ -141,11 +142,15 @@ export async function checkAuthorizationRequest(
     // RFC 9126 §5 and §6: the parameters must come from a pushed authorization request.
     return fail('invalid_request', 'Authorization requests must be pushed to the PAR endpoint first');
   }
-  const challenge = query.get('code_challenge');
-  if (!challenge) return fail('invalid_request', 'PKCE code_challenge is required');
-  const method = query.get('code_challenge_method');
-  if (method !== 'S256') return fail('invalid_request', 'code_challenge_method must be S256');
-  if (!isWellFormedChallenge(challenge)) return fail('invalid_request', 'code_challenge is malformed');
+  const challenge = query.get('code_challenge') || undefined;
+  if (challenge !== undefined || client.requirePkce) {
+    if (challenge === undefined) return fail('invalid_request', 'PKCE code_challenge is required');
+    const method = query.get('code_challenge_method');
+    if (method !== 'S256') return fail('invalid_request', 'code_challenge_method must be S256');
+    if (!isWellFormedChallenge(challenge)) return fail('invalid_request', 'code_challenge is malformed');
+  } else if (query.has('code_challenge_method')) {
+    return fail('invalid_request', 'code_challenge_method without a code_challenge');
+  }
   const prompts = parsePrompt(query.get('prompt'));
   if (!prompts.ok) return fail(prompts.error, prompts.description);
 
@@ -181,7 +186,7 @@ export async function checkAuthorizationRequest(
       redirectUriGiven: given !== null,
       scopes,
       ...(state === undefined ? {} : { state }),
-      codeChallenge: challenge,
+      ...(challenge === undefined ? {} : { codeChallenge: challenge }),
       ...(prompts.value.length === 0 ? {} : { prompts: prompts.value }),
       ...(responseMode === 'query' ? {} : { responseMode }),
       ...(openid === undefined ? {} : { openid: openid.value }),

@@ -40,7 +40,7 @@ export async function decideAuthorizationCode(
     scope: authorization.scopes.join(' '),
     redirect_uri: authorization.redirectUri,
     redirect_uri_given: authorization.redirectUriGiven,
-    code_challenge: authorization.codeChallenge,
+    ...(authorization.codeChallenge === undefined ? {} : { code_challenge: authorization.codeChallenge }),
     auth_time: authTime,
     gat: now,
     gexp: now + client.refreshTokens.absoluteTtl,

@@ -59,7 +59,8 @@ export function apiPaths(): Record<string, JsonSchema> {
         description:
           'With `request_uri` from POST /oauth/par (RFC 9126 §4), only `client_id` accompanies it and the ' +
           'pushed parameters are the request; the rest of the query is ignored. Otherwise `response_type`, ' +
-          '`code_challenge` and `code_challenge_method` are required.',
+          '`code_challenge` and `code_challenge_method` are required, unless the client is a confidential one ' +
+          'registered with `require_pkce: false`.',
         parameters: [
           ...['response_type', 'client_id', 'redirect_uri', 'scope', 'state', 'code_challenge']
             .concat(['code_challenge_method', 'prompt', 'response_mode', 'request_uri'])

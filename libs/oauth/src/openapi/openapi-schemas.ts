@@ -161,7 +161,7 @@ const authorizationRequest = {
 const pushedAuthorizationRequest = {
   type: 'object',
   properties: { ...authorizationParameters, ...client },
-  required: ['response_type', 'code_challenge', 'code_challenge_method'],
+  required: ['response_type'],
 };
 
 /** RFC 9126 §2.2. */
