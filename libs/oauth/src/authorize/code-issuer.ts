@@ -4,7 +4,8 @@ import { eventContext } from '../access-token-issuer';
 import { epochSeconds } from '../clock';
 import type { OAuthRequest } from '../http-types';
 import type { OAuthContext } from '../oauth-context';
-import type { CodePayload } from '../grants/sealed-grants';
+import type { CodePayload, OpenIdGrant } from '../grants/sealed-grants';
+import { isOpenIdScope } from '../openid/openid-grant';
 import type { AuthorizationRequest } from './authorization-request';
 import { redirectWith } from './redirect-uri';
 
@@ -26,6 +27,8 @@ export async function decideAuthorizationCode(
   client: ClientRecord,
   user: UserRecord,
   authTime: number,
+  /** The OpenID facts of the request and sign-in, sealed into the code when its scope includes `openid`. */
+  openid?: OpenIdGrant,
 ): Promise<IssuedCode> {
   const now = epochSeconds(context.clock);
   const payload: CodePayload = {
@@ -42,6 +45,7 @@ export async function decideAuthorizationCode(
     gexp: now + client.refreshTokens.absoluteTtl,
     ...(authorization.dpopJkt === undefined ? {} : { dpop_jkt: authorization.dpopJkt }),
     ...(authorization.resources.length === 0 ? {} : { res: authorization.resources.map((resource) => resource.uri) }),
+    ...(isOpenIdScope(authorization.scopes) ? { oidc: openid ?? {} } : {}),
     exp: now + context.settings.authorizationCodeTtlSeconds,
   };
   const { exp, ...sealed } = payload;
