@@ -254,7 +254,7 @@ export function apiPaths(): Record<string, JsonSchema> {
     '/.well-known/oauth-protected-resource': {
       get: {
         operationId: 'protectedResourceMetadata',
-        summary: 'How to get a token for this API: /api/user and the personal access token endpoints',
+        summary: 'How to get a token for this API: /api/user, /userinfo and the personal access token endpoints',
         responses: { '200': json('RFC 9728 §3.2', 'ProtectedResourceMetadata') },
       },
     },
