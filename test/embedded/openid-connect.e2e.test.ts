@@ -63,6 +63,30 @@ afterAll(async () => {
 const site = () => ({ issuer: server.url, admin });
 describeOpenIdConnectContract('embedded', site);
 
+describe('embedded: /userinfo methods', () => {
+  it('takes GET and POST, says so to other methods, and answers CORS preflights for registered web origins', async () => {
+    const put = await fetch(`${server.url}/userinfo`, { method: 'PUT' });
+    expect(put.status).toBe(405);
+    expect(put.headers.get('allow')).toBe('GET, POST, OPTIONS');
+    const origin = `http://127.0.0.1:${4000 + Math.floor(Math.random() * 900)}`;
+    await admin.registerClient({
+      name: `spa ${randomUUID()}`,
+      public: true,
+      grant_types: ['authorization_code'],
+      scopes: 'openid',
+      redirect_uris: [`${origin}/cb`],
+      web_origins: [origin],
+    });
+    const preflight = await fetch(`${server.url}/userinfo`, {
+      method: 'OPTIONS',
+      headers: { origin, 'access-control-request-method': 'POST' },
+    });
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers.get('access-control-allow-origin')).toBe(origin);
+    expect(preflight.headers.get('access-control-allow-methods')).toBe('GET, POST, OPTIONS');
+  });
+});
+
 describe('embedded: OpenID Connect clients with their own settings', () => {
   it('tells a seeded person’s profile in the ID token and at UserInfo', async () => {
     const app = await admin.registerClient({
