@@ -1,6 +1,15 @@
 import { decodeJwt } from 'jose';
 import type { UserRecord } from '@grantline/lib-projections';
-import { formRequest, oauthFixture, pkcePair, respond, type OAuthFixture } from '@grantline/lib-testing';
+import { plainOpenIdClient } from '@grantline/lib-events';
+import {
+  clientRegistered,
+  clientSnapshot,
+  formRequest,
+  oauthFixture,
+  pkcePair,
+  respond,
+  type OAuthFixture,
+} from '@grantline/lib-testing';
 import { decideAuthorizationCode } from '../authorize/code-issuer';
 import type { OpenIdGrant } from '../grants/sealed-grants';
 import type { OAuthRequest } from '../http-types';
@@ -36,11 +45,17 @@ describe('OpenID Connect grants at the token endpoint, and UserInfo', () => {
   });
 
   async function redeem(scopes: string[], openid?: OpenIdGrant, authTime = now() - 5): Promise<Tokens> {
-    const client = await fixture.store.getClient('rp');
+    const answer = await redemption('rp', scopes, openid, authTime);
+    expect(answer.status).toBe(200);
+    return answer.body as Tokens;
+  }
+
+  async function redemption(clientId: string, scopes: string[], openid?: OpenIdGrant, authTime = now() - 5) {
+    const client = await fixture.store.getClient(clientId);
     if (!client) throw new Error('client missing');
     const { verifier, challenge } = pkcePair();
     const authorization = {
-      clientId: 'rp',
+      clientId,
       redirectUri: REDIRECT,
       redirectUriGiven: true,
       scopes,
@@ -61,14 +76,12 @@ describe('OpenID Connect grants at the token endpoint, and UserInfo', () => {
     const code = new URL(issued.location).searchParams.get('code') ?? '';
     const form = {
       grant_type: 'authorization_code',
-      client_id: 'rp',
+      client_id: clientId,
       code,
       code_verifier: verifier,
       redirect_uri: REDIRECT,
     };
-    const answer = await respond(fixture.context, tokenEndpoint, formRequest(form));
-    expect(answer.status).toBe(200);
-    return answer.body as Tokens;
+    return respond(fixture.context, tokenEndpoint, formRequest(form));
   }
 
   async function refresh(token: string, extra: Record<string, string> = {}): Promise<Tokens> {
@@ -117,6 +130,43 @@ describe('OpenID Connect grants at the token endpoint, and UserInfo', () => {
     const tokens = await redeem(['read']);
     expect(tokens).not.toHaveProperty('id_token');
     expect(await refresh(tokens.refresh_token ?? '')).not.toHaveProperty('id_token');
+  });
+
+  it('answers server_error and records nothing when the ring lacks the algorithm a client registered', async () => {
+    // The fixture's ring holds one ES256 key.
+    const client = clientSnapshot({
+      clientId: 'rs256-rp',
+      grantTypes: ['authorization_code'],
+      scopes: ['openid'],
+      redirectUris: [REDIRECT],
+      openid: { ...plainOpenIdClient(), idTokenSignedResponseAlg: 'RS256' },
+    });
+    await fixture.log.append([clientRegistered(client, fixture.clock.now())]);
+    const before = fixture.log.events.length;
+    const answer = await redemption('rs256-rp', ['openid']);
+    expect(answer.status).toBe(500);
+    expect(answer.body).toMatchObject({ error: 'server_error' });
+    expect(JSON.stringify(answer.body)).not.toContain('RS256');
+    // Only the code's own issue was appended; no redemption or token was recorded.
+    expect(fixture.log.events.slice(before).map((event) => event.type)).toEqual(['AuthorizationCodeIssued']);
+  });
+
+  it('never answers an ID token to client_credentials, even with scope openid: no person signed in', async () => {
+    const { secret } = await fixture.registerClient({
+      name: 'machine',
+      client_id: 'machine',
+      grant_types: ['client_credentials'],
+      scopes: 'openid read',
+    });
+    const form = {
+      grant_type: 'client_credentials',
+      client_id: 'machine',
+      client_secret: secret ?? '',
+      scope: 'openid',
+    };
+    const answer = await respond(fixture.context, tokenEndpoint, formRequest(form));
+    expect(answer.status).toBe(200);
+    expect(answer.body).not.toHaveProperty('id_token');
   });
 
   it('answers UserInfo by scope and by the claims asked of it, by GET or with the token in a POST body', async () => {
