@@ -5,6 +5,7 @@ import { epochSeconds } from '../clock';
 import type { OAuthRequest } from '../http-types';
 import type { OAuthContext } from '../oauth-context';
 import type { CodePayload, OpenIdGrant } from '../grants/sealed-grants';
+import { isOpenIdScope } from '../openid/openid-grant';
 import type { AuthorizationRequest } from './authorization-request';
 import { authorizationResponse, redirectLocation, type AuthorizationResponse } from './authorization-response';
 
@@ -28,7 +29,7 @@ export async function decideAuthorizationCode(
   client: ClientRecord,
   user: UserRecord,
   authTime: number,
-  /** OpenID Connect: the grant's facts for its ID tokens, present when the scope includes `openid`. */
+  /** The OpenID facts of the request and sign-in, sealed into the code when its scope includes `openid`. */
   openid?: OpenIdGrant,
 ): Promise<IssuedCode> {
   const now = epochSeconds(context.clock);
@@ -46,7 +47,7 @@ export async function decideAuthorizationCode(
     gexp: now + client.refreshTokens.absoluteTtl,
     ...(authorization.dpopJkt === undefined ? {} : { dpop_jkt: authorization.dpopJkt }),
     ...(authorization.resources.length === 0 ? {} : { res: authorization.resources.map((resource) => resource.uri) }),
-    ...(openid === undefined ? {} : { oidc: openid }),
+    ...(isOpenIdScope(authorization.scopes) ? { oidc: openid ?? {} } : {}),
     exp: now + context.settings.authorizationCodeTtlSeconds,
   };
   const { exp, ...sealed } = payload;

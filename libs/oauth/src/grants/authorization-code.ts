@@ -13,6 +13,8 @@ import { invalidDpopProof } from '../dpop/dpop-errors';
 import { refreshBinding } from './dpop-binding';
 import { releaseClaims } from '../recording/recorder';
 import { narrowGrantedResources, resourceUris, scopesForResources } from '../resources/resource-indicators';
+import { idTokenOfGrant, refreshFacts } from '../openid/openid-grant';
+import { requestedUserClaims } from '../openid/user-claims';
 
 const params = z.object({
   code: z.string().min(1, 'code is required'),
@@ -59,10 +61,11 @@ export const authorizationCodeGrant = {
       clientId: code.client_id,
       user: { userId: code.sub, grantId: code.gid, since: code.gat },
     });
-    if (!liveness.live) {
-      if (liveness.reason === 'user_inactive') throw invalidGrant('The user of this authorization is no longer active');
-      throw invalidGrant(INVALID_CODE, liveness.reason);
+    if (!liveness.live || !liveness.user) {
+      if (!liveness.live && liveness.reason !== 'user_inactive') throw invalidGrant(INVALID_CODE, liveness.reason);
+      throw invalidGrant('The user of this authorization is no longer active');
     }
+    const { user } = liveness;
     if (!(await context.guards.claimOnce(`code:${code.cid}`, code.exp + 60))) {
       await revokeGrant(context, request, grant, { reason: 'code_reuse', artifactId: code.cid });
       throw invalidGrant(INVALID_CODE, 'authorization code presented again; grant revoked');
@@ -78,6 +81,7 @@ export const authorizationCodeGrant = {
         grantType: 'authorization_code',
         grantId: code.gid,
         ...(dpop ? { jkt: dpop.jkt } : {}),
+        userinfoClaims: requestedUserClaims(code.oidc?.claims?.userinfo),
       });
       const redeemed = stampEvent(
         {
@@ -97,12 +101,22 @@ export const authorizationCodeGrant = {
             gat: code.gat,
             gexp: code.gexp,
             ...(code.res === undefined ? {} : { res: code.res }),
+            ...refreshFacts(code.oidc),
             ...refreshBinding(client, dpop),
           })
         : undefined;
+      const idToken = await idTokenOfGrant(context, {
+        client: client.client,
+        user,
+        grantScope: code.scope,
+        scopes,
+        authTime: code.auth_time,
+        oidc: code.oidc,
+        accessToken: access.token,
+      });
       return {
         events: [redeemed, access.event, ...(refresh ? [refresh.event] : [])],
-        body: tokenResponse(access, refresh),
+        body: tokenResponse(access, refresh, idToken),
         release,
       };
     } catch (error) {

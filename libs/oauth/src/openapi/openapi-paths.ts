@@ -189,6 +189,32 @@ export function apiPaths(): Record<string, JsonSchema> {
         responses: { '200': json('The user', 'User'), ...tokenProtected, '403': oauthError('insufficient_scope') },
       },
     },
+    '/userinfo': {
+      get: {
+        operationId: 'userInfo',
+        summary: 'OpenID Connect UserInfo (Core §5.3): claims about the person behind an openid access token',
+        security: bearer,
+        responses: {
+          '200': json('The claims', 'UserInfo'),
+          ...tokenProtected,
+          '403': oauthError('insufficient_scope'),
+        },
+      },
+      post: {
+        operationId: 'userInfoByPost',
+        summary: 'The same, the token also accepted as the form parameter access_token (RFC 6750 §2.2)',
+        security: bearer,
+        requestBody: {
+          required: false,
+          content: { [FORM]: { schema: { type: 'object', properties: { access_token: { type: 'string' } } } } },
+        },
+        responses: {
+          '200': json('The claims', 'UserInfo'),
+          ...tokenProtected,
+          '403': oauthError('insufficient_scope'),
+        },
+      },
+    },
     '/oauth/personal-access-tokens': {
       get: {
         operationId: 'listPersonalAccessTokens',
@@ -232,10 +258,19 @@ export function apiPaths(): Record<string, JsonSchema> {
         responses: { '200': json('RFC 8414 §3.2', 'ServerMetadata'), '503': common['503'] },
       },
     },
+    '/.well-known/openid-configuration': {
+      get: {
+        operationId: 'openIdProviderMetadata',
+        responses: {
+          '200': json('OpenID Connect Discovery §4.2', 'OpenIdProviderMetadata'),
+          '503': common['503'],
+        },
+      },
+    },
     '/.well-known/oauth-protected-resource': {
       get: {
         operationId: 'protectedResourceMetadata',
-        summary: 'How to get a token for this API: /api/user and the personal access token endpoints',
+        summary: 'How to get a token for this API: /api/user, /userinfo and the personal access token endpoints',
         responses: { '200': json('RFC 9728 §3.2', 'ProtectedResourceMetadata') },
       },
     },

@@ -5,6 +5,8 @@ import { RESPONSE_MODES } from '../authorize/response-mode';
 import { OAUTH_ERROR_CODES } from '../errors';
 import { allGrants } from '../grants/registry';
 import { serverMetadata } from '../metadata';
+import { openIdProviderMetadata } from '../openid/provider-metadata';
+import { USER_CLAIM_NAMES } from '../openid/user-claims';
 import { protectedResourceMetadata } from '../protected-resource-metadata';
 import { creationInputSchema, UNPRINTABLE_CHARACTER } from '../personal-access-tokens/pat-input';
 
@@ -85,6 +87,8 @@ const tokenResponse = {
     expires_in: integer,
     scope: text,
     refresh_token: text,
+    // OpenID Connect Core §3.1.3.3: for a grant whose scope includes openid.
+    id_token: text,
     issued_token_type: { const: 'urn:ietf:params:oauth:token-type:access_token' },
   },
   required: ['access_token', 'token_type', 'expires_in'],
@@ -183,6 +187,18 @@ const user = {
   additionalProperties: false,
 };
 
+/** OpenID Connect Core §5.3.2: `sub` and the claims the token's scopes and request allow. */
+const userInfoClaim = (name: string) => {
+  if (name === 'email_verified') return { type: 'boolean' };
+  return name === 'updated_at' ? { type: 'integer' } : text;
+};
+const openIdUserInfo = {
+  type: 'object',
+  properties: { sub: text, ...Object.fromEntries(USER_CLAIM_NAMES.map((name) => [name, userInfoClaim(name)])) },
+  required: ['sub'],
+  additionalProperties: false,
+};
+
 const scopes = { type: 'array', items: text };
 const personalAccessToken = {
   type: 'object',
@@ -250,6 +266,9 @@ function metadataSchema(document: Record<string, unknown>, optional: readonly st
   };
 }
 
+/** A key ring's algorithms as far as the OpenID metadata's shape needs them. */
+const fixedKeys = { algorithms: () => ['RS256'], active: { alg: 'RS256' } } as const;
+
 /** `components.schemas` of the document. */
 export function componentSchemas(): Record<string, JsonSchema> {
   return {
@@ -285,6 +304,7 @@ export function componentSchemas(): Record<string, JsonSchema> {
     PushedAuthorizationRequest: pushedAuthorizationRequest,
     PushedAuthorizationResponse: pushedAuthorizationResponse,
     User: user,
+    UserInfo: openIdUserInfo,
     PersonalAccessTokenCreation: personalAccessTokenCreation(),
     CreatedPersonalAccessToken: createdPersonalAccessToken,
     PersonalAccessToken: personalAccessToken,
@@ -298,6 +318,14 @@ export function componentSchemas(): Record<string, JsonSchema> {
     ServerMetadata: metadataSchema(serverMetadata('https://issuer.example', [], ['ES256'], false, true), [
       'registration_endpoint',
     ]),
+    // OpenID Connect Discovery §3: the RFC 8414 members and the OpenID Provider's.
+    OpenIdProviderMetadata: metadataSchema(
+      {
+        ...serverMetadata('https://issuer.example', [], ['ES256'], false, true),
+        ...openIdProviderMetadata('https://issuer.example', fixedKeys, true),
+      },
+      ['registration_endpoint'],
+    ),
     ProtectedResourceMetadata: metadataSchema(protectedResourceMetadata('https://issuer.example')),
     JsonWebKeySet: {
       type: 'object',
