@@ -34,19 +34,23 @@ export async function signIn(
 ) {
   const verifier = oidc.randomPKCECodeVerifier();
   const state = oidc.randomState();
+  const openid = scope.split(' ').includes('openid');
+  const nonce = oidc.randomNonce();
   const url = oidc.buildAuthorizationUrl(config, {
     redirect_uri: redirectUri,
     scope,
     state,
+    ...(openid ? { nonce } : {}),
     code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
     code_challenge_method: 'S256',
   });
   const browser = new FormBrowser(config.serverMetadata().issuer);
   const { callback } = await followAuthorization(browser, `${url.pathname}${url.search}`, person);
+  // openid-client checks that the ID token echoes the nonce.
   return oidc.authorizationCodeGrant(config, callback, {
     pkceCodeVerifier: verifier,
     expectedState: state,
-    ...(scope.split(' ').includes('openid') ? { idTokenExpected: true } : {}),
+    ...(openid ? { idTokenExpected: true, expectedNonce: nonce } : {}),
   });
 }
 
@@ -96,6 +100,10 @@ export function describeOpenIdConnectContract(mode: string, site: () => OpenIdSi
         name: person.name,
       });
       expect(typeof claims?.auth_time).toBe('number');
+      expect(claims?.nonce).toEqual(expect.any(String));
+      // Tied to the browser session the person signed in with, and how they proved who they are.
+      expect(claims?.sid).toEqual(expect.any(String));
+      expect(claims?.amr).toEqual(['pwd']);
       const header = JSON.parse(Buffer.from(tokens.id_token?.split('.')[0] ?? '', 'base64url').toString()) as object;
       expect(header).toMatchObject({ alg: 'RS256', typ: 'JWT' });
 
@@ -120,6 +128,9 @@ export function describeOpenIdConnectContract(mode: string, site: () => OpenIdSi
         auth_time: claims?.auth_time,
       });
       expect(refreshed.id_token).not.toBe(tokens.id_token);
+      // OpenID Connect Core §12.2: the same session, and no nonce in a refreshed ID token.
+      expect(refreshed.claims()?.sid).toBe(claims?.sid);
+      expect(refreshed.claims()).not.toHaveProperty('nonce');
     });
 
     it('answers no ID token without openid, and refuses such a token at UserInfo', async () => {
