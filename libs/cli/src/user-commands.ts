@@ -39,7 +39,11 @@ function refusePasswordArgument(command: Command): Command {
 const profileOptions = [
   ['--given-name <name>', 'given name (OpenID Connect given_name)', 'given_name'],
   ['--family-name <name>', 'family name (family_name)', 'family_name'],
-  ['--preferred-username <name>', 'short name the person goes by (preferred_username; not unique)', 'preferred_username'],
+  [
+    '--preferred-username <name>',
+    'short name the person goes by (preferred_username; not unique)',
+    'preferred_username',
+  ],
   ['--locale <tag>', 'BCP 47 language tag, e.g. en-GB', 'locale'],
   ['--zoneinfo <zone>', 'IANA time zone, e.g. Europe/Paris', 'zoneinfo'],
   ['--picture <url>', 'address of a profile picture (http or https)', 'picture'],
@@ -49,7 +53,7 @@ const profileOptions = [
 function withProfileOptions(command: Command): Command {
   for (const [flags, description] of profileOptions) command.option(flags, `${description}; "" clears it`);
   return command
-    .option('--email-verified', 'the email address is known to be this person\'s')
+    .option('--email-verified', "the email address is known to be this person's")
     .option('--no-email-verified', 'the email address is not verified');
 }
 

@@ -89,4 +89,10 @@ export * from './openapi';
 export * from './jwt-bearer';
 export * from './registration';
 export { openIdSubject, sectorHostOf } from './openid/subject';
+export {
+  openIdSettingsRefusal,
+  postLogoutRedirectUriRefusal,
+  backchannelLogoutUriRefusal,
+  type OpenIdEnvironment,
+} from './openid/client-openid-settings';
 export { openIdGrantSchema, type OpenIdGrant } from './grants/sealed-grants';
