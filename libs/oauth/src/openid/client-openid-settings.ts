@@ -68,7 +68,12 @@ const refusing = (refusal: (uri: string) => string | null) =>
 export const openIdMetadataFields = {
   id_token_signed_response_alg: z.enum(idTokenSigningAlgorithms).optional(),
   subject_type: z.enum(['public', 'pairwise']).optional(),
-  sector_identifier_uri: z.string().max(2000).url().regex(/^https:\/\//, 'must be an https URL').optional(),
+  sector_identifier_uri: z
+    .string()
+    .max(2000)
+    .url()
+    .regex(/^https:\/\//, 'must be an https URL')
+    .optional(),
   /** Checked against the client's application type once it is known (`admitOpenIdMetadata`). */
   post_logout_redirect_uris: z.array(z.string().max(2000)).max(20).optional(),
   backchannel_logout_uri: refusing(backchannelLogoutUriRefusal).optional(),
