@@ -219,7 +219,7 @@ describe('the CLI', () => {
     expect(await grantline('user', 'show', userId)).toEqual(updated);
     expect(await grantlineFails('user', 'update', userId)).toContain('nothing to change');
     expect(await grantlineFails('user', 'update', userId, '--locale', 'not a tag')).toContain('400');
-  });
+  }, 120_000);
 
   it('creates and updates a client with OpenID Connect settings, refusing ones the server cannot serve', async () => {
     const created = await grantline(
@@ -271,7 +271,7 @@ describe('the CLI', () => {
       expect(await grantlineFails('client', 'create', '--name', 'x', ...options)).toContain('400');
     }
     expect(await grantlineFails('client', 'create', '--name', 'x', '--id-token-alg', 'HS256')).toContain('HS256');
-  });
+  }, 120_000);
 });
 
 describe('clients registering themselves with OpenID Connect metadata', () => {
