@@ -291,7 +291,10 @@ it('signs in the account that holds an address now, whatever order its partition
     updatedAt: null,
   });
   const event = (type: 'UserRegistered' | 'UserProfileChanged', userId: string, email: string) =>
-    stampEvent({ type, aggregate: { type: 'user', id: userId }, data: { user: user(userId, email) } }, { now: () => now });
+    stampEvent(
+      { type, aggregate: { type: 'user', id: userId }, data: { user: user(userId, email) } },
+      { now: () => now },
+    );
   const ada = '01JBZ8Y2C5V9Q3K4M6N7P8R9T0';
   const grace = '01JBZ8Y2C5V9Q3K4M6N7P8R9T1';
   // Grace takes a@ after Ada left it; the projector meets Grace's partition first.

@@ -117,8 +117,14 @@ export class MemoryProjectionStore implements ProjectionStore, ProjectionWriter 
   async findUserByEmail(email: string): Promise<UserRecord | null> {
     const firstId = this.lookups.get(userEmailKeys.lookup(email));
     const first = firstId === undefined ? null : await this.getUser(firstId);
-    const candidates = await Promise.all([...(this.members.get(userEmailKeys.candidates(email)) ?? [])].map((id) => this.getUser(id)));
-    return emailOwner(email, first, candidates.filter((user) => user !== null));
+    const candidates = await Promise.all(
+      [...(this.members.get(userEmailKeys.candidates(email)) ?? [])].map((id) => this.getUser(id)),
+    );
+    return emailOwner(
+      email,
+      first,
+      candidates.filter((user) => user !== null),
+    );
   }
 
   async listUsers(): Promise<UserRecord[]> {

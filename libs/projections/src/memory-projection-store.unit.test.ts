@@ -65,7 +65,10 @@ describe('MemoryProjectionStore email lookup', () => {
   const grace = '01JBZ8Y2C5V9Q3K4M6N7P8R9S1';
   // Ada moves from a@ to b@; Grace then takes a@. Their events sit on different partitions.
   const adaLog = [event('UserRegistered', ada, 'a@example.test'), event('UserProfileChanged', ada, 'b@example.test')];
-  const graceLog = [event('UserRegistered', grace, 'c@example.test'), event('UserProfileChanged', grace, 'a@example.test')];
+  const graceLog = [
+    event('UserRegistered', grace, 'c@example.test'),
+    event('UserProfileChanged', grace, 'a@example.test'),
+  ];
   const positioned = (log: typeof adaLog, partition: number) =>
     log.map((e, offset) => ({ event: e, position: { partition, offset: String(offset) } }));
 

@@ -100,8 +100,7 @@ export const openIdAdminFields = {
   require_auth_time: z.boolean().optional(),
   end_grants_with_session: z.boolean().optional(),
 };
-const openIdAdminSchema = z.object(openIdAdminFields);
-export type OpenIdAdminInput = z.infer<typeof openIdAdminSchema>;
+export type OpenIdAdminInput = z.infer<z.ZodObject<typeof openIdAdminFields>>;
 
 /** The settings after applying the members given; members left out keep their value. */
 export function applyOpenIdInput(current: OpenIdClient, input: OpenIdAdminInput): OpenIdClient {

@@ -108,7 +108,11 @@ interface Identity {
   updatedAt: string;
 }
 
-function snapshotOf(metadata: ClientMetadata, admitted: AdmittedMetadata & AdmittedOpenId, identity: Identity): ClientSnapshot {
+function snapshotOf(
+  metadata: ClientMetadata,
+  admitted: AdmittedMetadata & AdmittedOpenId,
+  identity: Identity,
+): ClientSnapshot {
   return {
     clientId: identity.clientId,
     name: metadata.client_name ?? `Client ${identity.clientId}`,

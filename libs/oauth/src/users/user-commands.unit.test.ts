@@ -193,13 +193,17 @@ describe('profile input', () => {
   });
 
   it('accepts profile fields when a user is created', () => {
-    expect(input({ given_name: 'Ada', email_verified: true })).toMatchObject({ given_name: 'Ada', email_verified: true });
+    expect(input({ given_name: 'Ada', email_verified: true })).toMatchObject({
+      given_name: 'Ada',
+      email_verified: true,
+    });
   });
 });
 
 describe('changing a profile', () => {
   const later = { now: () => new Date('2026-02-01T00:00:00Z') };
-  const registered = () => registerUser(input({ given_name: 'Ada', email_verified: true }), null, generateUserId, context);
+  const registered = () =>
+    registerUser(input({ given_name: 'Ada', email_verified: true }), null, generateUserId, context);
 
   it('records UserProfileChanged with the whole user and updatedAt now', async () => {
     const { user } = await registered();

@@ -48,8 +48,7 @@ export const profileInputFields = {
   website: webAddress.optional(),
 };
 
-const profileInputSchema = z.object(profileInputFields).strict();
-export type ProfileInput = z.infer<typeof profileInputSchema>;
+export type ProfileInput = z.infer<z.ZodObject<typeof profileInputFields>>;
 
 /** Admin API and CLI input for creating a user account, with any profile fields. */
 export const createUserSchema = z
