@@ -1,6 +1,14 @@
 import { Redis } from 'ioredis';
-import { emptyProfile, plainOpenIdClient, stampEvent, type ClientSnapshot } from '@grantline/lib-events';
-import { codeRedeemed, consentWithdrawn, grantRevoked, refreshRotated, tokenRevoked } from '@grantline/lib-testing';
+import { plainOpenIdClient, stampEvent, type ClientSnapshot } from '@grantline/lib-events';
+import {
+  codeRedeemed,
+  consentWithdrawn,
+  grantRevoked,
+  refreshRotated,
+  tokenRevoked,
+  userEvent,
+  userSnapshot,
+} from '@grantline/lib-testing';
 import {
   listResources,
   readResource,
@@ -280,21 +288,8 @@ it('puts back the guards of redeemed codes and rotated refresh tokens when it ap
 });
 
 it('signs in the account that holds an address now, whatever order its partitions were applied in', async () => {
-  const user = (userId: string, email: string) => ({
-    userId,
-    email,
-    name: 'Someone',
-    passwordHash: 'scrypt$16384$8$1$c2FsdA$aGFzaA',
-    disabled: false,
-    createdAt: now.toISOString(),
-    profile: emptyProfile(),
-    updatedAt: null,
-  });
   const event = (type: 'UserRegistered' | 'UserProfileChanged', userId: string, email: string) =>
-    stampEvent(
-      { type, aggregate: { type: 'user', id: userId }, data: { user: user(userId, email) } },
-      { now: () => now },
-    );
+    userEvent(type, userSnapshot({ userId, email }), now);
   const ada = '01JBZ8Y2C5V9Q3K4M6N7P8R9T0';
   const grace = '01JBZ8Y2C5V9Q3K4M6N7P8R9T1';
   // Grace takes a@ after Ada left it; the projector meets Grace's partition first.

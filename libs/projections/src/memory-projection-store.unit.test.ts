@@ -1,5 +1,12 @@
-import { emptyProfile, stampEvent } from '@grantline/lib-events';
-import { clientRegistered, clientSnapshot, FIXTURE_TIME, tokenRevoked } from '@grantline/lib-testing';
+import { stampEvent } from '@grantline/lib-events';
+import {
+  clientRegistered,
+  clientSnapshot,
+  FIXTURE_TIME,
+  tokenRevoked,
+  userEvent,
+  userSnapshot,
+} from '@grantline/lib-testing';
 import { MemoryProjectionStore } from './memory-projection-store';
 
 const now = FIXTURE_TIME;
@@ -48,19 +55,8 @@ describe('MemoryProjectionStore', () => {
 });
 
 describe('MemoryProjectionStore email lookup', () => {
-  const at = { now: () => now };
-  const user = (userId: string, email: string) => ({
-    userId,
-    email,
-    name: 'Someone',
-    passwordHash: 'scrypt$16384$8$1$c2FsdA$aGFzaA',
-    disabled: false,
-    createdAt: now.toISOString(),
-    profile: emptyProfile(),
-    updatedAt: null,
-  });
   const event = (type: 'UserRegistered' | 'UserProfileChanged', userId: string, email: string) =>
-    stampEvent({ type, aggregate: { type: 'user', id: userId }, data: { user: user(userId, email) } }, at);
+    userEvent(type, userSnapshot({ userId, email }));
   const ada = '01JBZ8Y2C5V9Q3K4M6N7P8R9S0';
   const grace = '01JBZ8Y2C5V9Q3K4M6N7P8R9S1';
   // Ada moves from a@ to b@; Grace then takes a@. Their events sit on different partitions.
