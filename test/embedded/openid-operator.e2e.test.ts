@@ -263,6 +263,14 @@ describe('the CLI', () => {
     });
     expect(await grantline('client', 'show', '--', clientId)).toMatchObject(updated);
 
+    // "" clears the back-channel URI, which logout tokens with sid cannot do without.
+    const clear = ['--backchannel-logout-uri', ''];
+    expect(await grantlineFails('client', 'update', ...clear, '--', clientId)).toContain('backchannel');
+    const cleared = await grantline(
+      ...['client', 'update', ...clear, '--no-backchannel-logout-session-required', '--', clientId],
+    );
+    expect(cleared).toMatchObject({ backchannel_logout_uri: null, backchannel_logout_session_required: false });
+
     const refused = [
       ['--post-logout-redirect-uri', 'http://grafana.example.test/bye'],
       ['--backchannel-logout-uri', 'http://grafana.example.test/backchannel'],

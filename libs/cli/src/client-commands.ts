@@ -32,14 +32,17 @@ function withOpenIdOptions(command: Command): Command {
     )
     .option(
       '--sector-identifier-host <host>',
-      "the host pairwise subjects are computed for (default: the redirect URIs' one host)",
+      'the host pairwise subjects are computed for (default: the redirect URIs\' one host); "" clears it',
     )
     .option(
       '--post-logout-redirect-uri <uri>',
       'where a logout may send the browser back to (repeatable)',
       collectGiven,
     )
-    .option('--backchannel-logout-uri <uri>', 'where logout tokens are POSTed when a session ends (https)')
+    .option(
+      '--backchannel-logout-uri <uri>',
+      'where logout tokens are POSTed when a session ends (https); "" clears it',
+    )
     .option('--backchannel-logout-session-required', 'logout tokens to this client carry sid')
     .option('--no-backchannel-logout-session-required', 'logout tokens to this client need not carry sid')
     .option('--default-max-age <seconds>', 're-authenticate when the sign-in is older than this', Number)
@@ -52,12 +55,14 @@ function withOpenIdOptions(command: Command): Command {
 /** The OpenID Connect members the options set, as the admin API spells them. */
 function openIdFields(options: Record<string, unknown>): Record<string, unknown> {
   const given = (value: unknown, field: string) => (value === undefined ? {} : { [field]: value });
+  /** An empty value clears a setting that may have none. */
+  const clearable = (value: unknown, field: string) => given(value === '' ? null : value, field);
   return {
     ...given(options.idTokenAlg, 'id_token_signed_response_alg'),
     ...given(options.subjectType, 'subject_type'),
-    ...given(options.sectorIdentifierHost, 'sector_identifier_host'),
+    ...clearable(options.sectorIdentifierHost, 'sector_identifier_host'),
     ...given(options.postLogoutRedirectUri, 'post_logout_redirect_uris'),
-    ...given(options.backchannelLogoutUri, 'backchannel_logout_uri'),
+    ...clearable(options.backchannelLogoutUri, 'backchannel_logout_uri'),
     ...given(options.backchannelLogoutSessionRequired, 'backchannel_logout_session_required'),
     ...given(options.defaultMaxAge, 'default_max_age'),
     ...given(options.requireAuthTime, 'require_auth_time'),
