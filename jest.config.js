@@ -7,10 +7,13 @@ const shared = {
   testEnvironment: 'node',
   transform: {
     '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022', parser: { syntax: 'typescript' } } }],
-    // oauth4webapi, the client library of the resource-indicator tests, ships ES modules only.
-    '/node_modules/oauth4webapi/.+\\.js$': ['@swc/jest', { jsc: { target: 'es2022' }, module: { type: 'commonjs' } }],
+    // oauth4webapi and openid-client (with the jose it brings) ship ES modules only.
+    '/node_modules/(oauth4webapi|openid-client)/.+\\.js$': [
+      '@swc/jest',
+      { jsc: { target: 'es2022' }, module: { type: 'commonjs' } },
+    ],
   },
-  transformIgnorePatterns: ['/node_modules/(?!oauth4webapi/)'],
+  transformIgnorePatterns: ['^(?!.*/node_modules/openid-client/).*/node_modules/(?!oauth4webapi/)'],
   moduleNameMapper: {
     // A subpath export (`@grantline/lib-events/testing`) is the module of that name in the lib's src.
     '^@grantline/lib-([^/]+)/(.+)$': '<rootDir>/libs/$1/src/$2',

@@ -15,6 +15,7 @@ const client = {
   redirectUris: [],
   webOrigins: [],
   firstParty: false,
+  requirePkce: true,
   requireDpop: false,
   dpopNonce: false,
   requirePushedAuthorizationRequests: false,

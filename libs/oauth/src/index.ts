@@ -9,7 +9,7 @@ export {
   type Challenge,
   type ChallengeScheme,
 } from './error-challenge';
-export { errorRedirect } from './error-redirect';
+export { authorizationErrorResponse, errorRedirect, type RedirectTarget } from './error-redirect';
 export { errorPage, type ErrorPage } from './error-page';
 export { parseForm } from './form';
 export { systemClock, randomIds, epochSeconds, type Clock, type IdSource } from './clock';

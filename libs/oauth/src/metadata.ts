@@ -2,6 +2,8 @@ import { introspectionSigningAlgorithms } from '@grantline/lib-tokens';
 import { CLIENT_ASSERTION_ALGORITHMS } from './clients/client-assertion';
 import { DPOP_ALGORITHMS } from './error-challenge';
 import { supportedGrantTypes } from './grants/registry';
+import { PROMPTS } from './authorize/openid-request';
+import { RESPONSE_MODES } from './authorize/response-mode';
 import type { OAuthResponse } from './http-types';
 import type { OAuthContext } from './oauth-context';
 import { offeredScopes } from './personal-access-tokens/pat-decisions';
@@ -38,9 +40,9 @@ export function serverMetadata(
     ],
     revocation_endpoint_auth_signing_alg_values_supported: [...CLIENT_ASSERTION_ALGORITHMS],
     response_types_supported: ['code'],
-    response_modes_supported: ['query'],
+    response_modes_supported: [...RESPONSE_MODES],
     scopes_supported: scopes,
-    prompt_values_supported: ['none', 'login', 'consent'],
+    prompt_values_supported: [...PROMPTS],
     userinfo_endpoint: `${issuer}/api/user`,
     code_challenge_methods_supported: ['S256'],
     dpop_signing_alg_values_supported: [...DPOP_ALGORITHMS],

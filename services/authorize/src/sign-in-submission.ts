@@ -2,10 +2,10 @@ import type { Request, Response } from 'express';
 import { oauthRequestOf } from '@grantline/lib-runtime';
 import { recordDecision, signIn, type OAuthContext } from '@grantline/lib-oauth';
 import type { UserRecord } from '@grantline/lib-projections';
-import type { BrowserState } from './browser-state';
+import type { BrowserSession, BrowserState } from './browser-state';
 
 export type SignInSubmission =
-  | { ok: true; user: UserRecord }
+  | { ok: true; user: UserRecord; session: BrowserSession }
   /** Show the sign-in form again with this status and message. */
   | { ok: false; status: number; email: string; error: string };
 
@@ -33,6 +33,6 @@ export async function submitSignIn(
     if (limited) res.set('Retry-After', String(context.settings.signIn.windowSeconds));
     return { ok: false, status: limited ? 429 : 401, email, error: outcome.message };
   }
-  await state.startSession(res, outcome.user);
-  return { ok: true, user: outcome.user };
+  const { session } = await state.startSession(res, outcome.user);
+  return { ok: true, user: outcome.user, session };
 }

@@ -4,13 +4,15 @@ import { eventContext } from '../access-token-issuer';
 import { epochSeconds } from '../clock';
 import type { OAuthRequest } from '../http-types';
 import type { OAuthContext } from '../oauth-context';
-import type { CodePayload } from '../grants/sealed-grants';
+import type { CodePayload, OpenIdGrant } from '../grants/sealed-grants';
 import type { AuthorizationRequest } from './authorization-request';
-import { redirectWith } from './redirect-uri';
+import { authorizationResponse, redirectLocation, type AuthorizationResponse } from './authorization-response';
 
 export interface IssuedCode {
   event: GrantlineEvent;
-  /** The client's redirect URI with `code`, `state` and `iss`. */
+  /** `code`, `state` and `iss` for the client, in the response mode it asked for. */
+  response: AuthorizationResponse;
+  /** The query rendering of `response`: the client's redirect URI with the parameters. */
   location: string;
 }
 
@@ -26,6 +28,8 @@ export async function decideAuthorizationCode(
   client: ClientRecord,
   user: UserRecord,
   authTime: number,
+  /** OpenID Connect: the grant's facts for its ID tokens, present when the scope includes `openid`. */
+  openid?: OpenIdGrant,
 ): Promise<IssuedCode> {
   const now = epochSeconds(context.clock);
   const payload: CodePayload = {
@@ -36,12 +40,13 @@ export async function decideAuthorizationCode(
     scope: authorization.scopes.join(' '),
     redirect_uri: authorization.redirectUri,
     redirect_uri_given: authorization.redirectUriGiven,
-    code_challenge: authorization.codeChallenge,
+    ...(authorization.codeChallenge === undefined ? {} : { code_challenge: authorization.codeChallenge }),
     auth_time: authTime,
     gat: now,
     gexp: now + client.refreshTokens.absoluteTtl,
     ...(authorization.dpopJkt === undefined ? {} : { dpop_jkt: authorization.dpopJkt }),
     ...(authorization.resources.length === 0 ? {} : { res: authorization.resources.map((resource) => resource.uri) }),
+    ...(openid === undefined ? {} : { oidc: openid }),
     exp: now + context.settings.authorizationCodeTtlSeconds,
   };
   const { exp, ...sealed } = payload;
@@ -59,6 +64,7 @@ export async function decideAuthorizationCode(
         redirectUri: payload.redirect_uri,
         expiresAt: exp,
         ...(payload.res === undefined ? {} : { resources: payload.res }),
+        ...(openid?.sid === undefined ? {} : { sessionId: openid.sid }),
         ...(authorization.clientDocument === undefined
           ? {}
           : { clientMetadataSha256: authorization.clientDocument.sha256 }),
@@ -66,10 +72,10 @@ export async function decideAuthorizationCode(
     },
     eventContext(context, request),
   );
-  const location = redirectWith(authorization.redirectUri, {
+  const response = authorizationResponse(authorization, {
     code,
     state: authorization.state,
     iss: context.settings.issuer,
   });
-  return { event, location };
+  return { event, response, location: redirectLocation(response) };
 }

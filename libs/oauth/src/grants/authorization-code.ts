@@ -32,16 +32,15 @@ export const authorizationCodeGrant = {
   params,
   allowsPublicClients: true,
   async handle({ context, request, client, params: input, resources: requested, dpop }) {
-    if (input.code_verifier === undefined) throw invalidRequest('code_verifier is required');
-    if (!isWellFormedVerifier(input.code_verifier)) throw invalidRequest('code_verifier is malformed (RFC 7636 §4.1)');
+    if (input.code_verifier !== undefined && !isWellFormedVerifier(input.code_verifier)) {
+      throw invalidRequest('code_verifier is malformed (RFC 7636 §4.1)');
+    }
     const code = await openCode(context, input.code);
     if (!code || code.client_id !== client.client.clientId) throw invalidGrant(INVALID_CODE);
     if ((code.redirect_uri_given || input.redirect_uri !== undefined) && input.redirect_uri !== code.redirect_uri) {
       throw invalidGrant('redirect_uri does not match the authorization request');
     }
-    if (!verifierMatches(input.code_verifier, code.code_challenge)) {
-      throw invalidGrant('code_verifier does not match the code_challenge');
-    }
+    checkVerifier(input.code_verifier, code.code_challenge);
     // RFC 9449 §10: a code bound with dpop_jkt is redeemed only with a proof by that key.
     if (code.dpop_jkt !== undefined && dpop?.jkt !== code.dpop_jkt) {
       context.metrics.dpopProofFailed('key_mismatch');
@@ -112,3 +111,17 @@ export const authorizationCodeGrant = {
     }
   },
 } satisfies GrantHandler<typeof params>;
+
+/**
+ * RFC 7636 §4.6 for a code with a challenge. A code issued without one (a confidential client let
+ * off PKCE) is refused when a verifier comes anyway: RFC 9700 §2.1.1's defence against a PKCE
+ * downgrade, where an attacker strips the challenge from the request.
+ */
+function checkVerifier(verifier: string | undefined, challenge: string | undefined): void {
+  if (challenge === undefined) {
+    if (verifier !== undefined) throw invalidGrant('The authorization request had no code_challenge');
+    return;
+  }
+  if (verifier === undefined) throw invalidRequest('code_verifier is required');
+  if (!verifierMatches(verifier, challenge)) throw invalidGrant('code_verifier does not match the code_challenge');
+}

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { CLIENT_ASSERTION_TYPE } from '../clients/client-assertion';
+import { PROMPTS } from '../authorize/openid-request';
+import { RESPONSE_MODES } from '../authorize/response-mode';
 import { OAUTH_ERROR_CODES } from '../errors';
 import { allGrants } from '../grants/registry';
 import { serverMetadata } from '../metadata';
@@ -127,22 +129,39 @@ const deviceAuthorization = {
   additionalProperties: false,
 };
 
+/** The authorization request's parameters (RFC 6749 §4.1.1, OpenID Connect Core §3.1.2.1). */
+const authorizationParameters = {
+  client_id: text,
+  response_type: { const: 'code' },
+  redirect_uri: text,
+  scope: text,
+  state: text,
+  code_challenge: text,
+  code_challenge_method: { const: 'S256' },
+  prompt: { ...text, description: `Space-delimited: ${PROMPTS.join(', ')}; none stands alone.` },
+  response_mode: { enum: [...RESPONSE_MODES] },
+  nonce: text,
+  max_age: { ...text, pattern: '^[0-9]+$' },
+  login_hint: text,
+  id_token_hint: text,
+  acr_values: text,
+  claims: { ...text, description: 'OpenID Connect Core 5.5: a JSON object with userinfo and id_token members.' },
+  dpop_jkt: { ...text, description: 'RFC 9449 §10; a DPoP header on the push binds the code the same way.' },
+  resource,
+};
+
+/** OpenID Connect Core §3.1.2.1: the authorization request as a form POST, read as the query is. */
+const authorizationRequest = {
+  type: 'object',
+  properties: { ...authorizationParameters, request_uri: text },
+  required: ['client_id'],
+};
+
 /** RFC 9126 §2.1: the authorization request's parameters, pushed with the client's credentials. */
 const pushedAuthorizationRequest = {
   type: 'object',
-  properties: {
-    ...client,
-    response_type: { const: 'code' },
-    redirect_uri: text,
-    scope: text,
-    state: text,
-    code_challenge: text,
-    code_challenge_method: { const: 'S256' },
-    prompt: { enum: ['none', 'login', 'consent'] },
-    dpop_jkt: { ...text, description: 'RFC 9449 §10; a DPoP header on the push binds the code the same way.' },
-    resource,
-  },
-  required: ['response_type', 'code_challenge', 'code_challenge_method'],
+  properties: { ...authorizationParameters, ...client },
+  required: ['response_type'],
 };
 
 /** RFC 9126 §2.2. */
@@ -262,6 +281,7 @@ export function componentSchemas(): Record<string, JsonSchema> {
     Revoked: { type: 'object', maxProperties: 0 },
     DeviceAuthorizationRequest: { type: 'object', properties: { ...client, scope: text, resource } },
     DeviceAuthorization: deviceAuthorization,
+    AuthorizationRequest: authorizationRequest,
     PushedAuthorizationRequest: pushedAuthorizationRequest,
     PushedAuthorizationResponse: pushedAuthorizationResponse,
     User: user,

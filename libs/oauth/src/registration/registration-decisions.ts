@@ -124,6 +124,8 @@ function snapshotOf(
     webOrigins: [],
     // Nobody vouches for a client that registered itself: the person always consents.
     firstParty: false,
+    // A client that registered itself always uses PKCE.
+    requirePkce: true,
     requireDpop: false,
     dpopNonce: false,
     requirePushedAuthorizationRequests: false,
