@@ -1,6 +1,14 @@
 import { Redis } from 'ioredis';
 import { plainOpenIdClient, stampEvent, type ClientSnapshot } from '@grantline/lib-events';
-import { codeRedeemed, consentWithdrawn, grantRevoked, refreshRotated, tokenRevoked } from '@grantline/lib-testing';
+import {
+  codeRedeemed,
+  consentWithdrawn,
+  grantRevoked,
+  refreshRotated,
+  tokenRevoked,
+  userEvent,
+  userSnapshot,
+} from '@grantline/lib-testing';
 import {
   listResources,
   readResource,
@@ -278,4 +286,20 @@ it('puts back the guards of redeemed codes and rotated refresh tokens when it ap
   } finally {
     await Promise.all([projector.close(), guards.close()]);
   }
+});
+
+it('signs in the account that holds an address now, whatever order its partitions were applied in', async () => {
+  const event = (type: 'UserRegistered' | 'UserProfileChanged', userId: string, email: string) =>
+    userEvent(type, userSnapshot({ userId, email }), now);
+  const ada = '01JBZ8Y2C5V9Q3K4M6N7P8R9T0';
+  const grace = '01JBZ8Y2C5V9Q3K4M6N7P8R9T1';
+  // Grace takes a@ after Ada left it; the projector meets Grace's partition first.
+  await store.apply(event('UserRegistered', grace, 'c@redis.example.test'), { partition: 3, offset: '0' });
+  await store.apply(event('UserProfileChanged', grace, 'a@redis.example.test'), { partition: 3, offset: '1' });
+  await store.apply(event('UserRegistered', ada, 'a@redis.example.test'), { partition: 2, offset: '0' });
+  await store.apply(event('UserProfileChanged', ada, 'b@redis.example.test'), { partition: 2, offset: '1' });
+  expect((await store.findUserByEmail('A@redis.example.test'))?.userId).toBe(grace);
+  expect((await store.findUserByEmail('b@redis.example.test'))?.userId).toBe(ada);
+  expect(await store.findUserByEmail('c@redis.example.test')).toBeNull();
+  expect(await store.findUserByEmail('nobody@redis.example.test')).toBeNull();
 });

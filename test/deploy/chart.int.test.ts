@@ -128,27 +128,35 @@ describe('the Helm chart deploy/helm/grantline', () => {
     expect(JSON.stringify(only(manifests, 'Service', 'grantline-device-polling'))).toContain('"port":8080');
   });
 
-  it('generates a signing key Grantline accepts, whose public half matches its private scalar, and an admin token', async () => {
+  it('generates an ES256 key that signs access tokens and an RS256 key for ID tokens, both accepted, and an admin token', async () => {
     const secret = z
       .object({ data: z.object({ 'signing-keys.json': z.string(), 'admin-token': z.string() }) })
       .parse(only(readManifests(join(out, 'default.json')), 'Secret', 'grantline-keys'));
-    const jwks = z
-      .array(
-        z.object({
-          kid: z.string(),
-          kty: z.literal('EC'),
-          crv: z.literal('P-256'),
-          x: z.string(),
-          y: z.string(),
-          d: z.string(),
-        }),
-      )
-      .length(1)
+    const ecJwk = z.object({
+      kid: z.string(),
+      kty: z.literal('EC'),
+      crv: z.literal('P-256'),
+      x: z.string(),
+      y: z.string(),
+      d: z.string(),
+    });
+    const rsaEntry = z
+      .object({
+        kid: z.string(),
+        alg: z.literal('RS256'),
+        pem: z.string().startsWith('-----BEGIN RSA PRIVATE KEY-----'),
+      })
+      .strict();
+    const entries = z
+      .tuple([ecJwk, rsaEntry])
       .parse(JSON.parse(Buffer.from(secret.data['signing-keys.json'], 'base64').toString('utf8')));
-    const [jwk] = jwks;
-    const derived = createPublicKey(createPrivateKey({ key: jwk!, format: 'jwk' })).export({ format: 'jwk' });
-    expect({ x: derived.x, y: derived.y }).toEqual({ x: jwk!.x, y: jwk!.y });
-    await expect(keyRingFromJwks(jwks)).resolves.toMatchObject({ active: { kid: jwk!.kid, alg: 'ES256' } });
+    const [jwk, rsa] = entries;
+    const derived = createPublicKey(createPrivateKey({ key: jwk, format: 'jwk' })).export({ format: 'jwk' });
+    expect({ x: derived.x, y: derived.y }).toEqual({ x: jwk.x, y: jwk.y });
+    const ring = await keyRingFromJwks(entries);
+    expect(ring).toMatchObject({ active: { kid: jwk.kid, alg: 'ES256' } });
+    expect(ring.algorithms()).toEqual(['ES256', 'RS256']);
+    expect(ring.signerFor('RS256')?.kid).toBe(rsa.kid);
     expect(Buffer.from(secret.data['admin-token'], 'base64').toString('utf8')).toMatch(/^[A-Za-z0-9]{48}$/);
   });
 

@@ -192,8 +192,17 @@ it('creates users with --password-stdin, lists them without secrets, refuses dup
     user_id: expect.stringMatching(/^[0-9A-HJKMNP-TV-Z]{26}$/),
     email: 'grace@example.com',
     name: 'Grace Hopper',
+    given_name: null,
+    family_name: null,
+    preferred_username: null,
+    email_verified: false,
+    locale: null,
+    zoneinfo: null,
+    picture: null,
+    website: null,
     disabled: false,
     created_at: expect.any(String),
+    updated_at: null,
   });
   const userId = String(created.user_id);
 

@@ -68,7 +68,7 @@ async function driveResources(client: GrantlineTestClient, run: string): Promise
   await adminJson(client, 'DELETE', `/admin/resources/${encodeURIComponent(scratch)}`, 200);
 }
 
-/** Users: registered, password changed, disabled, enabled. */
+/** Users: registered, password changed, profile changed, disabled, enabled. */
 async function driveUsers(client: GrantlineTestClient, run: string, password: string): Promise<void> {
   const { user_id: userId } = await client.registerUser({
     email: `other.${run}@example.test`,
@@ -76,6 +76,7 @@ async function driveUsers(client: GrantlineTestClient, run: string, password: st
     password,
   });
   await adminJson(client, 'POST', `/admin/users/${userId}/password`, 204, { password: 'another long password' });
+  await adminJson(client, 'PATCH', `/admin/users/${userId}`, 200, { given_name: 'Other', locale: 'en-GB' });
   await adminJson(client, 'POST', `/admin/users/${userId}/disable`, 200);
   await adminJson(client, 'POST', `/admin/users/${userId}/enable`, 200);
 }

@@ -35,21 +35,80 @@ function refusePasswordArgument(command: Command): Command {
   });
 }
 
+/** The OpenID Connect profile options of `user create` and `user update`, by their claim names. */
+const profileOptions = [
+  ['--given-name <name>', 'given name (OpenID Connect given_name)', 'given_name'],
+  ['--family-name <name>', 'family name (family_name)', 'family_name'],
+  [
+    '--preferred-username <name>',
+    'short name the person goes by (preferred_username; not unique)',
+    'preferred_username',
+  ],
+  ['--locale <tag>', 'BCP 47 language tag, e.g. en-GB', 'locale'],
+  ['--zoneinfo <zone>', 'IANA time zone, e.g. Europe/Paris', 'zoneinfo'],
+  ['--picture <url>', 'address of a profile picture (http or https)', 'picture'],
+  ['--website <url>', 'address of a web page about the person (http or https)', 'website'],
+] as const;
+
+function withProfileOptions(command: Command): Command {
+  for (const [flags, description] of profileOptions) command.option(flags, `${description}; "" clears it`);
+  return command
+    .option('--email-verified', "the email address is known to be this person's")
+    .option('--no-email-verified', 'the email address is not verified');
+}
+
+/** The profile fields the options set, as the admin API spells them; an empty value clears one. */
+function profileFields(options: Record<string, unknown>): Record<string, unknown> {
+  const fields: Record<string, unknown> = {};
+  for (const [flags, , field] of profileOptions) {
+    const key = optionKey(flags);
+    const value = options[key];
+    if (typeof value === 'string') fields[field] = value === '' ? null : value;
+  }
+  if (typeof options.emailVerified === 'boolean') fields.email_verified = options.emailVerified;
+  return fields;
+}
+
+/** `--given-name <name>` is read by commander as `givenName`. */
+function optionKey(flags: string): string {
+  const long = flags.split(' ')[0] ?? '';
+  return long.replace(/^--/, '').replace(/-([a-z])/g, (_match, letter: string) => letter.toUpperCase());
+}
+
 /** `grantline user …`: manage user accounts through the admin API of a running server. */
 export function userCommands(): Command {
   const user = new Command('user').description('create and manage user accounts');
   const target = () => adminTarget(user.parent?.opts() ?? {});
 
   refusePasswordArgument(
-    user
-      .command('create')
-      .description('create a user; the password is read from standard input')
-      .requiredOption('--email <email>', 'sign-in address (unique, compared case-insensitively)')
-      .requiredOption('--name <name>', 'display name')
-      .option('--password-stdin', 'read the password from standard input (one trailing newline is dropped)'),
-  ).action(async (options: { email: string; name: string }) => {
+    withProfileOptions(
+      user
+        .command('create')
+        .description('create a user; the password is read from standard input')
+        .requiredOption('--email <email>', 'sign-in address (unique, compared case-insensitively)')
+        .requiredOption('--name <name>', 'display name')
+        .option('--password-stdin', 'read the password from standard input (one trailing newline is dropped)'),
+    ),
+  ).action(async (options: { email: string; name: string } & Record<string, unknown>) => {
     const password = await readPasswordFromStdin();
-    print(await adminCall(target(), 'POST', '/admin/users', { email: options.email, name: options.name, password }));
+    const body = { email: options.email, name: options.name, password, ...profileFields(options) };
+    print(await adminCall(target(), 'POST', '/admin/users', body));
+  });
+
+  withProfileOptions(
+    user
+      .command('update <userId>')
+      .description("change a user's name, email or OpenID Connect profile; options left out are kept")
+      .option('--email <email>', 'new sign-in address (unverified unless --email-verified is given too)')
+      .option('--name <name>', 'display name'),
+  ).action(async (userId: string, options: { email?: string; name?: string } & Record<string, unknown>) => {
+    const body = {
+      ...(options.email === undefined ? {} : { email: options.email }),
+      ...(options.name === undefined ? {} : { name: options.name }),
+      ...profileFields(options),
+    };
+    if (Object.keys(body).length === 0) throw new Error('nothing to change: give at least one option');
+    print(await adminCall(target(), 'PATCH', userPath(userId), body));
   });
 
   user

@@ -73,6 +73,11 @@ export const clientRegistrationSchema = z
     logoUri: z.string().url().nullable(),
     softwareId: z.string().min(1).max(200).nullable(),
     softwareVersion: z.string().min(1).max(200).nullable(),
+    /**
+     * OpenID Connect Registration §2 `sector_identifier_uri`, as registered (its host is the
+     * client's sector, `openid.sectorIdentifierHost`); null when none was. Absent before OpenID Connect.
+     */
+    sectorIdentifierUri: z.string().url().nullable().default(null),
     /** When the registration was made or last replaced (RFC 7592 §2.2), ISO 8601. */
     updatedAt: z.string().datetime(),
   })

@@ -93,4 +93,10 @@ export { idTokenKeyWarning, idTokenSigner, mintIdToken, tokenHash, type IdTokenG
 export { ID_TOKEN_ALGORITHMS, idTokenAlgorithms, openIdProviderMetadata } from './openid/provider-metadata';
 export { openIdUserInfoEndpoint } from './openid/userinfo-endpoint';
 export { userClaims, USER_CLAIM_NAMES } from './openid/user-claims';
+export {
+  openIdSettingsRefusal,
+  postLogoutRedirectUriRefusal,
+  backchannelLogoutUriRefusal,
+  type OpenIdEnvironment,
+} from './openid/client-openid-settings';
 export { openIdGrantSchema, type OpenIdGrant } from './grants/sealed-grants';

@@ -11,7 +11,7 @@ import type {
 } from './port';
 import { projectEvent, writeMarksThrough, type WrittenThroughEvent } from './projectors';
 import type { ProjectionWriter, RestoredGuard } from './projection-writer';
-import { normaliseEmail, type UserRecord } from './user-projection';
+import { emailOwner, userEmailKeys, type UserRecord } from './user-projection';
 
 export interface SecondsClock {
   nowSeconds(): number;
@@ -30,6 +30,7 @@ export class MemoryProjectionStore implements ProjectionStore, ProjectionWriter 
   private readonly records = new Map<string, Positioned<unknown>>();
   private readonly indexes = new Map<string, Set<string>>();
   private readonly lookups = new Map<string, string>();
+  private readonly members = new Map<string, Set<string>>();
   private readonly once = new Map<string, { value: unknown; expiresAt: number }>();
   private readonly revoked = new Map<string, number>();
   private readonly revokedGrants = new Map<string, number>();
@@ -78,6 +79,10 @@ export class MemoryProjectionStore implements ProjectionStore, ProjectionWriter 
     if (!this.lookups.has(key)) this.lookups.set(key, value);
   }
 
+  async addMember(key: string, member: string): Promise<void> {
+    this.members.set(key, (this.members.get(key) ?? new Set()).add(member));
+  }
+
   async putOnce(collection: OnceCollection, id: string, value: unknown, expiresAt: number): Promise<void> {
     const key = `${collection}:${id}`;
     if (expiresAt <= this.clock.nowSeconds() || this.getOnceNow(key) !== null) return;
@@ -110,8 +115,16 @@ export class MemoryProjectionStore implements ProjectionStore, ProjectionWriter 
   }
 
   async findUserByEmail(email: string): Promise<UserRecord | null> {
-    const userId = this.lookups.get(`user-email:${normaliseEmail(email)}`);
-    return userId === undefined ? null : this.getUser(userId);
+    const firstId = this.lookups.get(userEmailKeys.lookup(email));
+    const first = firstId === undefined ? null : await this.getUser(firstId);
+    const candidates = await Promise.all(
+      [...(this.members.get(userEmailKeys.candidates(email)) ?? [])].map((id) => this.getUser(id)),
+    );
+    return emailOwner(
+      email,
+      first,
+      candidates.filter((user) => user !== null),
+    );
   }
 
   async listUsers(): Promise<UserRecord[]> {

@@ -8,6 +8,8 @@ import type { ProjectionWriter } from './projection-writer';
 export type ProjectionDifference =
   | { kind: 'client-missing' | 'client-unexpected' | 'client-differs'; clientId: string }
   | { kind: 'user-missing' | 'user-unexpected' | 'user-differs'; userId: string }
+  /** The account an address signs in differs from the log's (or the address finds none). */
+  | { kind: 'user-email-missing' | 'user-email-unexpected' | 'user-email-differs'; email: string }
   | { kind: 'revocation-missing'; jti: string }
   | { kind: 'grant-revocation-missing'; grantId: string }
   | { kind: 'consent-cutoff-missing' | 'consent-cutoff-differs'; userId: string; clientId: string }
@@ -22,6 +24,7 @@ export type ProjectionDifference =
 export type ProjectionKeyspace =
   | 'clients'
   | 'users'
+  | 'user-emails'
   | 'consents'
   | 'consent-resources'
   | 'revocations'
@@ -79,6 +82,7 @@ export class ProjectionCheck {
         return expected.applyRecord(collection, id, ...rest);
       },
       indexOnce: (...args) => expected.indexOnce(...args),
+      addMember: (...args) => expected.addMember(...args),
       putOnce: (collection, id, value, expiresAt) => {
         noteExpiry(
           entryOf(this.once, collection, () => new Map()),
@@ -148,6 +152,10 @@ export class ProjectionCheck {
     return {
       clients: await listKeyspace(stores, async (store) => byId(await store.listClients(), (c) => c.clientId)),
       users: await listKeyspace(stores, async (store) => byId(await store.listUsers(), (u) => u.userId)),
+      // Every address either side lists must sign in the same account on both.
+      'user-emails': await readKeyspace(stores, await this.addresses(stores), async (store, email) =>
+        store.findUserByEmail(email).then((user) => user?.userId ?? null),
+      ),
       consents: await record('consent'),
       'consent-resources': await record('consent-resources'),
       revocations: await readKeyspace(stores, live(this.revoked, now), (store, jti) => revokedOrNull(store, { jti })),
@@ -168,6 +176,12 @@ export class ProjectionCheck {
     };
   }
 
+  /** The current address of every user either store lists. */
+  private async addresses({ expected, actual }: Stores): Promise<Set<string>> {
+    const users = [...(await expected.listUsers()), ...(await actual.listUsers())];
+    return new Set(users.map((user) => user.email));
+  }
+
   /** How one entry that differs is reported; markers the live store holds beyond the log's are not. */
   private difference(keyspace: ProjectionKeyspace, id: string, outcome: Outcome): ProjectionDifference | null {
     switch (keyspace) {
@@ -175,6 +189,8 @@ export class ProjectionCheck {
         return { kind: `client-${outcome}`, clientId: id };
       case 'users':
         return { kind: `user-${outcome}`, userId: id };
+      case 'user-emails':
+        return { kind: `user-email-${outcome}`, email: id };
       case 'revocations':
         return outcome === 'missing' ? { kind: 'revocation-missing', jti: id } : null;
       case 'grant-revocations':

@@ -101,6 +101,7 @@ describe('ProjectionCheck of users and grants', () => {
     const empty = new MemoryProjectionStore({ nowSeconds: seconds });
     expect((await checker.compare(empty)).differences).toEqual([
       { kind: 'user-missing', userId: user.userId },
+      { kind: 'user-email-missing', email: user.email },
       { kind: 'grant-revocation-missing', grantId: 'g1' },
     ]);
 
@@ -297,6 +298,10 @@ describe('ProjectionCheck checksums', () => {
       return (await super.listUsers()).filter((record) => !this.loses('users', record.userId));
     }
 
+    override async findUserByEmail(email: string): Promise<UserRecord | null> {
+      return this.loses('user-emails', email) ? null : super.findUserByEmail(email);
+    }
+
     override async getRecord(collection: RecordCollection, id: string): Promise<unknown> {
       const keyspace = recordKeyspaces[collection];
       return keyspace !== null && this.loses(keyspace, id) ? null : super.getRecord(collection, id);
@@ -348,6 +353,7 @@ describe('ProjectionCheck checksums', () => {
   const keyspaces: ProjectionKeyspace[] = [
     'clients',
     'users',
+    'user-emails',
     'consents',
     'consent-resources',
     'revocations',
@@ -381,6 +387,7 @@ describe('ProjectionCheck checksums', () => {
     expect(counts).toEqual({
       clients: 2,
       users: 1,
+      'user-emails': 1,
       consents: 1,
       'consent-resources': 1,
       revocations: 1,
@@ -409,6 +416,7 @@ describe('ProjectionCheck checksums', () => {
   it.each<[ProjectionKeyspace, string, ProjectionDifference]>([
     ['clients', 'b', { kind: 'client-missing', clientId: 'b' }],
     ['users', userId, { kind: 'user-missing', userId }],
+    ['user-emails', user.email, { kind: 'user-email-missing', email: user.email }],
     ['consents', `${userId}:a`, { kind: 'record-missing', collection: 'consent', id: `${userId}:a` }],
     ['revocations', 't', { kind: 'revocation-missing', jti: 't' }],
     ['grant-revocations', 'g1', { kind: 'grant-revocation-missing', grantId: 'g1' }],

@@ -15,6 +15,8 @@ export type ProjectionOp =
   | { o: 'record'; key: string; index?: string; id: string; part: number; off: string; rec: string }
   /** A lookup set once: the first value stays. */
   | { o: 'lookup'; key: string; value: string }
+  /** A member added to a set that only grows. */
+  | { o: 'member'; key: string; value: string }
   /** A write-once record kept until `exat` (epoch seconds). */
   | { o: 'once'; key: string; value: string; exat: string }
   /** A marker that lives until `exat` (epoch seconds). */
@@ -65,6 +67,10 @@ export class ProjectionOps implements ProjectionWriter {
 
   async indexOnce(key: string, value: string): Promise<void> {
     this.ops.push({ o: 'lookup', key, value });
+  }
+
+  async addMember(key: string, member: string): Promise<void> {
+    this.ops.push({ o: 'member', key, value: member });
   }
 
   async putOnce(collection: OnceCollection, id: string, value: unknown, expiresAt: number): Promise<void> {

@@ -34,6 +34,8 @@ export interface ProjectionWriter extends MarkWriter {
   ): Promise<void>;
   /** Sets a lookup key only if it has none yet. */
   indexOnce(key: string, value: string): Promise<void>;
+  /** Adds a member to a set that only grows; readers check each member against its record. */
+  addMember(key: string, member: string): Promise<void>;
   /**
    * Puts back a single-use guard that the log shows was used (a redeemed code, a rotated
    * refresh token), so a store that lost its guards does not accept them a second time. Stores

@@ -4,7 +4,7 @@ import { projectDeviceEvent } from './device-projection';
 import type { AppliedPosition } from './projection-records';
 import type { MarkWriter, ProjectionWriter } from './projection-writer';
 import { projectResource } from './resource-projection';
-import { normaliseEmail } from './user-projection';
+import { userEmailKeys } from './user-projection';
 
 /** An authorization code lives at most this long (GRANTLINE_AUTHORIZATION_CODE_TTL), its claim a minute more. */
 const CODE_CLAIM_SECONDS = 2 * 60;
@@ -44,8 +44,10 @@ const user: ProjectorEntry<
   positioned: async (writer, event, position) => {
     const record = event.data.user;
     await writer.applyRecord('user', event.aggregate.id, position, record, 'users');
-    // The first account registered with an address keeps it; replays set the same value.
-    await writer.indexOnce(`user-email:${normaliseEmail(record.email)}`, record.userId);
+    // The first account projected with an address keeps it while it holds it; every account
+    // that ever held it is a candidate, so a changed address is found at once (see emailOwner).
+    await writer.indexOnce(userEmailKeys.lookup(record.email), record.userId);
+    await writer.addMember(userEmailKeys.candidates(record.email), record.userId);
   },
 };
 

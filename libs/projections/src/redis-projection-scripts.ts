@@ -76,6 +76,8 @@ local function apply_op(ks, op, root)
     if op.index then index_member(ks .. op.index, op.id, op.rec ~= '') end
   elseif op.o == 'lookup' then
     redis.call('SET', ks .. op.key, op.value, 'NX')
+  elseif op.o == 'member' then
+    redis.call('SADD', ks .. op.key, op.value)
   elseif op.o == 'once' then
     redis.call('SET', ks .. op.key, op.value, 'EXAT', op.exat, 'NX')
   elseif op.o == 'mark' then

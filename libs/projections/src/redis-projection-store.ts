@@ -18,7 +18,7 @@ import { failClosed, RedisStore, type RedisConnectionOptions } from './redis-con
 import { ConnectionIncarnation } from './redis-incarnation';
 import { applyOps, defineProjectionScripts, positionsOf, SERVING_KEY } from './redis-projection-commands';
 import { ServingCheck } from './serving-check';
-import { normaliseEmail, type UserRecord } from './user-projection';
+import { emailOwner, userEmailKeys, type UserRecord } from './user-projection';
 
 export type RedisProjectionStoreOptions = RedisConnectionOptions;
 
@@ -87,8 +87,16 @@ export class RedisProjectionStore extends RedisStore implements ProjectionStore 
   }
 
   async findUserByEmail(email: string): Promise<UserRecord | null> {
-    const [userId] = await this.get([`user-email:${normaliseEmail(email)}`]);
-    return typeof userId === 'string' ? this.getUser(userId) : null;
+    const { values, replies } = await this.query([userEmailKeys.lookup(email)], (pipeline, key) =>
+      pipeline.smembers(key(userEmailKeys.candidates(email))),
+    );
+    const ids = [...new Set([values[0], ...((replies[0] ?? []) as string[])])].filter((id) => typeof id === 'string');
+    if (ids.length === 0) return null;
+    const users = (await this.get(ids.map((id) => projectionKeys.record('user', id))))
+      .map((raw) => parseStored(raw ?? null, parseUser))
+      .filter((user) => user !== null);
+    const firstId = values[0];
+    return emailOwner(email, users.find((user) => user.userId === firstId) ?? null, users);
   }
 
   async listUsers(): Promise<UserRecord[]> {

@@ -29,6 +29,32 @@ export function consentOf(event: GrantlineEvent): { key: string; scopes: string[
   }
 }
 
+/**
+ * Where the read model finds an address: `lookup` names the first account ever projected with it
+ * (set once), `candidates` every account that has held it. Records carry the current address.
+ */
+export const userEmailKeys = {
+  lookup: (email: string) => `user-email:${normaliseEmail(email)}`,
+  candidates: (email: string) => `user-emails:${normaliseEmail(email)}`,
+} as const;
+
+/**
+ * The account an address signs in: the first account projected with it while it still holds
+ * it (two registrations that raced both hold it; the first one keeps it), otherwise the
+ * account that holds it now (lowest id, should a race between replicas leave two). An account
+ * that moved to another address no longer answers to the old one.
+ */
+export function emailOwner(
+  email: string,
+  first: UserRecord | null,
+  candidates: readonly UserRecord[],
+): UserRecord | null {
+  const address = normaliseEmail(email);
+  if (first?.email === address) return first;
+  const holders = candidates.filter((user) => user.email === address);
+  return holders.sort((a, b) => a.userId.localeCompare(b.userId))[0] ?? null;
+}
+
 /** Emails are compared case-insensitively. */
 export function normaliseEmail(email: string): string {
   return email.trim().toLowerCase();

@@ -35,7 +35,7 @@ export function createOAuthContext(
   documents: ClientDocumentCache = new MemoryClientDocumentCache(),
 ): OAuthContext {
   const fetcher = guardedFetcher(config, metrics);
-  const sources = { fetcher, clock: systemClock };
+  const sources = { fetcher, clock: systemClock, keys };
   return {
     settings: oauthSettings(config),
     log,
@@ -63,13 +63,14 @@ export function createOAuthContext(
 export function clientDirectory(
   config: Config,
   store: ProjectionStore,
-  sources: Pick<OAuthContext, 'fetcher' | 'clock'>,
+  sources: Pick<OAuthContext, 'fetcher' | 'clock' | 'keys'>,
   documents: ClientDocumentCache,
 ): ClientDirectory {
   const registered = projectedClients(store);
   if (!config.GRANTLINE_CLIENT_METADATA_DOCUMENTS) return registered;
   return metadataDocumentClients(registered, sources, documents, {
     scopes: config.GRANTLINE_CLIENT_METADATA_SCOPES,
+    openid: { algorithms: sources.keys.algorithms(), pairwiseSalt: config.GRANTLINE_PAIRWISE_SALT ?? null },
     caching: {
       minSeconds: config.GRANTLINE_CLIENT_METADATA_CACHE_MIN,
       maxSeconds: config.GRANTLINE_CLIENT_METADATA_CACHE_MAX,

@@ -1,5 +1,6 @@
 export * from './oauth-fixture';
 export * from './client-fixtures';
+export * from './user-fixtures';
 export { FormBrowser, parseForm, pkcePair, type ParsedForm } from './form-browser';
 export * from './code-flow';
 export * from './device-flow';

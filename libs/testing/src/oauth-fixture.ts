@@ -66,6 +66,7 @@ export interface OAuthFixture {
 /** How the fixture's directory treats clients known by their metadata document, unless a test says otherwise. */
 export const FIXTURE_METADATA_DOCUMENTS: MetadataDocumentClientsOptions = {
   scopes: ['read', 'write'],
+  openid: { algorithms: ['ES256', 'RS256'], pairwiseSalt: null },
   caching: { minSeconds: 60, maxSeconds: 3600, defaultSeconds: 300, failureSeconds: 30 },
 };
 

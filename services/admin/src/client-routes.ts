@@ -17,8 +17,10 @@ import {
   redirectUriWarnings,
   requireRegisteredResources,
   resourcesNamedBy,
+  openIdSettingsRefusal,
   type IdSource,
   type OAuthContext,
+  type OAuthSettings,
   type PersonalAccessTokenSettings,
 } from '@grantline/lib-oauth';
 import type { GrantlineEvent } from '@grantline/lib-events';
@@ -33,13 +35,23 @@ export interface AdminDependencies {
   logger: Logger;
   /** Sign the personal access tokens the admin API mints. */
   keys: OAuthContext['keys'];
-  tokenSettings: PersonalAccessTokenSettings;
+  /** The settings of the personal access tokens the admin API mints, and of OpenID Connect clients. */
+  tokenSettings: PersonalAccessTokenSettings & Pick<OAuthSettings, 'openid'>;
 }
 
 /** Advice on a registration that is accepted all the same (RFC 8252 §7.1 schemes); absent when there is none. */
 function warnings(client: ClientRecord): { warnings?: string[] } {
   const found = redirectUriWarnings(client.redirectUris);
   return found.length === 0 ? {} : { warnings: found };
+}
+
+/** A client's OpenID Connect settings fit what this server offers (see openIdSettingsRefusal); 400 otherwise. */
+function requireServableOpenId(client: ClientRecord, deps: AdminDependencies): void {
+  const refusal = openIdSettingsRefusal(client, {
+    algorithms: deps.keys.algorithms(),
+    pairwiseSalt: deps.tokenSettings.openid.pairwiseSalt,
+  });
+  if (refusal !== null) throw commandRefused(400, refusal);
 }
 
 /** /admin/clients: register, list, show, update, rotate the secret, delete. */
@@ -85,6 +97,7 @@ export function clientRoutes(deps: AdminDependencies): Router {
       const input = registerClientSchema.parse(req.body);
       const existing = input.client_id ? await store.getClient(input.client_id) : null;
       const decision = await registerClient(input, existing, ids, context(req));
+      requireServableOpenId(decision.client, deps);
       await requireRegisteredResources(store, resourcesNamedBy(decision.client));
       await record(
         decision.event,
@@ -103,6 +116,7 @@ export function clientRoutes(deps: AdminDependencies): Router {
     handle(deps.logger, async (req) => {
       const input = updateClientSchema.parse(req.body);
       const decision = updateClient(input, await store.getClient(String(req.params.id)), context(req));
+      requireServableOpenId(decision.client, deps);
       await requireRegisteredResources(store, resourcesNamedBy(decision.client));
       const expected = JSON.stringify(decision.client);
       await record(decision.event, decision.client.clientId, (client) => JSON.stringify(client) === expected);

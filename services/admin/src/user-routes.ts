@@ -5,6 +5,7 @@ import {
   awaitingProjection,
   commandRefused,
   changePassword,
+  changeUserProfile,
   createUserSchema,
   disableUser,
   enableUser,
@@ -13,6 +14,7 @@ import {
   recordDecision,
   registerUser,
   setPasswordSchema,
+  updateUserSchema,
   withdrawConsent,
 } from '@grantline/lib-oauth';
 import type { GrantlineEvent } from '@grantline/lib-events';
@@ -20,7 +22,8 @@ import type { UserRecord } from '@grantline/lib-projections';
 import type { AdminDependencies } from './client-routes';
 
 /**
- * /admin/users: create, list, show, set the password, disable, enable, and show or withdraw
+ * /admin/users: create, list, show, change the name, email or profile, set the password,
+ * disable, enable, and show or withdraw
  * a user's remembered consent for a client. Passwords arrive only in request bodies and
  * leave only as hashes in events; no reply or log line contains one.
  */
@@ -90,6 +93,36 @@ export function userRoutes(deps: AdminDependencies): Router {
         throw commandRefused(409, 'a user with this email already exists');
       }
       return { status: 201, body: publicUserView(decision.user) };
+    }),
+  );
+
+  router.patch(
+    '/admin/users/:id',
+    handle(deps.logger, async (req) => {
+      const input = updateUserSchema.parse(req.body ?? {});
+      const existing = await store.getUser(String(req.params.id));
+      const decision = changeUserProfile(
+        input,
+        existing,
+        input.email === undefined ? null : await store.findUserByEmail(input.email),
+        context(req),
+      );
+      if (decision.event === null) return { status: 200, body: publicUserView(decision.user) };
+      const { userId, email, updatedAt } = decision.user;
+      const seen = await record(
+        decision.event,
+        async () => ({ user: await store.getUser(userId), owner: await store.findUserByEmail(email) }),
+        ({ user }) => user?.updatedAt === updatedAt,
+      );
+      // Two accounts that moved to the same free address at once both hold it; the one the
+      // address does not sign in goes back to its previous address and is refused.
+      if (existing && existing.email !== email && seen?.owner?.userId !== userId) {
+        const previous = { email: existing.email, email_verified: existing.profile.emailVerified };
+        const back = changeUserProfile(previous, seen?.user ?? decision.user, null, context(req));
+        if (back.event) await recordDecision(deps, { events: [back.event] });
+        throw commandRefused(409, 'a user with this email already exists');
+      }
+      return { status: 200, body: publicUserView(decision.user) };
     }),
   );
 

@@ -11,6 +11,7 @@ import type { ClientRecord } from '@grantline/lib-projections';
 import type { IdSource } from '../clock';
 import { hashSecret } from '../client-secret';
 import { commandRefused } from '../errors';
+import { applyOpenIdInput, openIdAdminView } from '../openid/client-openid-settings';
 import {
   PUBLIC_CLIENTS_ROTATE,
   PUBLIC_CLIENTS_USE_PKCE,
@@ -55,7 +56,7 @@ export async function registerClient(
     jwks: keys?.jwks ?? null,
     jwksUri: keys?.jwksUri ?? null,
     registration: null,
-    openid: plainOpenIdClient(),
+    openid: applyOpenIdInput(plainOpenIdClient(), input),
     createdAt: context.now().toISOString(),
   };
   const event = stampEvent(
@@ -87,6 +88,7 @@ export function updateClient(
     refreshTokens: refreshPolicy(input, current.refreshTokens, current.public),
     ...resourcePolicy(input, current),
     ...keyUpdate(input, current),
+    openid: applyOpenIdInput(current.openid, input),
   };
   if (client.public && client.grantTypes.includes('client_credentials')) {
     throw commandRefused(400, 'client_credentials needs a confidential client');
@@ -236,6 +238,7 @@ export function publicView(client: ClientSnapshot): Record<string, unknown> {
     default_resource: client.defaultResource,
     introspects_for: client.introspectsFor,
     token_endpoint_auth_method: clientAuthMethodOf(client),
+    ...openIdAdminView(client.openid),
     ...(client.jwks === null ? {} : { jwks: client.jwks }),
     ...(client.jwksUri === null ? {} : { jwks_uri: client.jwksUri }),
     // A client that registered itself (RFC 7591): how, and when it last changed its registration.

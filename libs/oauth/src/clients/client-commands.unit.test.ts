@@ -2,7 +2,7 @@ import { randomIds } from '../clock';
 import { verifySecret } from '../client-secret';
 import { registerClientSchema, updateClientSchema } from './client-input';
 import { OAuthError } from '../errors';
-import { deleteClient, registerClient, rotateClientSecret, updateClient } from './client-commands';
+import { deleteClient, publicView, registerClient, rotateClientSecret, updateClient } from './client-commands';
 
 const context = { now: () => new Date('2026-01-01T00:00:00Z') };
 const input = (overrides: Record<string, unknown> = {}) =>
@@ -80,5 +80,52 @@ describe('client commands', () => {
     expect(rotated.event.type).toBe('ClientSecretRotated');
     expect(await verifySecret(registered.secret ?? '', rotated.client.secretHash ?? '')).toBe(false);
     expect(await verifySecret(rotated.secret ?? '', rotated.client.secretHash ?? '')).toBe(true);
+  });
+});
+
+describe("a client's OpenID Connect settings through the admin API", () => {
+  const webApp = {
+    grant_types: ['authorization_code', 'refresh_token'],
+    redirect_uris: ['https://grafana.example/login/generic_oauth'],
+  };
+
+  it('registers them with the client and shows them by their registration names', async () => {
+    const decision = await registerClient(
+      input({
+        ...webApp,
+        id_token_signed_response_alg: 'ES256',
+        subject_type: 'pairwise',
+        post_logout_redirect_uris: ['https://grafana.example/login'],
+        backchannel_logout_uri: 'https://grafana.example/backchannel',
+        end_grants_with_session: false,
+      }),
+      null,
+      randomIds,
+      context,
+    );
+    expect(decision.client.openid).toMatchObject({
+      idTokenSignedResponseAlg: 'ES256',
+      subjectType: 'pairwise',
+      postLogoutRedirectUris: ['https://grafana.example/login'],
+      backchannelLogoutUri: 'https://grafana.example/backchannel',
+      endGrantsWithSession: false,
+    });
+    expect(publicView(decision.client)).toMatchObject({
+      id_token_signed_response_alg: 'ES256',
+      subject_type: 'pairwise',
+      post_logout_redirect_uris: ['https://grafana.example/login'],
+      end_grants_with_session: false,
+    });
+  });
+
+  it('changes only the settings an update names', async () => {
+    const { client } = await registerClient(input({ ...webApp, default_max_age: 600 }), null, randomIds, context);
+    const updated = updateClient(updateClientSchema.parse({ require_auth_time: true }), client, context);
+    expect(updated.client.openid).toEqual({ ...client.openid, requireAuthTime: true });
+  });
+
+  it('refuses a post-logout redirect URI that could not be a redirect URI', () => {
+    expect(() => input({ ...webApp, post_logout_redirect_uris: ['http://grafana.example/login'] })).toThrow();
+    expect(() => updateClientSchema.parse({ post_logout_redirect_uris: ['javascript:alert(1)'] })).toThrow();
   });
 });

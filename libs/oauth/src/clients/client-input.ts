@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { clientJwkSetSchema, grantTypeSchema, resourceUriSchema } from '@grantline/lib-events';
+import { openIdAdminFields } from '../openid/client-openid-settings';
 import { redirectUriRefusal } from './redirect-uri-policy';
 
 const absoluteUri = z
@@ -89,6 +90,7 @@ export const registerClientSchema = z
     client_secret: z.string().min(8).max(512).optional(),
     token_endpoint_auth_method: authMethodSchema.optional(),
     ...keyFields,
+    ...openIdAdminFields,
   })
   .strict()
   .refine((input) => !(input.public && input.client_secret), 'a public client has no secret')
@@ -132,6 +134,7 @@ export const updateClientSchema = z
     ...resourceFields,
     /** Replaces the client's keys (key rotation); a client with a secret moves to private_key_jwt. */
     ...keyFields,
+    ...openIdAdminFields,
   })
   .strict()
   .refine((input) => !(input.jwks && input.jwks_uri), 'send jwks or jwks_uri, not both');

@@ -3,7 +3,7 @@ import { clientFromMetadataDocument } from './metadata-document';
 const URL_ID = 'https://app.example.com/oauth/client.json';
 const SHA = 'q1w2e3r4t5y6u7i8o9p0a1s2d3f4g5h6j7k8l9z0x1c';
 const fetched = { sha256: SHA, fetchedAt: 1_767_225_600 };
-const policy = { scopes: ['read', 'write'] };
+const policy = { scopes: ['read', 'write'], openid: { algorithms: ['ES256', 'RS256'], pairwiseSalt: 'salt' } };
 const jwk = {
   kty: 'EC',
   crv: 'P-256',
@@ -106,5 +106,62 @@ describe('a client ID metadata document as a client', () => {
 
   it.each([null, 'text', 42, [minimal]])('refuses a body that is not an object: %j', (body) => {
     expect(clientFromMetadataDocument(URL_ID, body, fetched, policy).ok).toBe(false);
+  });
+});
+
+describe('OpenID Connect metadata in a client ID metadata document', () => {
+  it('reads the same members as a registration', () => {
+    const result = check({
+      ...minimal,
+      id_token_signed_response_alg: 'ES256',
+      subject_type: 'pairwise',
+      post_logout_redirect_uris: ['https://app.example.com/signed-out'],
+      backchannel_logout_uri: 'https://app.example.com/backchannel',
+      backchannel_logout_session_required: true,
+      default_max_age: 300,
+      require_auth_time: true,
+    });
+    expect(result).toMatchObject({
+      ok: true,
+      client: {
+        openid: {
+          idTokenSignedResponseAlg: 'ES256',
+          subjectType: 'pairwise',
+          sectorIdentifierHost: null,
+          postLogoutRedirectUris: ['https://app.example.com/signed-out'],
+          backchannelLogoutUri: 'https://app.example.com/backchannel',
+          backchannelLogoutSessionRequired: true,
+          defaultMaxAge: 300,
+          requireAuthTime: true,
+          endGrantsWithSession: true,
+        },
+      },
+    });
+  });
+
+  it('leaves sector_identifier_uri aside: a pairwise client is the one host of its redirect URIs', () => {
+    const across = {
+      ...minimal,
+      redirect_uris: ['https://app.example.com/cb', 'https://other.example.com/cb'],
+      subject_type: 'pairwise',
+      sector_identifier_uri: 'https://app.example.com/sector.json',
+    };
+    expect(check(across)).toEqual({ ok: false, problem: expect.stringContaining('sector') });
+  });
+
+  it.each([
+    ['an unknown algorithm', { id_token_signed_response_alg: 'HS256' }],
+    ['an unknown subject type', { subject_type: 'anonymous' }],
+    ['a post-logout redirect over http', { post_logout_redirect_uris: ['http://app.example.com/bye'] }],
+    ['a back-channel URI over http', { backchannel_logout_uri: 'http://app.example.com/bc' }],
+    ['sid required without a back-channel URI', { backchannel_logout_session_required: true }],
+  ])('refuses %s', (_name, members) => {
+    expect(check({ ...minimal, ...members })).toMatchObject({ ok: false });
+  });
+
+  it('refuses pairwise subjects when the server has no salt', () => {
+    const unsalted = { ...policy, openid: { ...policy.openid, pairwiseSalt: null } };
+    const result = clientFromMetadataDocument(URL_ID, { ...minimal, subject_type: 'pairwise' }, fetched, unsalted);
+    expect(result).toEqual({ ok: false, problem: expect.stringContaining('pairwise') });
   });
 });

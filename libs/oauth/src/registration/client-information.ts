@@ -1,4 +1,5 @@
 import type { ClientSnapshot } from '@grantline/lib-events';
+import { openIdMetadataView } from '../openid/client-openid-settings';
 
 /** RFC 7592 §1: where a registered client reads, replaces and deletes its registration. */
 export function registrationClientUri(issuer: string, clientId: string): string {
@@ -46,5 +47,6 @@ export function clientInformation(
     ...(registration?.logoUri ? { logo_uri: registration.logoUri } : {}),
     ...(registration?.softwareId ? { software_id: registration.softwareId } : {}),
     ...(registration?.softwareVersion ? { software_version: registration.softwareVersion } : {}),
+    ...openIdMetadataView(client.openid, registration?.sectorIdentifierUri ?? null),
   };
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { clientJwkSetSchema, grantTypeSchema } from '@grantline/lib-events';
 import { OAuthError, invalidClientMetadata, invalidRedirectUri } from '../errors';
+import { openIdMetadataFields } from '../openid/client-openid-settings';
 
 const SCOPE_TOKEN = /^[\x21\x23-\x5B\x5D-\x7E]+$/;
 
@@ -44,6 +45,8 @@ export const clientMetadataSchema = z.object({
   software_statement: z.string().optional(),
   /** Absent: the operator's default (GRANTLINE_REGISTRATION_DEFAULT_APPLICATION_TYPE, web unless set). */
   application_type: z.enum(['web', 'native']).optional(),
+  /** OpenID Connect Registration §2, RP-Initiated Logout §3.1, Back-Channel Logout §2.2. */
+  ...openIdMetadataFields,
 });
 export type ClientMetadata = z.infer<typeof clientMetadataSchema>;
 

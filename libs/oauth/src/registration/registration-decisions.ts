@@ -5,13 +5,13 @@ import {
   type ClientSnapshot,
   type EventContext,
   type GrantlineEvent,
-  plainOpenIdClient,
 } from '@grantline/lib-events';
 import type { ClientRecord } from '@grantline/lib-projections';
 import { hashSecret, verifySecret } from '../client-secret';
 import type { IdSource } from '../clock';
 import { invalidClientMetadata } from '../errors';
 import type { ClientMetadata } from './client-metadata';
+import type { AdmittedOpenId } from './openid-metadata';
 import type { AdmittedMetadata } from './registration-policy';
 import { hashRegistrationToken } from './registration-token';
 
@@ -31,7 +31,7 @@ const usesSecret = (method: ClientMetadata['token_endpoint_auth_method']) =>
 /** RFC 7591 §3.2.1: a new client with its own id, secret if it authenticates with one, and management token. */
 export async function decideRegistration(
   metadata: ClientMetadata,
-  admitted: AdmittedMetadata,
+  admitted: AdmittedMetadata & AdmittedOpenId,
   ids: IdSource,
   context: EventContext,
 ): Promise<RegistrationDecision> {
@@ -60,7 +60,7 @@ export async function decideRegistration(
  */
 export async function decideReplacement(
   metadata: ClientMetadata,
-  admitted: AdmittedMetadata,
+  admitted: AdmittedMetadata & AdmittedOpenId,
   current: ClientRecord & { registration: NonNullable<ClientRecord['registration']> },
   presentedSecret: string | undefined,
   ids: IdSource,
@@ -108,7 +108,11 @@ interface Identity {
   updatedAt: string;
 }
 
-function snapshotOf(metadata: ClientMetadata, admitted: AdmittedMetadata, identity: Identity): ClientSnapshot {
+function snapshotOf(
+  metadata: ClientMetadata,
+  admitted: AdmittedMetadata & AdmittedOpenId,
+  identity: Identity,
+): ClientSnapshot {
   return {
     clientId: identity.clientId,
     name: metadata.client_name ?? `Client ${identity.clientId}`,
@@ -139,9 +143,10 @@ function snapshotOf(metadata: ClientMetadata, admitted: AdmittedMetadata, identi
       logoUri: metadata.logo_uri ?? null,
       softwareId: metadata.software_id ?? null,
       softwareVersion: metadata.software_version ?? null,
+      sectorIdentifierUri: admitted.sectorIdentifierUri,
       updatedAt: identity.updatedAt,
     },
-    openid: plainOpenIdClient(),
+    openid: admitted.openid,
     createdAt: identity.createdAt,
   };
 }

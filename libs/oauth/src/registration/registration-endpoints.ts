@@ -14,6 +14,7 @@ import {
   decideReplacement,
   type RegistrationDecision,
 } from './registration-decisions';
+import { admitOpenIdMetadata } from './openid-metadata';
 import { admitMetadata, admitRegistrant } from './registration-policy';
 import { matchesTokenHash, presentedBearerToken, refusedRegistrationToken } from './registration-token';
 
@@ -30,7 +31,13 @@ export async function registrationEndpoint(
   await admitRegistrant(settings, context.guards, request);
   const metadata = parseClientMetadata(body);
   const admitted = admitMetadata(metadata, settings);
-  const decision = await decideRegistration(metadata, admitted, context.ids, eventContext(context, request));
+  const openid = await admitOpenIdMetadata(metadata, admitted, openIdEnvironment(context));
+  const decision = await decideRegistration(
+    metadata,
+    { ...admitted, ...openid },
+    context.ids,
+    eventContext(context, request),
+  );
   await record(context, decision);
   return jsonResponse(201, clientInformation(context.settings.issuer, decision.client, shownOnce(decision)));
 }
@@ -63,9 +70,10 @@ export async function replaceRegistrationEndpoint(
   }
   const metadata = parseClientMetadata(body);
   const admitted = admitMetadata(metadata, context.settings.registration);
+  const openid = await admitOpenIdMetadata(metadata, admitted, openIdEnvironment(context), client.openid);
   const decision = await decideReplacement(
     metadata,
-    admitted,
+    { ...admitted, ...openid },
     client,
     identity.data.client_secret,
     context.ids,
@@ -123,6 +131,15 @@ async function record(context: RegistrationContext, decision: RegistrationDecisi
       until: (client) => client?.registration?.accessTokenHash === expected,
     }),
   );
+}
+
+/** What a client's OpenID Connect settings are checked against, and how a sector document is fetched. */
+function openIdEnvironment(context: RegistrationContext) {
+  return {
+    algorithms: context.keys.algorithms(),
+    pairwiseSalt: context.settings.openid.pairwiseSalt,
+    fetcher: context.fetcher,
+  };
 }
 
 function shownOnce(decision: RegistrationDecision) {

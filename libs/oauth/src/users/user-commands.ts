@@ -10,7 +10,7 @@ import {
 import type { UserRecord } from '@grantline/lib-projections';
 import { hashSecret } from '../client-secret';
 import { commandRefused } from '../errors';
-import type { CreateUserInput } from './user-input';
+import { applyProfileInput, type CreateUserInput, type UpdateUserInput } from './user-input';
 
 export interface UserDecision {
   event: GrantlineEvent;
@@ -41,10 +41,53 @@ export async function registerUser(
     passwordHash: await hashSecret(input.password),
     disabled: false,
     createdAt: context.now().toISOString(),
-    profile: emptyProfile(),
+    profile: applyProfileInput(emptyProfile(), input),
     updatedAt: null,
   };
   return { event: userEvent('UserRegistered', user, context), user };
+}
+
+/** A profile change that changes nothing records nothing: `event` is then null. */
+export interface ProfileDecision {
+  event: GrantlineEvent | null;
+  user: UserSnapshot;
+}
+
+/**
+ * Changes a user's name, email or OpenID Connect profile (`UserProfileChanged`, `updatedAt` now).
+ * `existingWithEmail` is the account holding the new address, if any: an address belongs to one
+ * account only (409). A new address is unverified unless the same change says it is verified.
+ */
+export function changeUserProfile(
+  input: UpdateUserInput,
+  existing: UserRecord | null,
+  existingWithEmail: UserRecord | null,
+  context: EventContext,
+): ProfileDecision {
+  const current = requireUser(existing);
+  const email = input.email ?? current.email;
+  const emailChanged = email !== current.email;
+  if (emailChanged && existingWithEmail && existingWithEmail.userId !== current.userId) {
+    throw commandRefused(409, 'a user with this email already exists');
+  }
+  const emailVerified = input.email_verified ?? (emailChanged ? false : current.profile.emailVerified);
+  const changed: UserSnapshot = {
+    ...current,
+    email,
+    name: input.name ?? current.name,
+    profile: applyProfileInput(current.profile, { ...input, email_verified: emailVerified }),
+  };
+  if (sameUser(changed, current)) return { event: null, user: current };
+  const user: UserSnapshot = { ...changed, updatedAt: context.now().toISOString() };
+  return { event: userEvent('UserProfileChanged', user, context), user };
+}
+
+function sameUser(a: UserSnapshot, b: UserSnapshot): boolean {
+  return (
+    a.email === b.email &&
+    a.name === b.name &&
+    (Object.keys(a.profile) as Array<keyof UserSnapshot['profile']>).every((key) => a.profile[key] === b.profile[key])
+  );
 }
 
 export async function changePassword(
@@ -97,7 +140,7 @@ export function withdrawConsent(
   return { event };
 }
 
-type UserEventType = 'UserRegistered' | 'UserPasswordChanged' | 'UserDisabled' | 'UserEnabled';
+type UserEventType = 'UserRegistered' | 'UserPasswordChanged' | 'UserDisabled' | 'UserEnabled' | 'UserProfileChanged';
 
 function userEvent(type: UserEventType, user: UserSnapshot, context: EventContext): GrantlineEvent {
   return stampEvent({ type, aggregate: { type: 'user', id: user.userId }, data: { user } }, context);
@@ -112,17 +155,37 @@ export interface PublicUserView {
   user_id: string;
   email: string;
   name: string;
+  given_name: string | null;
+  family_name: string | null;
+  preferred_username: string | null;
+  email_verified: boolean;
+  locale: string | null;
+  zoneinfo: string | null;
+  picture: string | null;
+  website: string | null;
   disabled: boolean;
   created_at: string;
+  /** When the name, email or profile last changed; null: never since creation. */
+  updated_at: string | null;
 }
 
-/** The user as the admin API shows it: never the password hash. */
+/** The user as the admin API shows it, profile claims by their OpenID Connect names: never the password hash. */
 export function publicUserView(user: UserSnapshot): PublicUserView {
+  const { profile } = user;
   return {
     user_id: user.userId,
     email: user.email,
     name: user.name,
+    given_name: profile.givenName,
+    family_name: profile.familyName,
+    preferred_username: profile.preferredUsername,
+    email_verified: profile.emailVerified,
+    locale: profile.locale,
+    zoneinfo: profile.zoneinfo,
+    picture: profile.picture,
+    website: profile.website,
     disabled: user.disabled,
     created_at: user.createdAt,
+    updated_at: user.updatedAt,
   };
 }

@@ -1,9 +1,10 @@
 import { parseEvent } from '@grantline/lib-events';
 import { verifySecret } from '../client-secret';
 import { OAuthError } from '../errors';
-import { createUserSchema, setPasswordSchema } from './user-input';
+import { createUserSchema, setPasswordSchema, updateUserSchema } from './user-input';
 import {
   changePassword,
+  changeUserProfile,
   disableUser,
   enableUser,
   generateUserId,
@@ -135,10 +136,127 @@ describe('user commands', () => {
       user_id: user.userId,
       email: 'ada@example.com',
       name: 'Ada Lovelace',
+      given_name: null,
+      family_name: null,
+      preferred_username: null,
+      email_verified: false,
+      locale: null,
+      zoneinfo: null,
+      picture: null,
+      website: null,
       disabled: false,
       created_at: '2026-01-01T00:00:00.000Z',
+      updated_at: null,
     });
     expect(JSON.stringify(view)).not.toContain(user.passwordHash);
     expect(JSON.stringify(view)).not.toContain(password);
+  });
+});
+
+describe('profile input', () => {
+  const update = (body: Record<string, unknown>) => updateUserSchema.safeParse(body);
+
+  it('takes the OpenID Connect claim names, trims text and lower-cases the email', () => {
+    expect(
+      updateUserSchema.parse({
+        email: ' Ada@Example.com ',
+        given_name: ' Ada ',
+        family_name: 'Lovelace',
+        preferred_username: 'ada',
+        email_verified: true,
+        locale: 'en-GB',
+        zoneinfo: 'Europe/London',
+        picture: 'https://pictures.example/ada.png',
+        website: 'http://ada.example/',
+      }),
+    ).toMatchObject({ email: 'ada@example.com', given_name: 'Ada', locale: 'en-GB', email_verified: true });
+  });
+
+  it('takes null as "clear this field"', () => {
+    expect(updateUserSchema.parse({ locale: null, picture: null })).toEqual({ locale: null, picture: null });
+  });
+
+  it.each([
+    ['nothing to change', {}],
+    ['an unknown field', { nickname: 'ada' }],
+    ['the password', { password }],
+    ['a blank given name', { given_name: '  ' }],
+    ['a null name', { name: null }],
+    ['a null email', { email: null }],
+    ['a locale that is not a language tag', { locale: 'english please' }],
+    ['a zone that is not an IANA name', { zoneinfo: 'UTC +2' }],
+    ['a picture that is not http(s)', { picture: 'javascript:alert(1)' }],
+    ['a relative website', { website: '/me' }],
+    ['an email_verified that is not a boolean', { email_verified: 'yes' }],
+  ])('refuses %s', (_name, body) => {
+    expect(update(body).success).toBe(false);
+  });
+
+  it('accepts profile fields when a user is created', () => {
+    expect(input({ given_name: 'Ada', email_verified: true })).toMatchObject({
+      given_name: 'Ada',
+      email_verified: true,
+    });
+  });
+});
+
+describe('changing a profile', () => {
+  const later = { now: () => new Date('2026-02-01T00:00:00Z') };
+  const registered = () =>
+    registerUser(input({ given_name: 'Ada', email_verified: true }), null, generateUserId, context);
+
+  it('records UserProfileChanged with the whole user and updatedAt now', async () => {
+    const { user } = await registered();
+    expect(user.profile).toMatchObject({ givenName: 'Ada', emailVerified: true });
+    const decision = changeUserProfile(
+      updateUserSchema.parse({ family_name: 'Lovelace', locale: 'en-GB', given_name: null }),
+      user,
+      null,
+      later,
+    );
+    expect(decision.user).toEqual({
+      ...user,
+      profile: { ...user.profile, givenName: null, familyName: 'Lovelace', locale: 'en-GB' },
+      updatedAt: '2026-02-01T00:00:00.000Z',
+    });
+    expect(parseEvent(JSON.parse(JSON.stringify(decision.event)))).toMatchObject({
+      type: 'UserProfileChanged',
+      aggregate: { type: 'user', id: user.userId },
+      data: { user: decision.user },
+    });
+  });
+
+  it('changes the email, which is then unverified unless the change says otherwise', async () => {
+    const { user } = await registered();
+    const moved = changeUserProfile(updateUserSchema.parse({ email: 'A.L@example.com' }), user, null, later);
+    expect(moved.user).toMatchObject({ email: 'a.l@example.com', profile: { emailVerified: false } });
+    const verified = changeUserProfile(
+      updateUserSchema.parse({ email: 'a.l@example.com', email_verified: true }),
+      user,
+      null,
+      later,
+    );
+    expect(verified.user.profile.emailVerified).toBe(true);
+  });
+
+  it('refuses an address another account holds (409), and allows its own', async () => {
+    const { user } = await registered();
+    const { user: other } = await registerUser(input({ email: 'grace@example.com' }), null, generateUserId, context);
+    const taken = () => changeUserProfile(updateUserSchema.parse({ email: 'Grace@example.com' }), user, other, later);
+    expect(taken).toThrow(expect.objectContaining({ status: 409 }));
+    const own = changeUserProfile(updateUserSchema.parse({ email: user.email, name: 'A. L.' }), user, user, later);
+    expect(own.user.name).toBe('A. L.');
+  });
+
+  it('records nothing when nothing changes', async () => {
+    const { user } = await registered();
+    const same = changeUserProfile(updateUserSchema.parse({ given_name: 'Ada', email: user.email }), user, user, later);
+    expect(same).toEqual({ event: null, user });
+  });
+
+  it('answers 404 for a user that does not exist', () => {
+    expect(() => changeUserProfile(updateUserSchema.parse({ name: 'x' }), null, null, later)).toThrow(
+      expect.objectContaining({ status: 404 }),
+    );
   });
 });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { userProfileSchema, type UserProfile } from '@grantline/lib-events';
 import { normaliseEmail } from '@grantline/lib-projections';
 
 /** Compared and stored lower-cased and trimmed, exactly as the projection indexes it. */
@@ -7,15 +8,80 @@ const email = z.string().transform(normaliseEmail).pipe(z.email().max(254));
 /** Kept verbatim: never trimmed or case-folded. */
 const password = z.string().min(8).max(1024);
 
-/** Admin API and CLI input for creating a user account. */
+const name = z.string().trim().min(1).max(200);
+
+/** A text claim: trimmed; null clears it; a blank string is refused rather than stored. */
+const text = (max: number) => z.string().trim().min(1).max(max).nullable();
+
+/** An absolute http(s) address, as OpenID Connect Core §5.1 expects of `picture` and `website`. */
+const webAddress = z
+  .url({ protocol: /^https?$/ })
+  .max(2048)
+  .nullable();
+
+/**
+ * The OpenID Connect profile as the admin API and CLI spell it: the claim names of Core §5.1.
+ * Every field is optional; one left out is kept as it is.
+ */
+export const profileInputFields = {
+  given_name: text(200).optional(),
+  family_name: text(200).optional(),
+  preferred_username: text(200).optional(),
+  email_verified: z.boolean().optional(),
+  /** BCP 47 language tag, e.g. `en-GB`. */
+  locale: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*$/, 'a BCP 47 language tag, e.g. en-GB')
+    .max(35)
+    .nullable()
+    .optional(),
+  /** IANA time zone name, e.g. `Europe/Paris`. */
+  zoneinfo: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z0-9_+-]+(\/[A-Za-z0-9_+-]+)*$/, 'an IANA time zone name, e.g. Europe/Paris')
+    .max(100)
+    .nullable()
+    .optional(),
+  picture: webAddress.optional(),
+  website: webAddress.optional(),
+};
+
+export type ProfileInput = z.infer<z.ZodObject<typeof profileInputFields>>;
+
+/** Admin API and CLI input for creating a user account, with any profile fields. */
 export const createUserSchema = z
   .object({
     email,
-    name: z.string().trim().min(1).max(200),
+    name,
     password,
+    ...profileInputFields,
   })
   .strict();
 export type CreateUserInput = z.infer<typeof createUserSchema>;
 
+/** Admin API and CLI input for changing a user's name, email or profile; at least one field. */
+export const updateUserSchema = z
+  .object({ email: email.optional(), name: name.optional(), ...profileInputFields })
+  .strict()
+  .refine((input) => Object.values(input).some((value) => value !== undefined), 'nothing to change');
+export type UpdateUserInput = z.infer<typeof updateUserSchema>;
+
 export const setPasswordSchema = z.object({ password }).strict();
 export type SetPasswordInput = z.infer<typeof setPasswordSchema>;
+
+/** The profile after applying the fields given; fields left out keep their value. */
+export function applyProfileInput(current: UserProfile, input: ProfileInput): UserProfile {
+  const pick = <T>(given: T | undefined, kept: T): T => (given === undefined ? kept : given);
+  return userProfileSchema.parse({
+    givenName: pick(input.given_name, current.givenName),
+    familyName: pick(input.family_name, current.familyName),
+    preferredUsername: pick(input.preferred_username, current.preferredUsername),
+    emailVerified: pick(input.email_verified, current.emailVerified),
+    locale: pick(input.locale, current.locale),
+    zoneinfo: pick(input.zoneinfo, current.zoneinfo),
+    picture: pick(input.picture, current.picture),
+    website: pick(input.website, current.website),
+  });
+}
