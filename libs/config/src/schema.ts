@@ -54,7 +54,10 @@ const settingsObject = z.object({
     .describe(
       'Accept authorization requests only through pushed authorization requests (RFC 9126 §5); per client otherwise.',
     ),
-  GRANTLINE_SESSION_TTL: seconds.default(8 * 60 * 60).describe('How long a sign-in on the authorization page lasts.'),
+  GRANTLINE_SESSION_TTL: seconds
+    .max(7 * 24 * 60 * 60)
+    .default(8 * 60 * 60)
+    .describe('How long a sign-in on the authorization page lasts, in seconds (at most 7 days).'),
   GRANTLINE_ID_TOKEN_TTL: seconds
     .max(24 * 60 * 60)
     .default(60 * 60)

@@ -89,4 +89,5 @@ export * from './openapi';
 export * from './jwt-bearer';
 export * from './registration';
 export { openIdSubject, sectorHostOf } from './openid/subject';
+export * from './sessions';
 export { openIdGrantSchema, type OpenIdGrant } from './grants/sealed-grants';

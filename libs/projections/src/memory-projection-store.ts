@@ -3,6 +3,7 @@ import { userSnapshotSchema } from '@grantline/lib-events';
 import type { ClientRecord } from './client-projection';
 import type {
   AppliedPosition,
+  MemberCollection,
   OnceCollection,
   ProjectionStore,
   RecordCollection,
@@ -31,6 +32,7 @@ export class MemoryProjectionStore implements ProjectionStore, ProjectionWriter 
   private readonly indexes = new Map<string, Set<string>>();
   private readonly lookups = new Map<string, string>();
   private readonly once = new Map<string, { value: unknown; expiresAt: number }>();
+  private readonly members = new Map<string, { values: Map<string, unknown>; expiresAt: number }>();
   private readonly revoked = new Map<string, number>();
   private readonly revokedGrants = new Map<string, number>();
   private readonly consentCutoffs = new Map<string, number>();
@@ -82,6 +84,28 @@ export class MemoryProjectionStore implements ProjectionStore, ProjectionWriter 
     const key = `${collection}:${id}`;
     if (expiresAt <= this.clock.nowSeconds() || this.getOnceNow(key) !== null) return;
     this.once.set(key, { value, expiresAt });
+  }
+
+  async addMember(
+    collection: MemberCollection,
+    id: string,
+    member: string,
+    value: unknown,
+    expiresAt: number,
+  ): Promise<void> {
+    const now = this.clock.nowSeconds();
+    if (expiresAt <= now) return;
+    const key = `${collection}:${id}`;
+    const current = this.members.get(key);
+    const set = current && current.expiresAt > now ? current : { values: new Map<string, unknown>(), expiresAt };
+    if (!set.values.has(member)) set.values.set(member, value);
+    set.expiresAt = Math.max(set.expiresAt, expiresAt);
+    this.members.set(key, set);
+  }
+
+  async getMembers(collection: MemberCollection, id: string): Promise<ReadonlyMap<string, unknown>> {
+    const set = this.members.get(`${collection}:${id}`);
+    return set && set.expiresAt > this.clock.nowSeconds() ? new Map(set.values) : new Map();
   }
 
   async getOnce(collection: OnceCollection, id: string): Promise<unknown> {

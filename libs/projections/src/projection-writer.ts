@@ -1,5 +1,5 @@
 import type { ClientRecord } from './client-projection';
-import type { AppliedPosition, OnceCollection, RecordCollection } from './projection-records';
+import type { AppliedPosition, MemberCollection, OnceCollection, RecordCollection } from './projection-records';
 
 /**
  * Writes keyed by the event alone: markers that live until an expiry, write-once records, and
@@ -9,6 +9,8 @@ import type { AppliedPosition, OnceCollection, RecordCollection } from './projec
 export interface MarkWriter {
   /** A write-once record kept until `expiresAt`; the first value stays. */
   putOnce(collection: OnceCollection, id: string, value: unknown, expiresAt: number): Promise<void>;
+  /** Adds a member to a set (its first value stays); the set lives at least until `expiresAt`. */
+  addMember(collection: MemberCollection, id: string, member: string, value: unknown, expiresAt: number): Promise<void>;
   markRevoked(jti: string, expiresAt: number): Promise<void>;
   markGrantRevoked(grantId: string, expiresAt: number): Promise<void>;
   /** Never moves the cut-off back. */

@@ -4,6 +4,7 @@ import { projectDeviceEvent } from './device-projection';
 import type { AppliedPosition } from './projection-records';
 import type { MarkWriter, ProjectionWriter } from './projection-writer';
 import { projectResource } from './resource-projection';
+import { projectSessionEnded, projectSessionGrant, projectSessionStarted } from './session-projection';
 import { normaliseEmail } from './user-projection';
 
 /** An authorization code lives at most this long (GRANTLINE_AUTHORIZATION_CODE_TTL), its claim a minute more. */
@@ -72,7 +73,7 @@ const personalAccessTokenRecord: Positioned<PersonalAccessTokenEvent> = (writer,
 /**
  * Events that only the audit reads (or that no projection needs) are null. Written through:
  * revocations (every introspection replica must refuse the token before the revoker is
- * answered) and device authorization records (the verification page and the next poll, on any
+ * answered), ended sessions (likewise for every authorization page replica) and device authorization records (the verification page and the next poll, on any
  * replica, must find them).
  */
 export const projectors = {
@@ -117,7 +118,8 @@ export const projectors = {
   },
   // When a client was last given a token: dynamic clients idle for too long expire (0043).
   AccessTokenIssued: { marks: (writer, event) => writer.markClientUsed(event.data.clientId, event.data.issuedAt) },
-  AuthorizationCodeIssued: null,
+  // Which grants (and clients) a session gave codes to: what ending it revokes and notifies.
+  AuthorizationCodeIssued: { marks: projectSessionGrant },
   AuthorizationCodeRedeemed: {
     positioned: (writer, event) =>
       writer.restoreGuard({
@@ -139,9 +141,11 @@ export const projectors = {
   ArtifactReuseDetected: null,
   SignInSucceeded: null,
   SignInFailed: null,
-  // Sessions are not projected yet: only the audit reads them.
-  SessionStarted: null,
-  SessionEnded: null,
+  SessionStarted: { marks: projectSessionStarted },
+  // Every replica must refuse an ended session before whoever ended it is answered.
+  SessionEnded: { marks: projectSessionEnded, writeThrough: true },
+  BackchannelLogoutDelivered: null,
+  BackchannelLogoutFailed: null,
   DeviceAuthorizationRequested: { marks: projectDeviceEvent, writeThrough: true },
   DeviceAuthorizationApproved: { marks: projectDeviceEvent, writeThrough: true },
   DeviceAuthorizationDenied: { marks: projectDeviceEvent, writeThrough: true },

@@ -123,12 +123,13 @@ export function authorizeRoutes(context: OAuthContext, logger: Logger): Router {
     res: Response,
     valid: Valid,
     user: UserRecord,
-    authTime: number,
+    session: BrowserSession,
     before: GrantlineEvent[] = [],
     visible?: ProjectionWait<readonly string[] | null>,
   ) {
     const request = oauthRequestOf(req);
-    const issued = await decideAuthorizationCode(context, request, valid.request, valid.client, user, authTime);
+    const { auth_time: authTime, sid } = session;
+    const issued = await decideAuthorizationCode(context, request, valid.request, valid.client, user, authTime, sid);
     const events = [...before, issued.event];
     await recordDecision(context, visible ? awaitingProjection(events, visible) : { events });
     redirect(res, issued.location, req.method === 'POST' ? 303 : 302);
@@ -174,7 +175,7 @@ export function authorizeRoutes(context: OAuthContext, logger: Logger): Router {
         if (prompt === 'none') return fail(res, valid, 'consent_required', 'The user has not approved this app');
         return await showConsent(req, res, valid, asked, user);
       }
-      await issueCode(req, res, valid, user, session.auth_time);
+      await issueCode(req, res, valid, user, session);
     } catch (error) {
       next(error);
     }
@@ -218,7 +219,7 @@ export function authorizeRoutes(context: OAuthContext, logger: Logger): Router {
       // Read-your-writes: the app's next authorization (often at once, or with prompt=none)
       // must find this consent. If the projector is slow, the code still goes out; the user
       // would at worst be asked once more.
-      await issueCode(req, res, valid, user, session.auth_time, [consent], {
+      await issueCode(req, res, valid, user, session, [consent], {
         read: () => context.store.getConsent(user.userId, valid.client.clientId),
         until: (remembered) => remembered !== null && scopes.every((scope) => remembered.includes(scope)),
         timeoutMs: CONSENT_VISIBLE_TIMEOUT_MS,

@@ -26,6 +26,7 @@ export async function decideAuthorizationCode(
   client: ClientRecord,
   user: UserRecord,
   authTime: number,
+  sessionId?: string,
 ): Promise<IssuedCode> {
   const now = epochSeconds(context.clock);
   const payload: CodePayload = {
@@ -62,6 +63,7 @@ export async function decideAuthorizationCode(
         ...(authorization.clientDocument === undefined
           ? {}
           : { clientMetadataSha256: authorization.clientDocument.sha256 }),
+        ...(sessionId === undefined ? {} : { sessionId }),
       },
     },
     eventContext(context, request),

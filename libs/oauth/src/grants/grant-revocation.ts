@@ -14,6 +14,17 @@ export interface GrantToRevoke {
 }
 
 /**
+ * How long a grant's revocation marker must live. Access tokens issued just before the grant's
+ * end live a full lifetime past it, and a personal access token minted through the grant up to
+ * the longest such lifetime (0016), so the marker must too.
+ */
+export function grantMarkerExpiry(context: Pick<OAuthContext, 'clock' | 'settings'>, grantExpiresAt: number): number {
+  const now = epochSeconds(context.clock);
+  const longest = Math.max(context.settings.accessTokenTtlSeconds, context.settings.personalAccessTokens.maxTtlSeconds);
+  return Math.max(grantExpiresAt, now + longest);
+}
+
+/**
  * Revokes a whole grant: every access and refresh token issued from it. The event is durable
  * before the marker is written, and the marker is written before anyone is answered, so each
  * replica sees the grant revoked at once (the projector writes the same marker from the log).
@@ -26,12 +37,7 @@ export async function revokeGrant(
     | { reason: 'code_reuse' | 'refresh_token_reuse'; artifactId: string }
     | { reason: 'refresh_token_revoked'; revokedBy: string | null },
 ): Promise<void> {
-  // Access tokens issued just before the grant's end live a full lifetime past it, and a
-  // personal access token minted through the grant up to the longest such lifetime (0016), so
-  // the marker must too.
-  const now = epochSeconds(context.clock);
-  const longest = Math.max(context.settings.accessTokenTtlSeconds, context.settings.personalAccessTokens.maxTtlSeconds);
-  const expiresAt = Math.max(grant.expiresAt, now + longest);
+  const expiresAt = grantMarkerExpiry(context, grant.expiresAt);
   const events: GrantlineEvent[] = [];
   const stamp = eventContext(context, request);
   const aggregate = { type: 'grant', id: grant.grantId } as const;
