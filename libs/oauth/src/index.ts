@@ -90,4 +90,5 @@ export * from './jwt-bearer';
 export * from './registration';
 export { openIdSubject, sectorHostOf } from './openid/subject';
 export * from './sessions';
+export * from './logout';
 export { openIdGrantSchema, type OpenIdGrant } from './grants/sealed-grants';

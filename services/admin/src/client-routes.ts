@@ -20,6 +20,7 @@ import {
   type IdSource,
   type OAuthContext,
   type PersonalAccessTokenSettings,
+  type SessionEndContext,
 } from '@grantline/lib-oauth';
 import type { GrantlineEvent } from '@grantline/lib-events';
 import type { ClientRecord, ProjectionStore } from '@grantline/lib-projections';
@@ -33,7 +34,8 @@ export interface AdminDependencies {
   logger: Logger;
   /** Sign the personal access tokens the admin API mints. */
   keys: OAuthContext['keys'];
-  tokenSettings: PersonalAccessTokenSettings;
+  /** What minting personal access tokens and ending sessions read. */
+  tokenSettings: PersonalAccessTokenSettings & SessionEndContext['settings'];
 }
 
 /** Advice on a registration that is accepted all the same (RFC 8252 §7.1 schemes); absent when there is none. */

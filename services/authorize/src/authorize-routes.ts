@@ -24,7 +24,8 @@ import {
 } from '@grantline/lib-oauth';
 import type { UserRecord } from '@grantline/lib-projections';
 import { BrowserState, sessionHolds, type BrowserSession, type Interaction } from './browser-state';
-import { refuseForm, sendPage, unavailablePage } from './page-responses';
+import { redirect, refuseForm, sendPage, unavailablePage } from './page-responses';
+import { queryOf } from './query-string';
 import { submitSignIn } from './sign-in-submission';
 import { renderConsentPage, renderErrorPage, renderSignInPage } from './pages';
 
@@ -239,16 +240,6 @@ export function authorizeRoutes(context: OAuthContext, logger: Logger): Router {
   return router;
 }
 
-function redirect(res: Response, location: string, status = 302): void {
-  res.status(status).set({ 'Cache-Control': 'no-store', Pragma: 'no-cache', 'Referrer-Policy': 'no-referrer' });
-  res.location(location).end();
-}
-
-function queryOf(req: Request): string {
-  const url = req.originalUrl;
-  const index = url.indexOf('?');
-  return index === -1 ? '' : url.slice(index + 1);
-}
 
 function askedOf(interaction: Interaction): Asked {
   return { q: interaction.q, ...(interaction.pushed ? { pushed: true as const } : {}) };

@@ -17,7 +17,7 @@ import {
   startIdleClientSweep,
 } from '@grantline/lib-runtime';
 import { adminRoutes } from '@grantline/svc-admin';
-import { authorizeRoutes, deviceRoutes } from '@grantline/svc-authorize';
+import { authorizeRoutes, deviceRoutes, logoutRoutes } from '@grantline/svc-authorize';
 import { deviceAuthorizationEndpoints } from '@grantline/svc-device-polling';
 import { introspectionEndpoints } from '@grantline/svc-introspection';
 import { discoveryRoutes, personalAccessTokenRoutes, registrationRoutes, tokenEndpoints } from '@grantline/svc-token';
@@ -70,6 +70,7 @@ export async function startEmbeddedServer(config: Config, logger: Logger): Promi
   app.use(registrationRoutes(context, logger));
   app.use(authorizeRoutes(context, logger));
   app.use(deviceRoutes(context, logger));
+  app.use(logoutRoutes(context, logger));
   app.use(
     adminRoutes(adminToken, {
       log,

@@ -1,8 +1,8 @@
 import { stampEvent, type GrantlineEvent } from '@grantline/lib-events';
 import { eventContext } from '../access-token-issuer';
-import { epochSeconds } from '../clock';
+import { epochSeconds, type Clock } from '../clock';
 import type { OAuthRequest } from '../http-types';
-import type { OAuthContext } from '../oauth-context';
+import type { OAuthContext, OAuthSettings } from '../oauth-context';
 import { WRITE_THROUGH } from '../recording/decision';
 import { recordDecision } from '../recording/recorder';
 
@@ -18,7 +18,10 @@ export interface GrantToRevoke {
  * end live a full lifetime past it, and a personal access token minted through the grant up to
  * the longest such lifetime (0016), so the marker must too.
  */
-export function grantMarkerExpiry(context: Pick<OAuthContext, 'clock' | 'settings'>, grantExpiresAt: number): number {
+export function grantMarkerExpiry(
+  context: { clock: Clock; settings: Pick<OAuthSettings, 'accessTokenTtlSeconds' | 'personalAccessTokens'> },
+  grantExpiresAt: number,
+): number {
   const now = epochSeconds(context.clock);
   const longest = Math.max(context.settings.accessTokenTtlSeconds, context.settings.personalAccessTokens.maxTtlSeconds);
   return Math.max(grantExpiresAt, now + longest);

@@ -1,3 +1,4 @@
 export { sessionStartEvents, type ReplacedSession, type StartedSession } from './session-start';
-export { endSession, type SessionEndOutcome, type SessionEndReason, type SessionToEnd } from './session-end';
+export { endSession, type SessionEndContext, type SessionEndOutcome, type SessionEndReason, type SessionToEnd } from './session-end';
 export { liveSessionsOf, sessionEndOf, sessionGrantsOf, sessionRecordOf } from './session-reads';
+export { adminEndAllSessions, adminEndSession, adminListSessions, type SessionView } from './session-admin';

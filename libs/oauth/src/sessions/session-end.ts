@@ -1,12 +1,25 @@
-import { sessionEndReasons, stampEvent, type GrantlineEvent } from '@grantline/lib-events';
-import { eventContext } from '../access-token-issuer';
-import { epochSeconds } from '../clock';
+import { sessionEndReasons, stampEvent, type EventContext, type GrantlineEvent } from '@grantline/lib-events';
+import type { EventLog } from '@grantline/lib-event-log';
+import type { ProjectionStore } from '@grantline/lib-projections';
+import { epochSeconds, type Clock } from '../clock';
+import { projectedClients, type ClientDirectory } from '../clients/client-directory';
 import { grantMarkerExpiry } from '../grants/grant-revocation';
-import type { OAuthRequest } from '../http-types';
-import type { OAuthContext } from '../oauth-context';
+import type { OAuthSettings } from '../oauth-context';
 import { WRITE_THROUGH } from '../recording/decision';
 import { recordDecision } from '../recording/recorder';
 import { sessionEndOf, sessionGrantsOf, sessionRecordOf } from './session-reads';
+
+/**
+ * What ending a session needs; an `OAuthContext` is one, and the admin service builds one from
+ * its own dependencies. Without `clients`, only registered clients are found.
+ */
+export interface SessionEndContext {
+  log: Pick<EventLog, 'append'>;
+  store: ProjectionStore;
+  clients?: ClientDirectory;
+  clock: Clock;
+  settings: Pick<OAuthSettings, 'sessionTtlSeconds' | 'accessTokenTtlSeconds' | 'personalAccessTokens'>;
+}
 
 export type SessionEndReason = (typeof sessionEndReasons)[number];
 
@@ -30,8 +43,8 @@ export type SessionEndOutcome =
  * that already ended is a no-op.
  */
 export async function endSession(
-  context: OAuthContext,
-  request: OAuthRequest,
+  context: SessionEndContext,
+  stamp: EventContext,
   session: SessionToEnd,
   reason: SessionEndReason,
   endedBy: string | null,
@@ -47,8 +60,8 @@ export async function endSession(
   // Before the projector shows the session's start, its lifetime is the bound of its end.
   const expiresAt = record?.expiresAt ?? now + context.settings.sessionTtlSeconds;
   const clientIds = [...new Set([...grants.values()].map((grant) => grant.clientId))].sort();
-  const clients = new Map(await Promise.all(clientIds.map(async (id) => [id, await context.clients.find(id)] as const)));
-  const stamp = eventContext(context, request);
+  const directory = context.clients ?? projectedClients(context.store);
+  const clients = new Map(await Promise.all(clientIds.map(async (id) => [id, await directory.find(id)] as const)));
   const events: GrantlineEvent[] = [
     stampEvent(
       {

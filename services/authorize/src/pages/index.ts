@@ -11,3 +11,5 @@ export { renderErrorPage } from './error-page';
 export type { ErrorView } from './error-page';
 export { renderUserCodePage, renderDeviceDonePage } from './device-pages';
 export type { UserCodeView } from './device-pages';
+export { renderSignOutConfirmPage, renderSignedOutPage } from './logout-pages';
+export type { SignOutConfirmView } from './logout-pages';

@@ -1,0 +1,11 @@
+export { readIdTokenHint, type IdTokenHint } from './id-token-hint';
+export {
+  checkLogoutRequest,
+  hintNamesSession,
+  logoutParametersOf,
+  type BrowserSessionFacts,
+  type LogoutCheck,
+  type LogoutParameters,
+  type LogoutRequest,
+} from './logout-request';
+export { logOut } from './logout-session';
