@@ -58,6 +58,20 @@ const settingsObject = z.object({
     .max(7 * 24 * 60 * 60)
     .default(8 * 60 * 60)
     .describe('How long a sign-in on the authorization page lasts, in seconds (at most 7 days).'),
+  GRANTLINE_BACKCHANNEL_LOGOUT_ATTEMPTS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(10)
+    .default(5)
+    .describe('How many times a logout token is sent to a client that does not answer 2xx (Back-Channel Logout).'),
+  GRANTLINE_BACKCHANNEL_LOGOUT_RETRY_MS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(60_000)
+    .default(1_000)
+    .describe('The pause before the second try of a back-channel logout, in ms; each later pause doubles.'),
   GRANTLINE_ID_TOKEN_TTL: seconds
     .max(24 * 60 * 60)
     .default(60 * 60)

@@ -14,6 +14,7 @@ import {
   ensureKeyDirectory,
   loadKeyRing,
   serviceListener,
+  startBackchannelLogouts,
   startIdleClientSweep,
 } from '@grantline/lib-runtime';
 import { adminRoutes } from '@grantline/svc-admin';
@@ -95,6 +96,9 @@ export async function startEmbeddedServer(config: Config, logger: Logger): Promi
   });
   const server: Server = await listen(listener, config.GRANTLINE_HOST, config.PORT);
   const stopSweep = startIdleClientSweep(context, config.GRANTLINE_DYNAMIC_CLIENT_SWEEP_INTERVAL, logger);
+  const stopBackchannel = startBackchannelLogouts(context, logger, (error) =>
+    logger.error({ err: error }, 'back-channel logout notices stopped'),
+  );
   const { port } = addressOf(server);
   return {
     url: `http://${config.GRANTLINE_HOST}:${port}`,
@@ -102,6 +106,7 @@ export async function startEmbeddedServer(config: Config, logger: Logger): Promi
     ...(demo ? { demo } : {}),
     close: async () => {
       stopSweep();
+      stopBackchannel();
       server.closeAllConnections();
       await new Promise<void>((done) => server.close(() => done()));
       await log.close();

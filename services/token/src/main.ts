@@ -1,13 +1,16 @@
 // First: when spans go to a collector, the library instrumentations must load before anything they patch.
 import '@grantline/lib-telemetry/instrument';
 import { runMain } from '@grantline/lib-http';
-import { serveOAuthService, startIdleClientSweep } from '@grantline/lib-runtime';
+import { serveOAuthService, startBackchannelLogouts, startIdleClientSweep } from '@grantline/lib-runtime';
 import { devicePollForwarder } from './device-poll-forwarder';
 import { personalAccessTokenRoutes } from './personal-access-token-routes';
 import { registrationRoutes } from './registration-routes';
 import { discoveryRoutes, tokenEndpoints } from './token-routes';
 
-/** The token and revocation endpoints, discovery, personal access tokens and client registration. */
+/**
+ * The token and revocation endpoints, discovery, personal access tokens and client registration;
+ * and the back-channel logout notices.
+ */
 runMain(() =>
   serveOAuthService('token', ({ config, context, logger }) => {
     const devicePolling = config.GRANTLINE_DEVICE_POLLING_URL?.split(',').map((url) => url.trim());
@@ -18,7 +21,14 @@ runMain(() =>
         personalAccessTokenRoutes(context, logger),
         registrationRoutes(context, logger),
       ],
-      stops: [startIdleClientSweep(context, config.GRANTLINE_DYNAMIC_CLIENT_SWEEP_INTERVAL, logger)],
+      stops: [
+        startIdleClientSweep(context, config.GRANTLINE_DYNAMIC_CLIENT_SWEEP_INTERVAL, logger),
+        // The token service's replicas send back-channel logout notices (0049).
+        startBackchannelLogouts(context, logger, (error) => {
+          logger.fatal({ err: error }, 'back-channel logout consumer stopped');
+          process.exit(1);
+        }),
+      ],
     };
   }),
 );

@@ -9,3 +9,5 @@ export {
   type LogoutRequest,
 } from './logout-request';
 export { logOut } from './logout-session';
+export { BACKCHANNEL_LOGOUT_EVENT, signLogoutToken } from './logout-token';
+export { deliverBackchannelLogouts, type BackchannelContext } from './backchannel-delivery';
