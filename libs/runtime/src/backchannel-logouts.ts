@@ -1,8 +1,19 @@
+import type { GrantlineEvent } from '@grantline/lib-events';
 import type { Logger } from '@grantline/lib-http';
 import { deliverBackchannelLogouts, type BackchannelContext } from '@grantline/lib-oauth';
 
 /** The consumer group whose replicas share the back-channel notices between them. */
 export const BACKCHANNEL_LOGOUT_GROUP = 'grantline-backchannel-logout';
+
+export interface BackchannelLogoutOptions {
+  /**
+   * The log hands events over before the append that wrote them resolves (the embedded file
+   * log): the notices then run beside the log, one session after another, instead of inside its
+   * hand-over, which would wait for the notices' own appends, and hold up whoever ended the session.
+   */
+  beside?: boolean;
+  onFatal: (error: unknown) => void;
+}
 
 /**
  * Sends back-channel logout notices (0049) for every session that ends from now on, as the log
@@ -12,27 +23,33 @@ export const BACKCHANNEL_LOGOUT_GROUP = 'grantline-backchannel-logout';
 export function startBackchannelLogouts(
   context: BackchannelContext,
   logger: Logger,
-  onFatal: (error: unknown) => void,
+  options: BackchannelLogoutOptions,
 ): () => void {
+  const notify = async (event: GrantlineEvent): Promise<void> => {
+    if (event.type !== 'SessionEnded') return;
+    try {
+      await deliverBackchannelLogouts(context, event);
+    } catch (error) {
+      logger.warn({ err: error, sessionId: event.data.sessionId }, 'back-channel logout not recorded');
+      throw error;
+    }
+  };
+  let queue = Promise.resolve();
   const subscribed = context.log.subscribe({
     groupId: BACKCHANNEL_LOGOUT_GROUP,
     streams: ['tokens'],
     // A new group starts at the end: sessions that ended before it existed are not announced.
     fromBeginning: false,
-    onFatal,
+    onFatal: options.onFatal,
     handleBatch: async (batch) => {
-      for (const { event } of batch) {
-        if (event.type !== 'SessionEnded') continue;
-        try {
-          await deliverBackchannelLogouts(context, event);
-        } catch (error) {
-          logger.warn({ err: error, sessionId: event.data.sessionId }, 'back-channel logout not recorded; will retry');
-          throw error;
-        }
+      if (options.beside) {
+        for (const { event } of batch) queue = queue.then(() => notify(event)).catch(() => undefined);
+        return;
       }
+      for (const { event } of batch) await notify(event);
     },
   });
-  subscribed.catch(onFatal);
+  subscribed.catch(options.onFatal);
   return () => {
     void subscribed.then((subscription) => subscription.close()).catch(() => undefined);
   };

@@ -96,9 +96,10 @@ export async function startEmbeddedServer(config: Config, logger: Logger): Promi
   });
   const server: Server = await listen(listener, config.GRANTLINE_HOST, config.PORT);
   const stopSweep = startIdleClientSweep(context, config.GRANTLINE_DYNAMIC_CLIENT_SWEEP_INTERVAL, logger);
-  const stopBackchannel = startBackchannelLogouts(context, logger, (error) =>
-    logger.error({ err: error }, 'back-channel logout notices stopped'),
-  );
+  const stopBackchannel = startBackchannelLogouts(context, logger, {
+    beside: true,
+    onFatal: (error) => logger.error({ err: error }, 'back-channel logout notices stopped'),
+  });
   const { port } = addressOf(server);
   return {
     url: `http://${config.GRANTLINE_HOST}:${port}`,

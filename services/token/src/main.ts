@@ -24,9 +24,11 @@ runMain(() =>
       stops: [
         startIdleClientSweep(context, config.GRANTLINE_DYNAMIC_CLIENT_SWEEP_INTERVAL, logger),
         // The token service's replicas send back-channel logout notices (0049).
-        startBackchannelLogouts(context, logger, (error) => {
-          logger.fatal({ err: error }, 'back-channel logout consumer stopped');
-          process.exit(1);
+        startBackchannelLogouts(context, logger, {
+          onFatal: (error) => {
+            logger.fatal({ err: error }, 'back-channel logout consumer stopped');
+            process.exit(1);
+          },
         }),
       ],
     };
