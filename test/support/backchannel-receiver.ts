@@ -8,29 +8,23 @@ import type { AddressInfo } from 'node:net';
 export class BackchannelReceiver {
   private readonly plans = new Map<string, number[]>();
   private readonly tokens = new Map<string, string[]>();
-
-  private constructor(
-    private readonly server: Server,
-    readonly origin: string,
-  ) {}
+  private readonly server: Server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      const form = new URLSearchParams(Buffer.concat(chunks).toString('utf8'));
+      const ok = req.method === 'POST' && req.headers['content-type'] === 'application/x-www-form-urlencoded';
+      res.statusCode = ok ? this.answer(req.url ?? '/', form.get('logout_token') ?? '') : 400;
+      res.setHeader('cache-control', 'no-store');
+      res.end();
+    });
+  });
+  origin = '';
 
   static async start(): Promise<BackchannelReceiver> {
-    let receiver: BackchannelReceiver | undefined;
-    const server = createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (chunk: Buffer) => chunks.push(chunk));
-      req.on('end', () => {
-        const path = req.url ?? '/';
-        const form = new URLSearchParams(Buffer.concat(chunks).toString('utf8'));
-        const ok = req.method === 'POST' && req.headers['content-type'] === 'application/x-www-form-urlencoded';
-        res.statusCode = ok && receiver ? receiver.answer(path, form.get('logout_token') ?? '') : 400;
-        res.setHeader('cache-control', 'no-store');
-        res.end();
-      });
-    });
-    await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-    const { port } = server.address() as AddressInfo;
-    receiver = new BackchannelReceiver(server, `http://127.0.0.1:${port}`);
+    const receiver = new BackchannelReceiver();
+    await new Promise<void>((done) => receiver.server.listen(0, '127.0.0.1', done));
+    receiver.origin = `http://127.0.0.1:${(receiver.server.address() as AddressInfo).port}`;
     return receiver;
   }
 

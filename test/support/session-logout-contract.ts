@@ -3,7 +3,14 @@ import { createRemoteJWKSet, jwtVerify } from 'jose';
 import type * as OpenIdClient from 'openid-client' with { 'resolution-mode': 'import' };
 import { stampEvent, type ClientSnapshot, type OpenIdClient as OpenIdSettings } from '@grantline/lib-events';
 import type { EventLog } from '@grantline/lib-event-log';
-import { authorize, codeExchange, FormBrowser, refresh, tokenRequest, type AuthorizeResult } from '@grantline/lib-testing';
+import {
+  authorize,
+  codeExchange,
+  FormBrowser,
+  refresh,
+  tokenRequest,
+  type AuthorizeResult,
+} from '@grantline/lib-testing';
 import type { BackchannelReceiver } from './backchannel-receiver';
 import type { GrantlineTestClient } from './oauth-test-client';
 import { pollUntil } from './poll-until';
@@ -19,7 +26,11 @@ export type SetOpenId = (clientId: string, openid: Partial<OpenIdSettings>) => P
  * Changes a client's OpenID Connect settings with a ClientUpdated event on the log, built from
  * the newest snapshot the log holds of it, as an operator's update would be.
  */
-export async function updateOpenIdOnLog(log: EventLog, clientId: string, openid: Partial<OpenIdSettings>): Promise<void> {
+export async function updateOpenIdOnLog(
+  log: EventLog,
+  clientId: string,
+  openid: Partial<OpenIdSettings>,
+): Promise<void> {
   let snapshot: ClientSnapshot | undefined;
   await log.replay(['clients'], async (event) => {
     if (
@@ -32,7 +43,10 @@ export async function updateOpenIdOnLog(log: EventLog, clientId: string, openid:
   if (!snapshot) throw new Error(`client ${clientId} is not on the log`);
   const client = { ...snapshot, openid: { ...snapshot.openid, ...openid } };
   await log.append([
-    stampEvent({ type: 'ClientUpdated', aggregate: { type: 'client', id: clientId }, data: { client } }, { now: () => new Date() }),
+    stampEvent(
+      { type: 'ClientUpdated', aggregate: { type: 'client', id: clientId }, data: { client } },
+      { now: () => new Date() },
+    ),
   ]);
 }
 
@@ -89,14 +103,23 @@ async function prepare({ baseUrl, admin, receiver, setOpenId }: Setup) {
   return { person, userId, notified, unreachable, okPath, downPath };
 }
 
-async function tokensOf(browser: FormBrowser, party: Party, person: { email: string; password: string }, scope: string) {
+async function tokensOf(
+  browser: FormBrowser,
+  party: Party,
+  person: { email: string; password: string },
+  scope: string,
+) {
   const result: AuthorizeResult = await authorize(browser, { ...party, ...person, scope });
   const { status, body } = await tokenRequest(browser.baseUrl, codeExchange(result, party));
   if (status !== 200) throw new Error(`code exchange failed: ${status} ${JSON.stringify(body)}`);
   return { pages: result.pages, refreshToken: String(body.refresh_token) };
 }
 
-async function auditOf(admin: GrantlineTestClient, type: string, clientId: string): Promise<Array<Record<string, unknown>>> {
+async function auditOf(
+  admin: GrantlineTestClient,
+  type: string,
+  clientId: string,
+): Promise<Array<Record<string, unknown>>> {
   const response = await admin.admin('GET', `/admin/audit?type=${type}&client_id=${encodeURIComponent(clientId)}`);
   const body = (await response.json()) as { entries?: Array<{ data: Record<string, unknown> }> };
   return (body.entries ?? []).map((entry) => entry.data);
@@ -127,15 +150,33 @@ export async function checkOperatorEndsSession(setup: Setup): Promise<void> {
   expect(ended.status).toBe(204);
   expect((await admin.admin('DELETE', `/admin/users/${userId}/sessions/${session?.session_id}`)).status).toBe(404);
 
-  expect((await refresh(baseUrl, notified.clientId, online.refreshToken)).body).toMatchObject({ error: 'invalid_grant' });
+  expect((await refresh(baseUrl, notified.clientId, online.refreshToken)).body).toMatchObject({
+    error: 'invalid_grant',
+  });
   expect((await refresh(baseUrl, notified.clientId, offline.refreshToken)).status).toBe(200);
   expect((await authorize(browser, { ...notified, ...person, scope: 'openid read' })).pages).toEqual(['sign-in']);
 
-  const delivered = await pollUntil(() => auditOf(admin, 'BackchannelLogoutDelivered', notified.clientId), (found) => found.length > 0, 15_000);
-  expect(delivered).toEqual([{ sessionId: session?.session_id, clientId: notified.clientId, attempts: 3, status: 200 }]);
-  const failed = await pollUntil(() => auditOf(admin, 'BackchannelLogoutFailed', unreachable.clientId), (found) => found.length > 0, 15_000);
+  const delivered = await pollUntil(
+    () => auditOf(admin, 'BackchannelLogoutDelivered', notified.clientId),
+    (found) => found.length > 0,
+    15_000,
+  );
+  expect(delivered).toEqual([
+    { sessionId: session?.session_id, clientId: notified.clientId, attempts: 3, status: 200 },
+  ]);
+  const failed = await pollUntil(
+    () => auditOf(admin, 'BackchannelLogoutFailed', unreachable.clientId),
+    (found) => found.length > 0,
+    15_000,
+  );
   expect(failed).toEqual([
-    { sessionId: session?.session_id, clientId: unreachable.clientId, attempts: 4, status: 500, reason: 'answered 500' },
+    {
+      sessionId: session?.session_id,
+      clientId: unreachable.clientId,
+      attempts: 4,
+      status: 500,
+      reason: 'answered 500',
+    },
   ]);
   expect(receiver.received(okPath)).toHaveLength(3);
   expect(receiver.received(downPath)).toHaveLength(4);
@@ -191,7 +232,9 @@ export async function checkRpInitiatedLogout(setup: Setup): Promise<void> {
 
   // A browser with nothing left to end is harmlessly sent back to the registered URI.
   const signedOut = new FormBrowser(baseUrl);
-  const again = await signedOut.get(client.buildEndSessionUrl(config, { post_logout_redirect_uri: SIGNED_OUT_URI }).href);
+  const again = await signedOut.get(
+    client.buildEndSessionUrl(config, { post_logout_redirect_uri: SIGNED_OUT_URI }).href,
+  );
   expect(again.status).toBe(302);
   expect(again.headers.get('location')).toBe(SIGNED_OUT_URI);
 }

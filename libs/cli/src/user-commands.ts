@@ -98,7 +98,9 @@ export function userCommands(): Command {
 
   user
     .command('end-session <userId> [sessionId]')
-    .description('sign a user out of one browser session, or of all with --all; grants that end with the session end too')
+    .description(
+      'sign a user out of one browser session, or of all with --all; grants that end with the session end too',
+    )
     .option('--all', 'end every live session of the user')
     .action(async (userId: string, sessionId: string | undefined, options: { all?: boolean }) => {
       if ((sessionId === undefined) === (options.all !== true)) {

@@ -271,7 +271,9 @@ const settingsObject = z.object({
   GRANTLINE_CONSUMER_GROUP_PREFIX: z
     .string()
     .default('grantline.')
-    .describe('Prefix of the Kafka consumer groups of the projector and audit consumer.'),
+    .describe(
+      'Prefix of the Kafka consumer groups of the projector, the audit consumer and the back-channel logout notices.',
+    ),
   OTEL_EXPORTER_OTLP_ENDPOINT: z
     .string()
     .url()

@@ -66,6 +66,8 @@ export const refusingFetcher: RemoteFetcher = {
     return Promise.reject(new RemoteFetchError('disabled', `Fetching ${url} is not allowed: no fetcher is configured`));
   },
   postForm(url) {
-    return Promise.reject(new RemoteFetchError('disabled', `Posting to ${url} is not allowed: no fetcher is configured`));
+    return Promise.reject(
+      new RemoteFetchError('disabled', `Posting to ${url} is not allowed: no fetcher is configured`),
+    );
   },
 };

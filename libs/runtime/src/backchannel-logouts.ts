@@ -2,10 +2,12 @@ import type { GrantlineEvent } from '@grantline/lib-events';
 import type { Logger } from '@grantline/lib-http';
 import { deliverBackchannelLogouts, type BackchannelContext } from '@grantline/lib-oauth';
 
-/** The consumer group whose replicas share the back-channel notices between them. */
-export const BACKCHANNEL_LOGOUT_GROUP = 'grantline-backchannel-logout';
+/** The consumer group (after GRANTLINE_CONSUMER_GROUP_PREFIX) whose replicas share the back-channel notices. */
+export const BACKCHANNEL_LOGOUT_GROUP = 'backchannel-logout';
 
 export interface BackchannelLogoutOptions {
+  /** GRANTLINE_CONSUMER_GROUP_PREFIX: stacks sharing a Kafka cluster keep their groups apart. */
+  groupPrefix: string;
   /**
    * The log hands events over before the append that wrote them resolves (the embedded file
    * log): the notices then run beside the log, one session after another, instead of inside its
@@ -36,7 +38,7 @@ export function startBackchannelLogouts(
   };
   let queue = Promise.resolve();
   const subscribed = context.log.subscribe({
-    groupId: BACKCHANNEL_LOGOUT_GROUP,
+    groupId: `${options.groupPrefix}${BACKCHANNEL_LOGOUT_GROUP}`,
     streams: ['tokens'],
     // A new group starts at the end: sessions that ended before it existed are not announced.
     fromBeginning: false,

@@ -29,7 +29,8 @@ export class MemoryFetcher implements RemoteFetcher {
   postForm(url: string, form: Readonly<Record<string, string>>): Promise<RemoteAnswer> {
     this.posted.push({ url, form: { ...form } });
     const answers = this.receivers.get(url);
-    if (!answers || answers.length === 0) return Promise.reject(new RemoteFetchError('network', `${url} is not served`));
+    if (!answers || answers.length === 0)
+      return Promise.reject(new RemoteFetchError('network', `${url} is not served`));
     const answer = answers.length > 1 ? answers.shift() : answers[0];
     if (answer === 'network' || answer === undefined) {
       return Promise.reject(new RemoteFetchError('network', `${url} did not answer`));

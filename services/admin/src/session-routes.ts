@@ -1,10 +1,5 @@
 import { Router, type Request } from 'express';
-import {
-  adminEndAllSessions,
-  adminEndSession,
-  adminListSessions,
-  type SessionEndContext,
-} from '@grantline/lib-oauth';
+import { adminEndAllSessions, adminEndSession, adminListSessions, type SessionEndContext } from '@grantline/lib-oauth';
 import { handle } from './admin-handler';
 import type { AdminDependencies } from './client-routes';
 

@@ -240,7 +240,6 @@ export function authorizeRoutes(context: OAuthContext, logger: Logger): Router {
   return router;
 }
 
-
 function askedOf(interaction: Interaction): Asked {
   return { q: interaction.q, ...(interaction.pushed ? { pushed: true as const } : {}) };
 }

@@ -30,9 +30,13 @@ export function logoutRoutes(context: OAuthContext, logger: Logger): Router {
   const form = express.urlencoded({ extended: false, limit: '32kb', parameterLimit: 10 });
 
   /** The checked request, or null once the refusal page is sent. */
-  async function check(res: Response, params: URLSearchParams): Promise<{ query: string; logout: LogoutRequest } | null> {
+  async function check(
+    res: Response,
+    params: URLSearchParams,
+  ): Promise<{ query: string; logout: LogoutRequest } | null> {
     const parsed = logoutParametersOf(params);
-    const checked = typeof parsed === 'string' ? { ok: false as const, message: parsed } : await checkLogoutRequest(context, parsed);
+    const checked =
+      typeof parsed === 'string' ? { ok: false as const, message: parsed } : await checkLogoutRequest(context, parsed);
     if (!checked.ok) {
       sendPage(res, 400, renderErrorPage({ title: 'This sign-out link is not valid', message: checked.message }));
       return null;

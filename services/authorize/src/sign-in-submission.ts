@@ -38,7 +38,13 @@ export async function submitSignIn(
   const previous = await state.readSession(req);
   const fresh = state.newSession(outcome.user);
   const { session, expiresAt } = fresh;
-  const started = { sessionId: session.sid, userId: session.uid, authTime: session.auth_time, amr: session.amr, expiresAt };
+  const started = {
+    sessionId: session.sid,
+    userId: session.uid,
+    authTime: session.auth_time,
+    amr: session.amr,
+    expiresAt,
+  };
   const replaced = previous?.sid === undefined ? null : { sessionId: previous.sid, userId: previous.uid };
   const events = [outcome.event, ...sessionStartEvents(context, request, started, clientId, replaced)];
   // Written through when an old session ends, so no replica lets the old cookie back in. The

@@ -97,6 +97,7 @@ export async function startEmbeddedServer(config: Config, logger: Logger): Promi
   const server: Server = await listen(listener, config.GRANTLINE_HOST, config.PORT);
   const stopSweep = startIdleClientSweep(context, config.GRANTLINE_DYNAMIC_CLIENT_SWEEP_INTERVAL, logger);
   const stopBackchannel = startBackchannelLogouts(context, logger, {
+    groupPrefix: config.GRANTLINE_CONSUMER_GROUP_PREFIX,
     beside: true,
     onFatal: (error) => logger.error({ err: error }, 'back-channel logout notices stopped'),
   });

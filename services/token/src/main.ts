@@ -25,6 +25,7 @@ runMain(() =>
         startIdleClientSweep(context, config.GRANTLINE_DYNAMIC_CLIENT_SWEEP_INTERVAL, logger),
         // The token service's replicas send back-channel logout notices (0049).
         startBackchannelLogouts(context, logger, {
+          groupPrefix: config.GRANTLINE_CONSUMER_GROUP_PREFIX,
           onFatal: (error) => {
             logger.fatal({ err: error }, 'back-channel logout consumer stopped');
             process.exit(1);

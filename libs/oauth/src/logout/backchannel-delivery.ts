@@ -12,7 +12,9 @@ export type BackchannelContext = Pick<
 >;
 
 type SessionEnded = EventOfType<'SessionEnded'>;
-type Outcome = { delivered: true; attempts: number; status: number } | { delivered: false; attempts: number; status: number | null; reason: string };
+type Outcome =
+  | { delivered: true; attempts: number; status: number }
+  | { delivered: false; attempts: number; status: number | null; reason: string };
 
 const wait = (ms: number) => new Promise<void>((done) => setTimeout(done, ms));
 

@@ -131,13 +131,22 @@ describe('back-channel logout', () => {
   });
 
   it("signs with the client's ID token algorithm, RS256 unless it registered another", async () => {
-    const keys = await keyRingFromJwks([await generateSigningJwk('es', 'ES256'), await generateSigningJwk('rs', 'RS256')]);
+    const keys = await keyRingFromJwks([
+      await generateSigningJwk('es', 'ES256'),
+      await generateSigningJwk('rs', 'RS256'),
+    ]);
     const context = { ...fixture.context, keys };
     const client = await fixture.store.getClient(clientId);
     if (!client) throw new Error('client');
-    expect(decodeProtectedHeader(await signLogoutToken(context, client, 'u', SID))).toMatchObject({ alg: 'RS256', kid: 'rs' });
+    expect(decodeProtectedHeader(await signLogoutToken(context, client, 'u', SID))).toMatchObject({
+      alg: 'RS256',
+      kid: 'rs',
+    });
     const es = { ...client, openid: { ...client.openid, idTokenSignedResponseAlg: 'ES256' as const } };
-    expect(decodeProtectedHeader(await signLogoutToken(context, es, 'u', SID))).toMatchObject({ alg: 'ES256', kid: 'es' });
+    expect(decodeProtectedHeader(await signLogoutToken(context, es, 'u', SID))).toMatchObject({
+      alg: 'ES256',
+      kid: 'es',
+    });
     expect(decodeJwt(await signLogoutToken(context, es, 'u', SID)).sub).toBe('u');
   });
 });

@@ -45,7 +45,8 @@ export async function readIdTokenHint(keys: KeyRing, issuer: string, hint: strin
   if (!claims.success || claims.data.iss !== issuer) return null;
   const { sub, aud, azp, sid } = claims.data;
   const audiences = typeof aud === 'string' ? [aud] : aud;
-  const clientId = audiences.length === 1 ? audiences[0] : azp !== undefined && audiences.includes(azp) ? azp : undefined;
+  const clientId =
+    audiences.length === 1 ? audiences[0] : azp !== undefined && audiences.includes(azp) ? azp : undefined;
   if (clientId === undefined) return null;
   return { sub, clientId, ...(sid === undefined ? {} : { sid }) };
 }

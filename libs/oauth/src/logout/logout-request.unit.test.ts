@@ -14,7 +14,15 @@ describe('RP-initiated logout requests', () => {
   async function idToken(claims: Record<string, unknown>, header: Record<string, unknown> = {}): Promise<string> {
     const key = fixture.context.keys.active;
     const issuedAt = Math.floor(fixture.clock.now().getTime() / 1000);
-    return new SignJWT({ iss: TEST_ISSUER, aud: clientId, sub: 'user-1', sid: SID, iat: issuedAt, exp: issuedAt + 60, ...claims })
+    return new SignJWT({
+      iss: TEST_ISSUER,
+      aud: clientId,
+      sub: 'user-1',
+      sid: SID,
+      iat: issuedAt,
+      exp: issuedAt + 60,
+      ...claims,
+    })
       .setProtectedHeader({ alg: key.alg, kid: key.kid, typ: 'JWT', ...header })
       .sign(key.privateKey);
   }
@@ -65,7 +73,9 @@ describe('RP-initiated logout requests', () => {
 
   it('refuses a hint that is not an ID token of ours, and a client_id that contradicts it', async () => {
     expect(await check({ id_token_hint: 'not.a.jwt' })).toMatchObject({ ok: false });
-    expect(await check({ id_token_hint: await idToken({ iss: 'https://elsewhere.test' }) })).toMatchObject({ ok: false });
+    expect(await check({ id_token_hint: await idToken({ iss: 'https://elsewhere.test' }) })).toMatchObject({
+      ok: false,
+    });
     // Access tokens are signed with the same keys; one is no ID token.
     expect(await check({ id_token_hint: await idToken({}, { typ: 'at+jwt' }) })).toMatchObject({ ok: false });
     expect(await check({ id_token_hint: await idToken({ aud: [clientId, otherId] }) })).toMatchObject({ ok: false });
@@ -83,7 +93,9 @@ describe('RP-initiated logout requests', () => {
     const bySub = await check({ id_token_hint: await idToken({ sid: undefined }) });
     if (!bySid.ok || !bySub.ok) throw new Error('expected valid hints');
     expect(hintNamesSession(bySid.request, { userId: 'user-1', sessionId: SID }, null)).toBe(true);
-    expect(hintNamesSession(bySid.request, { userId: 'user-1', sessionId: 'c2Vzc2lvbi10ZXN0LTAwMDI' }, null)).toBe(false);
+    expect(hintNamesSession(bySid.request, { userId: 'user-1', sessionId: 'c2Vzc2lvbi10ZXN0LTAwMDI' }, null)).toBe(
+      false,
+    );
     expect(hintNamesSession(bySid.request, { userId: 'user-1' }, null)).toBe(false);
     expect(hintNamesSession(bySub.request, { userId: 'user-1' }, null)).toBe(true);
     expect(hintNamesSession(bySub.request, { userId: 'user-2', sessionId: SID }, null)).toBe(false);

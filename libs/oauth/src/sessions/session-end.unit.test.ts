@@ -60,7 +60,8 @@ describe('ending a session', () => {
 
   beforeEach(async () => {
     fixture = await oauthFixture();
-    userId = (await fixture.registerUser({ email: 'ada@example.test', name: 'Ada', password: 'correct horse battery' })).userId;
+    userId = (await fixture.registerUser({ email: 'ada@example.test', name: 'Ada', password: 'correct horse battery' }))
+      .userId;
     const redirect = { redirect_uris: ['https://app.test/cb'], grant_types: ['authorization_code', 'refresh_token'] };
     endsGrants = (await fixture.registerClient({ name: 'Ends', public: true, ...redirect })).clientId;
     keepsGrants = (await fixture.registerClient({ name: 'Keeps', public: true, ...redirect })).clientId;
@@ -102,18 +103,22 @@ describe('ending a session', () => {
     expect(await endSession(fixture.context, stamp(), { sessionId: SID, userId }, 'operator', null)).toEqual({
       ended: false,
     });
-    expect(await endSession(fixture.context, stamp(), { sessionId: OTHER_SID, userId: 'someone' }, 'logout', null)).toEqual({
+    expect(
+      await endSession(fixture.context, stamp(), { sessionId: OTHER_SID, userId: 'someone' }, 'logout', null),
+    ).toEqual({
       ended: false,
     });
     expect(fixture.log.events.length).toBe(count);
   });
 
   it('lets operators list live sessions and end one or all of them', async () => {
-    expect((await adminListSessions(fixture.context, userId)).sessions.map((session) => session.session_id).sort()).toEqual(
-      [SID, OTHER_SID].sort(),
-    );
+    expect(
+      (await adminListSessions(fixture.context, userId)).sessions.map((session) => session.session_id).sort(),
+    ).toEqual([SID, OTHER_SID].sort());
     await adminEndSession(fixture.context, stamp(), userId, SID);
-    expect((await liveSessionsOf(fixture.store, userId, now())).map((session) => session.sessionId)).toEqual([OTHER_SID]);
+    expect((await liveSessionsOf(fixture.store, userId, now())).map((session) => session.sessionId)).toEqual([
+      OTHER_SID,
+    ]);
     await expect(adminEndSession(fixture.context, stamp(), userId, SID)).rejects.toMatchObject({ status: 404 });
     await expect(adminListSessions(fixture.context, 'nobody')).rejects.toMatchObject({ status: 404 });
     expect(await adminEndAllSessions(fixture.context, stamp(), userId)).toEqual({ ended: 1 });
