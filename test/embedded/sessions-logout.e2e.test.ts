@@ -9,6 +9,7 @@ import { startEmbeddedServer, type EmbeddedServer } from '@grantline/svc-embedde
 import { BACKCHANNEL_RECEIVER_SETTINGS, BackchannelReceiver } from '../support/backchannel-receiver';
 import { GrantlineTestClient } from '../support/oauth-test-client';
 import {
+  checkLogoutWithIdTokenHint,
   checkOperatorEndsSession,
   checkRpInitiatedLogout,
   updateOpenIdOnLog,
@@ -64,5 +65,9 @@ describe('embedded: sessions and logout', () => {
 
   it('RP-initiated logout by client_id, confirmed by the person, back to a registered URI only', async () => {
     await checkRpInitiatedLogout(setup());
+  }, 60_000);
+
+  it('RP-initiated logout with an ID token of the browser session: no question, straight back', async () => {
+    await checkLogoutWithIdTokenHint({ ...setup(), keysDir: join(dataDir, 'keys') });
   }, 60_000);
 });

@@ -2,6 +2,7 @@ import { KafkaEventLog } from '@grantline/lib-event-log';
 import { BACKCHANNEL_RECEIVER_SETTINGS, BackchannelReceiver } from '../support/backchannel-receiver';
 import { GrantlineTestClient } from '../support/oauth-test-client';
 import {
+  checkLogoutWithIdTokenHint,
   checkOperatorEndsSession,
   checkRpInitiatedLogout,
   updateOpenIdOnLog,
@@ -52,5 +53,9 @@ describe('stack: sessions and logout', () => {
 
   it('RP-initiated logout by client_id, confirmed by the person, back to a registered URI only', async () => {
     await checkRpInitiatedLogout(setup());
+  }, 90_000);
+
+  it('RP-initiated logout with an ID token of the browser session: no question, straight back', async () => {
+    await checkLogoutWithIdTokenHint({ ...setup(), keysDir: String(stack.env.GRANTLINE_SIGNING_KEYS_DIR) });
   }, 90_000);
 });

@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { createRemoteJWKSet, jwtVerify } from 'jose';
+import { createRemoteJWKSet, jwtVerify, SignJWT } from 'jose';
 import type * as OpenIdClient from 'openid-client' with { 'resolution-mode': 'import' };
 import { stampEvent, type ClientSnapshot, type OpenIdClient as OpenIdSettings } from '@grantline/lib-events';
 import type { EventLog } from '@grantline/lib-event-log';
+import { keyRingFromJwks, readJwkFiles } from '@grantline/lib-tokens';
 import {
   authorize,
   codeExchange,
@@ -237,4 +238,55 @@ export async function checkRpInitiatedLogout(setup: Setup): Promise<void> {
   );
   expect(again.status).toBe(302);
   expect(again.headers.get('location')).toBe(SIGNED_OUT_URI);
+}
+
+/**
+ * An ID token as the server signs them (RS256, a key of its ring), standing in for the ID
+ * tokens the token endpoint issues: `typ` JWT, the issuer, the client, the person and the session.
+ */
+async function idTokenFor(keysDir: string, claims: { iss: string; aud: string; sub: string; sid: string }) {
+  const key = (await keyRingFromJwks(readJwkFiles(keysDir))).signerFor('RS256');
+  if (!key) throw new Error('the key ring holds no RS256 key');
+  const now = Math.floor(Date.now() / 1000);
+  return new SignJWT({ ...claims, iat: now - 7200, exp: now - 3600 })
+    .setProtectedHeader({ alg: key.alg, kid: key.kid, typ: 'JWT' })
+    .sign(key.privateKey);
+}
+
+/**
+ * RP-initiated logout with an ID token issued in the browser's session (even an expired one):
+ * no question asked, straight back with the state, the session over and its grants ended. The
+ * same kind of token from an earlier session of the person only gets the confirmation page.
+ */
+export async function checkLogoutWithIdTokenHint(setup: Setup & { keysDir: string }): Promise<void> {
+  const { baseUrl, admin, keysDir } = setup;
+  const { person, userId, notified } = await prepare(setup);
+  const client: typeof OpenIdClient = await import('openid-client');
+  const config = new client.Configuration(
+    { issuer: baseUrl, end_session_endpoint: `${baseUrl}/oauth/logout` },
+    notified.clientId,
+  );
+  client.allowInsecureRequests(config);
+  const browser = new FormBrowser(baseUrl);
+  const { refreshToken } = await tokensOf(browser, notified, person, 'openid read');
+  const listed = (await (await admin.admin('GET', `/admin/users/${userId}/sessions`)).json()) as {
+    sessions: Array<{ session_id: string }>;
+  };
+  const sid = listed.sessions[0]?.session_id ?? '';
+  const hint = await idTokenFor(keysDir, { iss: baseUrl, aud: notified.clientId, sub: userId, sid });
+  const logoutUrl = client.buildEndSessionUrl(config, {
+    id_token_hint: hint,
+    post_logout_redirect_uri: SIGNED_OUT_URI,
+    state: 'hinted',
+  });
+  const done = await browser.get(logoutUrl.href);
+  expect(done.status).toBe(302);
+  expect(done.headers.get('location')).toBe(`${SIGNED_OUT_URI}?state=hinted`);
+  expect((await refresh(baseUrl, notified.clientId, refreshToken)).body).toMatchObject({ error: 'invalid_grant' });
+
+  // Signed in again: the old session's ID token does not end the new session without asking.
+  expect((await authorize(browser, { ...notified, ...person, scope: 'openid read' })).pages).toEqual(['sign-in']);
+  const stale = await browser.get(logoutUrl.href);
+  expect(stale.status).toBe(200);
+  expect(await stale.text()).toContain('Sign out of Grantline?');
 }
