@@ -116,6 +116,20 @@ async function tokensOf(
   return { pages: result.pages, refreshToken: String(body.refresh_token) };
 }
 
+/** openid-client configured for the party (it builds the logout URLs), and a browser signed in for it. */
+async function signedInRelyingParty(baseUrl: string, party: Party, person: { email: string; password: string }) {
+  const client: typeof OpenIdClient = await import('openid-client');
+  const config = new client.Configuration(
+    { issuer: baseUrl, end_session_endpoint: `${baseUrl}/oauth/logout` },
+    party.clientId,
+  );
+  // The test server answers on plain http (loopback).
+  client.allowInsecureRequests(config);
+  const browser = new FormBrowser(baseUrl);
+  const { refreshToken } = await tokensOf(browser, party, person, 'openid read');
+  return { client, config, browser, refreshToken };
+}
+
 async function auditOf(
   admin: GrantlineTestClient,
   type: string,
@@ -200,15 +214,7 @@ export async function checkOperatorEndsSession(setup: Setup): Promise<void> {
 export async function checkRpInitiatedLogout(setup: Setup): Promise<void> {
   const { baseUrl } = setup;
   const { person, notified } = await prepare(setup);
-  const client: typeof OpenIdClient = await import('openid-client');
-  const config = new client.Configuration(
-    { issuer: baseUrl, end_session_endpoint: `${baseUrl}/oauth/logout` },
-    notified.clientId,
-  );
-  // The test server answers on plain http (loopback).
-  client.allowInsecureRequests(config);
-  const browser = new FormBrowser(baseUrl);
-  const { refreshToken } = await tokensOf(browser, notified, person, 'openid read');
+  const { client, config, browser, refreshToken } = await signedInRelyingParty(baseUrl, notified, person);
 
   const unregistered = client.buildEndSessionUrl(config, { post_logout_redirect_uri: 'https://evil.test/' });
   const refused = await browser.get(unregistered.href);
@@ -261,14 +267,7 @@ async function idTokenFor(keysDir: string, claims: { iss: string; aud: string; s
 export async function checkLogoutWithIdTokenHint(setup: Setup & { keysDir: string }): Promise<void> {
   const { baseUrl, admin, keysDir } = setup;
   const { person, userId, notified } = await prepare(setup);
-  const client: typeof OpenIdClient = await import('openid-client');
-  const config = new client.Configuration(
-    { issuer: baseUrl, end_session_endpoint: `${baseUrl}/oauth/logout` },
-    notified.clientId,
-  );
-  client.allowInsecureRequests(config);
-  const browser = new FormBrowser(baseUrl);
-  const { refreshToken } = await tokensOf(browser, notified, person, 'openid read');
+  const { client, config, browser, refreshToken } = await signedInRelyingParty(baseUrl, notified, person);
   const listed = (await (await admin.admin('GET', `/admin/users/${userId}/sessions`)).json()) as {
     sessions: Array<{ session_id: string }>;
   };
