@@ -5,7 +5,6 @@ import {
   checkLogoutRequest,
   hintNamesSession,
   logOut,
-  logoutParametersOf,
   type LogoutRequest,
   type OAuthContext,
 } from '@grantline/lib-oauth';
@@ -34,15 +33,12 @@ export function logoutRoutes(context: OAuthContext, logger: Logger): Router {
     res: Response,
     params: URLSearchParams,
   ): Promise<{ query: string; logout: LogoutRequest } | null> {
-    const parsed = logoutParametersOf(params);
-    const checked =
-      typeof parsed === 'string' ? { ok: false as const, message: parsed } : await checkLogoutRequest(context, parsed);
+    const checked = await checkLogoutRequest(context, params);
     if (!checked.ok) {
       sendPage(res, 400, renderErrorPage({ title: 'This sign-out link is not valid', message: checked.message }));
       return null;
     }
-    const query = new URLSearchParams(parsed as Record<string, string>).toString();
-    return { query, logout: checked.request };
+    return { query: checked.query, logout: checked.request };
   }
 
   async function end(req: Request, session: BrowserSession | null, logout: LogoutRequest): Promise<void> {

@@ -28,7 +28,9 @@ export interface LogoutRequest {
   redirect: string | null;
 }
 
-export type LogoutCheck = { ok: true; request: LogoutRequest } | { ok: false; message: string };
+export type LogoutCheck =
+  /** `query`: the request's own parameters again, to carry through the confirmation form. */
+  { ok: true; request: LogoutRequest; query: string } | { ok: false; message: string };
 
 /** The browser's session as the cookie holds it. */
 export interface BrowserSessionFacts {
@@ -37,20 +39,23 @@ export interface BrowserSessionFacts {
   sessionId?: string;
 }
 
-function refused(message: string): LogoutCheck {
+function refused(message: string): { ok: false; message: string } {
   return { ok: false, message };
 }
 
-/** The parameters of a query string or form body: each at most once, empty ones absent. */
-export function logoutParametersOf(params: URLSearchParams): LogoutParameters | string {
+/** The parameters of a query string or form body: each at most once, empty ones absent, others ignored. */
+export function logoutParametersOf(
+  params: URLSearchParams,
+): { ok: true; parameters: LogoutParameters; query: string } | { ok: false; message: string } {
   const picked: Record<string, string> = {};
   for (const name of LOGOUT_PARAMETERS) {
     const values = params.getAll(name);
-    if (values.length > 1) return `The parameter ${name} is repeated.`;
+    if (values.length > 1) return refused(`The parameter ${name} is repeated.`);
     if (values[0] !== undefined && values[0] !== '') picked[name] = values[0];
   }
   const parsed = logoutParametersSchema.safeParse(picked);
-  return parsed.success ? parsed.data : 'A parameter is too long.';
+  if (!parsed.success) return refused('A parameter is too long.');
+  return { ok: true, parameters: parsed.data, query: new URLSearchParams(picked).toString() };
 }
 
 /**
@@ -61,8 +66,11 @@ export function logoutParametersOf(params: URLSearchParams): LogoutParameters | 
  */
 export async function checkLogoutRequest(
   context: Pick<OAuthContext, 'keys' | 'settings' | 'clients'>,
-  params: LogoutParameters,
+  sent: URLSearchParams,
 ): Promise<LogoutCheck> {
+  const parsed = logoutParametersOf(sent);
+  if (!parsed.ok) return parsed;
+  const { parameters: params, query } = parsed;
   let hint: IdTokenHint | null = null;
   if (params.id_token_hint !== undefined) {
     hint = await readIdTokenHint(context.keys, context.settings.issuer, params.id_token_hint);
@@ -75,13 +83,13 @@ export async function checkLogoutRequest(
   const client = clientId === undefined ? null : await context.clients.find(clientId);
   if (clientId !== undefined && client === null) return refused('The app that asked to sign you out is not known.');
   const uri = params.post_logout_redirect_uri;
-  if (uri === undefined) return { ok: true, request: { hint, client, redirect: null } };
+  if (uri === undefined) return { ok: true, request: { hint, client, redirect: null }, query };
   // §3: the client must be identified, and the URI must be one it registered (exact match).
   if (client === null) return refused('The sign-out request does not say which app it comes from.');
   if (!client.openid.postLogoutRedirectUris.includes(uri)) {
     return refused('The address to return to after signing out is not registered for this app.');
   }
-  return { ok: true, request: { hint, client, redirect: redirectWith(uri, { state: params.state }) } };
+  return { ok: true, request: { hint, client, redirect: redirectWith(uri, { state: params.state }) }, query };
 }
 
 /**

@@ -27,7 +27,8 @@ describe('RP-initiated logout requests', () => {
       .sign(key.privateKey);
   }
 
-  const check = (params: LogoutParameters) => checkLogoutRequest(fixture.context, params);
+  const check = (params: LogoutParameters) =>
+    checkLogoutRequest(fixture.context, new URLSearchParams(params as Record<string, string>));
 
   beforeEach(async () => {
     fixture = await oauthFixture();
@@ -48,13 +49,14 @@ describe('RP-initiated logout requests', () => {
         client: expect.objectContaining({ clientId }),
         redirect: `${RETURN}?state=x+y`,
       },
+      query: new URLSearchParams({ id_token_hint: hint, post_logout_redirect_uri: RETURN, state: 'x y' }).toString(),
     });
   });
 
   it('takes the client from client_id when there is no hint', async () => {
     const checked = await check({ client_id: clientId, post_logout_redirect_uri: RETURN });
     expect(checked).toMatchObject({ ok: true, request: { hint: null, redirect: RETURN } });
-    expect(await check({})).toEqual({ ok: true, request: { hint: null, client: null, redirect: null } });
+    expect(await check({})).toEqual({ ok: true, request: { hint: null, client: null, redirect: null }, query: '' });
   });
 
   it.each([
@@ -102,10 +104,14 @@ describe('RP-initiated logout requests', () => {
   });
 
   it('refuses repeated parameters and ignores unknown ones', () => {
-    expect(logoutParametersOf(new URLSearchParams('state=a&state=b'))).toEqual('The parameter state is repeated.');
+    expect(logoutParametersOf(new URLSearchParams('state=a&state=b'))).toEqual({
+      ok: false,
+      message: 'The parameter state is repeated.',
+    });
     expect(logoutParametersOf(new URLSearchParams('client_id=a&ui_locales=fr&foo=bar&state='))).toEqual({
-      client_id: 'a',
-      ui_locales: 'fr',
+      ok: true,
+      parameters: { client_id: 'a', ui_locales: 'fr' },
+      query: 'client_id=a&ui_locales=fr',
     });
   });
 });
