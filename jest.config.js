@@ -7,14 +7,16 @@ const shared = {
   testEnvironment: 'node',
   transform: {
     '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022', parser: { syntax: 'typescript' } } }],
-    // oauth4webapi and openid-client (with its own jose), client libraries of the interop tests, ship ES modules only.
+    // oauth4webapi, the client library of the resource-indicator tests, and openid-client (with the
+    // jose it brings) of the OpenID Connect tests ship ES modules only.
     '/node_modules/(oauth4webapi|openid-client)/.+\\.js$': [
       '@swc/jest',
       { jsc: { target: 'es2022' }, module: { type: 'commonjs' } },
     ],
   },
-  // Everything under node_modules is taken as it is, except those libraries (and what they bundle).
-  transformIgnorePatterns: ['^(?!.*/node_modules/(oauth4webapi|openid-client)/).*/node_modules/'],
+  transformIgnorePatterns: [
+    '^(?!.*/node_modules/openid-client/node_modules/).*/node_modules/(?!(oauth4webapi|openid-client)/)',
+  ],
   moduleNameMapper: {
     // A subpath export (`@grantline/lib-events/testing`) is the module of that name in the lib's src.
     '^@grantline/lib-([^/]+)/(.+)$': '<rootDir>/libs/$1/src/$2',

@@ -25,6 +25,7 @@ const snapshot = (name: string): ClientSnapshot => ({
   redirectUris: ['https://app.test/cb'],
   webOrigins: [],
   firstParty: false,
+  requirePkce: true,
   requireDpop: false,
   dpopNonce: false,
   requirePushedAuthorizationRequests: false,

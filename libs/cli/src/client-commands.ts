@@ -37,6 +37,7 @@ export function clientCommands(): Command {
     .option('--require-dpop', 'issue tokens only against a DPoP proof (RFC 9449)', false)
     .option('--dpop-nonce', 'DPoP proofs must carry a server nonce', false)
     .option('--require-par', 'authorization requests only as pushed authorization requests (RFC 9126)', false)
+    .option('--no-require-pkce', 'a confidential client may send authorization requests without PKCE (RFC 9700 §2.1.1)')
     .option('--refresh-token-idle-ttl <seconds>', 'refresh tokens unused this long expire', Number)
     .option('--refresh-token-absolute-ttl <seconds>', 'no refresh token outlives the grant by more', Number)
     .option('--refresh-token-grace-period <seconds>', 'a rotated token may be presented again this long', Number)
@@ -63,6 +64,7 @@ export function clientCommands(): Command {
           ...(options.clientId ? { client_id: options.clientId } : {}),
           ...(options.clientSecret ? { client_secret: options.clientSecret } : {}),
           first_party: options.firstParty,
+          ...(options.requirePkce === false ? { require_pkce: false } : {}),
           require_dpop: options.requireDpop,
           dpop_nonce: options.dpopNonce,
           require_pushed_authorization_requests: options.requirePar,

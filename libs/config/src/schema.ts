@@ -31,11 +31,15 @@ const settingsObject = z.object({
   GRANTLINE_SIGNING_KEYS: z
     .string()
     .optional()
-    .describe('JSON array of private JWKs (each with `kid`); the first signs, all verify.'),
+    .describe(
+      'JSON array of private keys, each a JWK with `kid` or `{ "kid", "alg", "pem" }` (PKCS#1, SEC1 or PKCS#8 PEM); the first signs access tokens, all verify.',
+    ),
   GRANTLINE_SIGNING_KEYS_DIR: z
     .string()
     .optional()
-    .describe('Folder of `*.jwk.json` private keys, read in name order; the first signs.'),
+    .describe(
+      'Folder of `*.jwk.json` private keys (a JWK or a `{ kid, alg, pem }` entry each), read in name order; the first signs.',
+    ),
   GRANTLINE_ACCESS_TOKEN_TTL: seconds.default(3600).describe('Access token lifetime in seconds.'),
   GRANTLINE_ACCESS_TOKEN_AUDIENCE: z
     .string()

@@ -139,6 +139,12 @@ export const clientSnapshotSchema = z
     webOrigins: z.array(z.string()),
     /** First-party clients skip the consent page. */
     firstParty: z.boolean().default(false),
+    /**
+     * Authorization requests must carry a PKCE challenge (RFC 7636). Always so for public clients; a
+     * confidential client may be let off (RFC 9700 §2.1.1: its secret or keys, and the OpenID Connect
+     * nonce, then defend its codes), for relying parties that do not send PKCE.
+     */
+    requirePkce: z.boolean().default(true),
     /** Tokens are issued only against a DPoP proof (RFC 9449), and so always sender-constrained. */
     requireDpop: z.boolean().default(false),
     /** DPoP proofs of this client must carry a server nonce (RFC 9449 §8). */
@@ -176,6 +182,7 @@ export const clientSnapshotSchema = z
     (client) => !client.public || (client.secretHash === null && client.jwks === null && client.jwksUri === null),
     'a public client has no credentials',
   )
+  .refine((client) => !client.public || client.requirePkce, 'a public client always uses PKCE')
   .refine(
     (client) => client.public || (client.secretHash !== null) !== (client.jwks !== null || client.jwksUri !== null),
     'a confidential client authenticates with either a secret or its keys',

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { envelopeFields } from './envelope';
+import { sessionIdSchema } from './session-events';
 
 const deviceAggregate = { ...envelopeFields, version: z.literal(1) };
 const epochSeconds = z.number().int().nonnegative();
@@ -40,6 +41,10 @@ export const deviceAuthorizationApprovedSchema = z.object({
     scope: z.string(),
     /** When the user signed in (epoch seconds). */
     authTime: epochSeconds,
+    /** OpenID Connect: the browser session the approval was made in (ID tokens' `sid`); absent without one. */
+    sessionId: sessionIdSchema.optional(),
+    /** RFC 8176: how the person signed in for it (ID tokens' `amr`); absent in approvals recorded before. */
+    amr: z.array(z.string().min(1)).min(1).optional(),
   }),
 });
 

@@ -15,6 +15,7 @@ const client = {
   redirectUris: [],
   webOrigins: [],
   firstParty: false,
+  requirePkce: true,
   requireDpop: false,
   dpopNonce: false,
   requirePushedAuthorizationRequests: false,
@@ -235,7 +236,13 @@ const drafts: { [T in GrantlineEventType]: Extract<AnyEventDraft, { type: T }> }
   DeviceAuthorizationApproved: {
     type: 'DeviceAuthorizationApproved',
     aggregate: device,
-    data: { ...decision, scope: 'read', authTime: EXPIRES_AT - 300 },
+    data: {
+      ...decision,
+      scope: 'openid read',
+      authTime: EXPIRES_AT - 300,
+      sessionId: 'c2Vzc2lvbi1zYW1wbGUtMQ',
+      amr: ['pwd'],
+    },
   },
   DeviceAuthorizationDenied: { type: 'DeviceAuthorizationDenied', aggregate: device, data: decision },
   DeviceCodeRedeemed: {

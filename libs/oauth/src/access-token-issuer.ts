@@ -50,6 +50,8 @@ export async function decideAccessToken(
     notAfter?: number;
     /** RFC 7523 §2.1: the issuer of the assertion the token was issued for, and the claims mapped from it. */
     assertion?: { issuer: string; claims: Readonly<Record<string, string>> };
+    /** OpenID Connect Core §5.5: the claims the grant's request asked UserInfo for one by one. */
+    userinfoClaims?: readonly string[];
   },
 ): Promise<IssuedAccessToken> {
   const { settings, clock, ids } = context;
@@ -76,6 +78,9 @@ export async function decideAccessToken(
     ...(grant.jkt === undefined ? {} : { cnf: { jkt: grant.jkt } }),
     ...(exchange === undefined ? {} : exchangeClaims(exchange)),
     ...(assertion === undefined || Object.keys(assertion.claims).length === 0 ? {} : { ext: { ...assertion.claims } }),
+    ...(grant.userinfoClaims === undefined || grant.userinfoClaims.length === 0
+      ? {}
+      : { uic: [...grant.userinfoClaims] }),
   });
   const event = stampEvent(
     {

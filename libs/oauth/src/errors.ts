@@ -2,7 +2,8 @@
  * Every error code the server answers with, exactly as the specifications spell them:
  * RFC 6749 §4.1.2.1 (authorization endpoint) and §5.2 (token endpoint), RFC 7009 §2.2.1,
  * RFC 6750 §3.1, RFC 7591 §3.2.2 (registration), RFC 8628 §3.5, RFC 8707 §2, RFC 9449 §5 and §7.1, RFC 9101 §7
- * (a pushed request's `request_uri`, RFC 9126 §4), and OpenID Connect Core §3.1.2.6 (the prompt=none answers).
+ * (a pushed request's `request_uri`, RFC 9126 §4), and OpenID Connect Core §3.1.2.6 (the prompt=none answers and
+ * the refusals of request objects and inline registration).
  */
 export const OAUTH_ERROR_CODES = [
   'invalid_request',
@@ -25,6 +26,11 @@ export const OAUTH_ERROR_CODES = [
   'use_dpop_nonce',
   'login_required',
   'consent_required',
+  'interaction_required',
+  'account_selection_required',
+  'request_not_supported',
+  'request_uri_not_supported',
+  'registration_not_supported',
   'invalid_redirect_uri',
   'invalid_client_metadata',
   'invalid_software_statement',

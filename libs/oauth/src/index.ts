@@ -9,7 +9,7 @@ export {
   type Challenge,
   type ChallengeScheme,
 } from './error-challenge';
-export { errorRedirect } from './error-redirect';
+export { authorizationErrorResponse, errorRedirect, type RedirectTarget } from './error-redirect';
 export { errorPage, type ErrorPage } from './error-page';
 export { parseForm } from './form';
 export { systemClock, randomIds, epochSeconds, type Clock, type IdSource } from './clock';
@@ -66,7 +66,7 @@ export {
 export * from './device';
 /** The poll tolerance devices get (RFC 8628 §3.5), for load generators that judge slow_down answers. */
 export { devicePollToleranceMs } from '@grantline/lib-projections';
-export { serverMetadata, metadataEndpoint } from './metadata';
+export { serverMetadata, metadataEndpoint, type MetadataDocument } from './metadata';
 export {
   protectedResourceMetadata,
   protectedResourceMetadataEndpoint,
@@ -89,6 +89,10 @@ export * from './openapi';
 export * from './jwt-bearer';
 export * from './registration';
 export { openIdSubject, sectorHostOf } from './openid/subject';
+export { idTokenKeyWarning, idTokenSigner, mintIdToken, tokenHash, type IdTokenGrant } from './openid/id-token';
+export { ID_TOKEN_ALGORITHMS, idTokenAlgorithms, openIdProviderMetadata } from './openid/provider-metadata';
+export { openIdUserInfoEndpoint } from './openid/userinfo-endpoint';
+export { userClaims, USER_CLAIM_NAMES } from './openid/user-claims';
 export * from './sessions';
 export * from './logout';
 export { openIdGrantSchema, type OpenIdGrant } from './grants/sealed-grants';

@@ -2,9 +2,12 @@ import { introspectionSigningAlgorithms } from '@grantline/lib-tokens';
 import { CLIENT_ASSERTION_ALGORITHMS } from './clients/client-assertion';
 import { DPOP_ALGORITHMS } from './error-challenge';
 import { supportedGrantTypes } from './grants/registry';
+import { PROMPTS } from './authorize/openid-request';
+import { RESPONSE_MODES } from './authorize/response-mode';
 import type { OAuthResponse } from './http-types';
 import type { OAuthContext } from './oauth-context';
 import { offeredScopes } from './personal-access-tokens/pat-decisions';
+import { openIdProviderMetadata, withOpenIdScopes } from './openid/provider-metadata';
 
 /** RFC 8414 server metadata for what is implemented today. */
 export function serverMetadata(
@@ -38,10 +41,12 @@ export function serverMetadata(
     ],
     revocation_endpoint_auth_signing_alg_values_supported: [...CLIENT_ASSERTION_ALGORITHMS],
     response_types_supported: ['code'],
-    response_modes_supported: ['query'],
-    scopes_supported: scopes,
-    prompt_values_supported: ['none', 'login', 'consent'],
-    userinfo_endpoint: `${issuer}/api/user`,
+    // OAuth 2.0 Form Post Response Mode, for OpenID Connect clients that ask for it.
+    response_modes_supported: [...RESPONSE_MODES],
+    scopes_supported: withOpenIdScopes(scopes),
+    // OpenID Connect Core §3.1.2.1; RFC 8414 §2 took the member from OpenID Connect Discovery.
+    prompt_values_supported: [...PROMPTS],
+    userinfo_endpoint: `${issuer}/userinfo`,
     code_challenge_methods_supported: ['S256'],
     dpop_signing_alg_values_supported: [...DPOP_ALGORITHMS],
     authorization_response_iss_parameter_supported: true,
@@ -54,27 +59,38 @@ export function serverMetadata(
   };
 }
 
+/** The two discovery documents: RFC 8414's, and OpenID Connect Discovery 1.0's. */
+export type MetadataDocument = 'oauth-authorization-server' | 'openid-configuration';
+
 /**
- * GET /.well-known/oauth-authorization-server (RFC 8414 §3). The scopes on offer are the ones
- * registered clients may ask for, so it reads the projection: while that is rebuilt or its store
- * is down, the failure is thrown for the one mapping to answer 503.
+ * GET /.well-known/oauth-authorization-server (RFC 8414 §3) and
+ * /.well-known/openid-configuration (OpenID Connect Discovery §4), from one function so the two
+ * never disagree: the OpenID document is the RFC 8414 one with the OpenID Provider's members
+ * added. The scopes on offer are the ones registered clients may ask for, so it reads the
+ * projection: while that is rebuilt or its store is down, the failure is thrown for the one
+ * mapping to answer 503.
  */
 export async function metadataEndpoint(
   context: Pick<OAuthContext, 'store' | 'settings' | 'keys'>,
+  document: MetadataDocument = 'oauth-authorization-server',
 ): Promise<OAuthResponse> {
+  const { settings, keys } = context;
   const scopes = offeredScopes(await context.store.listClients());
   return {
     status: 200,
     headers: { 'Cache-Control': 'public, max-age=60' },
     body: {
       ...serverMetadata(
-        context.settings.issuer,
+        settings.issuer,
         scopes,
-        introspectionSigningAlgorithms(context.keys),
-        context.settings.par.required,
-        context.settings.registration.policy !== 'off',
+        introspectionSigningAlgorithms(keys),
+        settings.par.required,
+        settings.registration.policy !== 'off',
       ),
-      client_id_metadata_document_supported: context.settings.clientMetadataDocuments === true,
+      client_id_metadata_document_supported: settings.clientMetadataDocuments === true,
+      ...(document === 'openid-configuration'
+        ? openIdProviderMetadata(settings.issuer, keys, settings.openid.pairwiseSalt !== null)
+        : {}),
     },
   };
 }

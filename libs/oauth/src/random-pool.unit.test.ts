@@ -1,4 +1,5 @@
 import { randomBase64url } from './random-pool';
+import { randomIds } from './clock';
 
 describe('randomBase64url', () => {
   it('gives base64url strings of the asked size, never the same twice, across refills of the pool', () => {
@@ -16,5 +17,14 @@ describe('randomBase64url', () => {
   it('refuses sizes it cannot serve', () => {
     expect(() => randomBase64url(0)).toThrow(RangeError);
     expect(() => randomBase64url(8 * 1024 + 1)).toThrow(RangeError);
+  });
+});
+
+describe('generated ids', () => {
+  it('never begin with "-", so they can be command-line operands', () => {
+    const ids = Array.from({ length: 5000 }, () => randomIds.tokenId());
+    expect(ids.some((id) => id.startsWith('-'))).toBe(false);
+    expect(ids.every((id) => /^[A-Za-z0-9_-]{22}$/.test(id))).toBe(true);
+    expect(new Set(ids).size).toBe(ids.length);
   });
 });

@@ -23,6 +23,9 @@ export const deviceDecisionSchema = z.discriminatedUnion('decision', [
     authTime: z.number().int(),
     /** When the person approved (epoch seconds); a consent withdrawal after it ends the grant. */
     approvedAt: z.number().int(),
+    /** The browser session of the approval and how the person signed in: an ID token's `sid` and `amr`. */
+    sessionId: z.string().optional(),
+    amr: z.array(z.string()).optional(),
   }),
   z.object({ decision: z.literal('denied'), userId: z.string().min(1) }),
 ]);
@@ -68,9 +71,17 @@ export async function projectDeviceEvent(writer: Pick<MarkWriter, 'putOnce'>, ev
       return;
     }
     case 'DeviceAuthorizationApproved': {
-      const { deviceId, userId, scope, authTime, expiresAt } = event.data;
+      const { deviceId, userId, scope, authTime, expiresAt, sessionId, amr } = event.data;
       const approvedAt = Math.floor(Date.parse(event.occurredAt) / 1000);
-      const decision: DeviceDecision = { decision: 'approved', userId, scope, authTime, approvedAt };
+      const decision: DeviceDecision = {
+        decision: 'approved',
+        userId,
+        scope,
+        authTime,
+        approvedAt,
+        ...(sessionId === undefined ? {} : { sessionId }),
+        ...(amr === undefined ? {} : { amr }),
+      };
       await writer.putOnce('device-decision', deviceId, decision, expiresAt);
       return;
     }

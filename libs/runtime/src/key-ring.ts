@@ -1,7 +1,13 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Config } from '@grantline/lib-config';
-import { generateSigningJwk, keyRingFromJwks, readJwkFiles, type KeyRing } from '@grantline/lib-tokens';
+import {
+  generateSigningJwk,
+  keyRingFromJwks,
+  readJwkFiles,
+  signingKeyEntrySchema,
+  type KeyRing,
+} from '@grantline/lib-tokens';
 
 /** Signing keys from the environment or a folder (a mounted Kubernetes Secret), never from events. */
 export async function loadKeyRing(config: Config): Promise<KeyRing> {
@@ -20,7 +26,9 @@ export async function ensureKeyDirectory(directory: string): Promise<void> {
   mkdirSync(directory, { recursive: true, mode: 0o700 });
   const held = existsSync(directory) ? readJwkFiles(directory) : [];
   if (held.length === 0) await writeKey(directory, '0001', 'ES256');
-  if (!held.some((jwk) => (jwk as { kty?: unknown }).kty === 'RSA')) await writeKey(directory, '0900', 'RS256');
+  // A key written as PEM counts by the key it holds.
+  const isRsa = (entry: unknown) => signingKeyEntrySchema.safeParse(entry).data?.kty === 'RSA';
+  if (!held.some(isRsa)) await writeKey(directory, '0900', 'RS256');
 }
 
 async function writeKey(directory: string, order: string, alg: 'ES256' | 'RS256'): Promise<void> {

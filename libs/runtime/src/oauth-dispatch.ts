@@ -21,8 +21,11 @@ export interface OAuthEndpoint {
   path: string;
   /** A short name for the endpoint (logs, tests); metrics use its path as the route. */
   name: string;
-  /** POST (the default) for form endpoints; GET for resources such as /api/user. */
-  method?: 'GET' | 'POST';
+  /**
+   * POST (the default) for form endpoints; GET for resources such as /api/user; both for one
+   * that takes either (OpenID Connect UserInfo).
+   */
+  method?: 'GET' | 'POST' | 'GET, POST';
   /** Answers CORS for the web origins registered on clients (browser apps call it cross-origin). */
   cors?: boolean;
   handle: OAuthHandler;
@@ -63,7 +66,7 @@ export function dispatchOAuth(
       void answerPreflight(endpoint, req, res, options);
       return;
     }
-    if (req.method !== method) {
+    if (!method.split(', ').includes(req.method ?? '')) {
       // RFC 6749 §3.2 and RFC 7662 §2.1: the OAuth endpoints take POST only.
       const allow = endpoint.cors ? `${method}, OPTIONS` : method;
       const refused = new OAuthError('invalid_request', `Use ${method}`, 405, { headers: { Allow: allow } });
@@ -139,7 +142,7 @@ async function serveEndpoint(
   const { logger, metrics, tracing } = options;
   const started = performance.now();
   const requestId = requestIdOf(req.headers['x-request-id']);
-  const method = endpoint.method ?? 'POST';
+  const method = req.method === 'GET' && endpoint.method?.includes('GET') ? 'GET' : 'POST';
   const trace = tracing.startRequest(`${method} ${endpoint.path}`, req.headers.traceparent);
   let response: OAuthResponse;
   try {

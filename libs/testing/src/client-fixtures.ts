@@ -19,6 +19,7 @@ export function clientSnapshot(overrides: Partial<ClientSnapshot> & { clientId: 
     redirectUris: [],
     webOrigins: [],
     firstParty: false,
+    requirePkce: true,
     requireDpop: false,
     dpopNonce: false,
     requirePushedAuthorizationRequests: false,

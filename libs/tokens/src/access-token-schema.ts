@@ -63,6 +63,11 @@ export const AccessTokenClaimsSchema = z.object({
   usr: z.literal(true).optional(),
   /** On a token issued for a JWT bearer assertion: the assertion's claims the operator maps, by name. */
   ext: z.record(z.string(), z.string()).optional(),
+  /**
+   * On a token of an OpenID Connect grant whose request asked for claims one by one at UserInfo
+   * (OpenID Connect Core §5.5 `userinfo`): their names, which /userinfo answers beside the scope's.
+   */
+  uic: z.array(z.string()).min(1).optional(),
 });
 
 /** Claims of a JWT access token (RFC 9068 §2.2). */

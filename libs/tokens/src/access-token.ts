@@ -26,6 +26,7 @@ export async function signAccessToken(ring: KeyRing, claims: AccessTokenClaims):
     ...(claims.xfr === undefined ? {} : { xfr: [...claims.xfr] }),
     ...(claims.usr ? { usr: true } : {}),
     ...(claims.ext === undefined ? {} : { ext: { ...claims.ext } }),
+    ...(claims.uic === undefined ? {} : { uic: [...claims.uic] }),
   };
   return new SignJWT({ client_id: claims.client_id, scope: claims.scope, ...extra })
     .setProtectedHeader({ alg: active.alg, typ: ACCESS_TOKEN_TYP, kid: active.kid })

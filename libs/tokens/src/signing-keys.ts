@@ -1,3 +1,4 @@
+import { createPrivateKey, createPublicKey, type JsonWebKey as NodeJwk } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { exportJWK, generateKeyPair, importJWK, type JWK, type KeyLike } from 'jose';
@@ -6,10 +7,32 @@ import { z } from 'zod';
 /** The algorithm a key signs with when its JWK names none: by key type, ES256 for EC as before. */
 const DEFAULT_ALG_BY_KTY: Readonly<Record<string, string>> = { EC: 'ES256', RSA: 'RS256', OKP: 'EdDSA' };
 
-const privateJwkSchema = z
+const jwkEntrySchema = z
   .object({ kid: z.string().min(1), kty: z.string(), alg: z.string().optional(), d: z.string() })
-  .passthrough()
+  .passthrough();
+
+/**
+ * A key as PEM, for tools that cannot write a JWK (Helm's `genPrivateKey "rsa"` writes PKCS#1):
+ * PKCS#1, SEC1 or PKCS#8 private keys, read with node:crypto and used as the JWK they are.
+ */
+const pemEntrySchema = z
+  .object({ kid: z.string().min(1), alg: z.string().optional(), pem: z.string().includes('PRIVATE KEY-----') })
+  .strict()
+  .transform((entry, context) => {
+    try {
+      const jwk = createPrivateKey({ key: entry.pem, format: 'pem' }).export({ format: 'jwk' });
+      return { ...jwk, kty: String(jwk.kty), d: String(jwk.d), kid: entry.kid, alg: entry.alg };
+    } catch {
+      context.addIssue({ code: 'custom', message: `signing key ${entry.kid}: the pem is not a private key` });
+      return z.NEVER;
+    }
+  });
+
+/** One signing key as configured: a private JWK, or `{ kid, alg, pem }`; `alg` defaults by key type. */
+export const signingKeyEntrySchema = z
+  .union([pemEntrySchema, jwkEntrySchema])
   .transform((jwk) => ({ ...jwk, alg: jwk.alg ?? DEFAULT_ALG_BY_KTY[jwk.kty] ?? 'ES256' }));
+type SigningKeyEntry = z.infer<typeof signingKeyEntrySchema>;
 
 export interface SigningKey {
   kid: string;
@@ -38,7 +61,7 @@ export interface KeyRing {
 
 export async function keyRingFromJwks(jwks: readonly unknown[]): Promise<KeyRing> {
   if (jwks.length === 0) throw new Error('at least one signing key is required');
-  const keys = await Promise.all(jwks.map((jwk) => importSigningKey(privateJwkSchema.parse(jwk))));
+  const keys = await Promise.all(jwks.map((jwk) => importSigningKey(signingKeyEntrySchema.parse(jwk))));
   const [active] = keys;
   if (!active) throw new Error('at least one signing key is required');
   const byKid = new Map(keys.map((key) => [key.kid, key]));
@@ -72,12 +95,20 @@ export async function generateSigningJwk(kid: string, alg: 'ES256' | 'RS256' = '
   return { ...(await exportJWK(privateKey)), kid, alg, use: 'sig' };
 }
 
-async function importSigningKey(jwk: z.infer<typeof privateJwkSchema>): Promise<SigningKey> {
+async function importSigningKey(jwk: SigningKeyEntry): Promise<SigningKey> {
   const privateKey = (await importJWK(jwk as JWK, jwk.alg)) as KeyLike;
-  const { d: _private, ...publicFields } = jwk;
-  const publicJwk: JWK = { ...(publicFields as JWK), use: 'sig' };
+  const publicJwk: JWK = { ...publicPartOf(jwk), kid: jwk.kid, alg: jwk.alg, use: 'sig' };
   const publicKey = (await importJWK(publicJwk, jwk.alg)) as KeyLike;
   return { kid: jwk.kid, alg: jwk.alg, privateKey, publicKey, publicJwk, seed: Buffer.from(jwk.d, 'base64url') };
+}
+
+/**
+ * The public members of a private JWK, as node:crypto derives them: only `n` and `e` of an RSA
+ * key, `crv`, `x` and `y` of an EC key; never `d` or an RSA key's primes and CRT values.
+ */
+function publicPartOf(jwk: SigningKeyEntry): JWK {
+  const privateKey = createPrivateKey({ key: jwk as NodeJwk, format: 'jwk' });
+  return createPublicKey(privateKey).export({ format: 'jwk' }) as JWK;
 }
 
 /** The public half of every key, as served at /.well-known/jwks.json (RFC 7517). */

@@ -1,4 +1,4 @@
-import express, { Router, type Request, type Response } from 'express';
+import express, { Router, type NextFunction, type Request, type Response } from 'express';
 import type { GrantlineEvent } from '@grantline/lib-events';
 import { type Logger } from '@grantline/lib-http';
 import { oauthRequestOf } from '@grantline/lib-runtime';
@@ -11,49 +11,43 @@ import {
   consentGranted,
   decideAuthorizationCode,
   authorizationError,
-  errorRedirect,
+  authorizationErrorResponse,
+  epochSeconds,
   needsConsent,
+  nextAuthenticationStep,
+  openIdGrantOf,
   recordDecision,
-  sealPushedRequest,
-  nativeAppReceiver,
-  type AuthorizationRequest,
-  type DirectoryClient,
+  signedInPerson,
+  type DoneThisTrip,
   type OAuthContext,
   type OAuthErrorCode,
   type ProjectionWait,
 } from '@grantline/lib-oauth';
 import type { UserRecord } from '@grantline/lib-projections';
 import { BrowserState, sessionHolds, type BrowserSession, type Interaction } from './browser-state';
-import { redirect, refuseForm, sendPage, unavailablePage } from './page-responses';
+import { sendAuthorizationResponse } from './authorization-answer';
+import { CONSENT, InteractionPages, SELECT_ACCOUNT, SIGN_IN, type Asked, type Valid } from './interaction-pages';
+import { refuseForm, sendPage, unavailablePage } from './page-responses';
 import { queryOf } from './query-string';
 import { submitSignIn } from './sign-in-submission';
-import { renderConsentPage, renderErrorPage, renderSignInPage } from './pages';
+import { renderErrorPage } from './pages';
 
 const AUTHORIZE = '/oauth/authorize';
-const SIGN_IN = '/oauth/authorize/sign-in';
-const CONSENT = '/oauth/authorize/consent';
 /** How long the consent form waits for the projection to show the new consent. */
 const CONSENT_VISIBLE_TIMEOUT_MS = 3_000;
 
-type Valid = { request: AuthorizationRequest; client: DirectoryClient };
-/** What a form carries of the request: its parameters, and whether they were pushed (RFC 9126). */
-type Asked = Pick<Interaction, 'q' | 'pushed'>;
-
-/** RFC 8252: the consent page says when the answer goes to an app on the person's device. */
-function nativeAppOf({ request, client }: Valid): { nativeApp?: { scheme?: string } } {
-  const receiver = nativeAppReceiver(request.redirectUri, client);
-  if (receiver === null) return {};
-  return { nativeApp: receiver.kind === 'app-scheme' ? { scheme: receiver.scheme } : {} };
-}
-
 /**
- * GET /oauth/authorize and its sign-in and consent forms: server-rendered, no JavaScript.
+ * GET /oauth/authorize and its sign-in, account choice and consent forms: server-rendered, no
+ * JavaScript (but for the form_post answer's one submit).
  * The authorization request is validated on every step, so a form can never widen it.
  */
 export function authorizeRoutes(context: OAuthContext, logger: Logger): Router {
   const router = Router();
   const state = new BrowserState(context);
+  const pages = new InteractionPages(state);
   const form = express.urlencoded({ extended: false, limit: '8kb', parameterLimit: 20 });
+  // The raw form, so repeated parameters are seen as they are in a query.
+  const requestForm = express.text({ type: 'application/x-www-form-urlencoded', limit: '16kb' });
 
   /** Validates the parameters (pushed or in the query); answers the fatal and redirected errors itself. */
   async function validate(res: Response, query: string, pushed: boolean): Promise<Valid | null> {
@@ -67,7 +61,7 @@ export function authorizeRoutes(context: OAuthContext, logger: Logger): Router {
     if (check.kind === 'fatal') {
       invalidLinkPage(res, check.message);
     } else {
-      redirect(res, errorRedirect(context.settings.issuer, check, check.error));
+      sendAuthorizationResponse(res, authorizationErrorResponse(context.settings.issuer, check, check.error));
     }
     return null;
   }
@@ -77,42 +71,6 @@ export function authorizeRoutes(context: OAuthContext, logger: Logger): Router {
     if (!session) return null;
     const user = await context.store.getUser(session.uid);
     return sessionHolds(session, user) ? user : null;
-  }
-
-  async function showSignIn(req: Request, res: Response, valid: Valid, asked: Asked, status = 200, extra = {}) {
-    const csrf = state.csrfNonce(req, res);
-    const interaction = await state.sealInteraction({ ...asked, csrf });
-    sendPage(
-      res,
-      status,
-      renderSignInPage({
-        clientName: valid.client.name,
-        ...(valid.request.clientDocument === undefined ? {} : { clientHost: valid.request.clientDocument.host }),
-        action: SIGN_IN,
-        hidden: { interaction, csrf_token: csrf },
-        ...extra,
-      }),
-    );
-  }
-
-  async function showConsent(req: Request, res: Response, valid: Valid, asked: Asked, user: UserRecord) {
-    const csrf = state.csrfNonce(req, res);
-    const interaction = await state.sealInteraction({ ...asked, csrf, uid: user.userId });
-    sendPage(
-      res,
-      200,
-      renderConsentPage({
-        clientName: valid.client.name,
-        userName: user.name,
-        userEmail: user.email,
-        scopes: valid.request.scopes,
-        resources: valid.request.resources.map((resource) => resource.name),
-        ...nativeAppOf(valid),
-        ...(valid.request.clientDocument === undefined ? {} : { clientHost: valid.request.clientDocument.host }),
-        action: CONSENT,
-        hidden: { interaction, csrf_token: csrf },
-      }),
-    );
   }
 
   /**
@@ -129,30 +87,68 @@ export function authorizeRoutes(context: OAuthContext, logger: Logger): Router {
     visible?: ProjectionWait<readonly string[] | null>,
   ) {
     const request = oauthRequestOf(req);
-    const { auth_time: authTime, sid } = session;
-    const issued = await decideAuthorizationCode(context, request, valid.request, valid.client, user, authTime, sid);
+    const { openid } = valid.request;
+    const grant = openid === undefined ? undefined : openIdGrantOf(openid, session);
+    const issued = await decideAuthorizationCode(
+      context,
+      request,
+      valid.request,
+      valid.client,
+      user,
+      session.auth_time,
+      grant,
+    );
     const events = [...before, issued.event];
     await recordDecision(context, visible ? awaitingProjection(events, visible) : { events });
-    redirect(res, issued.location, req.method === 'POST' ? 303 : 302);
+    sendAuthorizationResponse(res, issued.response, statusAfter(req));
+  }
+
+  /**
+   * Takes the request as far as it can go without the person (OpenID Connect Core §3.1.2.3): the
+   * one decision says whether they sign in, choose an account, consent, or get the code now.
+   */
+  async function proceed(
+    req: Request,
+    res: Response,
+    valid: Valid,
+    asked: Asked,
+    signedIn: { session: BrowserSession; user: UserRecord } | null,
+    done?: DoneThisTrip,
+  ) {
+    const { request, client } = valid;
+    const person =
+      signedIn === null
+        ? null
+        : signedInPerson(
+            signedIn.session.auth_time,
+            signedIn.user,
+            request,
+            client,
+            context.settings.openid.pairwiseSalt,
+          );
+    const consentMissing =
+      signedIn !== null && (await needsConsent(context, client, signedIn.user, request.scopes, request.resources));
+    const step = nextAuthenticationStep(request, person, consentMissing, epochSeconds(context.clock), done);
+    if (step.kind === 'refuse') return fail(res, valid, step.error, step.description, statusAfter(req));
+    if (step.kind === 'sign-in' || signedIn === null) return pages.signIn(req, res, valid, asked);
+    if (step.kind === 'select-account') return pages.selectAccount(req, res, valid, asked, signedIn.user);
+    if (step.kind === 'consent') return pages.consent(req, res, valid, asked, signedIn.user);
+    return issueCode(req, res, valid, signedIn.user, signedIn.session);
   }
 
   function invalidLinkPage(res: Response, message: string): void {
     sendPage(res, 400, renderErrorPage({ title: 'This sign-in link is not valid', message }));
   }
 
-  async function pushedAgain(clientId: string, query: string): Promise<string> {
-    const { requestUri } = await sealPushedRequest(context, clientId, new URLSearchParams(query));
-    return new URLSearchParams({ client_id: clientId, request_uri: requestUri }).toString();
-  }
-
   function fail(res: Response, valid: Valid, error: OAuthErrorCode, description: string, status = 302) {
     const refused = authorizationError(error, description);
-    redirect(res, errorRedirect(context.settings.issuer, valid.request, refused), status);
+    sendAuthorizationResponse(res, authorizationErrorResponse(context.settings.issuer, valid.request, refused), status);
   }
 
-  router.get(AUTHORIZE, async (req, res, next) => {
+  /** An authorization request, from the query of a GET or the body of a POST. */
+  async function authorizationRequest(req: Request, res: Response, next: NextFunction, query: string) {
     try {
-      const parameters = await authorizationParametersOf(context, queryOf(req));
+      const parameters = await authorizationParametersOf(context, query);
       if (parameters.kind === 'fatal') return invalidLinkPage(res, parameters.message);
       const pushed = parameters.kind === 'pushed';
       const valid = await validate(res, parameters.query, pushed);
@@ -164,23 +160,17 @@ export function authorizeRoutes(context: OAuthContext, logger: Logger): Router {
       const asked: Asked = { q: parameters.query, ...(pushed ? { pushed: true as const } : {}) };
       const session = await state.readSession(req);
       const user = await signedInUser(session);
-      const prompt = valid.request.prompt;
-      if (!session || !user || prompt === 'login') {
-        if (prompt === 'none') return fail(res, valid, 'login_required', 'The user is not signed in');
-        return await showSignIn(req, res, valid, asked);
-      }
-      const consent =
-        prompt === 'consent' ||
-        (await needsConsent(context, valid.client, user, valid.request.scopes, valid.request.resources));
-      if (consent) {
-        if (prompt === 'none') return fail(res, valid, 'consent_required', 'The user has not approved this app');
-        return await showConsent(req, res, valid, asked, user);
-      }
-      await issueCode(req, res, valid, user, session);
+      await proceed(req, res, valid, asked, session && user ? { session, user } : null);
     } catch (error) {
       next(error);
     }
-  });
+  }
+
+  router.get(AUTHORIZE, (req, res, next) => authorizationRequest(req, res, next, queryOf(req)));
+  // OpenID Connect Core §3.1.2.1: the request may also be a form POST, read exactly as the query.
+  router.post(AUTHORIZE, requestForm, (req, res, next) =>
+    authorizationRequest(req, res, next, typeof req.body === 'string' ? req.body : ''),
+  );
 
   router.post(SIGN_IN, form, async (req, res, next) => {
     try {
@@ -192,12 +182,29 @@ export function authorizeRoutes(context: OAuthContext, logger: Logger): Router {
       const submitted = await submitSignIn(context, state, req, res, valid.client.clientId);
       if (!submitted.ok) {
         const { status, email, error } = submitted;
-        return await showSignIn(req, res, valid, askedOf(interaction), status, { email, error });
+        return await pages.signIn(req, res, valid, askedOf(interaction), status, { email, error });
       }
-      // Back to the authorization request, now signed in; prompt=login has been satisfied. A pushed
-      // request goes back pushed again (a fresh one-time reference), so its parameters stay out of the URL.
-      const query = withoutLoginPrompt(interaction.q);
-      redirect(res, `${AUTHORIZE}?${pushed ? await pushedAgain(valid.client.clientId, query) : query}`, 303);
+      // On with the request from here, so the sign-in just made answers prompt=login, max_age and
+      // the hints, and a pushed request is not needed again.
+      const { user, session } = submitted;
+      await proceed(req, res, valid, askedOf(interaction), { user, session }, { signedIn: true, accountChosen: true });
+    } catch (error) {
+      next(error);
+    }
+  });
+
+  router.post(SELECT_ACCOUNT, form, async (req, res, next) => {
+    try {
+      const interaction = await state.openInteraction(req);
+      const session = await state.readSession(req);
+      if (!interaction || !session || interaction.uid !== session.uid) return refuseForm(res);
+      const valid = await validate(res, interaction.q, interaction.pushed === true);
+      if (!valid) return;
+      const choice = (req.body as Record<string, unknown>).account;
+      if (choice === 'switch') return await pages.signIn(req, res, valid, askedOf(interaction));
+      const user = await signedInUser(session);
+      if (choice !== 'continue' || !user) return refuseForm(res);
+      await proceed(req, res, valid, askedOf(interaction), { session, user }, { signedIn: false, accountChosen: true });
     } catch (error) {
       next(error);
     }
@@ -231,7 +238,7 @@ export function authorizeRoutes(context: OAuthContext, logger: Logger): Router {
   });
 
   router.use(
-    [AUTHORIZE, SIGN_IN, CONSENT],
+    [AUTHORIZE, SIGN_IN, CONSENT, SELECT_ACCOUNT],
     unavailablePage(logger, 'authorization step', {
       title: 'Sign-in is temporarily unavailable',
       message: 'Nothing was changed. Please try again in a moment.',
@@ -240,14 +247,13 @@ export function authorizeRoutes(context: OAuthContext, logger: Logger): Router {
   return router;
 }
 
-function askedOf(interaction: Interaction): Asked {
-  return { q: interaction.q, ...(interaction.pushed ? { pushed: true as const } : {}) };
+/** RFC 9110 §15.4.4: after a form POST the browser is sent on with 303, so it does not post again. */
+function statusAfter(req: Request): number {
+  return req.method === 'POST' ? 303 : 302;
 }
 
-function withoutLoginPrompt(query: string): string {
-  const params = new URLSearchParams(query);
-  if (params.get('prompt') === 'login') params.delete('prompt');
-  return params.toString();
+function askedOf(interaction: Interaction): Asked {
+  return { q: interaction.q, ...(interaction.pushed ? { pushed: true as const } : {}) };
 }
 
 export type { Interaction };

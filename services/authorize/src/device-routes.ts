@@ -170,6 +170,7 @@ export function deviceRoutes(context: OAuthContext, logger: Logger): Router {
         approve,
         user,
         authTime: session.auth_time,
+        session: { ...(session.sid === undefined ? {} : { sessionId: session.sid }), amr: session.amr },
       });
       if (outcome === 'already_decided') return gone(res);
       sendPage(res, 200, renderDeviceDonePage({ approved: approve, clientName: pending.client.name }));

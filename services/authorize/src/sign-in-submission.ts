@@ -2,10 +2,10 @@ import type { Request, Response } from 'express';
 import { oauthRequestOf } from '@grantline/lib-runtime';
 import { WRITE_THROUGH, recordDecision, sessionStartEvents, signIn, type OAuthContext } from '@grantline/lib-oauth';
 import type { UserRecord } from '@grantline/lib-projections';
-import type { BrowserState } from './browser-state';
+import type { BrowserSession, BrowserState } from './browser-state';
 
 export type SignInSubmission =
-  | { ok: true; user: UserRecord }
+  | { ok: true; user: UserRecord; session: BrowserSession }
   /** Show the sign-in form again with this status and message. */
   | { ok: false; status: number; email: string; error: string };
 
@@ -51,5 +51,5 @@ export async function submitSignIn(
   // cookie is set only once the session is recorded.
   await recordDecision(context, replaced === null ? { events } : { events, readOwnWrite: WRITE_THROUGH });
   await state.keepSession(res, fresh);
-  return { ok: true, user: outcome.user };
+  return { ok: true, user: outcome.user, session };
 }

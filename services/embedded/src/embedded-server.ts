@@ -6,7 +6,7 @@ import type { Config } from '@grantline/lib-config';
 import { streams } from '@grantline/lib-events';
 import { FileEventLog } from '@grantline/lib-event-log';
 import { addressOf, createApp, listen, type Logger } from '@grantline/lib-http';
-import { randomIds } from '@grantline/lib-oauth';
+import { idTokenKeyWarning, randomIds } from '@grantline/lib-oauth';
 import { MemoryAuditStore, MemoryGuardStore, MemoryProjectionStore } from '@grantline/lib-projections';
 import { createTelemetry } from '@grantline/lib-telemetry';
 import {
@@ -62,6 +62,8 @@ export async function startEmbeddedServer(config: Config, logger: Logger): Promi
 
   const telemetry = createTelemetry('embedded', config.OTEL_EXPORTER_OTLP_ENDPOINT);
   const context = createOAuthContext(config, log, store, guards, keys, telemetry.metrics);
+  const keyWarning = idTokenKeyWarning(keys);
+  if (keyWarning) logger.warn(keyWarning);
   const app = createApp(async () => ({ log: await log.ping() }), {
     trustProxy: config.GRANTLINE_TRUST_PROXY,
     telemetry,

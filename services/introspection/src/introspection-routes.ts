@@ -1,9 +1,14 @@
 import type { OAuthEndpoint } from '@grantline/lib-runtime';
-import { introspectionEndpoint, userInfoEndpoint, type OAuthContext } from '@grantline/lib-oauth';
+import {
+  introspectionEndpoint,
+  openIdUserInfoEndpoint,
+  userInfoEndpoint,
+  type OAuthContext,
+} from '@grantline/lib-oauth';
 
 /**
- * POST /oauth/introspect, the hot path for API gateways, and GET /api/user, which browser apps
- * call cross-origin. Both only read token state.
+ * POST /oauth/introspect, the hot path for API gateways, GET /api/user, which browser apps call
+ * cross-origin, and OpenID Connect's GET and POST /userinfo. All only read token state.
  */
 export function introspectionEndpoints(context: OAuthContext): OAuthEndpoint[] {
   return [
@@ -14,6 +19,13 @@ export function introspectionEndpoints(context: OAuthContext): OAuthEndpoint[] {
       method: 'GET',
       cors: true,
       handle: (request) => userInfoEndpoint(context, request),
+    },
+    {
+      path: '/userinfo',
+      name: 'userinfo',
+      method: 'GET, POST',
+      cors: true,
+      handle: (request) => openIdUserInfoEndpoint(context, request),
     },
   ];
 }

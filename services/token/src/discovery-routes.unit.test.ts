@@ -58,6 +58,62 @@ describe('GET /.well-known/oauth-authorization-server', () => {
   });
 });
 
+describe('GET /.well-known/openid-configuration (OpenID Connect Discovery §4)', () => {
+  it('is the RFC 8414 document with the OpenID Provider members added, never disagreeing with it', async () => {
+    const fixture = await oauthFixture();
+    const served = await serveDiscovery(fixture);
+    try {
+      const oauth = (await (await fetch(`${served.url}/.well-known/oauth-authorization-server`)).json()) as Record<
+        string,
+        unknown
+      >;
+      const response = await fetch(`${served.url}/.well-known/openid-configuration`);
+      expect(response.status).toBe(200);
+      expect(response.headers.get('cache-control')).toBe('public, max-age=60');
+      const openid = (await response.json()) as Record<string, unknown>;
+      expect(openid).toMatchObject(oauth);
+      expect(oauth.userinfo_endpoint).toBe(`${TEST_ISSUER}/userinfo`);
+      expect(oauth.scopes_supported).toEqual(expect.arrayContaining(['openid', 'profile', 'email', 'offline_access']));
+      expect(openid).toMatchObject({
+        // The fixture's ring holds one ES256 key: the default falls back to it, and says so.
+        id_token_signing_alg_values_supported: ['ES256'],
+        subject_types_supported: ['public', 'pairwise'],
+        claims_parameter_supported: true,
+        request_parameter_supported: false,
+        request_uri_parameter_supported: false,
+        response_modes_supported: ['query', 'form_post'],
+        prompt_values_supported: ['none', 'login', 'consent', 'select_account'],
+        end_session_endpoint: `${TEST_ISSUER}/oauth/logout`,
+        backchannel_logout_supported: true,
+        backchannel_logout_session_supported: true,
+        frontchannel_logout_supported: false,
+        claim_types_supported: ['normal'],
+      });
+      expect(openid.claims_supported).toEqual(
+        expect.arrayContaining(['sub', 'auth_time', 'nonce', 'sid', 'email', 'email_verified', 'preferred_username']),
+      );
+      expect(openid).not.toHaveProperty('userinfo_signing_alg_values_supported');
+      expect(oauth).not.toHaveProperty('id_token_signing_alg_values_supported');
+    } finally {
+      await new Promise((done) => served.server.close(done));
+    }
+  });
+
+  it('offers public subjects only while no pairwise salt is set', async () => {
+    const fixture = await oauthFixture({ openid: { idTokenTtlSeconds: 300, pairwiseSalt: null } });
+    const served = await serveDiscovery(fixture);
+    try {
+      const openid = (await (await fetch(`${served.url}/.well-known/openid-configuration`)).json()) as Record<
+        string,
+        unknown
+      >;
+      expect(openid.subject_types_supported).toEqual(['public']);
+    } finally {
+      await new Promise((done) => served.server.close(done));
+    }
+  });
+});
+
 describe('GET /.well-known/oauth-protected-resource (RFC 9728 §3)', () => {
   it('answers the metadata of Grantline’s own API, even while the projection is unavailable', async () => {
     const fixture = await oauthFixture();

@@ -1,6 +1,7 @@
 // First: when spans go to a collector, the library instrumentations must load before anything they patch.
 import '@grantline/lib-telemetry/instrument';
 import { runMain } from '@grantline/lib-http';
+import { idTokenKeyWarning } from '@grantline/lib-oauth';
 import { serveOAuthService, startBackchannelLogouts, startIdleClientSweep } from '@grantline/lib-runtime';
 import { devicePollForwarder } from './device-poll-forwarder';
 import { personalAccessTokenRoutes } from './personal-access-token-routes';
@@ -13,6 +14,9 @@ import { discoveryRoutes, tokenEndpoints } from './token-routes';
  */
 runMain(() =>
   serveOAuthService('token', ({ config, context, logger }) => {
+    // Once, at start: the ring is fixed for the process, so every ID token would repeat it.
+    const keyWarning = idTokenKeyWarning(context.keys);
+    if (keyWarning) logger.warn(keyWarning);
     const devicePolling = config.GRANTLINE_DEVICE_POLLING_URL?.split(',').map((url) => url.trim());
     return {
       endpoints: tokenEndpoints(context, devicePolling ? devicePollForwarder(devicePolling) : undefined),

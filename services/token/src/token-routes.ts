@@ -35,17 +35,19 @@ export function tokenEndpoints(context: OAuthContext, devicePolling?: OAuthHandl
 }
 
 /**
- * The discovery documents (RFC 8414, RFC 9728, RFC 7517) and the OpenAPI description of the public API. A failure goes to the app's error handler, the
+ * The discovery documents (RFC 8414, OpenID Connect Discovery 1.0, RFC 9728, RFC 7517) and the OpenAPI description of the public API. A failure goes to the app's error handler, the
  * error family's rendering: 503 temporarily_unavailable while the projection is rebuilt.
  */
 export function discoveryRoutes(context: OAuthContext): Router {
   const router = Router();
-  router.get('/.well-known/oauth-authorization-server', (req, res, next) => {
-    metadataEndpoint(context).then(
-      (response) => sendOAuthResponse(res, requestIdOf(req.headers['x-request-id']), response),
-      next,
-    );
-  });
+  for (const document of ['oauth-authorization-server', 'openid-configuration'] as const) {
+    router.get(`/.well-known/${document}`, (req, res, next) => {
+      metadataEndpoint(context, document).then(
+        (response) => sendOAuthResponse(res, requestIdOf(req.headers['x-request-id']), response),
+        next,
+      );
+    });
+  }
   // RFC 9728 §3: how to get a token for Grantline's own API; from settings alone.
   const resource = protectedResourceMetadataEndpoint(context);
   router.get(protectedResourceMetadataPath(context.settings.issuer), (req, res) => {

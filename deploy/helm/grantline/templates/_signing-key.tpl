@@ -30,3 +30,18 @@ producing a wrong key.
   "y" (include "grantline.base64url" (substr 89 121 $der))
   | toJson -}}
 {{- end -}}
+
+{{/*
+A new RS256 signing key, for ID tokens (OpenID Connect Core §15.1: every provider signs them
+with RS256), as a `{ "kid", "alg", "pem" }` entry: Sprig's `genPrivateKey "rsa"` writes a PKCS#1
+"RSA PRIVATE KEY" PEM, which Grantline reads as it is. Access tokens keep the ES256 key, which
+stays first.
+*/}}
+{{- define "grantline.newRsaSigningEntry" -}}
+{{- $pem := genPrivateKey "rsa" -}}
+{{- if not (hasPrefix "-----BEGIN RSA PRIVATE KEY-----" $pem) -}}
+{{- fail "genPrivateKey \"rsa\" no longer returns a PKCS#1 PEM; set secrets.existingSecret instead" -}}
+{{- end -}}
+{{- $kid := printf "helm-rsa-%s-%s" (now | date "2006-01-02") (randAlphaNum 6 | lower) -}}
+{{- dict "kid" $kid "alg" "RS256" "pem" $pem | toJson -}}
+{{- end -}}

@@ -1,11 +1,14 @@
 import type { ProjectionStore, ResourceRecord } from '@grantline/lib-projections';
+import type { KeyRing } from '@grantline/lib-tokens';
 import type { ClientDirectory, DirectoryClient } from '../clients/client-directory';
 import { isClientIdUrl } from '../clients/client-id-url';
 import { resolveRequestedResources, scopesForResources } from '../resources/resource-indicators';
 import { authorizationError, OAuthError, type OAuthErrorCode } from '../errors';
 import { isWellFormedChallenge } from '../grants/pkce';
 import { grantScopes, parseScope } from '../scopes';
+import { checkOpenIdRequest, OPENID_PARAMETERS, parsePrompt, type OpenIdRequest, type Prompt } from './openid-request';
 import { matchesRegisteredRedirect } from './redirect-uri';
+import { responseModeOf, type ResponseMode } from './response-mode';
 
 /** A validated authorization request: everything needed to ask the user and issue a code. */
 export interface AuthorizationRequest {
@@ -15,8 +18,14 @@ export interface AuthorizationRequest {
   redirectUriGiven: boolean;
   scopes: string[];
   state?: string;
-  codeChallenge: string;
-  prompt?: 'none' | 'consent' | 'login';
+  /** The PKCE challenge (S256); absent only for a confidential client let off PKCE (`requirePkce`). */
+  codeChallenge?: string;
+  /** OpenID Connect Core §3.1.2.1 `prompt`, each value once; absent when none was asked for. */
+  prompts?: readonly Prompt[];
+  /** Absent: query, the default. */
+  responseMode?: ResponseMode;
+  /** Present when the scope includes `openid`: the authentication request's own parameters. */
+  openid?: OpenIdRequest;
   /** RFC 9449 §10: the thumbprint of the DPoP key the code is bound to. */
   dpopJkt?: string;
   /** RFC 8707: the resources asked for (or the client's default); empty for the server's own audience. */
@@ -29,7 +38,7 @@ export type AuthorizationRequestCheck =
   /** The client or redirect URI cannot be trusted: show an error page, never redirect. */
   | { kind: 'fatal'; message: string }
   /** Tell the client, at its verified redirect URI (see error-redirect.ts). */
-  | { kind: 'redirect-error'; redirectUri: string; state?: string; error: OAuthError }
+  | { kind: 'redirect-error'; redirectUri: string; state?: string; responseMode: ResponseMode; error: OAuthError }
   | { kind: 'valid'; request: AuthorizationRequest; client: DirectoryClient };
 
 /**
@@ -48,9 +57,19 @@ const SINGLE = [
   'code_challenge_method',
   'prompt',
   'dpop_jkt',
+  'response_mode',
+  ...OPENID_PARAMETERS,
 ];
 /** Every parameter this endpoint reads: what a pushed request keeps (RFC 9126 §2.1). */
 export const AUTHORIZATION_PARAMETERS: ReadonlySet<string> = new Set([...SINGLE, 'resource']);
+
+/** What checking a request reads: projections, clients, and our keys for an `id_token_hint`. */
+export interface AuthorizationRequestPorts {
+  store: ProjectionStore;
+  clients: ClientDirectory;
+  keys: KeyRing;
+  settings: { issuer: string };
+}
 
 /**
  * Checks an authorization request (a GET /oauth/authorize query, or a pushed one) in the order RFC 6749 §4.1.2.1 asks: first the client and
@@ -59,7 +78,7 @@ export const AUTHORIZATION_PARAMETERS: ReadonlySet<string> = new Set([...SINGLE,
  */
 export async function checkAuthorizationRequest(
   query: URLSearchParams,
-  { store, clients }: { store: ProjectionStore; clients: ClientDirectory },
+  { store, clients, keys, settings }: AuthorizationRequestPorts,
   ownAudience: string,
   channel: RequestChannel,
 ): Promise<AuthorizationRequestCheck> {
@@ -92,13 +111,27 @@ export async function checkAuthorizationRequest(
   }
 
   const state = query.get('state') ?? undefined;
+  // OAuth 2.0 Multiple Response Type Encoding Practices §2.1: a mode we do not offer is refused, in the default one.
+  const askedMode = repeated.includes('response_mode') ? null : responseModeOf(query.get('response_mode'));
+  const responseMode = askedMode ?? 'query';
   const fail = (code: OAuthErrorCode, description: string): AuthorizationRequestCheck => ({
     kind: 'redirect-error',
     redirectUri,
     ...(state === undefined || repeated.includes('state') ? {} : { state }),
+    responseMode,
     error: authorizationError(code, description),
   });
   if (repeated.length > 0) return fail('invalid_request', `Repeated parameter: ${repeated.join(', ')}`);
+  if (askedMode === null) return fail('invalid_request', 'response_mode must be query or form_post');
+  // OpenID Connect Core §6 and §7.2.1: request objects and inline registration are not supported.
+  if (query.has('request')) return fail('request_not_supported', 'Request objects are not supported');
+  if (query.has('registration'))
+    return fail('registration_not_supported', 'The registration parameter is not supported');
+  if (query.has('request_uri')) {
+    // RFC 9126 §2.1: a pushed request carries no request_uri; elsewhere only our own pushed references are.
+    if (channel.pushed) return fail('invalid_request', 'request_uri is not accepted here');
+    return fail('request_uri_not_supported', 'request_uri is supported only for pushed authorization requests');
+  }
   const responseType = query.get('response_type');
   if (!responseType) return fail('invalid_request', 'response_type is required');
   if (responseType !== 'code') return fail('unsupported_response_type', 'Only response_type=code is supported');
@@ -109,18 +142,17 @@ export async function checkAuthorizationRequest(
     // RFC 9126 §5 and §6: the parameters must come from a pushed authorization request.
     return fail('invalid_request', 'Authorization requests must be pushed to the PAR endpoint first');
   }
-  // RFC 9126 §2.1: a pushed request carries no request_uri; request objects (RFC 9101) are not supported.
-  if (query.has('request_uri')) return fail('invalid_request', 'request_uri is not accepted here');
-  if (query.has('request')) return fail('invalid_request', 'Request objects are not supported');
-  const challenge = query.get('code_challenge');
-  if (!challenge) return fail('invalid_request', 'PKCE code_challenge is required');
-  const method = query.get('code_challenge_method');
-  if (method !== 'S256') return fail('invalid_request', 'code_challenge_method must be S256');
-  if (!isWellFormedChallenge(challenge)) return fail('invalid_request', 'code_challenge is malformed');
-  const prompt = query.get('prompt') ?? undefined;
-  if (prompt !== undefined && prompt !== 'none' && prompt !== 'consent' && prompt !== 'login') {
-    return fail('invalid_request', 'prompt must be none, login or consent');
+  const challenge = query.get('code_challenge') || undefined;
+  if (challenge !== undefined || client.requirePkce) {
+    if (challenge === undefined) return fail('invalid_request', 'PKCE code_challenge is required');
+    const method = query.get('code_challenge_method');
+    if (method !== 'S256') return fail('invalid_request', 'code_challenge_method must be S256');
+    if (!isWellFormedChallenge(challenge)) return fail('invalid_request', 'code_challenge is malformed');
+  } else if (query.has('code_challenge_method')) {
+    return fail('invalid_request', 'code_challenge_method without a code_challenge');
   }
+  const prompts = parsePrompt(query.get('prompt'));
+  if (!prompts.ok) return fail(prompts.error, prompts.description);
 
   const dpopJkt = query.get('dpop_jkt') ?? undefined;
   // RFC 7638 SHA-256 thumbprints are 43 base64url characters.
@@ -140,6 +172,11 @@ export async function checkAuthorizationRequest(
     if (error instanceof OAuthError) return fail(error.error, error.error_description);
     throw error;
   }
+  // OpenID Connect Core §3.1.2.1: the authentication request's parameters count only with scope openid.
+  const openid = scopes.includes('openid')
+    ? await checkOpenIdRequest(query, client, { keys, issuer: settings.issuer })
+    : undefined;
+  if (openid !== undefined && !openid.ok) return fail(openid.error, openid.description);
   return {
     kind: 'valid',
     client,
@@ -149,8 +186,10 @@ export async function checkAuthorizationRequest(
       redirectUriGiven: given !== null,
       scopes,
       ...(state === undefined ? {} : { state }),
-      codeChallenge: challenge,
-      ...(prompt === undefined ? {} : { prompt }),
+      ...(challenge === undefined ? {} : { codeChallenge: challenge }),
+      ...(prompts.value.length === 0 ? {} : { prompts: prompts.value }),
+      ...(responseMode === 'query' ? {} : { responseMode }),
+      ...(openid === undefined ? {} : { openid: openid.value }),
       ...(dpopJkt === undefined ? {} : { dpopJkt }),
       resources,
       ...(client.metadataDocument === undefined ? {} : { clientDocument: client.metadataDocument }),

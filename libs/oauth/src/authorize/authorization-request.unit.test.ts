@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { MemoryProjectionStore } from '@grantline/lib-projections';
 import { clientRegistered, clientSnapshot } from '@grantline/lib-testing';
+import { generateSigningJwk, keyRingFromJwks, type KeyRing } from '@grantline/lib-tokens';
 import { projectedClients } from '../clients/client-directory';
 import {
   checkAuthorizationRequest,
@@ -32,14 +33,19 @@ function query(overrides: Record<string, string | null> = {}): URLSearchParams {
 
 describe('checkAuthorizationRequest', () => {
   let store: MemoryProjectionStore;
-  const check = (params: URLSearchParams) =>
-    checkAuthorizationRequest(params, { store, clients: projectedClients(store) }, ISSUER, FRONT_CHANNEL);
+  let keys: KeyRing;
+  const ports = () => ({ store, clients: projectedClients(store), keys, settings: { issuer: ISSUER } });
+  const check = (params: URLSearchParams) => checkAuthorizationRequest(params, ports(), ISSUER, FRONT_CHANNEL);
   const expectRedirectError = (result: AuthorizationRequestCheck, error: string, description?: string) => {
     expect(result).toMatchObject({ kind: 'redirect-error', redirectUri: REDIRECT, error: { error } });
     if (description !== undefined && result.kind === 'redirect-error') {
       expect(result.error.error_description).toBe(description);
     }
   };
+
+  beforeAll(async () => {
+    keys = await keyRingFromJwks([await generateSigningJwk('k1')]);
+  });
 
   beforeEach(async () => {
     store = new MemoryProjectionStore();
@@ -73,7 +79,7 @@ describe('checkAuthorizationRequest', () => {
         scopes: ['read'],
         state: 'st-1',
         codeChallenge: challenge,
-        prompt: 'consent',
+        prompts: ['consent'],
         resources: [],
       },
     });
@@ -177,16 +183,44 @@ describe('checkAuthorizationRequest', () => {
       [
         'a request object',
         { request: 'eyJhbGciOiJub25lIn0.e30.' },
-        'invalid_request',
+        'request_not_supported',
         'Request objects are not supported',
       ],
-      ['a request_uri', { request_uri: 'https://app.test/req' }, 'invalid_request', 'request_uri is not accepted here'],
-      ['an unknown prompt', { prompt: 'select_account' }, 'invalid_request', 'prompt must be none, login or consent'],
       [
-        'several prompt values',
-        { prompt: 'login consent' },
+        'a request_uri that is not a pushed one',
+        { request_uri: 'https://app.test/req' },
+        'request_uri_not_supported',
+        'request_uri is supported only for pushed authorization requests',
+      ],
+      [
+        'inline registration',
+        { registration: '{"client_name":"x"}' },
+        'registration_not_supported',
+        'The registration parameter is not supported',
+      ],
+      [
+        'an unknown prompt',
+        { prompt: 'create' },
         'invalid_request',
-        'prompt must be none, login or consent',
+        'prompt may hold none, login, consent and select_account',
+      ],
+      [
+        'prompt=none with another value',
+        { prompt: 'none login' },
+        'invalid_request',
+        'prompt=none cannot be combined with other values',
+      ],
+      [
+        'response_mode=fragment',
+        { response_mode: 'fragment' },
+        'invalid_request',
+        'response_mode must be query or form_post',
+      ],
+      [
+        'an unknown response_mode',
+        { response_mode: 'jwt' },
+        'invalid_request',
+        'response_mode must be query or form_post',
       ],
       ['a scope the client may not have', { scope: 'read admin' }, 'invalid_scope', undefined],
       ['a malformed scope', { scope: 'read "quoted"' }, 'invalid_scope', undefined],
@@ -273,25 +307,55 @@ describe('checkAuthorizationRequest', () => {
   });
 
   describe('prompt', () => {
-    it.each(['none', 'login', 'consent'])('accepts prompt=%s', async (prompt) => {
-      expect(await check(query({ prompt }))).toMatchObject({ kind: 'valid', request: { prompt } });
+    it.each(['none', 'login', 'consent', 'select_account'])('accepts prompt=%s', async (prompt) => {
+      expect(await check(query({ prompt }))).toMatchObject({ kind: 'valid', request: { prompts: [prompt] } });
     });
 
-    it('leaves prompt out when not given', async () => {
-      const result = await check(query());
+    it('reads a space-delimited set, each value once', async () => {
+      expect(await check(query({ prompt: 'login  consent login select_account' }))).toMatchObject({
+        kind: 'valid',
+        request: { prompts: ['login', 'consent', 'select_account'] },
+      });
+    });
+
+    it.each([null, ''])('leaves prompts out when given as %j', async (prompt) => {
+      const result = await check(query({ prompt }));
       expect(result.kind).toBe('valid');
-      if (result.kind === 'valid') expect(result.request).not.toHaveProperty('prompt');
+      if (result.kind === 'valid') expect(result.request).not.toHaveProperty('prompts');
     });
 
-    it.each(['', 'NONE', 'create'])('refuses prompt=%j', async (prompt) => {
-      expectRedirectError(await check(query({ prompt })), 'invalid_request', 'prompt must be none, login or consent');
+    it.each(['NONE', 'create', 'none consent'])('refuses prompt=%j', async (prompt) => {
+      expectRedirectError(await check(query({ prompt })), 'invalid_request');
+    });
+  });
+
+  describe('response_mode', () => {
+    it('keeps form_post, and the errors after it are answered that way', async () => {
+      expect(await check(query({ response_mode: 'form_post' }))).toMatchObject({
+        kind: 'valid',
+        request: { responseMode: 'form_post' },
+      });
+      expect(await check(query({ response_mode: 'form_post', code_challenge: null }))).toMatchObject({
+        kind: 'redirect-error',
+        responseMode: 'form_post',
+      });
+    });
+
+    it('answers an unknown mode in the default one', async () => {
+      expect(await check(query({ response_mode: 'fragment' }))).toMatchObject({ responseMode: 'query' });
+    });
+
+    it('leaves query, the default, out', async () => {
+      const result = await check(query({ response_mode: 'query' }));
+      if (result.kind !== 'valid') throw new Error('expected a valid request');
+      expect(result.request).not.toHaveProperty('responseMode');
     });
   });
 
   describe('required pushed authorization requests (RFC 9126 §5, §6)', () => {
     const refusal = 'Authorization requests must be pushed to the PAR endpoint first';
     const checkWith = (params: URLSearchParams, channel: RequestChannel) =>
-      checkAuthorizationRequest(params, { store, clients: projectedClients(store) }, ISSUER, channel);
+      checkAuthorizationRequest(params, ports(), ISSUER, channel);
 
     it('refuses a request in the query when the server requires pushing', async () => {
       expectRedirectError(

@@ -4,13 +4,16 @@ import { eventContext } from '../access-token-issuer';
 import { epochSeconds } from '../clock';
 import type { OAuthRequest } from '../http-types';
 import type { OAuthContext } from '../oauth-context';
-import type { CodePayload } from '../grants/sealed-grants';
+import type { CodePayload, OpenIdGrant } from '../grants/sealed-grants';
+import { isOpenIdScope } from '../openid/openid-grant';
 import type { AuthorizationRequest } from './authorization-request';
-import { redirectWith } from './redirect-uri';
+import { authorizationResponse, redirectLocation, type AuthorizationResponse } from './authorization-response';
 
 export interface IssuedCode {
   event: GrantlineEvent;
-  /** The client's redirect URI with `code`, `state` and `iss`. */
+  /** `code`, `state` and `iss` for the client, in the response mode it asked for. */
+  response: AuthorizationResponse;
+  /** The query rendering of `response`: the client's redirect URI with the parameters. */
   location: string;
 }
 
@@ -26,7 +29,8 @@ export async function decideAuthorizationCode(
   client: ClientRecord,
   user: UserRecord,
   authTime: number,
-  sessionId?: string,
+  /** The OpenID facts of the request and sign-in, sealed into the code when its scope includes `openid`. */
+  openid?: OpenIdGrant,
 ): Promise<IssuedCode> {
   const now = epochSeconds(context.clock);
   const payload: CodePayload = {
@@ -37,12 +41,13 @@ export async function decideAuthorizationCode(
     scope: authorization.scopes.join(' '),
     redirect_uri: authorization.redirectUri,
     redirect_uri_given: authorization.redirectUriGiven,
-    code_challenge: authorization.codeChallenge,
+    ...(authorization.codeChallenge === undefined ? {} : { code_challenge: authorization.codeChallenge }),
     auth_time: authTime,
     gat: now,
     gexp: now + client.refreshTokens.absoluteTtl,
     ...(authorization.dpopJkt === undefined ? {} : { dpop_jkt: authorization.dpopJkt }),
     ...(authorization.resources.length === 0 ? {} : { res: authorization.resources.map((resource) => resource.uri) }),
+    ...(isOpenIdScope(authorization.scopes) ? { oidc: openid ?? {} } : {}),
     exp: now + context.settings.authorizationCodeTtlSeconds,
   };
   const { exp, ...sealed } = payload;
@@ -60,18 +65,18 @@ export async function decideAuthorizationCode(
         redirectUri: payload.redirect_uri,
         expiresAt: exp,
         ...(payload.res === undefined ? {} : { resources: payload.res }),
+        ...(openid?.sid === undefined ? {} : { sessionId: openid.sid }),
         ...(authorization.clientDocument === undefined
           ? {}
           : { clientMetadataSha256: authorization.clientDocument.sha256 }),
-        ...(sessionId === undefined ? {} : { sessionId }),
       },
     },
     eventContext(context, request),
   );
-  const location = redirectWith(authorization.redirectUri, {
+  const response = authorizationResponse(authorization, {
     code,
     state: authorization.state,
     iss: context.settings.issuer,
   });
-  return { event, location };
+  return { event, response, location: redirectLocation(response) };
 }

@@ -11,7 +11,12 @@ import type { ClientRecord } from '@grantline/lib-projections';
 import type { IdSource } from '../clock';
 import { hashSecret } from '../client-secret';
 import { commandRefused } from '../errors';
-import { PUBLIC_CLIENTS_ROTATE, type RegisterClientInput, type UpdateClientInput } from './client-input';
+import {
+  PUBLIC_CLIENTS_ROTATE,
+  PUBLIC_CLIENTS_USE_PKCE,
+  type RegisterClientInput,
+  type UpdateClientInput,
+} from './client-input';
 import { clientAuthMethodOf } from './client-auth-method';
 
 export interface ClientDecision {
@@ -41,6 +46,7 @@ export async function registerClient(
     redirectUris: input.redirect_uris,
     webOrigins: input.web_origins,
     firstParty: input.first_party,
+    requirePkce: input.require_pkce,
     requireDpop: input.require_dpop,
     dpopNonce: input.dpop_nonce,
     requirePushedAuthorizationRequests: input.require_pushed_authorization_requests,
@@ -73,6 +79,7 @@ export function updateClient(
     redirectUris: input.redirect_uris ?? current.redirectUris,
     webOrigins: input.web_origins ?? current.webOrigins,
     firstParty: input.first_party ?? current.firstParty,
+    requirePkce: input.require_pkce ?? current.requirePkce,
     requireDpop: input.require_dpop ?? current.requireDpop,
     dpopNonce: input.dpop_nonce ?? current.dpopNonce,
     requirePushedAuthorizationRequests:
@@ -84,6 +91,7 @@ export function updateClient(
   if (client.public && client.grantTypes.includes('client_credentials')) {
     throw commandRefused(400, 'client_credentials needs a confidential client');
   }
+  if (client.public && !client.requirePkce) throw commandRefused(400, PUBLIC_CLIENTS_USE_PKCE);
   const event = stampEvent(
     { type: 'ClientUpdated', aggregate: { type: 'client', id: client.clientId }, data: { client } },
     context,
@@ -216,6 +224,7 @@ export function publicView(client: ClientSnapshot): Record<string, unknown> {
     redirect_uris: client.redirectUris,
     web_origins: client.webOrigins,
     first_party: client.firstParty,
+    require_pkce: client.requirePkce,
     require_dpop: client.requireDpop,
     dpop_nonce: client.dpopNonce,
     require_pushed_authorization_requests: client.requirePushedAuthorizationRequests,

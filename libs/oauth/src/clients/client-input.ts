@@ -30,6 +30,7 @@ const webOrigin = z
 const seconds = z.number().int().positive();
 
 export const PUBLIC_CLIENTS_ROTATE = 'a public client always rotates its refresh tokens (OAuth 2.1 §4.3.1)';
+export const PUBLIC_CLIENTS_USE_PKCE = 'a public client always uses PKCE (RFC 9700 §2.1.1)';
 
 /** Per-client refresh-token settings: lifetimes in seconds, and whether tokens rotate. */
 const refreshTokenFields = {
@@ -75,6 +76,7 @@ export const registerClientSchema = z
     web_origins: z.array(webOrigin).default([]),
     public: z.boolean().default(false),
     first_party: z.boolean().default(false),
+    require_pkce: z.boolean().default(true),
     require_dpop: z.boolean().default(false),
     dpop_nonce: z.boolean().default(false),
     require_pushed_authorization_requests: z.boolean().default(false),
@@ -110,7 +112,8 @@ export const registerClientSchema = z
     (input) => !(input.public && input.grant_types.includes('client_credentials')),
     'client_credentials needs a confidential client (RFC 6749 §4.4)',
   )
-  .refine((input) => !(input.public && input.refresh_token_rotation === false), PUBLIC_CLIENTS_ROTATE);
+  .refine((input) => !(input.public && input.refresh_token_rotation === false), PUBLIC_CLIENTS_ROTATE)
+  .refine((input) => !(input.public && !input.require_pkce), PUBLIC_CLIENTS_USE_PKCE);
 export type RegisterClientInput = z.infer<typeof registerClientSchema>;
 
 export const updateClientSchema = z
@@ -121,6 +124,7 @@ export const updateClientSchema = z
     redirect_uris: z.array(redirectUri).optional(),
     web_origins: z.array(webOrigin).optional(),
     first_party: z.boolean().optional(),
+    require_pkce: z.boolean().optional(),
     require_dpop: z.boolean().optional(),
     dpop_nonce: z.boolean().optional(),
     require_pushed_authorization_requests: z.boolean().optional(),

@@ -91,7 +91,13 @@ export async function recordDeviceDecision(
   context: OAuthContext,
   request: OAuthRequest,
   device: DeviceState,
-  decision: { approve: boolean; user: UserRecord; authTime: number },
+  decision: {
+    approve: boolean;
+    user: UserRecord;
+    authTime: number;
+    /** The browser session the person decided in, for the ID token of an OpenID Connect grant. */
+    session?: { sessionId?: string; amr: readonly string[] };
+  },
 ): Promise<'recorded' | 'already_decided'> {
   const { deviceId, clientId, scope, expiresAt } = device.request;
   const claim = `device-decision:${deviceId}`;
@@ -102,7 +108,13 @@ export async function recordDeviceDecision(
       ? {
           type: 'DeviceAuthorizationApproved',
           aggregate: { type: 'device', id: deviceId },
-          data: { ...common, scope, authTime: decision.authTime },
+          data: {
+            ...common,
+            scope,
+            authTime: decision.authTime,
+            ...(decision.session?.sessionId === undefined ? {} : { sessionId: decision.session.sessionId }),
+            ...(decision.session === undefined ? {} : { amr: [...decision.session.amr] }),
+          },
         }
       : { type: 'DeviceAuthorizationDenied', aggregate: { type: 'device', id: deviceId }, data: common },
     eventContext(context, request),

@@ -13,6 +13,8 @@ import { invalidDpopProof } from '../dpop/dpop-errors';
 import { refreshBinding } from './dpop-binding';
 import { releaseClaims } from '../recording/recorder';
 import { narrowGrantedResources, resourceUris, scopesForResources } from '../resources/resource-indicators';
+import { idTokenOfGrant, refreshFacts } from '../openid/openid-grant';
+import { requestedUserClaims } from '../openid/user-claims';
 
 const params = z.object({
   code: z.string().min(1, 'code is required'),
@@ -32,16 +34,15 @@ export const authorizationCodeGrant = {
   params,
   allowsPublicClients: true,
   async handle({ context, request, client, params: input, resources: requested, dpop }) {
-    if (input.code_verifier === undefined) throw invalidRequest('code_verifier is required');
-    if (!isWellFormedVerifier(input.code_verifier)) throw invalidRequest('code_verifier is malformed (RFC 7636 §4.1)');
+    if (input.code_verifier !== undefined && !isWellFormedVerifier(input.code_verifier)) {
+      throw invalidRequest('code_verifier is malformed (RFC 7636 §4.1)');
+    }
     const code = await openCode(context, input.code);
     if (!code || code.client_id !== client.client.clientId) throw invalidGrant(INVALID_CODE);
     if ((code.redirect_uri_given || input.redirect_uri !== undefined) && input.redirect_uri !== code.redirect_uri) {
       throw invalidGrant('redirect_uri does not match the authorization request');
     }
-    if (!verifierMatches(input.code_verifier, code.code_challenge)) {
-      throw invalidGrant('code_verifier does not match the code_challenge');
-    }
+    checkVerifier(input.code_verifier, code.code_challenge);
     // RFC 9449 §10: a code bound with dpop_jkt is redeemed only with a proof by that key.
     if (code.dpop_jkt !== undefined && dpop?.jkt !== code.dpop_jkt) {
       context.metrics.dpopProofFailed('key_mismatch');
@@ -60,10 +61,11 @@ export const authorizationCodeGrant = {
       clientId: code.client_id,
       user: { userId: code.sub, grantId: code.gid, since: code.gat },
     });
-    if (!liveness.live) {
-      if (liveness.reason === 'user_inactive') throw invalidGrant('The user of this authorization is no longer active');
-      throw invalidGrant(INVALID_CODE, liveness.reason);
+    if (!liveness.live || !liveness.user) {
+      if (!liveness.live && liveness.reason !== 'user_inactive') throw invalidGrant(INVALID_CODE, liveness.reason);
+      throw invalidGrant('The user of this authorization is no longer active');
     }
+    const { user } = liveness;
     if (!(await context.guards.claimOnce(`code:${code.cid}`, code.exp + 60))) {
       await revokeGrant(context, request, grant, { reason: 'code_reuse', artifactId: code.cid });
       throw invalidGrant(INVALID_CODE, 'authorization code presented again; grant revoked');
@@ -79,6 +81,7 @@ export const authorizationCodeGrant = {
         grantType: 'authorization_code',
         grantId: code.gid,
         ...(dpop ? { jkt: dpop.jkt } : {}),
+        userinfoClaims: requestedUserClaims(code.oidc?.claims?.userinfo),
       });
       const redeemed = stampEvent(
         {
@@ -98,12 +101,22 @@ export const authorizationCodeGrant = {
             gat: code.gat,
             gexp: code.gexp,
             ...(code.res === undefined ? {} : { res: code.res }),
+            ...refreshFacts(code.oidc),
             ...refreshBinding(client, dpop),
           })
         : undefined;
+      const idToken = await idTokenOfGrant(context, {
+        client: client.client,
+        user,
+        grantScope: code.scope,
+        scopes,
+        authTime: code.auth_time,
+        oidc: code.oidc,
+        accessToken: access.token,
+      });
       return {
         events: [redeemed, access.event, ...(refresh ? [refresh.event] : [])],
-        body: tokenResponse(access, refresh),
+        body: tokenResponse(access, refresh, idToken),
         release,
       };
     } catch (error) {
@@ -112,3 +125,17 @@ export const authorizationCodeGrant = {
     }
   },
 } satisfies GrantHandler<typeof params>;
+
+/**
+ * RFC 7636 §4.6 for a code with a challenge. A code issued without one (a confidential client let
+ * off PKCE) is refused when a verifier comes anyway: RFC 9700 §2.1.1's defence against a PKCE
+ * downgrade, where an attacker strips the challenge from the request.
+ */
+function checkVerifier(verifier: string | undefined, challenge: string | undefined): void {
+  if (challenge === undefined) {
+    if (verifier !== undefined) throw invalidGrant('The authorization request had no code_challenge');
+    return;
+  }
+  if (verifier === undefined) throw invalidRequest('code_verifier is required');
+  if (!verifierMatches(verifier, challenge)) throw invalidGrant('code_verifier does not match the code_challenge');
+}

@@ -1,5 +1,5 @@
 import { DEVICE_CODE_GRANT, stampEvent } from '@grantline/lib-events';
-import { readDevice } from '@grantline/lib-projections';
+import { readDevice, type UserRecord } from '@grantline/lib-projections';
 import { z } from 'zod';
 import { decideAccessToken, eventContext } from '../access-token-issuer';
 import { epochSeconds } from '../clock';
@@ -13,6 +13,8 @@ import { refreshBinding } from './dpop-binding';
 import { decideRefreshToken } from './refresh-token-issuer';
 import { releaseClaims } from '../recording/recorder';
 import { narrowGrantedResources, resourceUris, scopesForResources } from '../resources/resource-indicators';
+import { idTokenOfGrant, isOpenIdScope, refreshFacts } from '../openid/openid-grant';
+import type { OpenIdGrant } from './sealed-grants';
 
 const params = z.object({ device_code: z.string().min(1, 'device_code is required').max(512) });
 
@@ -95,26 +97,34 @@ async function answerPoll({
     user: { userId: approval.userId, since: approval.approvedAt },
   });
   if (!liveness.live) throw invalidGrant('The approval of this device is no longer valid', liveness.reason);
+  const { user } = liveness;
+  if (!user) throw invalidGrant('The approval of this device is no longer valid', 'user_inactive');
   const claimKey = `device:${deviceId}`;
   if (!(await context.guards.claimOnce(claimKey, requested.expiresAt))) {
     throw invalidGrant('The device code was already used');
   }
   const release = { guards: context.guards, keys: [claimKey] };
   try {
-    return await issue();
+    return await issue(user);
   } catch (error) {
     await releaseClaims(release);
     throw error;
   }
 
-  async function issue() {
+  async function issue(user: UserRecord) {
     const now = epochSeconds(context.clock);
     const grantId = context.ids.tokenId();
     const { userId, scope } = approval;
+    // What an ID token says of the approval: the session it was made in, how the person signed in.
+    const oidc: OpenIdGrant = {
+      ...(approval.sessionId === undefined ? {} : { sid: approval.sessionId }),
+      ...(approval.amr === undefined ? {} : { amr: approval.amr }),
+    };
+    const scopes = scopesForResources(scope === '' ? [] : scope.split(' '), resources);
     const access = await decideAccessToken(context, request, {
       clientId: client.client.clientId,
       subject: userId,
-      scopes: scopesForResources(scope === '' ? [] : scope.split(' '), resources),
+      scopes,
       resources: resourceUris(resources),
       grantType: DEVICE_CODE_GRANT,
       grantId,
@@ -131,9 +141,19 @@ async function answerPoll({
           gat: now,
           gexp,
           ...(granted.length === 0 ? {} : { res: granted }),
+          ...(isOpenIdScope(scope.split(' ')) ? refreshFacts(oidc) : {}),
           ...refreshBinding(client, dpop),
         })
       : undefined;
+    const idToken = await idTokenOfGrant(context, {
+      client: client.client,
+      user,
+      grantScope: scope,
+      scopes,
+      authTime: approval.authTime,
+      oidc,
+      accessToken: access.token,
+    });
     const redeemed = stampEvent(
       {
         type: 'DeviceCodeRedeemed',
@@ -144,7 +164,7 @@ async function answerPoll({
     );
     return {
       events: [redeemed, access.event, ...(refresh ? [refresh.event] : [])],
-      body: tokenResponse(access, refresh),
+      body: tokenResponse(access, refresh, idToken),
       release,
     };
   }

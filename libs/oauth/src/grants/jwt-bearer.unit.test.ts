@@ -281,6 +281,9 @@ describe('POST /oauth/token, JWT bearer grant (RFC 7523 §2.1)', () => {
     it('answers 503 while the keys were never readable, and keeps the keys it has when a refetch fails', async () => {
       expect(await errorOf(exchange(await sign(serviceAccountClaims())))).toEqual([503, 'temporarily_unavailable']);
       fetcher.serve(JWKS_URI, { keys: [clusterKey.jwk] }, 60);
+      // A failed read is remembered for the refetch interval (30 s), so a down issuer is not asked on every request.
+      expect(await errorOf(exchange(await sign(serviceAccountClaims())))).toEqual([503, 'temporarily_unavailable']);
+      fixture.clock.advance(30);
       expect((await exchange(await sign(serviceAccountClaims()))).status).toBe(200);
       fetcher.forget(JWKS_URI);
       fixture.clock.advance(120);

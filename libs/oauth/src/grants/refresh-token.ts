@@ -12,6 +12,8 @@ import { refreshBinding } from './dpop-binding';
 import { releaseClaims } from '../recording/recorder';
 import { narrowGrantedResources, resourceUris, scopesForResources } from '../resources/resource-indicators';
 import { rotatesRefreshTokens } from './refresh-rotation';
+import { idTokenOfGrant } from '../openid/openid-grant';
+import { requestedUserClaims } from '../openid/user-claims';
 
 const params = z.object({
   refresh_token: z.string().min(1, 'refresh_token is required'),
@@ -55,22 +57,37 @@ export const refreshTokenGrant = {
       user: { userId: refresh.sub, grantId: refresh.gid, since: refresh.gat },
     });
     if (!liveness.live) throw invalidGrant(INVALID_REFRESH, liveness.reason);
+    const { user } = liveness;
+    if (!user) throw invalidGrant(INVALID_REFRESH, 'user_inactive');
 
+    const scopes = scopesForResources(requested ?? granted, resources);
     const accessToken = () =>
       decideAccessToken(context, request, {
         clientId: refresh.client_id,
         subject: refresh.sub,
-        scopes: scopesForResources(requested ?? granted, resources),
+        scopes,
         resources: resourceUris(resources),
         grantType: 'refresh_token',
         grantId: refresh.gid,
         ...(dpop ? { jkt: dpop.jkt } : {}),
+        userinfoClaims: requestedUserClaims(refresh.oidc?.claims?.userinfo),
+      });
+    // OpenID Connect Core §12.2: a new ID token for the same person, with the original auth_time.
+    const idToken = (access: { token: string }) =>
+      idTokenOfGrant(context, {
+        client: client.client,
+        user,
+        grantScope: refresh.scope,
+        scopes,
+        authTime: refresh.auth_time,
+        oidc: refresh.oidc,
+        accessToken: access.token,
       });
     // RFC 6749 §6: the server MAY issue a new refresh token; without one the client keeps its own.
     // Only a kept token skips the claim: one issued while the client rotated stays single-use.
     if (refresh.keep && !rotatesRefreshTokens(client.client)) {
       const access = await accessToken();
-      return { events: [access.event], body: tokenResponse(access) };
+      return { events: [access.event], body: tokenResponse(access, undefined, await idToken(access)) };
     }
 
     const grant = { grantId: refresh.gid, clientId: refresh.client_id, expiresAt: refresh.gexp };
@@ -101,7 +118,7 @@ export const refreshTokenGrant = {
       );
       return {
         events: [next.event, access.event],
-        body: tokenResponse(access, next),
+        body: tokenResponse(access, next, await idToken(access)),
         release,
       };
     } catch (error) {

@@ -39,7 +39,8 @@ export const codePayloadSchema = z.object({
   redirect_uri: z.string(),
   /** Whether the authorization request named the redirect URI (then the token request must repeat it). */
   redirect_uri_given: z.boolean(),
-  code_challenge: z.string().min(1),
+  /** Absent when the client was let off PKCE; then no verifier may be presented for it. */
+  code_challenge: z.string().min(1).optional(),
   auth_time: z.number().int(),
   /** When the grant started (epoch seconds); a later consent withdrawal ends it. */
   gat: z.number().int(),

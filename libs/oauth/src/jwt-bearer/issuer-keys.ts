@@ -1,16 +1,18 @@
 import { createLocalJWKSet, errors, type JSONWebKeySet, type JWTHeaderParameters, type KeyLike } from 'jose';
 import { z } from 'zod';
 import type { RemoteFetcher } from '@grantline/lib-fetch';
-import type { Clock } from '../clock';
+import { epochSeconds, type Clock } from '../clock';
+import { FetchedKeySet, KeySetUnavailable, type KeySetTimings } from '../keys/fetched-key-set';
 
 type KeySelector = ReturnType<typeof createLocalJWKSet>;
 
-/** A fetched key set is kept as its cache headers say, within these bounds (seconds). */
-const MIN_KEEP_SECONDS = 60;
-const MAX_KEEP_SECONDS = 60 * 60;
-const DEFAULT_KEEP_SECONDS = 5 * 60;
-/** An unknown `kid` refetches the set (the issuer rotated), at most this often per issuer. */
-const REFETCH_INTERVAL_SECONDS = 30;
+/** A fetched issuer key set is kept as its cache headers say, within these bounds; an unknown `kid` refetches it at most every 30 s. */
+const ISSUER_KEY_TIMINGS: KeySetTimings = {
+  minTtlSeconds: 60,
+  maxTtlSeconds: 60 * 60,
+  defaultTtlSeconds: 5 * 60,
+  refetchIntervalSeconds: 30,
+};
 
 const jwkSetSchema = z.object({ keys: z.array(z.looseObject({ kty: z.string() })) });
 
@@ -22,76 +24,53 @@ export class IssuerKeysUnavailable extends Error {
   override readonly name = 'IssuerKeysUnavailable';
 }
 
-interface FetchedSet {
-  select: KeySelector;
-  fetchedAt: number;
-  freshUntil: number;
-}
-
 /**
- * One issuer's verification keys in this replica. A key set at a URL is fetched through the
- * guarded fetcher, kept as long as its answer allows (within bounds), and fetched again early,
- * at most every 30 s, when an assertion names a key it lacks. While a refetch fails, the keys
- * already held keep verifying.
+ * One issuer's verification keys in this replica: the set written in the settings, or the one
+ * its URL serves, read through FetchedKeySet (kept within bounds, refetched when an assertion
+ * names a key it lacks, old keys kept while a refetch fails).
  */
 export class IssuerKeys {
-  private fetched: FetchedSet | undefined;
-  private inFlight: Promise<FetchedSet> | undefined;
   private readonly local: KeySelector | undefined;
+  private readonly fetched: FetchedKeySet<KeySelector> | undefined;
 
   constructor(
-    private readonly source: KeySource,
+    source: KeySource,
     private readonly fetcher: RemoteFetcher,
     private readonly clock: Clock,
   ) {
-    this.local = 'jwks' in source ? createLocalJWKSet(source.jwks) : undefined;
+    if ('jwks' in source) this.local = createLocalJWKSet(source.jwks);
+    else this.fetched = new FetchedKeySet(source.jwksUri, ISSUER_KEY_TIMINGS, selectorOf);
   }
 
   /** The key for an assertion's header; throws jose's `JWKSNoMatchingKey` when the set has none. */
   async keyFor(header: JWTHeaderParameters): Promise<KeyLike | Uint8Array> {
     if (this.local) return this.local(header);
-    const now = this.now();
-    const held = this.fetched && now < this.fetched.freshUntil ? this.fetched : await this.refresh();
+    const set = this.fetched as FetchedKeySet<KeySelector>;
+    const now = epochSeconds(this.clock);
     try {
-      return await held.select(header);
+      return await (
+        await this.keysAt(set, now, false)
+      )(header);
     } catch (error) {
-      const rotated = error instanceof errors.JWKSNoMatchingKey && now - held.fetchedAt >= REFETCH_INTERVAL_SECONDS;
-      if (!rotated) throw error;
-      return (await this.refresh()).select(header);
+      if (!(error instanceof errors.JWKSNoMatchingKey)) throw error;
+      // The issuer may have rotated: fetch again (no sooner than the refetch interval) and retry once.
+      return (await this.keysAt(set, now, true))(header);
     }
   }
 
-  private now(): number {
-    return Math.floor(this.clock.now().getTime() / 1000);
-  }
-
-  /** One fetch at a time per issuer; concurrent assertions wait for the same answer. */
-  private refresh(): Promise<FetchedSet> {
-    this.inFlight ??= this.fetch().finally(() => {
-      this.inFlight = undefined;
-    });
-    return this.inFlight;
-  }
-
-  private async fetch(): Promise<FetchedSet> {
-    const uri = (this.source as { jwksUri: string }).jwksUri;
-    const now = this.now();
+  private async keysAt(set: FetchedKeySet<KeySelector>, now: number, unknownKid: boolean): Promise<KeySelector> {
     try {
-      const document = await this.fetcher.fetchJson(uri, { accept: 'application/jwk-set+json, application/json' });
-      const set = jwkSetSchema.parse(document.body) as JSONWebKeySet;
-      const keep = Math.min(
-        MAX_KEEP_SECONDS,
-        Math.max(MIN_KEEP_SECONDS, document.maxAgeSeconds ?? DEFAULT_KEEP_SECONDS),
-      );
-      this.fetched = { select: createLocalJWKSet(set), fetchedAt: now, freshUntil: now + keep };
-      return this.fetched;
-    } catch (cause) {
-      if (this.fetched) {
-        // Keep the keys held; try again no sooner than an unknown kid would.
-        this.fetched = { ...this.fetched, fetchedAt: now, freshUntil: now + REFETCH_INTERVAL_SECONDS };
-        return this.fetched;
+      return await set.keysAt(this.fetcher, now, unknownKid);
+    } catch (error) {
+      if (error instanceof KeySetUnavailable) {
+        throw new IssuerKeysUnavailable(`The keys at ${set.url} could not be read`, { cause: error });
       }
-      throw new IssuerKeysUnavailable(`The keys at ${uri} could not be read`, { cause });
+      throw error;
     }
   }
+}
+
+function selectorOf(document: unknown): KeySelector | null {
+  const parsed = jwkSetSchema.safeParse(document);
+  return parsed.success ? createLocalJWKSet(parsed.data as JSONWebKeySet) : null;
 }

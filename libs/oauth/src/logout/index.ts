@@ -1,10 +1,10 @@
-export { readIdTokenHint, type IdTokenHint } from './id-token-hint';
 export {
   checkLogoutRequest,
   hintNamesSession,
   logoutParametersOf,
   type BrowserSessionFacts,
   type LogoutCheck,
+  type LogoutHint,
   type LogoutParameters,
   type LogoutRequest,
 } from './logout-request';

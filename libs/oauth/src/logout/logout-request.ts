@@ -3,7 +3,7 @@ import { redirectWith } from '../authorize/redirect-uri';
 import type { DirectoryClient } from '../clients/client-directory';
 import type { OAuthContext } from '../oauth-context';
 import { openIdSubject } from '../openid/subject';
-import { readIdTokenHint, type IdTokenHint } from './id-token-hint';
+import { verifyIdTokenHint } from '../openid/id-token-hint';
 
 /** RP-Initiated Logout 1.0 §2: the parameters of a logout request; others are ignored. */
 const LOGOUT_PARAMETERS = ['id_token_hint', 'client_id', 'post_logout_redirect_uri', 'state', 'ui_locales'] as const;
@@ -18,10 +18,18 @@ const logoutParametersSchema = z.object({
 });
 export type LogoutParameters = z.infer<typeof logoutParametersSchema>;
 
+/** What an ID token sent with a logout says: the person, the client it was issued to, its session. */
+export interface LogoutHint {
+  sub: string;
+  /** Its single audience, or `azp` when there are several. */
+  clientId: string;
+  sid?: string;
+}
+
 /** A checked logout request: whom it came from, and where the browser goes afterwards. */
 export interface LogoutRequest {
   /** The ID token the client sent, when it is one we issued. */
-  hint: IdTokenHint | null;
+  hint: LogoutHint | null;
   /** The client, from the hint or `client_id`; null when neither names one. */
   client: DirectoryClient | null;
   /** A registered post-logout redirect URI with `state`; null: show the signed-out page. */
@@ -71,9 +79,9 @@ export async function checkLogoutRequest(
   const parsed = logoutParametersOf(sent);
   if (!parsed.ok) return parsed;
   const { parameters: params, query } = parsed;
-  let hint: IdTokenHint | null = null;
+  let hint: LogoutHint | null = null;
   if (params.id_token_hint !== undefined) {
-    hint = await readIdTokenHint(context.keys, context.settings.issuer, params.id_token_hint);
+    hint = logoutHintOf(await verifyIdTokenHint(context.keys, context.settings.issuer, params.id_token_hint));
     if (hint === null) return refused('The ID token sent with the sign-out request was not issued here.');
   }
   if (hint !== null && params.client_id !== undefined && params.client_id !== hint.clientId) {
@@ -90,6 +98,15 @@ export async function checkLogoutRequest(
     return refused('The address to return to after signing out is not registered for this app.');
   }
   return { ok: true, request: { hint, client, redirect: redirectWith(uri, { state: params.state }) }, query };
+}
+
+/** The client an ID token was issued to: its single audience, or `azp` among several; null when unclear. */
+function logoutHintOf(token: Awaited<ReturnType<typeof verifyIdTokenHint>>): LogoutHint | null {
+  if (token === null) return null;
+  const { sub, aud, azp, sid } = token;
+  const clientId = aud.length === 1 ? aud[0] : azp !== undefined && aud.includes(azp) ? azp : undefined;
+  if (clientId === undefined) return null;
+  return { sub, clientId, ...(sid === undefined ? {} : { sid }) };
 }
 
 /**

@@ -2,6 +2,7 @@ import { SignJWT } from 'jose';
 import type { ClientRecord } from '@grantline/lib-projections';
 import { epochSeconds } from '../clock';
 import type { OAuthContext } from '../oauth-context';
+import { idTokenSigner } from '../openid/id-token';
 import { openIdSubject } from '../openid/subject';
 
 /** Back-Channel Logout 1.0 §2.4: the event a logout token carries. */
@@ -11,8 +12,7 @@ const LOGOUT_TOKEN_SECONDS = 2 * 60;
 
 /**
  * Signs a logout token for one client (Back-Channel Logout 1.0 §2.4): typed `logout+jwt`, signed
- * like the client's ID tokens (its registered algorithm, RS256 by default; the ring's active key
- * when it holds no key of that algorithm), naming the session and the client's `sub` for the
+ * with the key that signs the client's ID tokens (idTokenSigner), naming the session and the client's `sub` for the
  * person, and never a `nonce` (§2.4: that is how it cannot pass for an ID token).
  */
 export async function signLogoutToken(
@@ -21,8 +21,7 @@ export async function signLogoutToken(
   userId: string,
   sessionId: string,
 ): Promise<string> {
-  const alg = client.openid.idTokenSignedResponseAlg ?? 'RS256';
-  const key = context.keys.signerFor(alg) ?? context.keys.active;
+  const key = idTokenSigner(context.keys, client);
   const now = epochSeconds(context.clock);
   return new SignJWT({
     events: { [BACKCHANNEL_LOGOUT_EVENT]: {} },

@@ -59,10 +59,12 @@ export function apiPaths(): Record<string, JsonSchema> {
         description:
           'With `request_uri` from POST /oauth/par (RFC 9126 §4), only `client_id` accompanies it and the ' +
           'pushed parameters are the request; the rest of the query is ignored. Otherwise `response_type`, ' +
-          '`code_challenge` and `code_challenge_method` are required.',
+          '`code_challenge` and `code_challenge_method` are required, unless the client is a confidential one ' +
+          'registered with `require_pkce: false`.',
         parameters: [
           ...['response_type', 'client_id', 'redirect_uri', 'scope', 'state', 'code_challenge']
-            .concat(['code_challenge_method', 'prompt', 'request_uri'])
+            .concat(['code_challenge_method', 'prompt', 'response_mode', 'request_uri'])
+            .concat(['nonce', 'max_age', 'login_hint', 'id_token_hint', 'acr_values', 'claims'])
             .map((name) => ({
               name,
               in: 'query',
@@ -73,8 +75,22 @@ export function apiPaths(): Record<string, JsonSchema> {
           { name: 'resource', in: 'query', required: false, schema: { type: 'array', items: { type: 'string' } } },
         ],
         responses: {
-          '200': page('The sign-in or consent page'),
+          '200': page(
+            'The sign-in, account choice or consent page; with response_mode=form_post, the page that posts the answer',
+          ),
           '302': redirect('Back to the client with code, state and iss (RFC 9207), or an error (RFC 6749 §4.1.2.1)'),
+          '400': page('The client or redirect URI cannot be trusted, so the error is shown, not redirected'),
+          '503': page('temporarily_unavailable'),
+        },
+      },
+      post: {
+        operationId: 'authorizeByPost',
+        summary: 'The same authorization request as a form POST (OpenID Connect Core 3.1.2.1)',
+        requestBody: form('AuthorizationRequest'),
+        responses: {
+          '200': page('As for GET'),
+          '302': redirect('An error at the client, as for GET'),
+          '303': redirect('Back to the client with code, state and iss, or an error'),
           '400': page('The client or redirect URI cannot be trusted, so the error is shown, not redirected'),
           '503': page('temporarily_unavailable'),
         },
@@ -205,6 +221,32 @@ export function apiPaths(): Record<string, JsonSchema> {
         responses: { '200': json('The user', 'User'), ...tokenProtected, '403': oauthError('insufficient_scope') },
       },
     },
+    '/userinfo': {
+      get: {
+        operationId: 'userInfo',
+        summary: 'OpenID Connect UserInfo (Core §5.3): claims about the person behind an openid access token',
+        security: bearer,
+        responses: {
+          '200': json('The claims', 'UserInfo'),
+          ...tokenProtected,
+          '403': oauthError('insufficient_scope'),
+        },
+      },
+      post: {
+        operationId: 'userInfoByPost',
+        summary: 'The same, the token also accepted as the form parameter access_token (RFC 6750 §2.2)',
+        security: bearer,
+        requestBody: {
+          required: false,
+          content: { [FORM]: { schema: { type: 'object', properties: { access_token: { type: 'string' } } } } },
+        },
+        responses: {
+          '200': json('The claims', 'UserInfo'),
+          ...tokenProtected,
+          '403': oauthError('insufficient_scope'),
+        },
+      },
+    },
     '/oauth/personal-access-tokens': {
       get: {
         operationId: 'listPersonalAccessTokens',
@@ -248,10 +290,19 @@ export function apiPaths(): Record<string, JsonSchema> {
         responses: { '200': json('RFC 8414 §3.2', 'ServerMetadata'), '503': common['503'] },
       },
     },
+    '/.well-known/openid-configuration': {
+      get: {
+        operationId: 'openIdProviderMetadata',
+        responses: {
+          '200': json('OpenID Connect Discovery §4.2', 'OpenIdProviderMetadata'),
+          '503': common['503'],
+        },
+      },
+    },
     '/.well-known/oauth-protected-resource': {
       get: {
         operationId: 'protectedResourceMetadata',
-        summary: 'How to get a token for this API: /api/user and the personal access token endpoints',
+        summary: 'How to get a token for this API: /api/user, /userinfo and the personal access token endpoints',
         responses: { '200': json('RFC 9728 §3.2', 'ProtectedResourceMetadata') },
       },
     },

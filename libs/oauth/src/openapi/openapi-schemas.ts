@@ -1,8 +1,12 @@
 import { z } from 'zod';
 import { CLIENT_ASSERTION_TYPE } from '../clients/client-assertion';
+import { PROMPTS } from '../authorize/openid-request';
+import { RESPONSE_MODES } from '../authorize/response-mode';
 import { OAUTH_ERROR_CODES } from '../errors';
 import { allGrants } from '../grants/registry';
 import { serverMetadata } from '../metadata';
+import { openIdProviderMetadata } from '../openid/provider-metadata';
+import { USER_CLAIM_NAMES } from '../openid/user-claims';
 import { protectedResourceMetadata } from '../protected-resource-metadata';
 import { creationInputSchema, UNPRINTABLE_CHARACTER } from '../personal-access-tokens/pat-input';
 
@@ -83,6 +87,8 @@ const tokenResponse = {
     expires_in: integer,
     scope: text,
     refresh_token: text,
+    // OpenID Connect Core §3.1.3.3: for a grant whose scope includes openid.
+    id_token: text,
     issued_token_type: { const: 'urn:ietf:params:oauth:token-type:access_token' },
   },
   required: ['access_token', 'token_type', 'expires_in'],
@@ -127,22 +133,39 @@ const deviceAuthorization = {
   additionalProperties: false,
 };
 
+/** The authorization request's parameters (RFC 6749 §4.1.1, OpenID Connect Core §3.1.2.1). */
+const authorizationParameters = {
+  client_id: text,
+  response_type: { const: 'code' },
+  redirect_uri: text,
+  scope: text,
+  state: text,
+  code_challenge: text,
+  code_challenge_method: { const: 'S256' },
+  prompt: { ...text, description: `Space-delimited: ${PROMPTS.join(', ')}; none stands alone.` },
+  response_mode: { enum: [...RESPONSE_MODES] },
+  nonce: text,
+  max_age: { ...text, pattern: '^[0-9]+$' },
+  login_hint: text,
+  id_token_hint: text,
+  acr_values: text,
+  claims: { ...text, description: 'OpenID Connect Core 5.5: a JSON object with userinfo and id_token members.' },
+  dpop_jkt: { ...text, description: 'RFC 9449 §10; a DPoP header on the push binds the code the same way.' },
+  resource,
+};
+
+/** OpenID Connect Core §3.1.2.1: the authorization request as a form POST, read as the query is. */
+const authorizationRequest = {
+  type: 'object',
+  properties: { ...authorizationParameters, request_uri: text },
+  required: ['client_id'],
+};
+
 /** RFC 9126 §2.1: the authorization request's parameters, pushed with the client's credentials. */
 const pushedAuthorizationRequest = {
   type: 'object',
-  properties: {
-    ...client,
-    response_type: { const: 'code' },
-    redirect_uri: text,
-    scope: text,
-    state: text,
-    code_challenge: text,
-    code_challenge_method: { const: 'S256' },
-    prompt: { enum: ['none', 'login', 'consent'] },
-    dpop_jkt: { ...text, description: 'RFC 9449 §10; a DPoP header on the push binds the code the same way.' },
-    resource,
-  },
-  required: ['response_type', 'code_challenge', 'code_challenge_method'],
+  properties: { ...authorizationParameters, ...client },
+  required: ['response_type'],
 };
 
 /** RFC 9126 §2.2. */
@@ -161,6 +184,18 @@ const user = {
   type: 'object',
   properties: { id: text, sub: text, name: text, email: text, created_at: time },
   required: ['id', 'sub', 'name', 'email'],
+  additionalProperties: false,
+};
+
+/** OpenID Connect Core §5.3.2: `sub` and the claims the token's scopes and request allow. */
+const userInfoClaim = (name: string) => {
+  if (name === 'email_verified') return { type: 'boolean' };
+  return name === 'updated_at' ? { type: 'integer' } : text;
+};
+const openIdUserInfo = {
+  type: 'object',
+  properties: { sub: text, ...Object.fromEntries(USER_CLAIM_NAMES.map((name) => [name, userInfoClaim(name)])) },
+  required: ['sub'],
   additionalProperties: false,
 };
 
@@ -231,6 +266,9 @@ function metadataSchema(document: Record<string, unknown>, optional: readonly st
   };
 }
 
+/** A key ring's algorithms as far as the OpenID metadata's shape needs them. */
+const fixedKeys = { algorithms: () => ['RS256'], active: { alg: 'RS256' } } as const;
+
 /** `components.schemas` of the document. */
 export function componentSchemas(): Record<string, JsonSchema> {
   return {
@@ -262,9 +300,11 @@ export function componentSchemas(): Record<string, JsonSchema> {
     Revoked: { type: 'object', maxProperties: 0 },
     DeviceAuthorizationRequest: { type: 'object', properties: { ...client, scope: text, resource } },
     DeviceAuthorization: deviceAuthorization,
+    AuthorizationRequest: authorizationRequest,
     PushedAuthorizationRequest: pushedAuthorizationRequest,
     PushedAuthorizationResponse: pushedAuthorizationResponse,
     User: user,
+    UserInfo: openIdUserInfo,
     PersonalAccessTokenCreation: personalAccessTokenCreation(),
     CreatedPersonalAccessToken: createdPersonalAccessToken,
     PersonalAccessToken: personalAccessToken,
@@ -278,6 +318,14 @@ export function componentSchemas(): Record<string, JsonSchema> {
     ServerMetadata: metadataSchema(serverMetadata('https://issuer.example', [], ['ES256'], false, true), [
       'registration_endpoint',
     ]),
+    // OpenID Connect Discovery §3: the RFC 8414 members and the OpenID Provider's.
+    OpenIdProviderMetadata: metadataSchema(
+      {
+        ...serverMetadata('https://issuer.example', [], ['ES256'], false, true),
+        ...openIdProviderMetadata('https://issuer.example', fixedKeys, true),
+      },
+      ['registration_endpoint'],
+    ),
     ProtectedResourceMetadata: metadataSchema(protectedResourceMetadata('https://issuer.example')),
     JsonWebKeySet: {
       type: 'object',

@@ -44,7 +44,7 @@ describe('POST /oauth/par (RFC 9126 §2)', () => {
       name: 'SPA',
       public: true,
       grant_types: ['authorization_code', 'refresh_token'],
-      scopes: 'read write',
+      scopes: 'openid read write',
       redirect_uris: [REDIRECT],
     });
     ({ secret = '' } = await fixture.registerClient({
@@ -81,6 +81,26 @@ describe('POST /oauth/par (RFC 9126 §2)', () => {
     const posted = await push(authorization({ client_id: 'web', client_secret: secret }));
     const sealed = await openPushedRequest(fixture.context, String(body(posted).request_uri));
     expect(sealed?.query).not.toContain('client_secret');
+  });
+
+  it('keeps the OpenID Connect parameters of an authentication request, and checks them at the push', async () => {
+    const openid = {
+      scope: 'openid read',
+      nonce: 'n-1',
+      max_age: '60',
+      prompt: 'login consent',
+      response_mode: 'form_post',
+      login_hint: 'ada@example.test',
+      acr_values: 'urn:x',
+      claims: '{"id_token":{"email":null}}',
+    };
+    const response = await push(authorization({ client_id: 'spa', ...openid }));
+    expect(response.status).toBe(201);
+    const pushed = await openPushedRequest(fixture.context, String(body(response).request_uri));
+    expect(Object.fromEntries(new URLSearchParams(pushed?.query))).toMatchObject(openid);
+    const refused = await push(authorization({ client_id: 'spa', scope: 'openid', max_age: 'soon' }));
+    expect(refused.status).toBe(400);
+    expect(body(refused)).toMatchObject({ error: 'invalid_request' });
   });
 
   it('hands out a different reference for every push', async () => {
@@ -130,7 +150,7 @@ describe('POST /oauth/par (RFC 9126 §2)', () => {
       authorization({ client_id: 'spa', request: 'eyJhbGciOiJub25lIn0.e30.' }),
       {},
       400,
-      'invalid_request',
+      'request_not_supported',
     ],
     ['a malformed dpop_jkt', authorization({ client_id: 'spa', dpop_jkt: 'short' }), {}, 400, 'invalid_request'],
   ])('refuses %s with JSON and records nothing', async (_case, params, headers, status, error) => {

@@ -1,6 +1,6 @@
 import type { OAuthContext } from '../oauth-context';
 import type { RequestChannel } from '../authorize/authorization-request';
-import { openPushedRequest, type PushedRequest } from './pushed-request';
+import { openPushedRequest, REQUEST_URI_PREFIX, type PushedRequest } from './pushed-request';
 
 /** The parameters a GET /oauth/authorize stands for: its own query, or a pushed request's. */
 export type AuthorizationParameters =
@@ -10,7 +10,7 @@ export type AuthorizationParameters =
   | { kind: 'fatal'; message: string };
 
 /**
- * RFC 9126 §4: with `request_uri`, only the pushed parameters count; the query's `client_id`
+ * RFC 9126 §4: with a pushed `request_uri`, only the pushed parameters count; the query's `client_id`
  * must name the client that pushed them, and every other query parameter is ignored. The
  * request is not claimed here: the caller validates it first, so a refused one uses nothing up.
  */
@@ -21,7 +21,10 @@ export async function authorizationParametersOf(
   const params = new URLSearchParams(query);
   const references = params.getAll('request_uri');
   const [requestUri] = references;
-  if (requestUri === undefined) return { kind: 'query', query };
+  // A reference of another kind (OpenID Connect Core §6.2) is the checker's to refuse at the redirect URI.
+  if (requestUri === undefined || (references.length === 1 && !requestUri.startsWith(REQUEST_URI_PREFIX))) {
+    return { kind: 'query', query };
+  }
   const clientIds = params.getAll('client_id');
   if (references.length > 1 || clientIds.length > 1) {
     return { kind: 'fatal', message: 'The request repeats request_uri or client_id.' };

@@ -68,13 +68,16 @@ describe('a pushed request at the authorization endpoint (RFC 9126 §4)', () => 
       () => ({ client_id: 'spa', request_uri: `${REQUEST_URI_PREFIX}abc` }),
       'expired or is not valid',
     ],
-    [
-      'with another URN',
-      () => ({ client_id: 'spa', request_uri: requestUri.replace('request_uri', 'other') }),
-      'expired or is not valid',
-    ],
   ])('shows an error page, never a redirect, %s', async (_case, query, message) => {
     expect(await resolve(query())).toEqual({ kind: 'fatal', message: expect.stringContaining(message) });
+  });
+
+  it('leaves a reference of another kind in the query, for the check to refuse at the redirect URI', async () => {
+    const query = new URLSearchParams({ client_id: 'spa', request_uri: requestUri.replace('request_uri', 'other') });
+    expect(await authorizationParametersOf(fixture.context, query.toString())).toEqual({
+      kind: 'query',
+      query: query.toString(),
+    });
   });
 
   it('refuses a reference that has expired (60 s by default)', async () => {

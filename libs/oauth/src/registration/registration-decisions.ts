@@ -120,6 +120,8 @@ function snapshotOf(metadata: ClientMetadata, admitted: AdmittedMetadata, identi
     webOrigins: [],
     // Nobody vouches for a client that registered itself: the person always consents.
     firstParty: false,
+    // A client that registered itself always uses PKCE.
+    requirePkce: true,
     requireDpop: false,
     dpopNonce: false,
     requirePushedAuthorizationRequests: false,

@@ -11,5 +11,8 @@ export { renderErrorPage } from './error-page';
 export type { ErrorView } from './error-page';
 export { renderUserCodePage, renderDeviceDonePage } from './device-pages';
 export type { UserCodeView } from './device-pages';
+export { renderFormPostPage, formPostHeaders } from './form-post-page';
+export { renderSelectAccountPage } from './select-account-page';
+export type { SelectAccountView } from './select-account-page';
 export { renderSignOutConfirmPage, renderSignedOutPage } from './logout-pages';
 export type { SignOutConfirmView } from './logout-pages';

@@ -45,8 +45,11 @@ ${input.body}
 `;
 }
 
-/** Response headers for every page rendered with {@link renderLayout}. */
-export function pageHeaders(): Record<string, string> {
+/**
+ * Response headers for every page rendered with {@link renderLayout}; `policy` adds directives to
+ * the Content-Security-Policy (a page that runs one inline script, or posts to one address).
+ */
+export function pageHeaders(policy: readonly string[] = []): Record<string, string> {
   return {
     'Content-Type': 'text/html; charset=utf-8',
     'Cache-Control': 'no-store',
@@ -54,6 +57,6 @@ export function pageHeaders(): Record<string, string> {
     'X-Frame-Options': 'DENY',
     'X-Content-Type-Options': 'nosniff',
     'Referrer-Policy': 'no-referrer',
-    'Content-Security-Policy': CONTENT_SECURITY_POLICY,
+    'Content-Security-Policy': [CONTENT_SECURITY_POLICY, ...policy].join('; '),
   };
 }
