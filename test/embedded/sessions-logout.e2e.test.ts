@@ -67,7 +67,7 @@ describe('embedded: sessions and logout', () => {
     await checkRpInitiatedLogout(setup());
   }, 60_000);
 
-  it('RP-initiated logout with an ID token of the browser session: no question, straight back', async () => {
-    await checkLogoutWithIdTokenHint({ ...setup(), keysDir: join(dataDir, 'keys') });
+  it('RP-initiated logout with the ID token of the browser session: no question, straight back', async () => {
+    await checkLogoutWithIdTokenHint(setup());
   }, 60_000);
 });

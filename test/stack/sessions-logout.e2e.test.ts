@@ -55,7 +55,7 @@ describe('stack: sessions and logout', () => {
     await checkRpInitiatedLogout(setup());
   }, 90_000);
 
-  it('RP-initiated logout with an ID token of the browser session: no question, straight back', async () => {
-    await checkLogoutWithIdTokenHint({ ...setup(), keysDir: String(stack.env.GRANTLINE_SIGNING_KEYS_DIR) });
+  it('RP-initiated logout with the ID token of the browser session: no question, straight back', async () => {
+    await checkLogoutWithIdTokenHint(setup());
   }, 90_000);
 });
