@@ -12,6 +12,7 @@ import {
   checkLogoutWithIdTokenHint,
   checkOperatorEndsSession,
   checkRpInitiatedLogout,
+  checkSigningInAgainEndsTheOldSession,
   updateOpenIdOnLog,
   type SetOpenId,
 } from '../support/session-logout-contract';
@@ -69,5 +70,9 @@ describe('embedded: sessions and logout', () => {
 
   it('RP-initiated logout with the ID token of the browser session: no question, straight back', async () => {
     await checkLogoutWithIdTokenHint(setup());
+  }, 60_000);
+
+  it('signing in again in the same browser ends the session it held', async () => {
+    await checkSigningInAgainEndsTheOldSession(setup());
   }, 60_000);
 });

@@ -132,9 +132,9 @@ async function signedInRelyingParty(baseUrl: string, party: Party, person: { ema
 async function auditOf(
   admin: GrantlineTestClient,
   type: string,
-  clientId: string,
+  filter: { client_id: string } | { subject: string },
 ): Promise<Array<Record<string, unknown>>> {
-  const response = await admin.admin('GET', `/admin/audit?type=${type}&client_id=${encodeURIComponent(clientId)}`);
+  const response = await admin.admin('GET', `/admin/audit?${new URLSearchParams({ type, ...filter })}`);
   const body = (await response.json()) as { entries?: Array<{ data: Record<string, unknown> }> };
   return (body.entries ?? []).map((entry) => entry.data);
 }
@@ -171,7 +171,7 @@ export async function checkOperatorEndsSession(setup: Setup): Promise<void> {
   expect((await authorize(browser, { ...notified, ...person, scope: 'openid read' })).pages).toEqual(['sign-in']);
 
   const delivered = await pollUntil(
-    () => auditOf(admin, 'BackchannelLogoutDelivered', notified.clientId),
+    () => auditOf(admin, 'BackchannelLogoutDelivered', { client_id: notified.clientId }),
     (found) => found.length > 0,
     15_000,
   );
@@ -179,7 +179,7 @@ export async function checkOperatorEndsSession(setup: Setup): Promise<void> {
     { sessionId: session?.session_id, clientId: notified.clientId, attempts: 3, status: 200 },
   ]);
   const failed = await pollUntil(
-    () => auditOf(admin, 'BackchannelLogoutFailed', unreachable.clientId),
+    () => auditOf(admin, 'BackchannelLogoutFailed', { client_id: unreachable.clientId }),
     (found) => found.length > 0,
     15_000,
   );
@@ -273,4 +273,36 @@ export async function checkLogoutWithIdTokenHint(setup: Setup): Promise<void> {
   const stale = await browser.get(logoutUrl.href);
   expect(stale.status).toBe(200);
   expect(await stale.text()).toContain('Sign out of Grantline?');
+}
+
+/** Signing in again in the same browser (prompt=login) ends the session it held: one live session, a new id. */
+export async function checkSigningInAgainEndsTheOldSession(setup: Setup): Promise<void> {
+  const { baseUrl, admin } = setup;
+  const { person, userId, notified } = await prepare(setup);
+  const sessions = async () =>
+    (
+      (await (await admin.admin('GET', `/admin/users/${userId}/sessions`)).json()) as {
+        sessions: Array<{ session_id: string }>;
+      }
+    ).sessions;
+  const browser = new FormBrowser(baseUrl);
+  expect((await authorize(browser, { ...notified, ...person, scope: 'openid read' })).pages).toEqual(['sign-in']);
+  const [before] = await sessions();
+  const again = await authorize(browser, { ...notified, ...person, scope: 'openid read', extra: { prompt: 'login' } });
+  expect(again.pages).toEqual(['sign-in']);
+  const after = await pollUntil(
+    sessions,
+    (live) => live.length === 1 && live[0]?.session_id !== before?.session_id,
+    5_000,
+  );
+  expect(after).toHaveLength(1);
+  expect(after[0]?.session_id).not.toBe(before?.session_id);
+  const ended = await pollUntil(
+    () => auditOf(admin, 'SessionEnded', { subject: userId }),
+    (found) => found.length > 0,
+    10_000,
+  );
+  expect(ended).toEqual(
+    expect.arrayContaining([expect.objectContaining({ sessionId: before?.session_id, reason: 'signed_in_again' })]),
+  );
 }
