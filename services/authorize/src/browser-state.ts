@@ -89,13 +89,6 @@ export class BrowserState {
     res.cookie(SESSION_COOKIE, sealed, this.cookieOptions(Math.max(expiresAt - this.now(), 1)));
   }
 
-  /** Seals a new session for the user into the browser's cookie; returns it, with its expiry. */
-  async startSession(res: Response, user: UserRecord): Promise<NewSession> {
-    const started = this.newSession(user);
-    await this.keepSession(res, started);
-    return started;
-  }
-
   /** Removes the session cookie (logout). */
   clearSession(res: Response): void {
     res.clearCookie(SESSION_COOKIE, this.cookieOptions());
