@@ -11,6 +11,7 @@ import {
 } from '@grantline/lib-testing';
 import {
   listResources,
+  MAX_SESSION_SECONDS,
   readResource,
   RedisGuardStore,
   RedisProjectionControl,
@@ -128,6 +129,49 @@ it('writes revocations through until the token would have expired; the projector
     revoked: false,
     clients: new Map([['nobody', null]]),
   });
+});
+
+it("links a session's grants: the first value of each stays, and the set's expiry only grows", async () => {
+  const at = Math.floor(Date.now() / 1000);
+  const code = (grantId: string, scope: string, codeExpiresAt: number) =>
+    stampEvent(
+      {
+        type: 'AuthorizationCodeIssued',
+        aggregate: { type: 'grant', id: grantId },
+        data: {
+          grantId,
+          codeId: `code-${grantId}`,
+          clientId: 'c1',
+          userId: 'u1',
+          scope,
+          redirectUri: 'https://app.test/cb',
+          expiresAt: codeExpiresAt,
+          sessionId: 'c2Vzc2lvbi1yZWRpcy0wMDE',
+        },
+      },
+      { now: () => now },
+    );
+  const [early, late, again] = [
+    code('g1', 'openid', at + 60),
+    code('g2', 'openid offline_access', at + 120),
+    code('g1', 'openid', at + 30),
+  ];
+  await store.apply(late, { stream: 'tokens', partition: 2, offset: '0' });
+  await store.apply(early, { stream: 'tokens', partition: 3, offset: '0' });
+  await store.apply(again, { stream: 'tokens', partition: 3, offset: '1' });
+  expect(Object.fromEntries(await store.getMembers('session-grants', 'c2Vzc2lvbi1yZWRpcy0wMDE'))).toEqual({
+    g1: { clientId: 'c1', offline: false },
+    g2: { clientId: 'c1', offline: true },
+  });
+  const redis = new Redis(infraFromEnv().redisUrl);
+  try {
+    const [key] = await redis.keys(`${keys.keyPrefix}*:session-grants:c2Vzc2lvbi1yZWRpcy0wMDE`);
+    const expiresAt = at + 120 + MAX_SESSION_SECONDS;
+    expect(Math.abs((await redis.expiretime(key ?? '')) - expiresAt)).toBeLessThanOrEqual(1);
+  } finally {
+    redis.disconnect();
+  }
+  expect((await store.getMembers('user-sessions', 'nobody')).size).toBe(0);
 });
 
 it('reads a token as revoked when a token it was exchanged from is, in the same read', async () => {

@@ -7,7 +7,7 @@ import { loadConfig } from '@grantline/lib-config';
 import { verifySecret } from '@grantline/lib-oauth';
 import { createLogger } from '@grantline/lib-http';
 import { repoRoot } from '@grantline/lib-infra';
-import { clientKeyPair } from '@grantline/lib-testing';
+import { authorize, clientKeyPair, FormBrowser } from '@grantline/lib-testing';
 import { startEmbeddedServer, type EmbeddedServer } from '@grantline/svc-embedded';
 import { GrantlineTestClient } from '../support/oauth-test-client';
 
@@ -253,5 +253,38 @@ it('creates users with --password-stdin, lists them without secrets, refuses dup
   await expect(grantline('user', 'consent-withdraw', userId, 'demo-client')).rejects.toMatchObject({
     code: 1,
     stderr: expect.stringContaining('404'),
+  });
+});
+
+it("lists a user's browser sessions and ends one, or all, so the next authorization asks to sign in", async () => {
+  const admin = new GrantlineTestClient(server.url, server.adminToken);
+  const person = { email: 'sessions@example.com', password: 'a long password for sessions' };
+  const { user_id: userId } = await admin.registerUser({ ...person, name: 'Sessions' });
+  const { client_id: clientId } = await admin.registerClient({
+    name: 'Sessions app',
+    public: true,
+    redirect_uris: ['https://app.example/cb'],
+    grant_types: ['authorization_code'],
+    scopes: 'read',
+    first_party: true,
+  });
+  const party = { clientId, redirectUri: 'https://app.example/cb', ...person };
+  const [first, second] = [new FormBrowser(server.url), new FormBrowser(server.url)];
+  for (const browser of [first, second]) expect((await authorize(browser, party)).pages).toEqual(['sign-in']);
+
+  const { sessions } = (await grantline('user', 'sessions', userId)) as { sessions: Array<{ session_id: string }> };
+  expect(sessions).toHaveLength(2);
+  const [one] = sessions;
+  expect(await grantline('user', 'end-session', userId, one?.session_id ?? '')).toEqual({
+    user_id: userId,
+    session_id: one?.session_id,
+    session_ended: true,
+  });
+  expect(((await grantline('user', 'sessions', userId)) as { sessions: unknown[] }).sessions).toHaveLength(1);
+  expect(await grantline('user', 'end-session', userId, '--all')).toEqual({ user_id: userId, ended: 1 });
+  for (const browser of [first, second]) expect((await authorize(browser, party)).pages).toEqual(['sign-in']);
+  await expect(grantline('user', 'end-session', userId)).rejects.toMatchObject({
+    code: 1,
+    stderr: expect.stringContaining('--all'),
   });
 });

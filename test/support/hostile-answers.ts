@@ -13,7 +13,8 @@ export interface HostileAnswers {
  * `/redirect-internal` (302 to the cloud metadata service), `/redirect-same` (301 to `/doc.json`),
  * `/not-found` (404), `/html`, `/huge` (four times `maxBytes`), `/declares-huge` (a 1 GiB
  * Content-Length and no body), `/declares-little` (Content-Length 2, then far more bytes),
- * `/slow-drip` (a byte every 100 ms, never ending), `/no-headers` (never answers).
+ * `/slow-drip` (a byte every 100 ms, never ending), `/no-headers` (never answers), `/form` (204 to
+ * a form POST with a `logout_token`, 400 to anything else).
  */
 export function hostileAnswers(options: { document: unknown; maxBytes: number; origin: () => string }): HostileAnswers {
   const drips = new Set<NodeJS.Timeout>();
@@ -60,6 +61,20 @@ export function hostileAnswers(options: { document: unknown; maxBytes: number; o
       }
       case '/no-headers':
         return;
+      case '/form': {
+        const chunks: Buffer[] = [];
+        request.on('data', (chunk: Buffer) => chunks.push(chunk));
+        request.on('end', () => {
+          const form = new URLSearchParams(Buffer.concat(chunks).toString('utf8'));
+          const posted =
+            request.method === 'POST' &&
+            request.headers['content-type'] === 'application/x-www-form-urlencoded' &&
+            form.get('logout_token') === 'a.b.c';
+          response.writeHead(posted ? 204 : 400);
+          response.end();
+        });
+        return;
+      }
       default:
         response.writeHead(500);
         response.end();

@@ -150,5 +150,28 @@ export function userCommands(): Command {
       print({ user_id: userId, client_id: clientId, consent_withdrawn: true });
     });
 
+  user
+    .command('sessions <userId>')
+    .description("list a user's live browser sessions")
+    .action(async (userId: string) => print(await adminCall(target(), 'GET', userPath(userId, '/sessions'))));
+
+  user
+    .command('end-session <userId> [sessionId]')
+    .description(
+      'sign a user out of one browser session, or of all with --all; grants that end with the session end too',
+    )
+    .option('--all', 'end every live session of the user')
+    .action(async (userId: string, sessionId: string | undefined, options: { all?: boolean }) => {
+      if ((sessionId === undefined) === (options.all !== true)) {
+        throw new Error('name one session id, or pass --all');
+      }
+      if (sessionId === undefined) {
+        print({ user_id: userId, ...((await adminCall(target(), 'DELETE', userPath(userId, '/sessions'))) as object) });
+        return;
+      }
+      await adminCall(target(), 'DELETE', userPath(userId, `/sessions/${encodeURIComponent(sessionId)}`));
+      print({ user_id: userId, session_id: sessionId, session_ended: true });
+    });
+
   return user;
 }

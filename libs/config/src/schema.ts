@@ -58,7 +58,24 @@ const settingsObject = z.object({
     .describe(
       'Accept authorization requests only through pushed authorization requests (RFC 9126 §5); per client otherwise.',
     ),
-  GRANTLINE_SESSION_TTL: seconds.default(8 * 60 * 60).describe('How long a sign-in on the authorization page lasts.'),
+  GRANTLINE_SESSION_TTL: seconds
+    .max(7 * 24 * 60 * 60)
+    .default(8 * 60 * 60)
+    .describe('How long a sign-in on the authorization page lasts, in seconds (at most 7 days).'),
+  GRANTLINE_BACKCHANNEL_LOGOUT_ATTEMPTS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(10)
+    .default(5)
+    .describe('How many times a logout token is sent to a client that does not answer 2xx (Back-Channel Logout).'),
+  GRANTLINE_BACKCHANNEL_LOGOUT_RETRY_MS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(60_000)
+    .default(1_000)
+    .describe('The pause before the second try of a back-channel logout, in ms; each later pause doubles.'),
   GRANTLINE_ID_TOKEN_TTL: seconds
     .max(24 * 60 * 60)
     .default(60 * 60)
@@ -258,7 +275,9 @@ const settingsObject = z.object({
   GRANTLINE_CONSUMER_GROUP_PREFIX: z
     .string()
     .default('grantline.')
-    .describe('Prefix of the Kafka consumer groups of the projector and audit consumer.'),
+    .describe(
+      'Prefix of the Kafka consumer groups of the projector, the audit consumer and the back-channel logout notices.',
+    ),
   OTEL_EXPORTER_OTLP_ENDPOINT: z
     .string()
     .url()

@@ -16,7 +16,12 @@ import {
   userProfileChangedSchema,
   userRegisteredSchema,
 } from './user-events';
-import { sessionEndedSchema, sessionStartedSchema } from './session-events';
+import {
+  backchannelLogoutDeliveredSchema,
+  backchannelLogoutFailedSchema,
+  sessionEndedSchema,
+  sessionStartedSchema,
+} from './session-events';
 import {
   artifactReuseDetectedSchema,
   authorizationCodeIssuedSchema,
@@ -64,6 +69,8 @@ export const grantlineEventSchema = z.discriminatedUnion('type', [
   signInFailedSchema,
   sessionStartedSchema,
   sessionEndedSchema,
+  backchannelLogoutDeliveredSchema,
+  backchannelLogoutFailedSchema,
   deviceAuthorizationRequestedSchema,
   deviceAuthorizationApprovedSchema,
   deviceAuthorizationDeniedSchema,

@@ -82,7 +82,13 @@ export const artifactReuseDetectedSchema = z.object({
   }),
 });
 
-export const grantRevocationReasons = ['code_reuse', 'refresh_token_reuse', 'refresh_token_revoked'] as const;
+export const grantRevocationReasons = [
+  'code_reuse',
+  'refresh_token_reuse',
+  'refresh_token_revoked',
+  /** The browser session the grant started in ended, and its client ends grants with the session. */
+  'session_ended',
+] as const;
 
 export const grantRevokedSchema = z.object({
   ...grantAggregate,

@@ -208,7 +208,18 @@ const drafts: { [T in GrantlineEventType]: Extract<AnyEventDraft, { type: T }> }
       reason: 'logout',
       endedBy: 'spa',
       expiresAt: EXPIRES_AT,
+      clientIds: ['spa'],
     },
+  },
+  BackchannelLogoutDelivered: {
+    type: 'BackchannelLogoutDelivered',
+    aggregate: { type: 'session', id: 'c2Vzc2lvbi1zYW1wbGUtMQ' },
+    data: { sessionId: 'c2Vzc2lvbi1zYW1wbGUtMQ', clientId: 'spa', attempts: 1, status: 200 },
+  },
+  BackchannelLogoutFailed: {
+    type: 'BackchannelLogoutFailed',
+    aggregate: { type: 'session', id: 'c2Vzc2lvbi1zYW1wbGUtMQ' },
+    data: { sessionId: 'c2Vzc2lvbi1zYW1wbGUtMQ', clientId: 'spa', attempts: 5, status: 503, reason: 'answered 503' },
   },
   DeviceAuthorizationRequested: {
     type: 'DeviceAuthorizationRequested',

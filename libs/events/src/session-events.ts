@@ -52,5 +52,40 @@ export const sessionEndedSchema = z.object({
     endedBy: z.string().nullable(),
     /** The session's own end, kept so projections can drop the marker once the session could not hold anyway. */
     expiresAt: epochSeconds,
+    /**
+     * The clients that were given codes in the session, as known when it ended: the ones told
+     * of the logout (OpenID Connect Back-Channel Logout). Absent means none were known.
+     */
+    clientIds: z.array(z.string().min(1)).optional(),
+  }),
+});
+
+const backchannelFields = {
+  sessionId: sessionIdSchema,
+  clientId: z.string().min(1),
+  /** How many times the logout token was sent. */
+  attempts: z.number().int().positive(),
+};
+
+/** A client's back-channel logout URI acknowledged the logout of a session (a 2xx answer). */
+export const backchannelLogoutDeliveredSchema = z.object({
+  ...sessionAggregate,
+  type: z.literal('BackchannelLogoutDelivered'),
+  data: z.object({ ...backchannelFields, status: z.number().int() }),
+});
+
+/**
+ * A client's back-channel logout URI was not reached, or never answered 2xx, after every
+ * attempt: the client may still hold the session. Never carries the token.
+ */
+export const backchannelLogoutFailedSchema = z.object({
+  ...sessionAggregate,
+  type: z.literal('BackchannelLogoutFailed'),
+  data: z.object({
+    ...backchannelFields,
+    /** The last answer's status, or null when none came. */
+    status: z.number().int().nullable(),
+    /** Why the last attempt failed, in a few words (no token, no response body). */
+    reason: z.string().max(200),
   }),
 });

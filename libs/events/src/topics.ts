@@ -50,6 +50,8 @@ export const eventCatalogue: { readonly [T in GrantlineEventType]: CatalogueEntr
   // A session lasts hours (GRANTLINE_SESSION_TTL), far inside the tokens topic's retention.
   SessionStarted: { stream: 'tokens' },
   SessionEnded: { stream: 'tokens' },
+  BackchannelLogoutDelivered: { stream: 'tokens' },
+  BackchannelLogoutFailed: { stream: 'tokens' },
   DeviceAuthorizationRequested: { stream: 'tokens' },
   DeviceAuthorizationApproved: { stream: 'tokens' },
   DeviceAuthorizationDenied: { stream: 'tokens' },

@@ -271,3 +271,40 @@ describe('plain http for allowed hosts in development', () => {
     expect(await refusal(development.fetchJson('http://public.example/doc.json'))).toBe('refused-url');
   });
 });
+
+describe('form POSTs (back-channel logout) under the same guards', () => {
+  const form = { logout_token: 'a.b.c' };
+  const at = (path: string) => `https://127.0.0.1:${port}${path}`;
+
+  it('posts the form and answers the status, whatever it is', async () => {
+    const guarded = fetcher();
+    expect(await guarded.postForm(at('/form'), form)).toEqual({ status: 204 });
+    expect(await guarded.postForm(at('/not-found'), form)).toEqual({ status: 404 });
+    // The answer's body is drained within the limit, or dropped past it; the status stands.
+    expect(await guarded.postForm(at('/huge'), form)).toEqual({ status: 200 });
+  });
+
+  it('does not follow a redirect: the 302 is the answer', async () => {
+    const before = connections;
+    expect(await fetcher().postForm(at('/redirect-internal'), form)).toEqual({ status: 302 });
+    expect(connections).toBe(before + 1);
+  });
+
+  it('times out on a server that never answers, or never finishes its body', async () => {
+    expect(await refusal(fetcher().postForm(at('/no-headers'), form))).toBe('timeout');
+    expect(await refusal(fetcher().postForm(at('/slow-drip'), form))).toBe('timeout');
+  });
+
+  it('refuses what a fetch refuses, before any connection', async () => {
+    const before = connections;
+    const guarded = fetcher({
+      allowedHosts: [],
+      resolver: fakeDns({ 'rebind.example': [['93.184.215.14'], ['127.0.0.1']] }),
+    });
+    expect(await refusal(guarded.postForm(`http://127.0.0.1:${port}/form`, form))).toBe('refused-url');
+    expect(await refusal(guarded.postForm('https://169.254.169.254/latest/meta-data/', form))).toBe('refused-address');
+    expect(await refusal(guarded.postForm(at('/form'), form))).toBe('refused-address');
+    expect(await refusal(guarded.postForm(`https://rebind.example:${port}/form`, form))).toBe('refused-address');
+    expect(connections).toBe(before);
+  });
+});

@@ -1,10 +1,11 @@
 import { rootCertificates } from 'node:tls';
-import { Agent } from 'undici';
+import { Agent, type Dispatcher } from 'undici';
 import { hostAllowList } from './allowed-hosts';
 import { ConnectionGuard, systemResolver, type Resolver } from './connection-guard';
-import { jsonDocument } from './json-answer';
+import { jsonDocument, statusOnly } from './json-answer';
 import {
   RemoteFetchError,
+  type RemoteAnswer,
   type RemoteDocument,
   type RemoteFetcher,
   type RemoteFetchFailure,
@@ -38,7 +39,8 @@ export interface GuardedFetcher extends RemoteFetcher {
 /**
  * The fetcher for every URL Grantline fetches on a client's word: https only, public addresses
  * only (checked on the answer every connection resolves and on the address it reached), no
- * redirects, a 200 with a JSON body within size and time limits (docs/decisions/0040).
+ * redirects, a 200 with a JSON body within size and time limits (docs/decisions/0040). Form
+ * POSTs (back-channel logout, 0049) go under the same guards and answer their status.
  */
 export function createGuardedFetcher(settings: GuardedFetcherSettings): GuardedFetcher {
   const allowed = hostAllowList(settings.allowedHosts);
@@ -57,9 +59,13 @@ export function createGuardedFetcher(settings: GuardedFetcherSettings): GuardedF
   });
   const now = settings.now ?? Date.now;
 
-  async function fetchJson(text: string, options: RemoteFetchOptions): Promise<RemoteDocument> {
+  /** One guarded request: the URL and the addresses checked, the whole of it within the timeout. */
+  async function guardedRequest<T>(
+    text: string,
+    request: { method: 'GET' | 'POST'; headers: Record<string, string>; body?: string },
+    answer: (response: Dispatcher.ResponseData) => Promise<T>,
+  ): Promise<T> {
     const url = checkedUrl(text, urls);
-    const maxBytes = Math.min(settings.maxBytes, positiveInteger(options.maxBytes) ?? settings.maxBytes);
     const deadline = new AbortController();
     const timer = setTimeout(
       () => deadline.abort(new RemoteFetchError('timeout', `No complete answer within ${settings.timeoutMs} ms`)),
@@ -73,13 +79,14 @@ export function createGuardedFetcher(settings: GuardedFetcherSettings): GuardedF
         agent.request({
           origin: url.origin,
           path: `${url.pathname}${url.search}`,
-          method: 'GET',
-          headers: { accept: options.accept ?? 'application/json', 'user-agent': 'Grantline' },
+          method: request.method,
+          headers: { ...request.headers, 'user-agent': 'Grantline' },
+          ...(request.body === undefined ? {} : { body: request.body }),
           signal: deadline.signal,
         }),
         deadline.signal,
       );
-      return await jsonDocument(text, response, maxBytes, now);
+      return await beforeDeadline(answer(response), deadline.signal);
     } catch (error) {
       throw asFetchError(deadline.signal.aborted ? deadline.signal.reason : error);
     } finally {
@@ -87,18 +94,37 @@ export function createGuardedFetcher(settings: GuardedFetcherSettings): GuardedF
     }
   }
 
+  function fetchJson(text: string, options: RemoteFetchOptions): Promise<RemoteDocument> {
+    const maxBytes = Math.min(settings.maxBytes, positiveInteger(options.maxBytes) ?? settings.maxBytes);
+    const headers = { accept: options.accept ?? 'application/json' };
+    return guardedRequest(text, { method: 'GET', headers }, (response) => jsonDocument(text, response, maxBytes, now));
+  }
+
+  async function postForm(text: string, form: Readonly<Record<string, string>>): Promise<RemoteAnswer> {
+    const headers = { 'content-type': 'application/x-www-form-urlencoded' };
+    const body = new URLSearchParams(form).toString();
+    const status = await guardedRequest(text, { method: 'POST', headers, body }, (response) =>
+      statusOnly(response, settings.maxBytes),
+    );
+    return { status };
+  }
+
+  /** Runs a fetch and tells `onOutcome` how it went. */
+  async function observed<T>(work: () => Promise<T>): Promise<T> {
+    try {
+      const result = await work();
+      settings.onOutcome?.('ok');
+      return result;
+    } catch (error) {
+      const failure = asFetchError(error);
+      settings.onOutcome?.(failure.reason);
+      throw failure;
+    }
+  }
+
   return {
-    async fetchJson(url, options = {}) {
-      try {
-        const document = await fetchJson(url, options);
-        settings.onOutcome?.('ok');
-        return document;
-      } catch (error) {
-        const failure = asFetchError(error);
-        settings.onOutcome?.(failure.reason);
-        throw failure;
-      }
-    },
+    fetchJson: (url, options = {}) => observed(() => fetchJson(url, options)),
+    postForm: (url, form) => observed(() => postForm(url, form)),
     close: () => agent.close(),
   };
 }

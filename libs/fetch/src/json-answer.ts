@@ -58,6 +58,22 @@ async function boundedBody(response: Dispatcher.ResponseData, maxBytes: number):
   return Buffer.concat(chunks);
 }
 
+/**
+ * The status of an answer whose body nobody reads: the body is drained within `maxBytes` (so the
+ * connection can be kept), or dropped past it.
+ */
+export async function statusOnly(response: Dispatcher.ResponseData, maxBytes: number): Promise<number> {
+  let size = 0;
+  for await (const chunk of response.body as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > maxBytes) {
+      discard(response.body);
+      break;
+    }
+  }
+  return response.statusCode;
+}
+
 /** Drops an answer's body unread; its connection is closed. */
 function discard(body: Dispatcher.ResponseData['body']): void {
   body.on('error', () => undefined);

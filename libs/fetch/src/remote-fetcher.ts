@@ -6,6 +6,17 @@
 export interface RemoteFetcher {
   /** GETs `url` and parses its body as JSON; throws `RemoteFetchError` for anything refused or failed. */
   fetchJson(url: string, options?: RemoteFetchOptions): Promise<RemoteDocument>;
+  /**
+   * POSTs `form` as application/x-www-form-urlencoded to `url` under the same guards, and
+   * answers the status (any status: the caller decides what counts); the body is read within the
+   * size limit and dropped. Throws `RemoteFetchError` when refused, or when no answer came.
+   */
+  postForm(url: string, form: Readonly<Record<string, string>>): Promise<RemoteAnswer>;
+}
+
+/** What a POST was answered. */
+export interface RemoteAnswer {
+  status: number;
 }
 
 export interface RemoteFetchOptions {
@@ -53,5 +64,10 @@ export class RemoteFetchError extends Error {
 export const refusingFetcher: RemoteFetcher = {
   fetchJson(url) {
     return Promise.reject(new RemoteFetchError('disabled', `Fetching ${url} is not allowed: no fetcher is configured`));
+  },
+  postForm(url) {
+    return Promise.reject(
+      new RemoteFetchError('disabled', `Posting to ${url} is not allowed: no fetcher is configured`),
+    );
   },
 };

@@ -99,4 +99,6 @@ export {
   backchannelLogoutUriRefusal,
   type OpenIdEnvironment,
 } from './openid/client-openid-settings';
+export * from './sessions';
+export * from './logout';
 export { openIdGrantSchema, type OpenIdGrant } from './grants/sealed-grants';

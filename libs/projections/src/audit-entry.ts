@@ -45,6 +45,9 @@ function actorsOf(event: GrantlineEvent): { clientId: string | null; subject: st
       return { clientId: event.data.clientId, subject: event.data.userId };
     case 'SessionEnded':
       return { clientId: null, subject: event.data.userId };
+    case 'BackchannelLogoutDelivered':
+    case 'BackchannelLogoutFailed':
+      return { clientId: event.data.clientId, subject: null };
     case 'ConsentGranted':
     case 'ConsentWithdrawn':
     case 'AuthorizationCodeIssued':

@@ -77,3 +77,12 @@ export {
 } from './client-document-cache';
 export { MemoryClientDocumentCache } from './memory-client-document-cache';
 export { RedisClientDocumentCache } from './redis-client-document-cache';
+export {
+  MAX_SESSION_SECONDS,
+  sessionEndedMarkSchema,
+  sessionGrantSchema,
+  sessionRecordSchema,
+  type SessionEndedMark,
+  type SessionGrant,
+  type SessionRecord,
+} from './session-projection';

@@ -3,6 +3,7 @@ import { userSnapshotSchema } from '@grantline/lib-events';
 import type { ClientRecord } from './client-projection';
 import type {
   AppliedPosition,
+  MemberCollection,
   OnceCollection,
   ProjectionStore,
   RecordCollection,
@@ -30,8 +31,9 @@ export class MemoryProjectionStore implements ProjectionStore, ProjectionWriter 
   private readonly records = new Map<string, Positioned<unknown>>();
   private readonly indexes = new Map<string, Set<string>>();
   private readonly lookups = new Map<string, string>();
-  private readonly members = new Map<string, Set<string>>();
+  private readonly sets = new Map<string, Set<string>>();
   private readonly once = new Map<string, { value: unknown; expiresAt: number }>();
+  private readonly members = new Map<string, { values: Map<string, unknown>; expiresAt: number }>();
   private readonly revoked = new Map<string, number>();
   private readonly revokedGrants = new Map<string, number>();
   private readonly consentCutoffs = new Map<string, number>();
@@ -79,14 +81,36 @@ export class MemoryProjectionStore implements ProjectionStore, ProjectionWriter 
     if (!this.lookups.has(key)) this.lookups.set(key, value);
   }
 
-  async addMember(key: string, member: string): Promise<void> {
-    this.members.set(key, (this.members.get(key) ?? new Set()).add(member));
+  async addToSet(key: string, member: string): Promise<void> {
+    this.sets.set(key, (this.sets.get(key) ?? new Set()).add(member));
   }
 
   async putOnce(collection: OnceCollection, id: string, value: unknown, expiresAt: number): Promise<void> {
     const key = `${collection}:${id}`;
     if (expiresAt <= this.clock.nowSeconds() || this.getOnceNow(key) !== null) return;
     this.once.set(key, { value, expiresAt });
+  }
+
+  async addMember(
+    collection: MemberCollection,
+    id: string,
+    member: string,
+    value: unknown,
+    expiresAt: number,
+  ): Promise<void> {
+    const now = this.clock.nowSeconds();
+    if (expiresAt <= now) return;
+    const key = `${collection}:${id}`;
+    const current = this.members.get(key);
+    const set = current && current.expiresAt > now ? current : { values: new Map<string, unknown>(), expiresAt };
+    if (!set.values.has(member)) set.values.set(member, value);
+    set.expiresAt = Math.max(set.expiresAt, expiresAt);
+    this.members.set(key, set);
+  }
+
+  async getMembers(collection: MemberCollection, id: string): Promise<ReadonlyMap<string, unknown>> {
+    const set = this.members.get(`${collection}:${id}`);
+    return set && set.expiresAt > this.clock.nowSeconds() ? new Map(set.values) : new Map();
   }
 
   async getOnce(collection: OnceCollection, id: string): Promise<unknown> {
@@ -118,7 +142,7 @@ export class MemoryProjectionStore implements ProjectionStore, ProjectionWriter 
     const firstId = this.lookups.get(userEmailKeys.lookup(email));
     const first = firstId === undefined ? null : await this.getUser(firstId);
     const candidates = await Promise.all(
-      [...(this.members.get(userEmailKeys.candidates(email)) ?? [])].map((id) => this.getUser(id)),
+      [...(this.sets.get(userEmailKeys.candidates(email)) ?? [])].map((id) => this.getUser(id)),
     );
     return emailOwner(
       email,

@@ -1,10 +1,10 @@
 import type { GrantlineEvent } from '@grantline/lib-events';
 import type { ClientRecord } from './client-projection';
-import type { AppliedPosition, OnceCollection, RecordCollection } from './projection-records';
+import type { AppliedPosition, MemberCollection, OnceCollection, RecordCollection } from './projection-records';
 import type { WrittenThroughEvent } from './projectors';
 import type { UserRecord } from './user-projection';
 
-export type { AppliedPosition, OnceCollection, RecordCollection } from './projection-records';
+export type { AppliedPosition, MemberCollection, OnceCollection, RecordCollection } from './projection-records';
 
 /** What the hot paths need, read in a single round trip: clients, a token's and its grant's revocation, a user. */
 export interface StateQuery {
@@ -59,6 +59,8 @@ export interface ProjectionStore {
   listRecords(collection: RecordCollection, index: string): Promise<unknown[]>;
   /** A write-once record (see MarkWriter.putOnce), or null when absent or expired. */
   getOnce(collection: OnceCollection, id: string): Promise<unknown>;
+  /** The members of a set (see MarkWriter.addMember) with their values; empty when absent or expired. */
+  getMembers(collection: MemberCollection, id: string): Promise<ReadonlyMap<string, unknown>>;
   ping(): Promise<boolean>;
   close(): Promise<void>;
 }

@@ -1,6 +1,6 @@
 import type { GrantlineEvent } from '@grantline/lib-events';
 import { MemoryProjectionStore } from './memory-projection-store';
-import type { AppliedPosition, OnceCollection, ProjectionStore, RecordCollection } from './port';
+import type { AppliedPosition, MemberCollection, OnceCollection, ProjectionStore, RecordCollection } from './port';
 import { canonicalJson, compareKeyspace, type KeyspaceChecksum, type KeyspaceContents } from './projection-checksum';
 import { projectEvent } from './projectors';
 import type { ProjectionWriter } from './projection-writer';
@@ -16,7 +16,7 @@ export type ProjectionDifference =
   /** A record of another collection (consents, personal access tokens, device authorizations). */
   | {
       kind: 'record-missing' | 'record-differs' | 'record-unexpected';
-      collection: RecordCollection | OnceCollection;
+      collection: RecordCollection | OnceCollection | MemberCollection;
       id: string;
     };
 
@@ -32,6 +32,7 @@ export type ProjectionKeyspace =
   | 'personal-access-tokens'
   | 'resources'
   | OnceCollection
+  | MemberCollection
   | 'consent-cutoffs';
 
 export interface ProjectionCheckResult {
@@ -68,6 +69,8 @@ export class ProjectionCheck {
   private readonly records = new Map<CheckedRecordCollection, Set<string>>();
   /** Write-once records the log wrote, by collection, with their latest expiry. */
   private readonly once = new Map<OnceCollection, Map<string, number>>();
+  /** Member sets the log wrote, by collection, with their latest expiry. */
+  private readonly members = new Map<MemberCollection, Map<string, number>>();
   private readonly writer: ProjectionWriter;
   private events = 0;
 
@@ -82,7 +85,7 @@ export class ProjectionCheck {
         return expected.applyRecord(collection, id, ...rest);
       },
       indexOnce: (...args) => expected.indexOnce(...args),
-      addMember: (...args) => expected.addMember(...args),
+      addToSet: (...args) => expected.addToSet(...args),
       putOnce: (collection, id, value, expiresAt) => {
         noteExpiry(
           entryOf(this.once, collection, () => new Map()),
@@ -90,6 +93,14 @@ export class ProjectionCheck {
           expiresAt,
         );
         return expected.putOnce(collection, id, value, expiresAt);
+      },
+      addMember: (collection, id, member, value, expiresAt) => {
+        noteExpiry(
+          entryOf(this.members, collection, () => new Map()),
+          id,
+          expiresAt,
+        );
+        return expected.addMember(collection, id, member, value, expiresAt);
       },
       markRevoked: (jti, expiresAt) => {
         noteExpiry(this.revoked, jti, expiresAt);
@@ -149,6 +160,11 @@ export class ProjectionCheck {
       readKeyspace(stores, live(this.once.get(collection) ?? new Map(), now), (store, id) =>
         store.getOnce(collection, id),
       );
+    const members = (collection: MemberCollection) =>
+      readKeyspace(stores, live(this.members.get(collection) ?? new Map(), now), async (store, id) => {
+        const set = await store.getMembers(collection, id);
+        return set.size === 0 ? null : Object.fromEntries(set);
+      });
     return {
       clients: await listKeyspace(stores, async (store) => byId(await store.listClients(), (c) => c.clientId)),
       users: await listKeyspace(stores, async (store) => byId(await store.listUsers(), (u) => u.userId)),
@@ -168,6 +184,10 @@ export class ProjectionCheck {
       'device-user-code': await once('device-user-code'),
       'device-decision': await once('device-decision'),
       'device-redeemed': await once('device-redeemed'),
+      session: await once('session'),
+      'session-ended': await once('session-ended'),
+      'user-sessions': await members('user-sessions'),
+      'session-grants': await members('session-grants'),
       'consent-cutoffs': await readKeyspace(stores, this.cutoffs.keys(), async (store, key) => {
         const consent = this.cutoffs.get(key);
         const cutoff = consent ? ((await store.read({ clientIds: [], consent })).grantsRevokedBefore ?? 0) : 0;

@@ -1,5 +1,5 @@
 import type { ClientRecord } from './client-projection';
-import type { AppliedPosition, OnceCollection, RecordCollection } from './projection-records';
+import type { AppliedPosition, MemberCollection, OnceCollection, RecordCollection } from './projection-records';
 import { guardKeys } from './guard-keys';
 import type { ProjectionWriter, RestoredGuard } from './projection-writer';
 
@@ -16,9 +16,11 @@ export type ProjectionOp =
   /** A lookup set once: the first value stays. */
   | { o: 'lookup'; key: string; value: string }
   /** A member added to a set that only grows. */
-  | { o: 'member'; key: string; value: string }
+  | { o: 'sadd'; key: string; value: string }
   /** A write-once record kept until `exat` (epoch seconds). */
   | { o: 'once'; key: string; value: string; exat: string }
+  /** A member of a hash set (its first value stays); the set lives at least until `exat`. */
+  | { o: 'member'; key: string; field: string; value: string; exat: string }
   /** A marker that lives until `exat` (epoch seconds). */
   | { o: 'mark'; key: string; exat: string }
   /** A number that only ever grows. */
@@ -31,7 +33,7 @@ export const projectionKeys = {
   client: (clientId: string) => `client:${clientId}`,
   clients: 'clients',
   origin: (origin: string) => `origin:${origin}`,
-  record: (collection: RecordCollection | OnceCollection, id: string) => `${collection}:${id}`,
+  record: (collection: RecordCollection | OnceCollection | MemberCollection, id: string) => `${collection}:${id}`,
   revoked: (jti: string) => `revoked:${jti}`,
   grantRevoked: (grantId: string) => `grant-revoked:${grantId}`,
   consentCutoff: (userId: string, clientId: string) => `consent-cutoff:${userId}:${clientId}`,
@@ -69,8 +71,8 @@ export class ProjectionOps implements ProjectionWriter {
     this.ops.push({ o: 'lookup', key, value });
   }
 
-  async addMember(key: string, member: string): Promise<void> {
-    this.ops.push({ o: 'member', key, value: member });
+  async addToSet(key: string, member: string): Promise<void> {
+    this.ops.push({ o: 'sadd', key, value: member });
   }
 
   async putOnce(collection: OnceCollection, id: string, value: unknown, expiresAt: number): Promise<void> {
@@ -78,6 +80,23 @@ export class ProjectionOps implements ProjectionWriter {
     this.ops.push({
       o: 'once',
       key: projectionKeys.record(collection, id),
+      value: JSON.stringify(value),
+      exat: String(expiresAt),
+    });
+  }
+
+  async addMember(
+    collection: MemberCollection,
+    id: string,
+    member: string,
+    value: unknown,
+    expiresAt: number,
+  ): Promise<void> {
+    if (expiresAt <= this.nowSeconds()) return;
+    this.ops.push({
+      o: 'member',
+      key: projectionKeys.record(collection, id),
+      field: member,
       value: JSON.stringify(value),
       exat: String(expiresAt),
     });

@@ -24,4 +24,18 @@ export type OnceCollection =
   /** The person's decision on a device authorization: the first one stays. */
   | 'device-decision'
   /** Set once the device code was exchanged for tokens. */
-  | 'device-redeemed';
+  | 'device-redeemed'
+  /** A browser session, by its id (OpenID Connect `sid`). */
+  | 'session'
+  /** Set once a session ended before its time; every replica refuses it from then on. */
+  | 'session-ended';
+
+/**
+ * Sets of members written one member at a time, each member's first value kept; the set lives
+ * until the latest expiry any of its members was written with.
+ */
+export type MemberCollection =
+  /** A user's sessions (session id -> the session's end), by user id. */
+  | 'user-sessions'
+  /** The grants whose codes were issued in a session (grant id -> client and offline access), by session id. */
+  | 'session-grants';

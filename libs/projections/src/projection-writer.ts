@@ -1,5 +1,5 @@
 import type { ClientRecord } from './client-projection';
-import type { AppliedPosition, OnceCollection, RecordCollection } from './projection-records';
+import type { AppliedPosition, MemberCollection, OnceCollection, RecordCollection } from './projection-records';
 
 /**
  * Writes keyed by the event alone: markers that live until an expiry, write-once records, and
@@ -9,6 +9,8 @@ import type { AppliedPosition, OnceCollection, RecordCollection } from './projec
 export interface MarkWriter {
   /** A write-once record kept until `expiresAt`; the first value stays. */
   putOnce(collection: OnceCollection, id: string, value: unknown, expiresAt: number): Promise<void>;
+  /** Adds a member to a set (its first value stays); the set lives at least until `expiresAt`. */
+  addMember(collection: MemberCollection, id: string, member: string, value: unknown, expiresAt: number): Promise<void>;
   markRevoked(jti: string, expiresAt: number): Promise<void>;
   markGrantRevoked(grantId: string, expiresAt: number): Promise<void>;
   /** Never moves the cut-off back. */
@@ -35,7 +37,7 @@ export interface ProjectionWriter extends MarkWriter {
   /** Sets a lookup key only if it has none yet. */
   indexOnce(key: string, value: string): Promise<void>;
   /** Adds a member to a set that only grows; readers check each member against its record. */
-  addMember(key: string, member: string): Promise<void>;
+  addToSet(key: string, member: string): Promise<void>;
   /**
    * Puts back a single-use guard that the log shows was used (a redeemed code, a rotated
    * refresh token), so a store that lost its guards does not accept them a second time. Stores

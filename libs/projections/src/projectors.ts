@@ -4,6 +4,7 @@ import { projectDeviceEvent } from './device-projection';
 import type { AppliedPosition } from './projection-records';
 import type { MarkWriter, ProjectionWriter } from './projection-writer';
 import { projectResource } from './resource-projection';
+import { projectSessionEnded, projectSessionGrant, projectSessionStarted } from './session-projection';
 import { userEmailKeys } from './user-projection';
 
 /** An authorization code lives at most this long (GRANTLINE_AUTHORIZATION_CODE_TTL), its claim a minute more. */
@@ -47,7 +48,7 @@ const user: ProjectorEntry<
     // The first account projected with an address keeps it while it holds it; every account
     // that ever held it is a candidate, so a changed address is found at once (see emailOwner).
     await writer.indexOnce(userEmailKeys.lookup(record.email), record.userId);
-    await writer.addMember(userEmailKeys.candidates(record.email), record.userId);
+    await writer.addToSet(userEmailKeys.candidates(record.email), record.userId);
   },
 };
 
@@ -74,7 +75,7 @@ const personalAccessTokenRecord: Positioned<PersonalAccessTokenEvent> = (writer,
 /**
  * Events that only the audit reads (or that no projection needs) are null. Written through:
  * revocations (every introspection replica must refuse the token before the revoker is
- * answered) and device authorization records (the verification page and the next poll, on any
+ * answered), ended sessions (likewise for every authorization page replica) and device authorization records (the verification page and the next poll, on any
  * replica, must find them).
  */
 export const projectors = {
@@ -119,7 +120,8 @@ export const projectors = {
   },
   // When a client was last given a token: dynamic clients idle for too long expire (0043).
   AccessTokenIssued: { marks: (writer, event) => writer.markClientUsed(event.data.clientId, event.data.issuedAt) },
-  AuthorizationCodeIssued: null,
+  // Which grants (and clients) a session gave codes to: what ending it revokes and notifies.
+  AuthorizationCodeIssued: { marks: projectSessionGrant },
   AuthorizationCodeRedeemed: {
     positioned: (writer, event) =>
       writer.restoreGuard({
@@ -141,9 +143,11 @@ export const projectors = {
   ArtifactReuseDetected: null,
   SignInSucceeded: null,
   SignInFailed: null,
-  // Sessions are not projected yet: only the audit reads them.
-  SessionStarted: null,
-  SessionEnded: null,
+  SessionStarted: { marks: projectSessionStarted },
+  // Every replica must refuse an ended session before whoever ended it is answered.
+  SessionEnded: { marks: projectSessionEnded, writeThrough: true },
+  BackchannelLogoutDelivered: null,
+  BackchannelLogoutFailed: null,
   DeviceAuthorizationRequested: { marks: projectDeviceEvent, writeThrough: true },
   DeviceAuthorizationApproved: { marks: projectDeviceEvent, writeThrough: true },
   DeviceAuthorizationDenied: { marks: projectDeviceEvent, writeThrough: true },

@@ -3,7 +3,7 @@ import { ProjectionOps } from './projection-ops';
 import { isWrittenThrough, projectEvent, projectors, writeMarksThrough } from './projectors';
 
 describe('the projector table', () => {
-  it('lets services write through revocations and device authorization records, nothing else', () => {
+  it('lets services write through revocations, ended sessions and device authorization records, nothing else', () => {
     const writtenThrough = Object.entries(projectors).flatMap(([type, entry]) =>
       entry !== null && 'writeThrough' in entry && entry.writeThrough ? [type] : [],
     );
@@ -14,6 +14,7 @@ describe('the projector table', () => {
       'DeviceAuthorizationRequested',
       'GrantRevoked',
       'PersonalAccessTokenRevoked',
+      'SessionEnded',
     ]);
     expect(isWrittenThrough(tokenRevoked('t', 2_000_000_000))).toBe(true);
   });

@@ -76,10 +76,16 @@ local function apply_op(ks, op, root)
     if op.index then index_member(ks .. op.index, op.id, op.rec ~= '') end
   elseif op.o == 'lookup' then
     redis.call('SET', ks .. op.key, op.value, 'NX')
-  elseif op.o == 'member' then
+  elseif op.o == 'sadd' then
     redis.call('SADD', ks .. op.key, op.value)
   elseif op.o == 'once' then
     redis.call('SET', ks .. op.key, op.value, 'EXAT', op.exat, 'NX')
+  elseif op.o == 'member' then
+    local key = ks .. op.key
+    redis.call('HSETNX', key, op.field, op.value)
+    local ttl = redis.call('TTL', key)
+    local now = tonumber(redis.call('TIME')[1])
+    if ttl < 0 or now + ttl < tonumber(op.exat) then redis.call('EXPIREAT', key, op.exat) end
   elseif op.o == 'mark' then
     redis.call('SET', ks .. op.key, '1', 'EXAT', op.exat)
   elseif op.o == 'raise' then

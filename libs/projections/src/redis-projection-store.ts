@@ -6,6 +6,7 @@ import {
   ProjectionStoreUnavailableError,
   ProjectionUnavailableError,
   type AppliedPosition,
+  type MemberCollection,
   type OnceCollection,
   type ProjectionStore,
   type RecordCollection,
@@ -59,6 +60,14 @@ export class RedisProjectionStore extends RedisStore implements ProjectionStore 
   async getOnce(collection: OnceCollection, id: string): Promise<unknown> {
     const [raw] = await this.get([projectionKeys.record(collection, id)]);
     return raw === null || raw === undefined ? null : (JSON.parse(raw) as unknown);
+  }
+
+  async getMembers(collection: MemberCollection, id: string): Promise<ReadonlyMap<string, unknown>> {
+    const { replies } = await this.query([], (pipeline, key) =>
+      pipeline.hgetall(key(projectionKeys.record(collection, id))),
+    );
+    const stored = (replies[0] ?? {}) as Record<string, string>;
+    return new Map(Object.entries(stored).map(([member, value]) => [member, JSON.parse(value) as unknown]));
   }
 
   async getRecord(collection: RecordCollection, id: string): Promise<unknown> {

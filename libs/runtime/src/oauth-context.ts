@@ -106,6 +106,10 @@ export function oauthSettings(config: Config): OAuthSettings {
     authorizationCodeTtlSeconds: config.GRANTLINE_AUTHORIZATION_CODE_TTL,
     sessionTtlSeconds: config.GRANTLINE_SESSION_TTL,
     openid: { idTokenTtlSeconds: config.GRANTLINE_ID_TOKEN_TTL, pairwiseSalt: config.GRANTLINE_PAIRWISE_SALT ?? null },
+    backchannelLogout: {
+      attempts: config.GRANTLINE_BACKCHANNEL_LOGOUT_ATTEMPTS,
+      retryBaseMs: config.GRANTLINE_BACKCHANNEL_LOGOUT_RETRY_MS,
+    },
     par: { ttlSeconds: config.GRANTLINE_PAR_TTL, required: config.GRANTLINE_REQUIRE_PAR },
     signIn: {
       limitPerAccount: config.GRANTLINE_SIGN_IN_LIMIT_PER_ACCOUNT,

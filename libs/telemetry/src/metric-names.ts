@@ -13,6 +13,7 @@ export const METRICS = {
   dpopFailures: { name: 'grantline_dpop_proof_failures', kind: 'counter' },
   dependencyFailures: { name: 'grantline_dependency_failures', kind: 'counter' },
   remoteFetches: { name: 'grantline_remote_fetches', kind: 'counter' },
+  backchannelLogouts: { name: 'grantline_backchannel_logouts', kind: 'counter' },
   applyLag: { name: 'grantline_event_apply_lag_seconds', kind: 'histogram' },
   revocationVisible: { name: 'grantline_revocation_visible_seconds', kind: 'histogram' },
   projectionRebuild: { name: 'grantline_projection_rebuild_seconds', kind: 'histogram' },

@@ -22,6 +22,8 @@ export interface GrantlineMetrics {
   dependencyFailed(dependency: FailedDependency): void;
   /** A URL a client named was fetched: `ok`, or why not (a small fixed set: RemoteFetchFailure in lib-fetch). */
   remoteFetched(outcome: string): void;
+  /** A client was told of a logout over its back channel: `delivered`, `failed`, or `skipped` (another replica has it). */
+  backchannelLogout(outcome: 'delivered' | 'failed' | 'skipped'): void;
   /** Time from an event being recorded to a consumer having applied it. */
   eventApplied(consumer: string, eventType: string, lagSeconds: number): void;
   /** Time from a revocation being accepted to its marker being visible to every replica. */
@@ -52,6 +54,7 @@ export const noMetrics: GrantlineMetrics = {
   dpopProofFailed: ignore,
   dependencyFailed: ignore,
   remoteFetched: ignore,
+  backchannelLogout: ignore,
   eventApplied: ignore,
   revocationVisible: ignore,
   projectionRebuilt: ignore,

@@ -54,6 +54,7 @@ export function createTelemetry(service: string, otlpEndpoint?: string): Telemet
     'Requests failed by a shared dependency, by dependency',
   );
   const fetches = counter(METRICS.remoteFetches.name, 'Fetches of URLs that clients name, by outcome');
+  const backchannel = counter(METRICS.backchannelLogouts.name, 'Back-channel logout notices to clients, by outcome');
   const lag = histogram(METRICS.applyLag.name, 'Time from an event being recorded to a consumer applying it');
   const revocation = histogram(
     METRICS.revocationVisible.name,
@@ -85,6 +86,7 @@ export function createTelemetry(service: string, otlpEndpoint?: string): Telemet
       dpopProofFailed: (reason) => dpop.add(1, { service, reason }),
       dependencyFailed: (dependency) => dependencies.add(1, { service, dependency }),
       remoteFetched: (outcome) => fetches.add(1, { service, outcome }),
+      backchannelLogout: (outcome) => backchannel.add(1, { service, outcome }),
       eventApplied: (consumer, eventType, seconds) => lag.record(seconds, { consumer, event_type: eventType }),
       revocationVisible: (seconds) => revocation.record(seconds, { service }),
       projectionRebuilt: (reason, seconds) => rebuilds.record(seconds, { reason }),

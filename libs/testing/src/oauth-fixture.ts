@@ -31,7 +31,7 @@ import {
   type UserRecord,
 } from '@grantline/lib-projections';
 import { noMetrics } from '@grantline/lib-telemetry';
-import { streams } from '@grantline/lib-events';
+import { stampEvent, streams, type OpenIdClient } from '@grantline/lib-events';
 import { ArtifactSealer, generateSigningJwk, keyRingFromJwks, VerifiedTokenCache } from '@grantline/lib-tokens';
 
 export const TEST_ISSUER = 'https://issuer.test';
@@ -61,6 +61,8 @@ export interface OAuthFixture {
   registerResource(input: { uri: string; name: string; scopes?: string }): Promise<void>;
   /** Registers a user the same way; resolves with the user as projected. */
   registerUser(input: { email: string; name: string; password: string }): Promise<UserRecord>;
+  /** Changes a registered client's OpenID Connect settings, as a ClientUpdated event. */
+  updateOpenId(clientId: string, openid: Partial<OpenIdClient>): Promise<void>;
 }
 
 /** How the fixture's directory treats clients known by their metadata document, unless a test says otherwise. */
@@ -103,6 +105,7 @@ export async function oauthFixture(
       authorizationCodeTtlSeconds: 60,
       sessionTtlSeconds: 3600,
       openid: { idTokenTtlSeconds: 3600, pairwiseSalt: 'test-pairwise-salt-0123456789abcdef' },
+      backchannelLogout: { attempts: 3, retryBaseMs: 1 },
       par: { ttlSeconds: 60, required: false },
       signIn: { limitPerAccount: 5, limitPerAddress: 30, windowSeconds: 900 },
       device: {
@@ -163,6 +166,17 @@ export async function oauthFixture(
     registerResource: async (input) => {
       const decision = registerResource(registerResourceSchema.parse(input), null, { now: () => clock.now() });
       await log.append([decision.event]);
+    },
+    updateOpenId: async (clientId, openid) => {
+      const client = await store.getClient(clientId);
+      if (!client) throw new Error(`no client ${clientId}`);
+      const updated = { ...client, openid: { ...client.openid, ...openid } };
+      await log.append([
+        stampEvent(
+          { type: 'ClientUpdated', aggregate: { type: 'client', id: clientId }, data: { client: updated } },
+          { now: () => clock.now() },
+        ),
+      ]);
     },
     registerUser: async (input) => {
       const parsed = createUserSchema.parse(input);

@@ -5,6 +5,7 @@ import { auditRoutes } from './audit-routes';
 import { clientRoutes, type AdminDependencies } from './client-routes';
 import { resourceRoutes } from './resource-routes';
 import { personalAccessTokenRoutes } from './personal-access-token-routes';
+import { sessionRoutes } from './session-routes';
 import { userRoutes } from './user-routes';
 
 /** Everything under /admin, behind the admin token. */
@@ -15,6 +16,7 @@ export function adminRoutes(adminToken: string, deps: AdminDependencies & { audi
   router.use(resourceRoutes(deps));
   router.use(userRoutes(deps));
   router.use(personalAccessTokenRoutes(deps));
+  router.use(sessionRoutes(deps));
   router.use(auditRoutes(deps.audit, deps.logger));
   return router;
 }

@@ -22,6 +22,7 @@ import {
   type OAuthContext,
   type OAuthSettings,
   type PersonalAccessTokenSettings,
+  type SessionEndContext,
 } from '@grantline/lib-oauth';
 import type { GrantlineEvent } from '@grantline/lib-events';
 import type { ClientRecord, ProjectionStore } from '@grantline/lib-projections';
@@ -35,8 +36,8 @@ export interface AdminDependencies {
   logger: Logger;
   /** Sign the personal access tokens the admin API mints. */
   keys: OAuthContext['keys'];
-  /** The settings of the personal access tokens the admin API mints, and of OpenID Connect clients. */
-  tokenSettings: PersonalAccessTokenSettings & Pick<OAuthSettings, 'openid'>;
+  /** What minting personal access tokens, ending sessions and checking OpenID Connect clients read. */
+  tokenSettings: PersonalAccessTokenSettings & SessionEndContext['settings'] & Pick<OAuthSettings, 'openid'>;
 }
 
 /** Advice on a registration that is accepted all the same (RFC 8252 §7.1 schemes); absent when there is none. */

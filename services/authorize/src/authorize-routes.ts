@@ -28,6 +28,7 @@ import { BrowserState, sessionHolds, type BrowserSession, type Interaction } fro
 import { sendAuthorizationResponse } from './authorization-answer';
 import { CONSENT, InteractionPages, SELECT_ACCOUNT, SIGN_IN, type Asked, type Valid } from './interaction-pages';
 import { refuseForm, sendPage, unavailablePage } from './page-responses';
+import { queryOf } from './query-string';
 import { submitSignIn } from './sign-in-submission';
 import { renderErrorPage } from './pages';
 
@@ -249,12 +250,6 @@ export function authorizeRoutes(context: OAuthContext, logger: Logger): Router {
 /** RFC 9110 §15.4.4: after a form POST the browser is sent on with 303, so it does not post again. */
 function statusAfter(req: Request): number {
   return req.method === 'POST' ? 303 : 302;
-}
-
-function queryOf(req: Request): string {
-  const url = req.originalUrl;
-  const index = url.indexOf('?');
-  return index === -1 ? '' : url.slice(index + 1);
 }
 
 function askedOf(interaction: Interaction): Asked {

@@ -2,7 +2,7 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Request, Response } from 'express';
 import { z } from 'zod';
 import { sessionIdSchema } from '@grantline/lib-events';
-import { epochSeconds, type OAuthContext } from '@grantline/lib-oauth';
+import { epochSeconds, sessionEndOf, type OAuthContext } from '@grantline/lib-oauth';
 import type { UserRecord } from '@grantline/lib-projections';
 
 const SESSION_COOKIE = 'grantline_session';
@@ -21,6 +21,12 @@ const sessionSchema = z.object({
   amr: z.array(z.string().min(1)).min(1).default(['pwd']),
 });
 export type BrowserSession = z.infer<typeof sessionSchema>;
+
+/** A session about to be sealed into the cookie, with its end. */
+export interface NewSession {
+  session: BrowserSession & { sid: string };
+  expiresAt: number;
+}
 
 const interactionSchema = z.object({
   /** The authorization request's query string, checked again when the form comes back. */
@@ -48,28 +54,44 @@ export class BrowserState {
     this.secure = context.settings.issuer.startsWith('https:');
   }
 
+  /**
+   * The browser's session, unless it ended (logout, an operator, a new sign-in): one projection
+   * read when the cookie names a session id. A session sealed before sessions had ids cannot be
+   * named, so it holds until it expires.
+   */
   async readSession(req: Request): Promise<BrowserSession | null> {
     const sealed = cookieOf(req, SESSION_COOKIE);
     if (!sealed) return null;
     const payload = await this.context.artifacts.open('session', sealed, this.now());
     const parsed = sessionSchema.safeParse(payload);
-    return parsed.success ? parsed.data : null;
+    if (!parsed.success) return null;
+    const { sid } = parsed.data;
+    if (sid !== undefined && (await sessionEndOf(this.context.store, sid)) !== null) return null;
+    return parsed.data;
   }
 
-  /** Seals a new session for the user into the browser's cookie; returns it, with its expiry. */
-  async startSession(res: Response, user: UserRecord): Promise<{ session: BrowserSession; expiresAt: number }> {
+  /** A new session for the user, not yet in the browser (see keepSession). */
+  newSession(user: UserRecord): NewSession {
     const now = this.now();
-    const ttl = this.context.settings.sessionTtlSeconds;
-    const session: BrowserSession = {
+    const session = {
       uid: user.userId,
       auth_time: now,
       pwd: passwordFingerprint(user),
       sid: randomBytes(24).toString('base64url'),
       amr: ['pwd'],
     };
-    const sealed = await this.context.artifacts.seal('session', session, now + ttl);
-    res.cookie(SESSION_COOKIE, sealed, this.cookieOptions(ttl));
-    return { session, expiresAt: now + ttl };
+    return { session, expiresAt: now + this.context.settings.sessionTtlSeconds };
+  }
+
+  /** Seals the session into the browser's cookie. */
+  async keepSession(res: Response, { session, expiresAt }: NewSession): Promise<void> {
+    const sealed = await this.context.artifacts.seal('session', session, expiresAt);
+    res.cookie(SESSION_COOKIE, sealed, this.cookieOptions(Math.max(expiresAt - this.now(), 1)));
+  }
+
+  /** Removes the session cookie (logout). */
+  clearSession(res: Response): void {
+    res.clearCookie(SESSION_COOKIE, this.cookieOptions());
   }
 
   /** The browser's CSRF nonce, created on first use. */

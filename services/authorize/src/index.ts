@@ -1,2 +1,3 @@
 export { authorizeRoutes } from './authorize-routes';
 export { deviceRoutes } from './device-routes';
+export { logoutRoutes } from './logout-routes';

@@ -17,6 +17,12 @@ export function refuseForm(res: Response): void {
   );
 }
 
+/** A redirect from a page: never cached, never telling the next site where the browser came from. */
+export function redirect(res: Response, location: string, status = 302): void {
+  res.status(status).set({ 'Cache-Control': 'no-store', Pragma: 'no-cache', 'Referrer-Policy': 'no-referrer' });
+  res.location(location).end();
+}
+
 export function sendPage(res: Response, status: number, html: string): void {
   res.status(status).set(pageHeaders()).send(html);
 }

@@ -14,10 +14,11 @@ import {
   ensureKeyDirectory,
   loadKeyRing,
   serviceListener,
+  startBackchannelLogouts,
   startIdleClientSweep,
 } from '@grantline/lib-runtime';
 import { adminRoutes } from '@grantline/svc-admin';
-import { authorizeRoutes, deviceRoutes } from '@grantline/svc-authorize';
+import { authorizeRoutes, deviceRoutes, logoutRoutes } from '@grantline/svc-authorize';
 import { deviceAuthorizationEndpoints } from '@grantline/svc-device-polling';
 import { introspectionEndpoints } from '@grantline/svc-introspection';
 import { discoveryRoutes, personalAccessTokenRoutes, registrationRoutes, tokenEndpoints } from '@grantline/svc-token';
@@ -72,6 +73,7 @@ export async function startEmbeddedServer(config: Config, logger: Logger): Promi
   app.use(registrationRoutes(context, logger));
   app.use(authorizeRoutes(context, logger));
   app.use(deviceRoutes(context, logger));
+  app.use(logoutRoutes(context, logger));
   app.use(
     adminRoutes(adminToken, {
       log,
@@ -96,6 +98,11 @@ export async function startEmbeddedServer(config: Config, logger: Logger): Promi
   });
   const server: Server = await listen(listener, config.GRANTLINE_HOST, config.PORT);
   const stopSweep = startIdleClientSweep(context, config.GRANTLINE_DYNAMIC_CLIENT_SWEEP_INTERVAL, logger);
+  const stopBackchannel = startBackchannelLogouts(context, logger, {
+    groupPrefix: config.GRANTLINE_CONSUMER_GROUP_PREFIX,
+    beside: true,
+    onFatal: (error) => logger.error({ err: error }, 'back-channel logout notices stopped'),
+  });
   const { port } = addressOf(server);
   return {
     url: `http://${config.GRANTLINE_HOST}:${port}`,
@@ -103,6 +110,7 @@ export async function startEmbeddedServer(config: Config, logger: Logger): Promi
     ...(demo ? { demo } : {}),
     close: async () => {
       stopSweep();
+      stopBackchannel();
       server.closeAllConnections();
       await new Promise<void>((done) => server.close(() => done()));
       await log.close();

@@ -2,13 +2,16 @@
 import '@grantline/lib-telemetry/instrument';
 import { runMain } from '@grantline/lib-http';
 import { idTokenKeyWarning } from '@grantline/lib-oauth';
-import { serveOAuthService, startIdleClientSweep } from '@grantline/lib-runtime';
+import { serveOAuthService, startBackchannelLogouts, startIdleClientSweep } from '@grantline/lib-runtime';
 import { devicePollForwarder } from './device-poll-forwarder';
 import { personalAccessTokenRoutes } from './personal-access-token-routes';
 import { registrationRoutes } from './registration-routes';
 import { discoveryRoutes, tokenEndpoints } from './token-routes';
 
-/** The token and revocation endpoints, discovery, personal access tokens and client registration. */
+/**
+ * The token and revocation endpoints, discovery, personal access tokens and client registration;
+ * and the back-channel logout notices.
+ */
 runMain(() =>
   serveOAuthService('token', ({ config, context, logger }) => {
     // Once, at start: the ring is fixed for the process, so every ID token would repeat it.
@@ -22,7 +25,17 @@ runMain(() =>
         personalAccessTokenRoutes(context, logger),
         registrationRoutes(context, logger),
       ],
-      stops: [startIdleClientSweep(context, config.GRANTLINE_DYNAMIC_CLIENT_SWEEP_INTERVAL, logger)],
+      stops: [
+        startIdleClientSweep(context, config.GRANTLINE_DYNAMIC_CLIENT_SWEEP_INTERVAL, logger),
+        // The token service's replicas send back-channel logout notices (0049).
+        startBackchannelLogouts(context, logger, {
+          groupPrefix: config.GRANTLINE_CONSUMER_GROUP_PREFIX,
+          onFatal: (error) => {
+            logger.fatal({ err: error }, 'back-channel logout consumer stopped');
+            process.exit(1);
+          },
+        }),
+      ],
     };
   }),
 );

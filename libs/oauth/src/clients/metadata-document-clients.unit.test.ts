@@ -128,6 +128,7 @@ describe('clients known by their metadata document', () => {
         await gate;
         return fetcher.fetchJson(url);
       },
+      postForm: (url, form) => fetcher.postForm(url, form),
     };
     fixture.context.fetcher = slow;
     const found = Promise.all([find(CLIENT_ID), find(CLIENT_ID), find(CLIENT_ID)]);
@@ -137,7 +138,10 @@ describe('clients known by their metadata document', () => {
   });
 
   it('lets a failure other than a refused fetch through, and remembers nothing of it', async () => {
-    fixture.context.fetcher = { fetchJson: () => Promise.reject(new Error('out of memory')) };
+    fixture.context.fetcher = {
+      fetchJson: () => Promise.reject(new Error('out of memory')),
+      postForm: (url, form) => fetcher.postForm(url, form),
+    };
     await expect(find(CLIENT_ID)).rejects.toThrow('out of memory');
     fixture.context.fetcher = fetcher;
     expect(await find(CLIENT_ID)).toMatchObject({ clientId: CLIENT_ID });

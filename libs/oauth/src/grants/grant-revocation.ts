@@ -1,8 +1,8 @@
 import { stampEvent, type GrantlineEvent } from '@grantline/lib-events';
 import { eventContext } from '../access-token-issuer';
-import { epochSeconds } from '../clock';
+import { epochSeconds, type Clock } from '../clock';
 import type { OAuthRequest } from '../http-types';
-import type { OAuthContext } from '../oauth-context';
+import type { OAuthContext, OAuthSettings } from '../oauth-context';
 import { WRITE_THROUGH } from '../recording/decision';
 import { recordDecision } from '../recording/recorder';
 
@@ -11,6 +11,20 @@ export interface GrantToRevoke {
   clientId: string;
   /** The grant's absolute end: no refresh token of the grant outlives it. */
   expiresAt: number;
+}
+
+/**
+ * How long a grant's revocation marker must live. Access tokens issued just before the grant's
+ * end live a full lifetime past it, and a personal access token minted through the grant up to
+ * the longest such lifetime (0016), so the marker must too.
+ */
+export function grantMarkerExpiry(
+  context: { clock: Clock; settings: Pick<OAuthSettings, 'accessTokenTtlSeconds' | 'personalAccessTokens'> },
+  grantExpiresAt: number,
+): number {
+  const now = epochSeconds(context.clock);
+  const longest = Math.max(context.settings.accessTokenTtlSeconds, context.settings.personalAccessTokens.maxTtlSeconds);
+  return Math.max(grantExpiresAt, now + longest);
 }
 
 /**
@@ -26,12 +40,7 @@ export async function revokeGrant(
     | { reason: 'code_reuse' | 'refresh_token_reuse'; artifactId: string }
     | { reason: 'refresh_token_revoked'; revokedBy: string | null },
 ): Promise<void> {
-  // Access tokens issued just before the grant's end live a full lifetime past it, and a
-  // personal access token minted through the grant up to the longest such lifetime (0016), so
-  // the marker must too.
-  const now = epochSeconds(context.clock);
-  const longest = Math.max(context.settings.accessTokenTtlSeconds, context.settings.personalAccessTokens.maxTtlSeconds);
-  const expiresAt = Math.max(grant.expiresAt, now + longest);
+  const expiresAt = grantMarkerExpiry(context, grant.expiresAt);
   const events: GrantlineEvent[] = [];
   const stamp = eventContext(context, request);
   const aggregate = { type: 'grant', id: grant.grantId } as const;

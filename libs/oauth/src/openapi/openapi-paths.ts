@@ -135,6 +135,38 @@ export function apiPaths(): Record<string, JsonSchema> {
         },
       },
     },
+    '/oauth/logout': {
+      get: {
+        operationId: 'endSession',
+        summary: 'OpenID Connect RP-Initiated Logout',
+        description:
+          'Ends the browser session: at once with an `id_token_hint` issued in it, otherwise after the person ' +
+          'confirms. Returns only to a `post_logout_redirect_uri` the client registered (with `state`).',
+        parameters: ['id_token_hint', 'client_id', 'post_logout_redirect_uri', 'state', 'ui_locales'].map((name) => ({
+          name,
+          in: 'query',
+          required: false,
+          schema: { type: 'string' } as JsonSchema,
+        })),
+        responses: {
+          '200': page('The confirmation page, or the signed-out page'),
+          '302': redirect('Signed out: back to the registered post_logout_redirect_uri'),
+          '400': page('A refused request (unknown client or hint, unregistered return URI); never redirected'),
+          '503': page('temporarily_unavailable'),
+        },
+      },
+      post: {
+        operationId: 'endSessionPost',
+        summary: 'OpenID Connect RP-Initiated Logout, the parameters in a form',
+        requestBody: { content: { [FORM]: { schema: { type: 'object' } } } },
+        responses: {
+          '200': page('The confirmation page, or the signed-out page'),
+          '303': redirect('Signed out: back to the registered post_logout_redirect_uri'),
+          '400': page('A refused request; never redirected'),
+          '503': page('temporarily_unavailable'),
+        },
+      },
+    },
     '/device': {
       get: { operationId: 'devicePage', summary: 'Enter the user code', responses: { '200': page('The page') } },
       post: {

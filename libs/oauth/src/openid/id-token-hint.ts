@@ -6,6 +6,10 @@ import type { KeyRing } from '@grantline/lib-tokens';
 export interface IdTokenHint {
   sub: string;
   aud: readonly string[];
+  /** The authorized party, when the token has several audiences. */
+  azp?: string;
+  /** The session it was issued in (the `sid` logout names). */
+  sid?: string;
 }
 
 /**
@@ -20,6 +24,8 @@ const claimsSchema = z.object({
   sub: z.string().min(1),
   aud: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]),
   iat: z.number(),
+  azp: z.string().min(1).optional(),
+  sid: z.string().min(1).optional(),
 });
 
 /**
@@ -40,8 +46,13 @@ export async function verifyIdTokenHint(keys: KeyRing, issuer: string, token: st
     });
     const claims = claimsSchema.safeParse(payload);
     if (!claims.success) return null;
-    const { sub, aud } = claims.data;
-    return { sub, aud: typeof aud === 'string' ? [aud] : aud };
+    const { sub, aud, azp, sid } = claims.data;
+    return {
+      sub,
+      aud: typeof aud === 'string' ? [aud] : aud,
+      ...(azp === undefined ? {} : { azp }),
+      ...(sid === undefined ? {} : { sid }),
+    };
   } catch {
     return null;
   }

@@ -14,3 +14,5 @@ export type { UserCodeView } from './device-pages';
 export { renderFormPostPage, formPostHeaders } from './form-post-page';
 export { renderSelectAccountPage } from './select-account-page';
 export type { SelectAccountView } from './select-account-page';
+export { renderSignOutConfirmPage, renderSignedOutPage } from './logout-pages';
+export type { SignOutConfirmView } from './logout-pages';

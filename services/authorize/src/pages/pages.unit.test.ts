@@ -8,7 +8,9 @@ import {
   renderConsentPage,
   renderErrorPage,
   renderLayout,
+  renderSignedOutPage,
   renderSignInPage,
+  renderSignOutConfirmPage,
 } from './index';
 
 const SCRIPT = '<script>alert(1)</script>';
@@ -272,11 +274,37 @@ describe('error page', () => {
   });
 });
 
+describe('sign-out pages', () => {
+  it('asks before signing out, naming the app that asked, escaped, with one form and its hidden fields', () => {
+    for (const hostile of HOSTILE) {
+      const html = renderSignOutConfirmPage({
+        clientName: hostile,
+        action: '/oauth/logout/confirm',
+        hidden: { a: hostile },
+      });
+      expect(html).toContain('<h1>Sign out of Grantline?</h1>');
+      expect(html).toContain(`${escapeHtml(hostile)} asked to sign you out.`);
+      expect(html).not.toContain(hostile);
+      expect(html.match(/<form\b/g)).toHaveLength(1);
+      expect(attribute(inputs(html)[0] ?? '', 'value')).toBe(escapeHtml(hostile));
+    }
+    expect(renderSignOutConfirmPage({ action: '/a', hidden: {} })).toContain('An app asked to sign you out.');
+  });
+
+  it('says the person is signed out, with no link anywhere', () => {
+    const html = renderSignedOutPage();
+    expect(html).toContain('<h1>You are signed out</h1>');
+    expect(html).not.toMatch(/<a\s|<form/i);
+  });
+});
+
 describe('layout and headers', () => {
   const all = [
     renderSignInPage({ clientName: 'A', action: '/a', hidden: { a: 'b' }, error: 'e' }),
     renderConsentPage({ clientName: 'A', userName: 'U', userEmail: 'u@x', scopes: ['read'], action: '/a', hidden: {} }),
     renderErrorPage({ title: 'T', message: 'M' }),
+    renderSignOutConfirmPage({ clientName: 'A', action: '/a', hidden: { a: 'b' } }),
+    renderSignedOutPage(),
   ];
 
   it('renders no script and exactly the constant stylesheet', () => {

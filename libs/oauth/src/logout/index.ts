@@ -1,0 +1,13 @@
+export {
+  checkLogoutRequest,
+  hintNamesSession,
+  logoutParametersOf,
+  type BrowserSessionFacts,
+  type LogoutCheck,
+  type LogoutHint,
+  type LogoutParameters,
+  type LogoutRequest,
+} from './logout-request';
+export { logOut } from './logout-session';
+export { BACKCHANNEL_LOGOUT_EVENT, signLogoutToken } from './logout-token';
+export { deliverBackchannelLogouts, type BackchannelContext } from './backchannel-delivery';
