@@ -8,6 +8,7 @@ import {
   type GrantlineEventType,
 } from '@grantline/lib-events';
 import { approveDevice, authorize, codeExchange, FormBrowser, refresh, tokenRequest } from '@grantline/lib-testing';
+import type { BackchannelReceiver } from './backchannel-receiver';
 import { pollOnce, startDevice } from './device-flow-contract';
 import type { GrantlineTestClient } from './oauth-test-client';
 
@@ -130,6 +131,37 @@ async function driveCodeFlow(
   return { spa };
 }
 
+/**
+ * An OpenID Connect sign-in (a session) in which two relying parties get codes, then an operator
+ * ends the user's sessions: one party's back-channel endpoint takes the logout token, the
+ * other's always fails, so the log gets both outcomes once every retry is spent.
+ */
+async function driveSessions(
+  client: GrantlineTestClient,
+  run: string,
+  user: EventFootprint['user'],
+  receiver: BackchannelReceiver,
+): Promise<void> {
+  const party = async (name: string, backchannel: string) =>
+    (
+      await client.registerClient({
+        name: `${name} ${run}`,
+        public: true,
+        grant_types: ['authorization_code'],
+        scopes: 'openid',
+        redirect_uris: [REDIRECT],
+        backchannel_logout_uri: backchannel,
+      })
+    ).client_id;
+  const told = await party('told', receiver.endpoint(`/told-${run}`, 200));
+  const unreachable = await party('unreachable', receiver.endpoint(`/down-${run}`, 500));
+  const browser = new FormBrowser(client.baseUrl);
+  const login = { redirectUri: REDIRECT, email: user.email, password: user.password, scope: 'openid' };
+  await authorize(browser, { ...login, clientId: told });
+  await authorize(browser, { ...login, clientId: unreachable });
+  await adminJson(client, 'DELETE', `/admin/users/${user.userId}/sessions`, 200);
+}
+
 /** Device authorization: two requests, one approved and redeemed, one denied, and a wrong user code typed. */
 async function driveDeviceFlow(client: GrantlineTestClient, run: string, user: EventFootprint['user']): Promise<void> {
   const base = client.baseUrl;
@@ -181,7 +213,10 @@ async function drivePersonalAccessTokens(
  * Drives the public and the admin API so that the log holds at least one event of every type
  * the catalogue declares today (see `catalogueEventTypes`; a new type needs a step here).
  */
-export async function driveEveryEventType(client: GrantlineTestClient): Promise<EventFootprint> {
+export async function driveEveryEventType(
+  client: GrantlineTestClient,
+  receiver: BackchannelReceiver,
+): Promise<EventFootprint> {
   const run = randomBytes(4).toString('hex');
   const password = 'correct horse battery staple';
   const email = `every.${run}@example.test`;
@@ -200,6 +235,7 @@ export async function driveEveryEventType(client: GrantlineTestClient): Promise<
   await driveUsers(client, run, password);
   const { spa } = await driveCodeFlow(client, run, user);
   await driveDeviceFlow(client, run, user);
+  await driveSessions(client, run, user, receiver);
   const personalAccessToken = await drivePersonalAccessTokens(client, user.userId);
   return { resourceServer, spa, redirectUri: REDIRECT, user, revokedToken, personalAccessToken };
 }
