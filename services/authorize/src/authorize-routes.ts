@@ -193,13 +193,26 @@ export function authorizeRoutes(context: OAuthContext, logger: Logger): Router {
     }
   });
 
+  /**
+   * A form posted back by the signed-in person it was shown to, with its request still valid;
+   * null when it was not, and the answer has been sent.
+   */
+  async function signedInForm(req: Request, res: Response) {
+    const interaction = await state.openInteraction(req);
+    const session = await state.readSession(req);
+    if (!interaction || !session || interaction.uid !== session.uid) {
+      refuseForm(res);
+      return null;
+    }
+    const valid = await validate(res, interaction.q, interaction.pushed === true);
+    return valid ? { interaction, session, valid } : null;
+  }
+
   router.post(SELECT_ACCOUNT, form, async (req, res, next) => {
     try {
-      const interaction = await state.openInteraction(req);
-      const session = await state.readSession(req);
-      if (!interaction || !session || interaction.uid !== session.uid) return refuseForm(res);
-      const valid = await validate(res, interaction.q, interaction.pushed === true);
-      if (!valid) return;
+      const posted = await signedInForm(req, res);
+      if (!posted) return;
+      const { interaction, session, valid } = posted;
       const choice = (req.body as Record<string, unknown>).account;
       if (choice === 'switch') return await pages.signIn(req, res, valid, askedOf(interaction));
       const user = await signedInUser(session);
@@ -212,11 +225,9 @@ export function authorizeRoutes(context: OAuthContext, logger: Logger): Router {
 
   router.post(CONSENT, form, async (req, res, next) => {
     try {
-      const interaction = await state.openInteraction(req);
-      const session = await state.readSession(req);
-      if (!interaction || !session || interaction.uid !== session.uid) return refuseForm(res);
-      const valid = await validate(res, interaction.q, interaction.pushed === true);
-      if (!valid) return;
+      const posted = await signedInForm(req, res);
+      if (!posted) return;
+      const { session, valid } = posted;
       const user = await signedInUser(session);
       if (!user) return refuseForm(res);
       const decision = (req.body as Record<string, unknown>).decision;
