@@ -31,6 +31,7 @@ export async function signIn(
   person: { email: string; password: string },
   scope = 'openid profile email',
   redirectUri = REDIRECT,
+  dpop?: OpenIdClient.DPoPHandle,
 ) {
   const verifier = oidc.randomPKCECodeVerifier();
   const state = oidc.randomState();
@@ -47,11 +48,17 @@ export async function signIn(
   const browser = new FormBrowser(config.serverMetadata().issuer);
   const { callback } = await followAuthorization(browser, `${url.pathname}${url.search}`, person);
   // openid-client checks that the ID token echoes the nonce.
-  return oidc.authorizationCodeGrant(config, callback, {
-    pkceCodeVerifier: verifier,
-    expectedState: state,
-    ...(openid ? { idTokenExpected: true, expectedNonce: nonce } : {}),
-  });
+  return oidc.authorizationCodeGrant(
+    config,
+    callback,
+    {
+      pkceCodeVerifier: verifier,
+      expectedState: state,
+      ...(openid ? { idTokenExpected: true, expectedNonce: nonce } : {}),
+    },
+    undefined,
+    dpop === undefined ? undefined : { DPoP: dpop },
+  );
 }
 
 /**
@@ -141,6 +148,19 @@ export function describeOpenIdConnectContract(mode: string, site: () => OpenIdSi
       const answer = await fetch(`${issuer}/userinfo`, { headers: { authorization: `Bearer ${tokens.access_token}` } });
       expect(answer.status).toBe(403);
       expect(answer.headers.get('www-authenticate')).toMatch(/insufficient_scope/);
+    });
+
+    it('answers UserInfo for a DPoP-bound token only with a proof by its key (RFC 9449 §7)', async () => {
+      const { issuer } = site();
+      const config = await relyingParty(oidc, issuer, app.client_id);
+      const dpop = oidc.getDPoPHandle(config, await oidc.randomDPoPKeyPair());
+      const tokens = await signIn(oidc, config, person, 'openid email', REDIRECT, dpop);
+      expect(tokens.token_type.toLowerCase()).toBe('dpop');
+      const userInfo = await oidc.fetchUserInfo(config, tokens.access_token, person.userId, { DPoP: dpop });
+      expect(userInfo).toMatchObject({ sub: person.userId, email: person.email });
+      // The same token as a bearer token, without the proof, is refused.
+      const bearer = await fetch(`${issuer}/userinfo`, { headers: { authorization: `Bearer ${tokens.access_token}` } });
+      expect(bearer.status).toBe(401);
     });
 
     it('gives a device an ID token, tied to the session the person approved it in', async () => {
