@@ -1,5 +1,6 @@
 import { idTokenSigningAlgorithms } from '@grantline/lib-events';
 import type { KeyRing, SigningKey } from '@grantline/lib-tokens';
+import { PASSWORD_ACR } from '../authorize/openid-grant';
 import { DEFAULT_ID_TOKEN_ALG } from './id-token';
 import { OPENID_SCOPE } from './openid-grant';
 import { CLAIMS_BY_SCOPE, USER_CLAIM_NAMES } from './user-claims';
@@ -47,6 +48,8 @@ export function openIdProviderMetadata(
     claims_supported: [...TOKEN_CLAIMS, ...USER_CLAIM_NAMES],
     claim_types_supported: ['normal'],
     claims_parameter_supported: true,
+    // The one level Grantline's sign-in reaches, reported when a request asks about `acr` (0048).
+    acr_values_supported: [PASSWORD_ACR],
     request_parameter_supported: false,
     request_uri_parameter_supported: false,
     end_session_endpoint: `${issuer}/oauth/logout`,
