@@ -114,11 +114,17 @@ export class KafkaEventLog implements EventLog {
       // kafkajs restarts the consumer after retriable failures; anything else stops it for good.
       if (!payload.restart) options.onFatal?.(payload.error);
     });
-    await consumer.connect();
-    await consumer.subscribe({
-      topics: options.streams.map((stream) => topicName(this.options.topicPrefix, stream)),
-      fromBeginning: options.fromBeginning,
-    });
+    try {
+      await consumer.connect();
+      await consumer.subscribe({
+        topics: options.streams.map((stream) => topicName(this.options.topicPrefix, stream)),
+        fromBeginning: options.fromBeginning,
+      });
+    } catch (error) {
+      // A subscription that could not be made leaves no consumer behind.
+      await consumer.disconnect().catch(() => undefined);
+      throw error;
+    }
     await consumer.run({
       eachBatchAutoResolve: false,
       partitionsConsumedConcurrently: PARTITIONS_AT_ONCE,

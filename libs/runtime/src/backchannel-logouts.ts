@@ -1,3 +1,4 @@
+import type { Subscription } from '@grantline/lib-event-log';
 import type { GrantlineEvent } from '@grantline/lib-events';
 import type { Logger } from '@grantline/lib-http';
 import { deliverBackchannelLogouts, type BackchannelContext } from '@grantline/lib-oauth';
@@ -14,7 +15,10 @@ export interface BackchannelLogoutOptions {
    * hand-over, which would wait for the notices' own appends, and hold up whoever ended the session.
    */
   beside?: boolean;
+  /** A consumer that stops for good after it joined (not a failed attempt to join, which is retried). */
   onFatal: (error: unknown) => void;
+  /** Pauses between attempts to join the group (tests shorten them). */
+  retryDelaysMs?: readonly number[];
 }
 
 /**
@@ -37,22 +41,58 @@ export function startBackchannelLogouts(
     }
   };
   let queue = Promise.resolve();
-  const subscribed = context.log.subscribe({
-    groupId: `${options.groupPrefix}${BACKCHANNEL_LOGOUT_GROUP}`,
-    streams: ['tokens'],
-    // A new group starts at the end: sessions that ended before it existed are not announced.
-    fromBeginning: false,
-    onFatal: options.onFatal,
-    handleBatch: async (batch) => {
-      if (options.beside) {
-        for (const { event } of batch) queue = queue.then(() => notify(event)).catch(() => undefined);
-        return;
-      }
-      for (const { event } of batch) await notify(event);
-    },
-  });
-  subscribed.catch(options.onFatal);
+  const subscribe = () =>
+    context.log.subscribe({
+      groupId: `${options.groupPrefix}${BACKCHANNEL_LOGOUT_GROUP}`,
+      streams: ['tokens'],
+      // A new group starts at the end: sessions that ended before it existed are not announced.
+      fromBeginning: false,
+      onFatal: options.onFatal,
+      handleBatch: async (batch) => {
+        if (options.beside) {
+          for (const { event } of batch) queue = queue.then(() => notify(event)).catch(() => undefined);
+          return;
+        }
+        for (const { event } of batch) await notify(event);
+      },
+    });
+  return keepSubscribing(subscribe, logger, options.retryDelaysMs ?? SUBSCRIBE_RETRY_DELAYS_MS);
+}
+
+/** Pauses between attempts to join the group; the last one repeats. */
+const SUBSCRIBE_RETRY_DELAYS_MS = [1_000, 2_000, 5_000, 10_000, 30_000];
+
+/**
+ * Subscribes, and when that fails (the log is down, or its topics are not made yet) tries again
+ * after a pause instead of ending the service: the token endpoints do not need the notices to
+ * serve, and the group starts where the log ends once it joins. Returns the stop.
+ */
+export function keepSubscribing(
+  subscribe: () => Promise<Subscription>,
+  logger: Logger,
+  delaysMs: readonly number[],
+): () => void {
+  let stopped = false;
+  let subscription: Subscription | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  const attempt = (failures: number): void => {
+    subscribe().then(
+      (made) => {
+        if (stopped) void made.close().catch(() => undefined);
+        else subscription = made;
+      },
+      (error: unknown) => {
+        if (stopped) return;
+        const delayMs = delaysMs[Math.min(failures, delaysMs.length - 1)] ?? 30_000;
+        logger.warn({ err: error, retryInMs: delayMs }, 'back-channel logout consumer could not start; trying again');
+        timer = setTimeout(() => attempt(failures + 1), delayMs);
+      },
+    );
+  };
+  attempt(0);
   return () => {
-    void subscribed.then((subscription) => subscription.close()).catch(() => undefined);
+    stopped = true;
+    clearTimeout(timer);
+    void subscription?.close().catch(() => undefined);
   };
 }
