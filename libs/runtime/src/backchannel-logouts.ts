@@ -15,8 +15,6 @@ export interface BackchannelLogoutOptions {
    * hand-over, which would wait for the notices' own appends, and hold up whoever ended the session.
    */
   beside?: boolean;
-  /** A consumer that stops for good after it joined (not a failed attempt to join, which is retried). */
-  onFatal: (error: unknown) => void;
   /** Pauses between attempts to join the group (tests shorten them). */
   retryDelaysMs?: readonly number[];
 }
@@ -41,13 +39,13 @@ export function startBackchannelLogouts(
     }
   };
   let queue = Promise.resolve();
-  const subscribe = () =>
+  const subscribe = (onFatal: (error: unknown) => void) =>
     context.log.subscribe({
       groupId: `${options.groupPrefix}${BACKCHANNEL_LOGOUT_GROUP}`,
       streams: ['tokens'],
       // A new group starts at the end: sessions that ended before it existed are not announced.
       fromBeginning: false,
-      onFatal: options.onFatal,
+      onFatal,
       handleBatch: async (batch) => {
         if (options.beside) {
           for (const { event } of batch) queue = queue.then(() => notify(event)).catch(() => undefined);
@@ -63,29 +61,44 @@ export function startBackchannelLogouts(
 const SUBSCRIBE_RETRY_DELAYS_MS = [1_000, 2_000, 5_000, 10_000, 30_000];
 
 /**
- * Subscribes, and when that fails (the log is down, or its topics are not made yet) tries again
- * after a pause instead of ending the service: the token endpoints do not need the notices to
- * serve, and the group starts where the log ends once it joins. Returns the stop.
+ * Keeps one subscription running: when joining fails (the log is down, or its topics are not made
+ * yet), or a joined consumer stops for good, it joins again after a pause instead of ending the
+ * service; the token endpoints do not need the notices to serve, and the group resumes from its
+ * committed position. `subscribe` is given the hook its consumer calls when it stops for good.
+ * Returns the stop.
  */
 export function keepSubscribing(
-  subscribe: () => Promise<Subscription>,
+  subscribe: (onFatal: (error: unknown) => void) => Promise<Subscription>,
   logger: Logger,
   delaysMs: readonly number[],
 ): () => void {
   let stopped = false;
   let subscription: Subscription | undefined;
   let timer: NodeJS.Timeout | undefined;
+  const retry = (failures: number, error: unknown, message: string): void => {
+    const delayMs = delaysMs[Math.min(failures, delaysMs.length - 1)] ?? 30_000;
+    logger.warn({ err: error, retryInMs: delayMs }, message);
+    clearTimeout(timer);
+    timer = setTimeout(() => attempt(failures + 1), delayMs);
+  };
   const attempt = (failures: number): void => {
-    subscribe().then(
-      (made) => {
-        if (stopped) void made.close().catch(() => undefined);
-        else subscription = made;
+    let dead = false;
+    let made: Subscription | undefined;
+    const fatal = (error: unknown): void => {
+      if (stopped || dead) return;
+      dead = true;
+      void made?.close().catch(() => undefined);
+      if (subscription === made) subscription = undefined;
+      retry(0, error, 'back-channel logout consumer stopped; joining again');
+    };
+    subscribe(fatal).then(
+      (joined) => {
+        made = joined;
+        if (stopped || dead) void joined.close().catch(() => undefined);
+        else subscription = joined;
       },
       (error: unknown) => {
-        if (stopped) return;
-        const delayMs = delaysMs[Math.min(failures, delaysMs.length - 1)] ?? 30_000;
-        logger.warn({ err: error, retryInMs: delayMs }, 'back-channel logout consumer could not start; trying again');
-        timer = setTimeout(() => attempt(failures + 1), delayMs);
+        if (!stopped && !dead) retry(failures, error, 'back-channel logout consumer could not start; trying again');
       },
     );
   };

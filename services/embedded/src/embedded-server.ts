@@ -101,7 +101,6 @@ export async function startEmbeddedServer(config: Config, logger: Logger): Promi
   const stopBackchannel = startBackchannelLogouts(context, logger, {
     groupPrefix: config.GRANTLINE_CONSUMER_GROUP_PREFIX,
     beside: true,
-    onFatal: (error) => logger.error({ err: error }, 'back-channel logout notices stopped'),
   });
   const { port } = addressOf(server);
   return {

@@ -28,13 +28,8 @@ runMain(() =>
       stops: [
         startIdleClientSweep(context, config.GRANTLINE_DYNAMIC_CLIENT_SWEEP_INTERVAL, logger),
         // The token service's replicas send back-channel logout notices (0049).
-        startBackchannelLogouts(context, logger, {
-          groupPrefix: config.GRANTLINE_CONSUMER_GROUP_PREFIX,
-          onFatal: (error) => {
-            logger.fatal({ err: error }, 'back-channel logout consumer stopped');
-            process.exit(1);
-          },
-        }),
+        // A consumer that cannot join, or stops, joins again: the endpoints serve meanwhile.
+        startBackchannelLogouts(context, logger, { groupPrefix: config.GRANTLINE_CONSUMER_GROUP_PREFIX }),
       ],
     };
   }),
