@@ -1,4 +1,5 @@
 import type { UserRecord } from '@grantline/lib-projections';
+import { profileAsClaims } from '../users/profile-claims';
 
 /** OpenID Connect Core §5.4: the standard claims each scope asks for, among those Grantline holds. */
 export const CLAIMS_BY_SCOPE = {
@@ -55,19 +56,11 @@ export function requestedUserClaims(request: Readonly<Record<string, unknown>> |
 }
 
 function claimValues(user: UserRecord): Record<UserClaimName, string | number | boolean | null> {
-  const { profile } = user;
   return {
+    ...profileAsClaims(user.profile),
     name: user.name,
-    given_name: profile.givenName,
-    family_name: profile.familyName,
-    preferred_username: profile.preferredUsername,
-    locale: profile.locale,
-    zoneinfo: profile.zoneinfo,
-    picture: profile.picture,
-    website: profile.website,
     // Core §5.1: seconds since the epoch of the last change to what the claims say.
     updated_at: Math.floor(Date.parse(user.updatedAt ?? user.createdAt) / 1000),
     email: user.email,
-    email_verified: profile.emailVerified,
   };
 }

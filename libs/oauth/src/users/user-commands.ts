@@ -10,6 +10,7 @@ import {
 import type { UserRecord } from '@grantline/lib-projections';
 import { hashSecret } from '../client-secret';
 import { commandRefused } from '../errors';
+import { profileAsClaims, type ProfileClaims } from './profile-claims';
 import { applyProfileInput, type CreateUserInput, type UpdateUserInput } from './user-input';
 
 export interface UserDecision {
@@ -151,18 +152,10 @@ function requireUser(existing: UserRecord | null): UserRecord {
   return existing;
 }
 
-export interface PublicUserView {
+export interface PublicUserView extends ProfileClaims {
   user_id: string;
   email: string;
   name: string;
-  given_name: string | null;
-  family_name: string | null;
-  preferred_username: string | null;
-  email_verified: boolean;
-  locale: string | null;
-  zoneinfo: string | null;
-  picture: string | null;
-  website: string | null;
   disabled: boolean;
   created_at: string;
   /** When the name, email or profile last changed; null: never since creation. */
@@ -171,19 +164,11 @@ export interface PublicUserView {
 
 /** The user as the admin API shows it, profile claims by their OpenID Connect names: never the password hash. */
 export function publicUserView(user: UserSnapshot): PublicUserView {
-  const { profile } = user;
   return {
     user_id: user.userId,
     email: user.email,
     name: user.name,
-    given_name: profile.givenName,
-    family_name: profile.familyName,
-    preferred_username: profile.preferredUsername,
-    email_verified: profile.emailVerified,
-    locale: profile.locale,
-    zoneinfo: profile.zoneinfo,
-    picture: profile.picture,
-    website: profile.website,
+    ...profileAsClaims(user.profile),
     disabled: user.disabled,
     created_at: user.createdAt,
     updated_at: user.updatedAt,

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { userProfileSchema, type UserProfile } from '@grantline/lib-events';
 import { normaliseEmail } from '@grantline/lib-projections';
+import { PROFILE_CLAIM_FIELDS, PROFILE_CLAIM_NAMES, type ProfileClaimName } from './profile-claims';
 
 /** Compared and stored lower-cased and trimmed, exactly as the projection indexes it. */
 const email = z.string().transform(normaliseEmail).pipe(z.email().max(254));
@@ -50,6 +51,14 @@ export const profileInputFields = {
 
 export type ProfileInput = z.infer<z.ZodObject<typeof profileInputFields>>;
 
+/** Every profile claim has an input field, and every input field is a profile claim. */
+const inputCoversProfile: [Exclude<ProfileClaimName, keyof typeof profileInputFields>] extends [never]
+  ? [Exclude<keyof typeof profileInputFields, ProfileClaimName>] extends [never]
+    ? true
+    : false
+  : false = true;
+void inputCoversProfile;
+
 /** Admin API and CLI input for creating a user account, with any profile fields. */
 export const createUserSchema = z
   .object({
@@ -73,15 +82,10 @@ export type SetPasswordInput = z.infer<typeof setPasswordSchema>;
 
 /** The profile after applying the fields given; fields left out keep their value. */
 export function applyProfileInput(current: UserProfile, input: ProfileInput): UserProfile {
-  const pick = <T>(given: T | undefined, kept: T): T => (given === undefined ? kept : given);
-  return userProfileSchema.parse({
-    givenName: pick(input.given_name, current.givenName),
-    familyName: pick(input.family_name, current.familyName),
-    preferredUsername: pick(input.preferred_username, current.preferredUsername),
-    emailVerified: pick(input.email_verified, current.emailVerified),
-    locale: pick(input.locale, current.locale),
-    zoneinfo: pick(input.zoneinfo, current.zoneinfo),
-    picture: pick(input.picture, current.picture),
-    website: pick(input.website, current.website),
-  });
+  const next: Record<string, unknown> = { ...current };
+  for (const claim of PROFILE_CLAIM_NAMES) {
+    const given = input[claim];
+    if (given !== undefined) next[PROFILE_CLAIM_FIELDS[claim]] = given;
+  }
+  return userProfileSchema.parse(next);
 }
