@@ -205,6 +205,8 @@ describe('the CLI', () => {
       ...['user', 'update', userId, '--preferred-username', 'torvalds', '--locale', 'fi-FI'],
       ...['--zoneinfo', 'Europe/Helsinki', '--picture', 'https://pictures.example.test/linus.png'],
       ...['--no-email-verified', '--given-name', ''],
+      ...['--middle-name', 'Benedict', '--nickname', 'linus', '--profile-url', 'https://people.example.test/linus'],
+      ...['--gender', 'male', '--birthdate', '1969-12-28'],
     );
     expect(updated).toMatchObject({
       user_id: userId,
@@ -215,8 +217,19 @@ describe('the CLI', () => {
       locale: 'fi-FI',
       zoneinfo: 'Europe/Helsinki',
       picture: 'https://pictures.example.test/linus.png',
+      middle_name: 'Benedict',
+      nickname: 'linus',
+      profile: 'https://people.example.test/linus',
+      gender: 'male',
+      birthdate: '1969-12-28',
     });
     expect(await grantline('user', 'show', userId)).toEqual(updated);
+    expect(await grantline('user', 'update', userId, '--birthdate', '', '--gender', '')).toMatchObject({
+      birthdate: null,
+      gender: null,
+      nickname: 'linus',
+    });
+    expect(await grantlineFails('user', 'update', userId, '--birthdate', '1969-02-30')).toContain('400');
     expect(await grantlineFails('user', 'update', userId)).toContain('nothing to change');
     expect(await grantlineFails('user', 'update', userId, '--locale', 'not a tag')).toContain('400');
   }, 120_000);

@@ -39,6 +39,8 @@ function refusePasswordArgument(command: Command): Command {
 const profileOptions = [
   ['--given-name <name>', 'given name (OpenID Connect given_name)', 'given_name'],
   ['--family-name <name>', 'family name (family_name)', 'family_name'],
+  ['--middle-name <name>', 'middle name (middle_name)', 'middle_name'],
+  ['--nickname <name>', 'casual name (nickname)', 'nickname'],
   [
     '--preferred-username <name>',
     'short name the person goes by (preferred_username; not unique)',
@@ -48,6 +50,9 @@ const profileOptions = [
   ['--zoneinfo <zone>', 'IANA time zone, e.g. Europe/Paris', 'zoneinfo'],
   ['--picture <url>', 'address of a profile picture (http or https)', 'picture'],
   ['--website <url>', 'address of a web page about the person (http or https)', 'website'],
+  ['--profile-url <url>', "address of the person's profile page (profile; http or https)", 'profile'],
+  ['--gender <gender>', 'female, male, or another value (gender)', 'gender'],
+  ['--birthdate <date>', 'YYYY-MM-DD, 0000-MM-DD to withhold the year, or YYYY (birthdate)', 'birthdate'],
 ] as const;
 
 function withProfileOptions(command: Command): Command {

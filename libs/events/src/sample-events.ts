@@ -52,12 +52,17 @@ const user = {
   profile: {
     givenName: 'Ada',
     familyName: 'Lovelace',
+    middleName: null,
+    nickname: null,
     preferredUsername: 'ada',
     emailVerified: true,
     locale: 'en-GB',
     zoneinfo: 'Europe/London',
     picture: null,
     website: null,
+    profileUrl: null,
+    gender: null,
+    birthdate: '1815-12-10',
   },
   updatedAt: null,
 };

@@ -10,6 +10,8 @@ export const userProfileSchema = z
   .object({
     givenName: z.string().min(1).max(200).nullable().default(null),
     familyName: z.string().min(1).max(200).nullable().default(null),
+    middleName: z.string().min(1).max(200).nullable().default(null),
+    nickname: z.string().min(1).max(200).nullable().default(null),
     /** The short name a person goes by (Core §5.1 `preferred_username`); not unique, never a key. */
     preferredUsername: z.string().min(1).max(200).nullable().default(null),
     /** Whether the operator has verified that the email address is this person's. */
@@ -20,6 +22,16 @@ export const userProfileSchema = z
     zoneinfo: z.string().min(1).max(100).nullable().default(null),
     picture: z.string().url().nullable().default(null),
     website: z.string().url().nullable().default(null),
+    /** Address of the person's profile page (Core §5.1 `profile`). */
+    profileUrl: z.string().url().nullable().default(null),
+    /** Core §5.1: `female`, `male` or another value the operator chose. */
+    gender: z.string().min(1).max(100).nullable().default(null),
+    /** Core §5.1: `YYYY-MM-DD`, `YYYY` alone, or `0000-MM-DD` when the year is withheld. */
+    birthdate: z
+      .string()
+      .regex(/^\d{4}(-\d{2}-\d{2})?$/)
+      .nullable()
+      .default(null),
   })
   .strict();
 export type UserProfile = z.infer<typeof userProfileSchema>;

@@ -25,12 +25,17 @@ const user: UserRecord = {
   profile: {
     givenName: 'Ada',
     familyName: 'Lovelace',
+    middleName: null,
+    nickname: 'Ada',
     preferredUsername: 'ada',
     emailVerified: true,
     locale: 'en-GB',
     zoneinfo: null,
     picture: null,
     website: 'https://ada.example.test/',
+    profileUrl: 'https://ada.example.test/about',
+    gender: 'female',
+    birthdate: '0000-12-10',
   },
 };
 
@@ -126,12 +131,17 @@ describe('ID tokens (OpenID Connect Core §2, §3.1.3.6)', () => {
       preferred_username: 'ada',
       locale: 'en-GB',
       website: 'https://ada.example.test/',
+      nickname: 'Ada',
+      profile: 'https://ada.example.test/about',
+      gender: 'female',
+      birthdate: '0000-12-10',
       updated_at: Date.parse('2025-07-01T12:00:00.000Z') / 1000,
       email: 'ada@example.test',
       email_verified: true,
     });
     expect(payload).not.toHaveProperty('zoneinfo');
     expect(payload).not.toHaveProperty('picture');
+    expect(payload).not.toHaveProperty('middle_name');
   });
 
   it('adds claims requested one by one for the ID token (Core §5.5), and only standard ones', async () => {

@@ -7,12 +7,17 @@ import type { UserProfile } from '@grantline/lib-events';
 export const PROFILE_CLAIM_FIELDS = {
   given_name: 'givenName',
   family_name: 'familyName',
+  middle_name: 'middleName',
+  nickname: 'nickname',
   preferred_username: 'preferredUsername',
   email_verified: 'emailVerified',
   locale: 'locale',
   zoneinfo: 'zoneinfo',
   picture: 'picture',
   website: 'website',
+  profile: 'profileUrl',
+  gender: 'gender',
+  birthdate: 'birthdate',
 } as const satisfies Record<string, keyof UserProfile>;
 
 export type ProfileClaimName = keyof typeof PROFILE_CLAIM_FIELDS;

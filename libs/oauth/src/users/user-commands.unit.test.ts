@@ -138,12 +138,17 @@ describe('user commands', () => {
       name: 'Ada Lovelace',
       given_name: null,
       family_name: null,
+      middle_name: null,
+      nickname: null,
       preferred_username: null,
       email_verified: false,
       locale: null,
       zoneinfo: null,
       picture: null,
       website: null,
+      profile: null,
+      gender: null,
+      birthdate: null,
       disabled: false,
       created_at: '2026-01-01T00:00:00.000Z',
       updated_at: null,
@@ -172,13 +177,32 @@ describe('profile input', () => {
     ).toMatchObject({ email: 'ada@example.com', given_name: 'Ada', locale: 'en-GB', email_verified: true });
   });
 
+  it.each(['1815-12-10', '1815', '0000-12-10', '0000-02-29', '2024-02-29'])('accepts the birthdate %s', (birthdate) => {
+    expect(updateUserSchema.parse({ birthdate })).toEqual({ birthdate });
+  });
+
+  it('takes the rest of the Core §5.1 profile: middle name, nickname, profile page, gender', () => {
+    expect(
+      updateUserSchema.parse({
+        middle_name: ' King ',
+        nickname: 'Ada',
+        profile: 'https://ada.example/about',
+        gender: 'female',
+      }),
+    ).toEqual({ middle_name: 'King', nickname: 'Ada', profile: 'https://ada.example/about', gender: 'female' });
+  });
+
+  it('refuses a birthdate on a day that does not exist, like 1815-02-29', () => {
+    expect(update({ birthdate: '1815-02-29' }).success).toBe(false);
+  });
+
   it('takes null as "clear this field"', () => {
     expect(updateUserSchema.parse({ locale: null, picture: null })).toEqual({ locale: null, picture: null });
   });
 
   it.each([
     ['nothing to change', {}],
-    ['an unknown field', { nickname: 'ada' }],
+    ['an unknown field', { phone_number: '+44 20 7946 0000' }],
     ['the password', { password }],
     ['a blank given name', { given_name: '  ' }],
     ['a null name', { name: null }],
@@ -187,6 +211,12 @@ describe('profile input', () => {
     ['a zone that is not an IANA name', { zoneinfo: 'UTC +2' }],
     ['a picture that is not http(s)', { picture: 'javascript:alert(1)' }],
     ['a relative website', { website: '/me' }],
+    ['a profile page that is not http(s)', { profile: 'ftp://ada.example/' }],
+    ['a blank gender', { gender: ' ' }],
+    ['a birthdate in another format', { birthdate: '10/12/1815' }],
+    ['a birthdate that is no day', { birthdate: '1815-02-30' }],
+    ['a thirteenth month', { birthdate: '1815-13-01' }],
+    ['the year 0000 alone', { birthdate: '0000' }],
     ['an email_verified that is not a boolean', { email_verified: 'yes' }],
   ])('refuses %s', (_name, body) => {
     expect(update(body).success).toBe(false);

@@ -14,6 +14,27 @@ const name = z.string().trim().min(1).max(200);
 /** A text claim: trimmed; null clears it; a blank string is refused rather than stored. */
 const text = (max: number) => z.string().trim().min(1).max(max).nullable();
 
+/**
+ * Core §5.1 `birthdate`: `YYYY-MM-DD` (a real day; `0000` as the year when it is withheld) or a
+ * year alone.
+ */
+const birthdate = z
+  .string()
+  .trim()
+  .refine(isBirthdate, 'a date YYYY-MM-DD (0000-MM-DD to withhold the year) or a year YYYY');
+
+function isBirthdate(value: string): boolean {
+  const match = /^(\d{4})(?:-(\d{2})-(\d{2}))?$/.exec(value);
+  if (!match) return false;
+  if (match[2] === undefined) return match[1] !== '0000';
+  // A withheld year is checked as a leap year, so 0000-02-29 is a birthday.
+  const year = match[1] === '0000' ? 2000 : Number(match[1]);
+  const day = new Date(Date.UTC(year, Number(match[2]) - 1, Number(match[3])));
+  return (
+    day.getUTCFullYear() === year && day.getUTCMonth() === Number(match[2]) - 1 && day.getUTCDate() === Number(match[3])
+  );
+}
+
 /** An absolute http(s) address, as OpenID Connect Core §5.1 expects of `picture` and `website`. */
 const webAddress = z
   .url({ protocol: /^https?$/ })
@@ -27,6 +48,8 @@ const webAddress = z
 export const profileInputFields = {
   given_name: text(200).optional(),
   family_name: text(200).optional(),
+  middle_name: text(200).optional(),
+  nickname: text(200).optional(),
   preferred_username: text(200).optional(),
   email_verified: z.boolean().optional(),
   /** BCP 47 language tag, e.g. `en-GB`. */
@@ -47,6 +70,11 @@ export const profileInputFields = {
     .optional(),
   picture: webAddress.optional(),
   website: webAddress.optional(),
+  /** Address of the person's profile page. */
+  profile: webAddress.optional(),
+  /** `female`, `male`, or another value (Core §5.1). */
+  gender: text(100).optional(),
+  birthdate: birthdate.nullable().optional(),
 };
 
 export type ProfileInput = z.infer<z.ZodObject<typeof profileInputFields>>;
