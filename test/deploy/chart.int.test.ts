@@ -128,9 +128,11 @@ describe('the Helm chart deploy/helm/grantline', () => {
     expect(JSON.stringify(only(manifests, 'Service', 'grantline-device-polling'))).toContain('"port":8080');
   });
 
-  it('generates an ES256 key that signs access tokens and an RS256 key for ID tokens, both accepted, and an admin token', async () => {
+  it('generates an ES256 key that signs access tokens and an RS256 key for ID tokens, both accepted, an admin token and a pairwise salt', async () => {
     const secret = z
-      .object({ data: z.object({ 'signing-keys.json': z.string(), 'admin-token': z.string() }) })
+      .object({
+        data: z.object({ 'signing-keys.json': z.string(), 'admin-token': z.string(), 'pairwise-salt': z.string() }),
+      })
       .parse(only(readManifests(join(out, 'default.json')), 'Secret', 'grantline-keys'));
     const ecJwk = z.object({
       kid: z.string(),
@@ -158,7 +160,18 @@ describe('the Helm chart deploy/helm/grantline', () => {
     expect(ring.algorithms()).toEqual(['ES256', 'RS256']);
     expect(ring.signerFor('RS256')?.kid).toBe(rsa.kid);
     expect(Buffer.from(secret.data['admin-token'], 'base64').toString('utf8')).toMatch(/^[A-Za-z0-9]{48}$/);
+    expect(Buffer.from(secret.data['pairwise-salt'], 'base64').toString('utf8')).toMatch(/^[A-Za-z0-9]{48}$/);
   });
+
+  it.each(['grantline-token', 'grantline-introspection', 'grantline-authorize', 'grantline-admin'])(
+    'gives %s the pairwise salt, optional so that a Secret without one still starts it',
+    (deployment) => {
+      const rendered = JSON.stringify(only(readManifests(join(out, 'production.json')), 'Deployment', deployment));
+      expect(rendered).toContain(
+        '{"name":"GRANTLINE_PAIRWISE_SALT","valueFrom":{"secretKeyRef":{"key":"pairwise-salt","name":"grantline-keys","optional":true}}}',
+      );
+    },
+  );
 
   it.each(['default', 'production'])('renders settings every service accepts (%s values)', (variant) => {
     const manifests = readManifests(join(out, `${variant}.json`));

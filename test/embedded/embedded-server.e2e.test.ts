@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '@grantline/lib-config';
@@ -51,6 +51,20 @@ describe('embedded: first start and restart', () => {
       active: true,
     });
     expect(await client.introspect(revoked, registered.client_id, registered.client_secret)).toEqual({ active: false });
+  });
+
+  it('offers pairwise subjects without settings, keeping the salt it made across restarts', async () => {
+    const salt = readFileSync(join(dataDir, 'pairwise-salt'), 'utf8');
+    expect(salt.trim()).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    const discovery = (await (await fetch(`${server.url}/.well-known/openid-configuration`)).json()) as {
+      subject_types_supported: string[];
+    };
+    expect(discovery.subject_types_supported).toEqual(['public', 'pairwise']);
+
+    await server.close();
+    server = await startEmbeddedServer(config(), logger);
+    client = new GrantlineTestClient(server.url, server.adminToken);
+    expect(readFileSync(join(dataDir, 'pairwise-salt'), 'utf8')).toBe(salt);
   });
 
   it('makes tokens of a deleted client inactive', async () => {

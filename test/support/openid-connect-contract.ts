@@ -94,6 +94,8 @@ export function describeOpenIdConnectContract(mode: string, site: () => OpenIdSi
       const metadata = config.serverMetadata();
       expect(metadata).toMatchObject({ issuer, userinfo_endpoint: `${issuer}/userinfo` });
       expect(metadata.id_token_signing_alg_values_supported?.[0]).toBe('RS256');
+      // Both modes make a pairwise salt of their own when none is set, so pairwise clients work.
+      expect(metadata.subject_types_supported).toEqual(['public', 'pairwise']);
 
       const tokens = await signIn(oidc, config, person);
       const claims = tokens.claims();

@@ -73,6 +73,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     GRANTLINE_ISSUER: options.publicPort === 3000 ? 'http://localhost:3000' : url,
     GRANTLINE_SIGNING_KEYS_DIR: keysDir,
     GRANTLINE_ADMIN_TOKEN: adminToken,
+    GRANTLINE_PAIRWISE_SALT: readOrCreateToken(join(options.workDir, 'pairwise-salt')),
     GRANTLINE_TRUST_PROXY: 'loopback',
     GRANTLINE_KAFKA_TOPIC_PREFIX: `${namespace}.`,
     GRANTLINE_REDIS_PREFIX: `${namespace}:`,

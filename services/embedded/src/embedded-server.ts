@@ -57,11 +57,16 @@ export async function startEmbeddedServer(config: Config, logger: Logger): Promi
   const keysDir = config.GRANTLINE_SIGNING_KEYS_DIR ?? join(dataDir, 'keys');
   if (!config.GRANTLINE_SIGNING_KEYS) await ensureKeyDirectory(keysDir);
   const keys = await loadKeyRing({ ...config, GRANTLINE_SIGNING_KEYS_DIR: keysDir });
-  const adminToken = config.GRANTLINE_ADMIN_TOKEN ?? persistentAdminToken(dataDir);
+  const adminToken = config.GRANTLINE_ADMIN_TOKEN ?? persistentSecret(dataDir, 'admin-token');
+  // Pairwise subjects work out of the box, the same across restarts on one data folder.
+  const settings = {
+    ...config,
+    GRANTLINE_PAIRWISE_SALT: config.GRANTLINE_PAIRWISE_SALT ?? persistentSecret(dataDir, 'pairwise-salt'),
+  };
   const demo = await ensureDemoData(log, store);
 
   const telemetry = createTelemetry('embedded', config.OTEL_EXPORTER_OTLP_ENDPOINT);
-  const context = createOAuthContext(config, log, store, guards, keys, telemetry.metrics);
+  const context = createOAuthContext(settings, log, store, guards, keys, telemetry.metrics);
   const keyWarning = idTokenKeyWarning(keys);
   if (keyWarning) logger.warn(keyWarning);
   const app = createApp(async () => ({ log: await log.ping() }), {
@@ -117,9 +122,12 @@ export async function startEmbeddedServer(config: Config, logger: Logger): Promi
   };
 }
 
-/** The CLI finds the admin token of a local embedded server in its data folder. */
-function persistentAdminToken(dataDir: string): string {
-  const path = join(dataDir, 'admin-token');
+/**
+ * A secret kept in the data folder, made on the first start: the admin token (which the CLI
+ * finds there) and the pairwise salt.
+ */
+function persistentSecret(dataDir: string, name: string): string {
+  const path = join(dataDir, name);
   if (existsSync(path)) return readFileSync(path, 'utf8').trim();
   const token = randomBytes(32).toString('base64url');
   writeFileSync(path, token + '\n', { mode: 0o600 });

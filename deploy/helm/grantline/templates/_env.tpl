@@ -13,6 +13,11 @@ reference, and the device-polling address for the token service. Takes
 - name: GRANTLINE_SIGNING_KEYS
   valueFrom:
     secretKeyRef: { name: {{ $keys }}, key: {{ $values.secrets.signingKeysKey }} }
+# Every service that signs or checks tokens derives the same pairwise subjects (ID tokens, UserInfo,
+# id_token_hint, client checks). Optional: a Secret without it leaves pairwise subjects unoffered.
+- name: GRANTLINE_PAIRWISE_SALT
+  valueFrom:
+    secretKeyRef: { name: {{ $keys }}, key: {{ $values.secrets.pairwiseSaltKey }}, optional: true }
 {{- end }}
 {{- if $wiring.adminToken }}
 - name: GRANTLINE_ADMIN_TOKEN
