@@ -284,6 +284,20 @@ describe('the CLI', () => {
     );
     expect(cleared).toMatchObject({ backchannel_logout_uri: null, backchannel_logout_session_required: false });
 
+    // PKCE can be waived for a confidential client (RFC 9700 §2.1.1) and required again; never for a public one.
+    expect(created.require_pkce).toBe(true);
+    expect(await grantline('client', 'update', '--no-require-pkce', '--', clientId)).toMatchObject({
+      require_pkce: false,
+    });
+    expect(await grantline('client', 'update', '--require-pkce', '--', clientId)).toMatchObject({ require_pkce: true });
+    const spa = await grantline(
+      ...['client', 'create', '--name', 'SPA', '--public', '--grant-types', 'authorization_code'],
+      ...['--redirect-uri', 'https://spa.example.test/cb'],
+    );
+    expect(await grantlineFails('client', 'update', '--no-require-pkce', '--', String(spa.client_id))).toContain(
+      'a public client always uses PKCE',
+    );
+
     const refused = [
       ['--post-logout-redirect-uri', 'http://grafana.example.test/bye'],
       ['--backchannel-logout-uri', 'http://grafana.example.test/backchannel'],

@@ -158,13 +158,21 @@ export function clientCommands(): Command {
   withOpenIdOptions(
     client
       .command('update <clientId>')
-      .description("change a client's name, redirect URIs or OpenID Connect settings; options left out are kept")
+      .description(
+        "change a client's name, redirect URIs, PKCE requirement or OpenID Connect settings; options left out are kept",
+      )
       .option('--name <name>', 'display name')
-      .option('--redirect-uri <uri>', 'the redirect URIs (repeatable; replaces the registered ones)', collectGiven),
+      .option('--redirect-uri <uri>', 'the redirect URIs (repeatable; replaces the registered ones)', collectGiven)
+      .option('--require-pkce', 'authorization requests must carry PKCE')
+      .option(
+        '--no-require-pkce',
+        'a confidential client may send authorization requests without PKCE (RFC 9700 §2.1.1)',
+      ),
   ).action(async (clientId: string, options: Record<string, unknown>) => {
     const body = {
       ...(options.name === undefined ? {} : { name: options.name }),
       ...(options.redirectUri === undefined ? {} : { redirect_uris: options.redirectUri }),
+      ...(options.requirePkce === undefined ? {} : { require_pkce: options.requirePkce }),
       ...openIdFields(options),
     };
     if (Object.keys(body).length === 0) throw new Error('nothing to change: give at least one option');
