@@ -228,6 +228,24 @@ it('counts a fixed window atomically', async () => {
   }
 });
 
+it('says whether a claim is held, without claiming, until it is released or expires', async () => {
+  const guards = new RedisGuardStore({ url: infraFromEnv().redisUrl, keyPrefix: `theld${Date.now().toString(36)}:` });
+  try {
+    await guards.waitUntilReady(5_000);
+    const now = Math.floor(Date.now() / 1000);
+    expect(await guards.isClaimed('lease')).toBe(false);
+    expect(await guards.claimOnce('lease', now + 60)).toBe(true);
+    expect(await guards.isClaimed('lease')).toBe(true);
+    await guards.releaseClaim('lease');
+    expect(await guards.isClaimed('lease')).toBe(false);
+    expect(await guards.claimOnce('short', now + 1)).toBe(true);
+    await new Promise((done) => setTimeout(done, 2_100));
+    expect(await guards.isClaimed('short')).toBe(false);
+  } finally {
+    await guards.close();
+  }
+});
+
 it('fails closed with ProjectionStoreUnavailableError when Redis is unreachable', async () => {
   const dead = new RedisProjectionStore({ url: 'redis://127.0.0.1:1', keyPrefix: 'x:' });
   await expect(dead.read({ clientIds: ['b'], jti: 'a' })).rejects.toMatchObject({

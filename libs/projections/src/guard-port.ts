@@ -17,6 +17,8 @@ export interface GuardStore {
   claimOnce(key: string, expiresAt: number): Promise<boolean>;
   /** Undoes a claim whose request failed before anything was handed out, so the client may retry. */
   releaseClaim(key: string): Promise<void>;
+  /** Whether a claim made with `claimOnce` is held and not yet expired; claims nothing. */
+  isClaimed(key: string): Promise<boolean>;
   /** Atomic rotation guard for one refresh token; `graceSeconds` counts from the first presentation. */
   claimRefreshToken(refreshId: string, expiresAt: number, graceSeconds: number): Promise<RefreshClaim>;
   /** Whether the fixed-window counter has reached `limit`, without counting this call. */

@@ -87,6 +87,18 @@ describe('MemoryProjectionStore guards and lookups', () => {
       expect(await guards.claimOnce('code:a', 1_060)).toBe(false);
     });
 
+    it('says whether a claim is held without claiming it, until it expires or is released', async () => {
+      expect(await guards.isClaimed('lease')).toBe(false);
+      expect(await guards.isClaimed('lease')).toBe(false);
+      await guards.claimOnce('lease', 1_060);
+      expect(await guards.isClaimed('lease')).toBe(true);
+      seconds = 1_060;
+      expect(await guards.isClaimed('lease')).toBe(false);
+      await guards.claimOnce('lease', 1_120);
+      await guards.releaseClaim('lease');
+      expect(await guards.isClaimed('lease')).toBe(false);
+    });
+
     it('releases only the named claim, and releasing an unknown key is harmless', async () => {
       await guards.claimOnce('code:a', 1_060);
       await guards.claimOnce('code:b', 1_060);

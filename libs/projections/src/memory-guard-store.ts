@@ -53,6 +53,10 @@ export class MemoryGuardStore implements GuardStore {
     }
   }
 
+  async isClaimed(key: string): Promise<boolean> {
+    return (this.claims.get(key) ?? 0) > this.clock.nowSeconds();
+  }
+
   async releaseClaim(key: string): Promise<void> {
     this.claims.delete(key);
     this.refreshClaims.delete(key);

@@ -30,6 +30,10 @@ export class RedisGuardStore extends RedisStore implements GuardStore {
     return (await failClosed(() => this.redis.set(this.key(guardKeys.claim(key)), '1', 'EXAT', exat, 'NX'))) === 'OK';
   }
 
+  async isClaimed(key: string): Promise<boolean> {
+    return (await failClosed(() => this.redis.exists(this.key(guardKeys.claim(key))))) === 1;
+  }
+
   async releaseClaim(key: string): Promise<void> {
     await failClosed(() => this.redis.del(this.key(guardKeys.claim(key)), this.key(guardKeys.refresh(key))));
   }
