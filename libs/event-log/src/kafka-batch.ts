@@ -53,12 +53,32 @@ export async function handleKafkaBatch(
   }
   // Stored before the events behind them are applied, so nothing read after a dead letter counts as done without it.
   if (unreadable.length > 0) await deadLetters?.sink.publish(unreadable);
-  await handleBatch(entries, { stream, partition: batch.partition, offset: batch.lastOffset() });
+  await whileInGroup(heartbeat, () =>
+    handleBatch(entries, { stream, partition: batch.partition, offset: batch.lastOffset() }),
+  );
   if (isStale()) return;
   resolveOffset(batch.lastOffset());
   deadLetters?.metrics?.lag(deadLetters.groupId, batch.topic, batch.partition, Number(batch.offsetLag()));
   await heartbeat();
 }
+
+/**
+ * kafkajs tells the group a member is alive only between batches or when asked, so a handler
+ * slower than the session timeout (a back-channel logout retrying a relying party) would have
+ * its partitions taken away mid-batch and handed over again. Heartbeats while the handler runs,
+ * at most as often as the consumer's own interval allows; a refused one (a rebalance began) is
+ * left for the batch's staleness check after the handler.
+ */
+async function whileInGroup<T>(heartbeat: () => Promise<void>, run: () => Promise<T>): Promise<T> {
+  const timer = setInterval(() => void heartbeat().catch(() => undefined), HEARTBEAT_WHILE_HANDLING_MS);
+  try {
+    return await run();
+  } finally {
+    clearInterval(timer);
+  }
+}
+
+const HEARTBEAT_WHILE_HANDLING_MS = 1_000;
 
 /** A plain batch handler in the positioned shape: batches with no event in them are not handed over. */
 export function eventsOnly(handleBatch: BatchHandler): PositionedBatchHandler {

@@ -131,4 +131,40 @@ describe('handleKafkaBatch', () => {
       { stream: 'tokens', partition: 2, offset: '22' },
     ]);
   });
+
+  it('keeps the consumer in its group while a slow handler runs, and after a rebalance lets the handler finish', async () => {
+    jest.useFakeTimers();
+    try {
+      const { payload, calls } = fetched([message(30, JSON.stringify(valid))]);
+      (payload as { heartbeat: () => Promise<void> }).heartbeat = async () => void calls.push('heartbeat');
+      await handleKafkaBatch(payload, 'tokens', async () => {
+        calls.push('handling');
+        await jest.advanceTimersByTimeAsync(3_500);
+        calls.push('handled');
+      });
+      expect(calls).toEqual(['handling', 'heartbeat', 'heartbeat', 'heartbeat', 'handled', 'resolved 30', 'heartbeat']);
+      await jest.advanceTimersByTimeAsync(5_000);
+      expect(calls.filter((call) => call === 'heartbeat')).toHaveLength(4);
+
+      const rebalanced = fetched([message(31, JSON.stringify(valid))]);
+      const refused = rebalanced.payload as { heartbeat: () => Promise<void> };
+      refused.heartbeat = async () => {
+        rebalanced.calls.push('refused');
+        throw new Error('The group is rebalancing, so a rejoin is needed');
+      };
+      await handleKafkaBatch(rebalanced.payload, 'tokens', async () => {
+        await jest.advanceTimersByTimeAsync(1_500);
+        rebalanced.calls.push('handled');
+      }).catch((error: unknown) => rebalanced.calls.push(String(error)));
+      expect(rebalanced.calls).toEqual([
+        'refused',
+        'handled',
+        'resolved 31',
+        'refused',
+        expect.stringContaining('rejoin'),
+      ]);
+    } finally {
+      jest.useRealTimers();
+    }
+  });
 });
