@@ -22,7 +22,8 @@ export interface OAuthSettings {
   /** OpenID Connect: how long ID tokens live, and the secret of pairwise subjects (null: no pairwise clients). */
   openid: { idTokenTtlSeconds: number; pairwiseSalt: string | null };
   /** OpenID Connect Back-Channel Logout: how often a logout token is sent, and the first pause between tries. */
-  backchannelLogout: { attempts: number; retryBaseMs: number };
+  /** `leaseSeconds`: how long one replica holds a notice (backchannelLeaseSeconds). */
+  backchannelLogout: { attempts: number; retryBaseMs: number; leaseSeconds: number };
   /** RFC 9126: how long a pushed request lives, and whether every client must push. */
   par: { ttlSeconds: number; required: boolean };
   signIn: { limitPerAccount: number; limitPerAddress: number; windowSeconds: number };

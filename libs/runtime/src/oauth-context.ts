@@ -2,6 +2,7 @@ import type { Config } from '@grantline/lib-config';
 import type { EventLog } from '@grantline/lib-event-log';
 import { createGuardedFetcher, type GuardedFetcher } from '@grantline/lib-fetch';
 import {
+  backchannelLeaseSeconds,
   ClientKeyCache,
   DpopNonces,
   metadataDocumentClients,
@@ -109,6 +110,11 @@ export function oauthSettings(config: Config): OAuthSettings {
     backchannelLogout: {
       attempts: config.GRANTLINE_BACKCHANNEL_LOGOUT_ATTEMPTS,
       retryBaseMs: config.GRANTLINE_BACKCHANNEL_LOGOUT_RETRY_MS,
+      leaseSeconds: backchannelLeaseSeconds(
+        config.GRANTLINE_BACKCHANNEL_LOGOUT_ATTEMPTS,
+        config.GRANTLINE_BACKCHANNEL_LOGOUT_RETRY_MS,
+        config.GRANTLINE_FETCH_TIMEOUT_MS,
+      ),
     },
     par: { ttlSeconds: config.GRANTLINE_PAR_TTL, required: config.GRANTLINE_REQUIRE_PAR },
     signIn: {

@@ -105,7 +105,7 @@ export async function oauthFixture(
       authorizationCodeTtlSeconds: 60,
       sessionTtlSeconds: 3600,
       openid: { idTokenTtlSeconds: 3600, pairwiseSalt: 'test-pairwise-salt-0123456789abcdef' },
-      backchannelLogout: { attempts: 3, retryBaseMs: 1 },
+      backchannelLogout: { attempts: 3, retryBaseMs: 1, leaseSeconds: 30 },
       par: { ttlSeconds: 60, required: false },
       signIn: { limitPerAccount: 5, limitPerAddress: 30, windowSeconds: 900 },
       device: {

@@ -22,8 +22,11 @@ const wait = (ms: number) => new Promise<void>((done) => setTimeout(done, ms));
  * Tells every client that was given codes in an ended session, and registered a back-channel
  * logout URI, that the session ended (Back-Channel Logout 1.0 §2.5), and records how each notice
  * went. Run from the log, so a notice outlives whoever ended the session; the log may hand the
- * same event over again (another replica, a restart), so each session and client is claimed
- * once. A session already past its end is not announced.
+ * same event over again (another replica after a rebalance or a crash, a restart), so each
+ * session and client is sent by one replica at a time (a lease that outlasts every attempt) and
+ * marked done once its outcome is recorded. A replica that finds the lease held waits for the
+ * mark or for the lease to run out (its holder died) and then sends itself. A session already
+ * past its end is not announced.
  */
 export async function deliverBackchannelLogouts(
   context: BackchannelContext,
@@ -37,8 +40,8 @@ export async function deliverBackchannelLogouts(
       const client = await context.clients.find(clientId);
       const uri = client?.openid.backchannelLogoutUri ?? null;
       if (client === null || uri === null) return;
-      const claim = `backchannel-logout:${sessionId}:${clientId}`;
-      if (!(await context.guards.claimOnce(claim, expiresAt))) {
+      const keys = noticeKeys(sessionId, clientId);
+      if (!(await takeLease(context, keys, sleep))) {
         context.metrics.backchannelLogout('skipped');
         return;
       }
@@ -46,13 +49,57 @@ export async function deliverBackchannelLogouts(
         const outcome = await notify(context, client, uri, userId, sessionId, sleep);
         await recordDecision(context, { events: [outcomeEvent(context, ended, clientId, outcome)] });
         context.metrics.backchannelLogout(outcome.delivered ? 'delivered' : 'failed');
-      } catch (error) {
-        // Nothing recorded: let the log's next hand-over try again.
-        await context.guards.releaseClaim(claim).catch(() => undefined);
-        throw error;
+        await context.guards.claimOnce(keys.done, expiresAt);
+      } finally {
+        // Recorded: the mark stops the others. Not recorded: the log's next hand-over tries again.
+        await context.guards.releaseClaim(keys.lease).catch(() => undefined);
       }
     }),
   );
+}
+
+/**
+ * How long one replica holds a notice: every attempt timing out, every pause between them, and
+ * a margin for signing and recording. Another replica sends the notice only after this, so it
+ * must outlast a delivery that is still going on.
+ */
+export function backchannelLeaseSeconds(attempts: number, retryBaseMs: number, fetchTimeoutMs: number): number {
+  const pausesMs = retryBaseMs * (2 ** Math.max(attempts - 1, 0) - 1);
+  return Math.ceil((attempts * fetchTimeoutMs + pausesMs) / 1000) + LEASE_MARGIN_SECONDS;
+}
+
+const LEASE_MARGIN_SECONDS = 10;
+/** How often a replica waiting on another's lease looks again. */
+const LEASE_POLL_MS = 1_000;
+
+function noticeKeys(sessionId: string, clientId: string) {
+  return {
+    lease: `backchannel-logout-lease:${sessionId}:${clientId}`,
+    done: `backchannel-logout:${sessionId}:${clientId}`,
+  };
+}
+
+/**
+ * True once this replica holds the notice's lease and the notice is not done; false when it is
+ * done. While another replica holds the lease, waits: the lease runs out within its length.
+ */
+async function takeLease(
+  context: BackchannelContext,
+  keys: ReturnType<typeof noticeKeys>,
+  sleep: (ms: number) => Promise<void>,
+): Promise<boolean> {
+  const { guards } = context;
+  for (;;) {
+    if (await guards.isClaimed(keys.done)) return false;
+    const until = epochSeconds(context.clock) + context.settings.backchannelLogout.leaseSeconds;
+    if (await guards.claimOnce(keys.lease, until)) {
+      // The holder before us may have marked it done and let go between the two looks.
+      if (!(await guards.isClaimed(keys.done))) return true;
+      await guards.releaseClaim(keys.lease);
+      return false;
+    }
+    await sleep(LEASE_POLL_MS);
+  }
 }
 
 /** POSTs a fresh logout token until a 2xx answer, pausing twice as long after each failure. */

@@ -4,7 +4,7 @@ import { noMetrics } from '@grantline/lib-telemetry';
 import { generateSigningJwk, keyRingFromJwks } from '@grantline/lib-tokens';
 import { MemoryFetcher, oauthFixture, TEST_ISSUER, type OAuthFixture } from '@grantline/lib-testing';
 import { openIdSubject } from '../openid/subject';
-import { deliverBackchannelLogouts } from './backchannel-delivery';
+import { backchannelLeaseSeconds, deliverBackchannelLogouts } from './backchannel-delivery';
 import { BACKCHANNEL_LOGOUT_EVENT, signLogoutToken } from './logout-token';
 
 const SID = 'c2Vzc2lvbi10ZXN0LTAwMDE';
@@ -88,6 +88,52 @@ describe('back-channel logout', () => {
     await deliverBackchannelLogouts(fixture.context, ended(), sleep);
     expect(fetcher.posted).toHaveLength(2);
     expect(recorded()).toHaveLength(1);
+  });
+
+  describe('when another replica holds the notice', () => {
+    const lease = () => `backchannel-logout-lease:${SID}:${clientId}`;
+    const done = () => `backchannel-logout:${SID}:${clientId}`;
+    const now = () => Math.floor(fixture.clock.now().getTime() / 1000);
+
+    it('sends it once the lease of a replica that died mid-delivery runs out', async () => {
+      fetcher.answerPosts(RECEIVER, 200);
+      // A replica took the notice and died before recording anything: its lease stays until it runs out.
+      expect(await fixture.guards.claimOnce(lease(), now() + 30)).toBe(true);
+      const waited: number[] = [];
+      await deliverBackchannelLogouts(fixture.context, ended(), async (ms) => {
+        waited.push(ms);
+        fixture.clock.advance(ms / 1000);
+      });
+      expect(waited).toHaveLength(30);
+      expect(fetcher.posted).toHaveLength(1);
+      expect(recorded()).toEqual([{ sessionId: SID, clientId, attempts: 1, status: 200 }]);
+      expect(outcomes).toEqual(['delivered']);
+      expect(await fixture.guards.isClaimed(lease())).toBe(false);
+      expect(await fixture.guards.isClaimed(done())).toBe(true);
+    });
+
+    it('waits for a live replica to finish it, then leaves it alone', async () => {
+      fetcher.answerPosts(RECEIVER, 200);
+      expect(await fixture.guards.claimOnce(lease(), now() + 30)).toBe(true);
+      let looks = 0;
+      await deliverBackchannelLogouts(fixture.context, ended(), async () => {
+        looks += 1;
+        if (looks === 3) {
+          // The holder records its outcome, marks the notice done and lets go.
+          await fixture.guards.claimOnce(done(), now() + 3600);
+          await fixture.guards.releaseClaim(lease());
+        }
+      });
+      expect(looks).toBe(3);
+      expect(fetcher.posted).toEqual([]);
+      expect(outcomes).toEqual(['skipped']);
+    });
+  });
+
+  it('holds a notice longer than every attempt can take', () => {
+    // 5 attempts of at most 5 s, pauses of 1, 2, 4 and 8 s, and a 10 s margin.
+    expect(backchannelLeaseSeconds(5, 1_000, 5_000)).toBe(25 + 15 + 10);
+    expect(backchannelLeaseSeconds(1, 1_000, 10_000)).toBe(10 + 10);
   });
 
   it('skips clients without a back-channel URI, unknown clients and sessions past their end', async () => {

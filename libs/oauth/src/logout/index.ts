@@ -10,4 +10,4 @@ export {
 } from './logout-request';
 export { logOut } from './logout-session';
 export { BACKCHANNEL_LOGOUT_EVENT, signLogoutToken } from './logout-token';
-export { deliverBackchannelLogouts, type BackchannelContext } from './backchannel-delivery';
+export { backchannelLeaseSeconds, deliverBackchannelLogouts, type BackchannelContext } from './backchannel-delivery';
