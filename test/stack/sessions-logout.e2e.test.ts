@@ -3,12 +3,14 @@ import { BACKCHANNEL_RECEIVER_SETTINGS, BackchannelReceiver } from '../support/b
 import { GrantlineTestClient } from '../support/oauth-test-client';
 import {
   checkLogoutWithIdTokenHint,
+  checkNoticeOutlivesItsSender,
   checkOperatorEndsSession,
   checkRpInitiatedLogout,
   checkSigningInAgainEndsTheOldSession,
   updateOpenIdOnLog,
   type SetOpenId,
 } from '../support/session-logout-contract';
+import { holdsLocalPort } from '../support/socket-owner';
 import { infraFromEnv, startTestStack, type TestStack } from './stack-fixture';
 
 let receiver: BackchannelReceiver;
@@ -63,4 +65,15 @@ describe('stack: sessions and logout', () => {
   it('signing in again in the same browser ends the session it held', async () => {
     await checkSigningInAgainEndsTheOldSession(setup());
   }, 60_000);
+
+  // Last: it leaves one token replica.
+  it('a notice whose sending replica dies mid-delivery is sent by the other one, once', async () => {
+    await checkNoticeOutlivesItsSender(setup(), async (port) => {
+      const sender = [0, 1]
+        .map((replica) => stack.replicaOf('token', replica))
+        .find((replica) => replica?.child.pid !== undefined && holdsLocalPort(replica.child.pid, port));
+      if (!sender) throw new Error(`no token replica holds local port ${port}`);
+      await sender.stop('SIGKILL');
+    });
+  }, 150_000);
 });

@@ -11,7 +11,7 @@ import {
   tokenRequest,
   type AuthorizeResult,
 } from '@grantline/lib-testing';
-import type { BackchannelReceiver } from './backchannel-receiver';
+import { HANG, type BackchannelReceiver } from './backchannel-receiver';
 import type { GrantlineTestClient } from './oauth-test-client';
 import { pollUntil } from './poll-until';
 
@@ -62,44 +62,45 @@ interface Setup {
   setOpenId: SetOpenId;
 }
 
-/** Two relying parties and a person, with the parties' logout settings visible. */
-async function prepare({ baseUrl, admin, receiver, setOpenId }: Setup) {
-  const tag = randomBytes(4).toString('hex');
+/** A person to sign in, registered through the admin API. */
+async function registerPerson(admin: GrantlineTestClient, tag: string) {
   const person = { email: `sessions-${tag}@example.test`, password: 'a long sessions password' };
   const { user_id: userId } = await admin.registerUser({ ...person, name: 'Session Person' });
-  const register = async (name: string) => {
-    const { client_id: clientId } = await admin.registerClient({
-      name,
-      public: true,
-      redirect_uris: [REDIRECT_URI],
-      grant_types: ['authorization_code', 'refresh_token'],
-      scopes: 'openid offline_access read',
-      first_party: true,
-    });
-    return { clientId, redirectUri: REDIRECT_URI };
-  };
-  const notified = await register(`Notified ${tag}`);
-  const unreachable = await register(`Unreachable ${tag}`);
-  const okPath = `/ok-${tag}`;
-  const downPath = `/down-${tag}`;
+  return { person, userId };
+}
+
+/** A first-party relying party whose back channel answers `statuses` in turn, its settings visible. */
+async function registerParty({ baseUrl, admin, receiver, setOpenId }: Setup, name: string, ...statuses: number[]) {
+  const { client_id: clientId } = await admin.registerClient({
+    name,
+    public: true,
+    redirect_uris: [REDIRECT_URI],
+    grant_types: ['authorization_code', 'refresh_token'],
+    scopes: 'openid offline_access read',
+    first_party: true,
+  });
+  const path = `/backchannel-${clientId}`;
+  await setOpenId(clientId, {
+    postLogoutRedirectUris: [SIGNED_OUT_URI],
+    backchannelLogoutUri: receiver.endpoint(path, ...statuses),
+  });
+  const query = new URLSearchParams({ client_id: clientId, post_logout_redirect_uri: SIGNED_OUT_URI });
+  const seen = await pollUntil(
+    () => fetch(`${baseUrl}/oauth/logout?${query}`, { redirect: 'manual' }).then((response) => response.status),
+    (status) => status === 302,
+    10_000,
+  );
+  if (seen !== 302) throw new Error(`the logout settings of ${clientId} did not become visible`);
+  return { party: { clientId, redirectUri: REDIRECT_URI }, path };
+}
+
+/** Two relying parties and a person, with the parties' logout settings visible. */
+async function prepare(setup: Setup) {
+  const tag = randomBytes(4).toString('hex');
+  const { person, userId } = await registerPerson(setup.admin, tag);
   // The notified party's receiver fails twice before it answers; the other one never does.
-  await setOpenId(notified.clientId, {
-    postLogoutRedirectUris: [SIGNED_OUT_URI],
-    backchannelLogoutUri: receiver.endpoint(okPath, 503, 500, 200),
-  });
-  await setOpenId(unreachable.clientId, {
-    postLogoutRedirectUris: [SIGNED_OUT_URI],
-    backchannelLogoutUri: receiver.endpoint(downPath, 500),
-  });
-  for (const party of [notified, unreachable]) {
-    const query = new URLSearchParams({ client_id: party.clientId, post_logout_redirect_uri: SIGNED_OUT_URI });
-    const seen = await pollUntil(
-      () => fetch(`${baseUrl}/oauth/logout?${query}`, { redirect: 'manual' }).then((response) => response.status),
-      (status) => status === 302,
-      10_000,
-    );
-    if (seen !== 302) throw new Error(`the logout settings of ${party.clientId} did not become visible`);
-  }
+  const { party: notified, path: okPath } = await registerParty(setup, `Notified ${tag}`, 503, 500, 200);
+  const { party: unreachable, path: downPath } = await registerParty(setup, `Unreachable ${tag}`, 500);
   return { person, userId, notified, unreachable, okPath, downPath };
 }
 
@@ -305,4 +306,44 @@ export async function checkSigningInAgainEndsTheOldSession(setup: Setup): Promis
   expect(ended).toEqual(
     expect.arrayContaining([expect.objectContaining({ sessionId: before?.session_id, reason: 'signed_in_again' })]),
   );
+}
+
+/**
+ * The replica sending a back-channel notice dies while the relying party keeps it waiting: the
+ * replica the log hands the session's end to sends the notice once the dead one's lease has run
+ * out, and it is recorded once. `killSender` kills the process that opened the connection the
+ * receiver saw from a local port.
+ */
+export async function checkNoticeOutlivesItsSender(
+  setup: Setup,
+  killSender: (port: number) => Promise<void>,
+): Promise<void> {
+  const { admin, receiver, baseUrl } = setup;
+  const tag = randomBytes(4).toString('hex');
+  const { person, userId } = await registerPerson(admin, tag);
+  const { party, path } = await registerParty(setup, `Failover ${tag}`, HANG, 200);
+  await tokensOf(new FormBrowser(baseUrl), party, person, 'openid read');
+  const listed = (await (await admin.admin('GET', `/admin/users/${userId}/sessions`)).json()) as {
+    sessions: Array<{ session_id: string }>;
+  };
+  const sessionId = listed.sessions[0]?.session_id;
+  expect((await admin.admin('DELETE', `/admin/users/${userId}/sessions/${sessionId}`)).status).toBe(204);
+
+  const [port] = await pollUntil(
+    async () => receiver.senders(path),
+    (senders) => senders.length > 0,
+    15_000,
+  );
+  if (port === undefined) throw new Error('no back-channel notice was sent');
+  // Before the sender's fetch times out (GRANTLINE_FETCH_TIMEOUT_MS, 5 s) and it tries again.
+  await killSender(port);
+
+  const delivered = await pollUntil(
+    () => auditOf(admin, 'BackchannelLogoutDelivered', { client_id: party.clientId }),
+    (found) => found.length > 0,
+    90_000,
+  );
+  expect(delivered).toEqual([{ sessionId, clientId: party.clientId, attempts: 1, status: 200 }]);
+  expect(receiver.received(path)).toHaveLength(2);
+  expect(await auditOf(admin, 'BackchannelLogoutFailed', { client_id: party.clientId })).toEqual([]);
 }
