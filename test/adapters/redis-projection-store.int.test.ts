@@ -192,6 +192,40 @@ it('keeps the newest consent-withdrawal cutoff, read in the same pipeline as the
   expect(state).toEqual({ clients: new Map(), revoked: false, user: null, grantsRevokedBefore: 2_000 });
 });
 
+it("reads a session's written-through end in the same MGET as the rest of the token state", async () => {
+  const query = {
+    clientIds: ['c1'],
+    grantId: 'g-session',
+    userId: 'u-session',
+    sessionId: 'sid-read',
+    consent: { userId: 'u-session', clientId: 'c1' },
+  };
+  expect(await store.read(query)).toMatchObject({ sessionEnded: false, revoked: false, grantsRevokedBefore: 0 });
+  const ended = stampEvent(
+    {
+      type: 'SessionEnded',
+      aggregate: { type: 'session', id: 'sid-read' },
+      data: {
+        sessionId: 'sid-read',
+        userId: 'u-session',
+        reason: 'logout',
+        endedBy: null,
+        expiresAt: Math.floor(Date.now() / 1000) + 60,
+      },
+    },
+    { now: () => new Date() },
+  );
+  await store.writeThrough([ended]);
+  expect(await store.read(query)).toMatchObject({
+    sessionEnded: true,
+    revoked: false,
+    grantsRevokedBefore: 0,
+    user: null,
+  });
+  expect(await store.read({ clientIds: [], sessionId: 'sid-other' })).toMatchObject({ sessionEnded: false });
+  expect(await store.read({ clientIds: [] })).not.toHaveProperty('sessionEnded');
+});
+
 it("keeps a client's latest token issuance, whatever order the partitions deliver it in", async () => {
   const issued = (jti: string, issuedAt: number) =>
     stampEvent(

@@ -1,6 +1,7 @@
 import type { ClientRecord, StateQuery, StateSnapshot, UserRecord } from '@grantline/lib-projections';
 import { isClientIdUrl } from './clients/client-id-url';
 import type { OAuthContext } from './oauth-context';
+import { endsWithSession } from './sessions/grant-session-rule';
 
 /**
  * What a token, code or refresh token depends on besides its own signature and expiry. One home
@@ -29,6 +30,11 @@ export interface TokenSubject {
     grantId?: string;
     /** Epoch seconds; a consent withdrawal after this ends it. Not checked without a `clientId`. */
     since: number;
+    /**
+     * The browser session the grant was given in (OpenID Connect `sid`) and whether the grant has
+     * offline_access: an ended session ends it as `endsWithSession` says.
+     */
+    session?: { sessionId: string; offline: boolean };
   };
 }
 
@@ -36,7 +42,7 @@ export type Liveness =
   | { live: true; client: ClientRecord | null; user: UserRecord | null }
   | {
       live: false;
-      reason: 'revoked' | 'client_unknown' | 'user_inactive' | 'consent_withdrawn';
+      reason: 'revoked' | 'client_unknown' | 'user_inactive' | 'consent_withdrawn' | 'session_ended';
       client: ClientRecord | null;
       user: UserRecord | null;
     };
@@ -55,6 +61,7 @@ export function livenessQuery(subject: TokenSubject, otherClientIds: readonly st
     ...(user?.grantId === undefined ? {} : { grantId: user.grantId }),
     ...(user === undefined ? {} : { userId: user.userId }),
     ...(user === undefined || clientId === undefined ? {} : { consent: { userId: user.userId, clientId } }),
+    ...(user?.session === undefined ? {} : { sessionId: user.session.sessionId }),
   };
 }
 
@@ -76,6 +83,10 @@ export function decideLiveness(subject: TokenSubject, state: StateSnapshot): Liv
   if (subject.user) {
     if (!user || user.disabled || user.userId !== subject.user.userId) return dead('user_inactive');
     if (subject.user.since < (state.grantsRevokedBefore ?? 0)) return dead('consent_withdrawn');
+    const { session } = subject.user;
+    if (session && state.sessionEnded === true && client !== null && endsWithSession(client, session.offline)) {
+      return dead('session_ended');
+    }
   }
   return { live: true, client, user };
 }

@@ -79,6 +79,7 @@ export { MemoryClientDocumentCache } from './memory-client-document-cache';
 export { RedisClientDocumentCache } from './redis-client-document-cache';
 export {
   MAX_SESSION_SECONDS,
+  outlivesSession,
   sessionEndedMarkSchema,
   sessionGrantSchema,
   sessionRecordSchema,

@@ -177,6 +177,9 @@ export class MemoryProjectionStore implements ProjectionStore, ProjectionWriter 
       ...(query.consent === undefined
         ? {}
         : { grantsRevokedBefore: this.consentCutoffs.get(consentKey(query.consent)) ?? 0 }),
+      ...(query.sessionId === undefined
+        ? {}
+        : { sessionEnded: this.getOnceNow(`session-ended:${query.sessionId}`) !== null }),
     };
   }
 

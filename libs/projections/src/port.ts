@@ -16,6 +16,8 @@ export interface StateQuery {
   userId?: string;
   /** Reads when consent for this user and client was last withdrawn. */
   consent?: { userId: string; clientId: string };
+  /** Reads whether this browser session was ended before its time (its written-through mark). */
+  sessionId?: string;
 }
 
 export interface StateSnapshot {
@@ -26,6 +28,8 @@ export interface StateSnapshot {
   user?: UserRecord | null;
   /** When `consent` was asked for: grants started before this (epoch seconds) are revoked; 0 if never withdrawn. */
   grantsRevokedBefore?: number;
+  /** When `sessionId` was asked for: whether the session was ended (logout, an operator, a new sign-in). */
+  sessionEnded?: boolean;
 }
 
 /**

@@ -142,6 +142,7 @@ export class RedisProjectionStore extends RedisStore implements ProjectionStore 
       ...(query.consent === undefined
         ? []
         : [projectionKeys.consentCutoff(query.consent.userId, query.consent.clientId)]),
+      ...(query.sessionId === undefined ? [] : [projectionKeys.record('session-ended', query.sessionId)]),
       ...marks,
     ];
     const values = await this.get(keys);
@@ -152,6 +153,7 @@ export class RedisProjectionStore extends RedisStore implements ProjectionStore 
       clients,
       ...(query.userId === undefined ? {} : { user: parseStored(take(), parseUser) }),
       ...(query.consent === undefined ? {} : { grantsRevokedBefore: Number(take() ?? 0) }),
+      ...(query.sessionId === undefined ? {} : { sessionEnded: take() !== null }),
       revoked: values.slice(keys.length - marks.length).some((value) => value !== null),
     };
   }

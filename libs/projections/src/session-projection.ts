@@ -61,6 +61,11 @@ export async function projectSessionEnded(writer: MarkWriter, event: EventOfType
   await writer.putOnce('session-ended', event.data.sessionId, mark, event.data.expiresAt);
 }
 
+/** A grant with offline_access outlives the browser session it was given in (OpenID Connect Core §11). */
+export function outlivesSession(scope: string): boolean {
+  return scope.split(' ').includes('offline_access');
+}
+
 /** A code issued in a session links its grant (and so its client) to the session. */
 export async function projectSessionGrant(
   writer: MarkWriter,
@@ -68,6 +73,6 @@ export async function projectSessionGrant(
 ): Promise<void> {
   const { sessionId, grantId, clientId, scope, expiresAt } = event.data;
   if (sessionId === undefined) return;
-  const grant: SessionGrant = { clientId, offline: scope.split(' ').includes('offline_access') };
+  const grant: SessionGrant = { clientId, offline: outlivesSession(scope) };
   await writer.addMember('session-grants', sessionId, grantId, grant, expiresAt + MAX_SESSION_SECONDS);
 }

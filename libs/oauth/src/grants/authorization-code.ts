@@ -7,7 +7,7 @@ import { tokenResponse } from './token-response';
 import { revokeGrant } from './grant-revocation';
 import { isWellFormedVerifier, verifierMatches } from './pkce';
 import { decideRefreshToken } from './refresh-token-issuer';
-import { openCode } from './sealed-grants';
+import { openCode, sessionOfGrant } from './sealed-grants';
 import { checkLiveness } from '../token-liveness';
 import { invalidDpopProof } from '../dpop/dpop-errors';
 import { refreshBinding } from './dpop-binding';
@@ -59,8 +59,13 @@ export const authorizationCodeGrant = {
     const grant = { grantId: code.gid, clientId: code.client_id, expiresAt: code.gexp };
     const { liveness } = await checkLiveness(context, {
       clientId: code.client_id,
-      user: { userId: code.sub, grantId: code.gid, since: code.gat },
+      user: { userId: code.sub, grantId: code.gid, since: code.gat, ...sessionOfGrant(code.scope, code.oidc) },
     });
+    if (!liveness.live && liveness.reason === 'session_ended') {
+      // Issued in the instant before the session ended, before the projection linked it to the session.
+      await revokeGrant(context, request, grant, { reason: 'session_ended' });
+      throw invalidGrant(INVALID_CODE, liveness.reason);
+    }
     if (!liveness.live || !liveness.user) {
       if (!liveness.live && liveness.reason !== 'user_inactive') throw invalidGrant(INVALID_CODE, liveness.reason);
       throw invalidGrant('The user of this authorization is no longer active');

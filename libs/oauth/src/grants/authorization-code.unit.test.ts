@@ -1,3 +1,4 @@
+import { stampEvent } from '@grantline/lib-events';
 import { EventLogUnavailableError, type EventLog } from '@grantline/lib-event-log';
 import type { UserRecord } from '@grantline/lib-projections';
 import { formRequest, oauthFixture, pkcePair, respond, type OAuthFixture } from '@grantline/lib-testing';
@@ -9,6 +10,7 @@ import type { OAuthContext } from '../oauth-context';
 import { tokenEndpoint } from '../token-endpoint';
 import { userInfoEndpoint } from '../user-info-endpoint';
 import { disableUser } from '../users/user-commands';
+import type { OpenIdGrant } from './sealed-grants';
 
 const REDIRECT = 'https://app.test/cb';
 const authorizeRequest: OAuthRequest = {
@@ -44,7 +46,13 @@ describe('POST /oauth/token, authorization_code', () => {
     redeem({ code: issued.code, code_verifier: issued.verifier, redirect_uri: REDIRECT, ...extra });
 
   async function issueCode(
-    options: { clientId?: string; scopes?: string[]; redirectUriGiven?: boolean; forUser?: UserRecord } = {},
+    options: {
+      clientId?: string;
+      scopes?: string[];
+      redirectUriGiven?: boolean;
+      forUser?: UserRecord;
+      openid?: OpenIdGrant;
+    } = {},
   ): Promise<IssuedCode> {
     const client = await fixture.store.getClient(options.clientId ?? 'app');
     if (!client) throw new Error('client missing');
@@ -64,6 +72,7 @@ describe('POST /oauth/token, authorization_code', () => {
       client,
       options.forUser ?? user,
       Math.floor(fixture.clock.now().getTime() / 1000),
+      options.openid,
     );
     await fixture.log.append([issued.event]);
     const code = new URL(issued.location).searchParams.get('code');
@@ -311,6 +320,80 @@ describe('POST /oauth/token, authorization_code', () => {
       expect(response.body).toMatchObject({ error: 'invalid_grant' });
       expect(countOf('AccessTokenIssued')).toBe(0);
       expect(countOf('GrantRevoked')).toBe(0);
+    });
+  });
+
+  describe('a grant whose browser session ended before the projection linked it to the session', () => {
+    const SID = 'c2Vzc2lvbi1sYWdnaW5nLTAx';
+    const now = () => Math.floor(fixture.clock.now().getTime() / 1000);
+    /** The session's end as every replica sees it at once: its mark, written through. */
+    const endSession = () =>
+      fixture.store.writeThrough([
+        stampEvent(
+          {
+            type: 'SessionEnded',
+            aggregate: { type: 'session', id: SID },
+            data: { sessionId: SID, userId: user.userId, reason: 'logout', endedBy: null, expiresAt: now() + 3600 },
+          },
+          { now: () => fixture.clock.now() },
+        ),
+      ]);
+    const issueInSession = (scopes: string[]) => issueCode({ clientId: 'rp', scopes, openid: { sid: SID } });
+    const revokedFor = () =>
+      fixture.log.events.flatMap((event) =>
+        event.type === 'GrantRevoked' ? [{ grantId: event.data.grantId, reason: event.data.reason }] : [],
+      );
+
+    beforeEach(async () => {
+      await fixture.registerClient({
+        name: 'rp',
+        client_id: 'rp',
+        public: true,
+        grant_types: ['authorization_code', 'refresh_token'],
+        scopes: 'openid offline_access read',
+        redirect_uris: [REDIRECT],
+      });
+    });
+
+    it('refuses its code and revokes the grant', async () => {
+      const issued = await issueInSession(['openid', 'read']);
+      await endSession();
+      const response = await redeemIssued(issued, { client_id: 'rp' });
+      expect(response.status).toBe(400);
+      expect(response.body).toMatchObject({ error: 'invalid_grant' });
+      expect(countOf('AccessTokenIssued')).toBe(0);
+      expect(revokedFor()).toEqual([{ grantId: issued.grantId, reason: 'session_ended' }]);
+    });
+
+    it('refuses its refresh token and revokes the grant, so its access tokens end too', async () => {
+      const issued = await issueInSession(['openid', 'read']);
+      const tokens = tokensOf(await redeemIssued(issued, { client_id: 'rp' }));
+      await endSession();
+      const refreshed = await respond(
+        fixture.context,
+        tokenEndpoint,
+        formRequest({ grant_type: 'refresh_token', client_id: 'rp', refresh_token: tokens.refresh_token ?? '' }),
+      );
+      expect(refreshed.status).toBe(400);
+      expect(refreshed.body).toMatchObject({ error: 'invalid_grant' });
+      expect(revokedFor()).toEqual([{ grantId: issued.grantId, reason: 'session_ended' }]);
+      expect(await introspect(tokens.access_token)).toEqual({ active: false });
+    });
+
+    it('leaves grants with offline_access, and those of a client that keeps grants after logout', async () => {
+      const offline = await issueInSession(['openid', 'offline_access']);
+      await fixture.updateOpenId('rp', { endGrantsWithSession: false });
+      const kept = await issueInSession(['openid', 'read']);
+      await endSession();
+      expect((await redeemIssued(kept, { client_id: 'rp' })).status).toBe(200);
+      await fixture.updateOpenId('rp', { endGrantsWithSession: true });
+      expect((await redeemIssued(offline, { client_id: 'rp' })).status).toBe(200);
+      expect(revokedFor()).toEqual([]);
+    });
+
+    it('is not refused while its session holds', async () => {
+      const issued = await issueInSession(['openid', 'read']);
+      expect((await redeemIssued(issued, { client_id: 'rp' })).status).toBe(200);
     });
   });
 

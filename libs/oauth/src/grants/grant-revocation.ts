@@ -38,20 +38,23 @@ export async function revokeGrant(
   grant: GrantToRevoke,
   cause:
     | { reason: 'code_reuse' | 'refresh_token_reuse'; artifactId: string }
-    | { reason: 'refresh_token_revoked'; revokedBy: string | null },
+    | { reason: 'refresh_token_revoked'; revokedBy: string | null }
+    /** Its browser session had ended, unknown to the projection when the session's end ended its grants. */
+    | { reason: 'session_ended' },
 ): Promise<void> {
   const expiresAt = grantMarkerExpiry(context, grant.expiresAt);
   const events: GrantlineEvent[] = [];
   const stamp = eventContext(context, request);
   const aggregate = { type: 'grant', id: grant.grantId } as const;
-  if (cause.reason !== 'refresh_token_revoked') {
-    const artifact = cause.reason === 'code_reuse' ? 'authorization_code' : 'refresh_token';
+  const reuse = cause.reason === 'code_reuse' || cause.reason === 'refresh_token_reuse' ? cause : null;
+  if (reuse) {
+    const artifact = reuse.reason === 'code_reuse' ? 'authorization_code' : 'refresh_token';
     events.push(
       stampEvent(
         {
           type: 'ArtifactReuseDetected',
           aggregate,
-          data: { grantId: grant.grantId, artifact, artifactId: cause.artifactId, clientId: grant.clientId },
+          data: { grantId: grant.grantId, artifact, artifactId: reuse.artifactId, clientId: grant.clientId },
         },
         stamp,
       ),
@@ -75,7 +78,6 @@ export async function revokeGrant(
     ),
   );
   await recordDecision(context, { events, readOwnWrite: WRITE_THROUGH });
-  if (cause.reason !== 'refresh_token_revoked') {
-    context.metrics.artifactReuseDetected(cause.reason === 'code_reuse' ? 'authorization_code' : 'refresh_token');
-  }
+  if (reuse)
+    context.metrics.artifactReuseDetected(reuse.reason === 'code_reuse' ? 'authorization_code' : 'refresh_token');
 }

@@ -6,7 +6,7 @@ import type { GrantHandler } from './grant-handler';
 import { tokenResponse } from './token-response';
 import { revokeGrant } from './grant-revocation';
 import { decideRefreshToken } from './refresh-token-issuer';
-import { openRefreshToken } from './sealed-grants';
+import { openRefreshToken, sessionOfGrant } from './sealed-grants';
 import { checkLiveness } from '../token-liveness';
 import { refreshBinding } from './dpop-binding';
 import { releaseClaims } from '../recording/recorder';
@@ -52,11 +52,21 @@ export const refreshTokenGrant = {
       context.settings.accessTokenAudience,
     );
 
+    const grant = { grantId: refresh.gid, clientId: refresh.client_id, expiresAt: refresh.gexp };
     const { liveness } = await checkLiveness(context, {
       clientId: refresh.client_id,
-      user: { userId: refresh.sub, grantId: refresh.gid, since: refresh.gat },
+      user: {
+        userId: refresh.sub,
+        grantId: refresh.gid,
+        since: refresh.gat,
+        ...sessionOfGrant(refresh.scope, refresh.oidc),
+      },
     });
-    if (!liveness.live) throw invalidGrant(INVALID_REFRESH, liveness.reason);
+    if (!liveness.live) {
+      // The session's end did not know this grant yet: it ends now, for good (the end's mark expires).
+      if (liveness.reason === 'session_ended') await revokeGrant(context, request, grant, { reason: 'session_ended' });
+      throw invalidGrant(INVALID_REFRESH, liveness.reason);
+    }
     const { user } = liveness;
     if (!user) throw invalidGrant(INVALID_REFRESH, 'user_inactive');
 
@@ -90,7 +100,6 @@ export const refreshTokenGrant = {
       return { events: [access.event], body: tokenResponse(access, undefined, await idToken(access)) };
     }
 
-    const grant = { grantId: refresh.gid, clientId: refresh.client_id, expiresAt: refresh.gexp };
     const claim = await context.guards.claimRefreshToken(
       refresh.rid,
       refresh.exp,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { outlivesSession } from '@grantline/lib-projections';
 import type { OAuthContext } from '../oauth-context';
 import { epochSeconds } from '../clock';
 
@@ -26,6 +27,14 @@ export const openIdGrantSchema = z.object({
     .optional(),
 });
 export type OpenIdGrant = z.infer<typeof openIdGrantSchema>;
+
+/** The browser session a grant was given in, as token liveness checks it; nothing for a grant without one. */
+export function sessionOfGrant(
+  scope: string,
+  oidc: OpenIdGrant | undefined,
+): { session?: { sessionId: string; offline: boolean } } {
+  return oidc?.sid === undefined ? {} : { session: { sessionId: oidc.sid, offline: outlivesSession(scope) } };
+}
 
 /** What an authorization code carries, sealed; nobody but the server can read or forge it. */
 export const codePayloadSchema = z.object({

@@ -7,6 +7,7 @@ import { grantMarkerExpiry } from '../grants/grant-revocation';
 import type { OAuthSettings } from '../oauth-context';
 import { WRITE_THROUGH } from '../recording/decision';
 import { recordDecision } from '../recording/recorder';
+import { endsWithSession } from './grant-session-rule';
 import { sessionEndOf, sessionGrantsOf, sessionRecordOf } from './session-reads';
 
 /**
@@ -75,8 +76,8 @@ export async function endSession(
   const revokedGrants: string[] = [];
   for (const [grantId, grant] of grants) {
     const client = clients.get(grant.clientId) ?? null;
-    // A client that is gone has no tokens left to end; offline access outlives the session.
-    if (client === null || grant.offline || !client.openid.endGrantsWithSession) continue;
+    // A client that is gone has no tokens left to end.
+    if (client === null || !endsWithSession(client, grant.offline)) continue;
     revokedGrants.push(grantId);
     events.push(
       stampEvent(
