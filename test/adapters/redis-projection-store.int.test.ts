@@ -1,5 +1,5 @@
 import { Redis } from 'ioredis';
-import { plainOpenIdClient, stampEvent, type ClientSnapshot } from '@grantline/lib-events';
+import { plainOpenIdClient, stampEvent, type ClientSnapshot, type EventOfType } from '@grantline/lib-events';
 import {
   codeRedeemed,
   consentWithdrawn,
@@ -214,7 +214,7 @@ it("reads a session's written-through end in the same MGET as the rest of the to
       },
     },
     { now: () => new Date() },
-  );
+  ) as EventOfType<'SessionEnded'>;
   await store.writeThrough([ended]);
   expect(await store.read(query)).toMatchObject({
     sessionEnded: true,

@@ -1,4 +1,4 @@
-import { stampEvent } from '@grantline/lib-events';
+import { stampEvent, type EventOfType } from '@grantline/lib-events';
 import { EventLogUnavailableError, type EventLog } from '@grantline/lib-event-log';
 import type { UserRecord } from '@grantline/lib-projections';
 import { formRequest, oauthFixture, pkcePair, respond, type OAuthFixture } from '@grantline/lib-testing';
@@ -336,7 +336,7 @@ describe('POST /oauth/token, authorization_code', () => {
             data: { sessionId: SID, userId: user.userId, reason: 'logout', endedBy: null, expiresAt: now() + 3600 },
           },
           { now: () => fixture.clock.now() },
-        ),
+        ) as EventOfType<'SessionEnded'>,
       ]);
     const issueInSession = (scopes: string[]) => issueCode({ clientId: 'rp', scopes, openid: { sid: SID } });
     const revokedFor = () =>
