@@ -88,6 +88,42 @@ export function describeOpenIdConnectContract(mode: string, site: () => OpenIdSi
       });
     });
 
+    it('lets browser apps of any origin read discovery and the keys, without credentials', async () => {
+      const { issuer } = site();
+      const origin = { Origin: 'https://spa.example.test' };
+      for (const path of [
+        '/.well-known/openid-configuration',
+        '/.well-known/oauth-authorization-server',
+        '/.well-known/jwks.json',
+      ]) {
+        const read = await fetch(`${issuer}${path}`, { headers: origin });
+        expect({ path, status: read.status, allowed: read.headers.get('access-control-allow-origin') }).toEqual({
+          path,
+          status: 200,
+          allowed: '*',
+        });
+        expect(read.headers.get('access-control-allow-credentials')).toBeNull();
+      }
+      // A client that sends its own header (an MCP client's protocol version) asks first.
+      const preflight = await fetch(`${issuer}/.well-known/oauth-authorization-server`, {
+        method: 'OPTIONS',
+        headers: {
+          ...origin,
+          'Access-Control-Request-Method': 'GET',
+          'Access-Control-Request-Headers': 'mcp-protocol-version',
+        },
+      });
+      expect(preflight.status).toBe(204);
+      expect(Object.fromEntries([...preflight.headers].filter(([name]) => name.startsWith('access-control-')))).toEqual(
+        {
+          'access-control-allow-origin': '*',
+          'access-control-allow-methods': 'GET',
+          'access-control-allow-headers': 'mcp-protocol-version',
+          'access-control-max-age': '86400',
+        },
+      );
+    });
+
     it('discovers the provider and gets a checked ID token, UserInfo and a new ID token on refresh', async () => {
       const { issuer } = site();
       const config = await relyingParty(oidc, issuer, app.client_id);

@@ -1,4 +1,4 @@
-import { Router } from 'express';
+import { Router, type NextFunction, type Request, type Response } from 'express';
 import { requestIdOf } from '@grantline/lib-http';
 import { sendOAuthResponse, type OAuthEndpoint, type OAuthHandler } from '@grantline/lib-runtime';
 import { isDevicePoll } from './device-poll-forwarder';
@@ -40,6 +40,14 @@ export function tokenEndpoints(context: OAuthContext, devicePolling?: OAuthHandl
  */
 export function discoveryRoutes(context: OAuthContext): Router {
   const router = Router();
+  const documents = [
+    '/.well-known/oauth-authorization-server',
+    '/.well-known/openid-configuration',
+    protectedResourceMetadataPath(context.settings.issuer),
+    '/.well-known/jwks.json',
+    '/.well-known/openapi.json',
+  ];
+  router.use(documents, readableFromAnyOrigin);
   for (const document of ['oauth-authorization-server', 'openid-configuration'] as const) {
     router.get(`/.well-known/${document}`, (req, res, next) => {
       metadataEndpoint(context, document).then(
@@ -64,3 +72,28 @@ export function discoveryRoutes(context: OAuthContext): Router {
   });
   return router;
 }
+
+/**
+ * Public documents every relying party reads, browser apps of any origin included (an SPA's
+ * OpenID Connect library fetches discovery and the keys; an MCP client in a browser sends its
+ * protocol version header, so it asks first). They hold nothing private and take no cookies, so
+ * any origin may read them, without credentials; a preflight names the headers it wants.
+ */
+function readableFromAnyOrigin(req: Request, res: Response, next: NextFunction): void {
+  res.set('Access-Control-Allow-Origin', '*');
+  if (req.method !== 'OPTIONS') return next();
+  const wanted = req.headers['access-control-request-headers'];
+  res
+    .set({
+      'Access-Control-Allow-Methods': 'GET',
+      ...(typeof wanted === 'string' && SAFE_HEADER_LIST.test(wanted)
+        ? { 'Access-Control-Allow-Headers': wanted }
+        : {}),
+      'Access-Control-Max-Age': '86400',
+    })
+    .status(204)
+    .end();
+}
+
+/** Header names as a browser lists them in a preflight, and nothing else (never echoed otherwise). */
+const SAFE_HEADER_LIST = /^[A-Za-z0-9-]+(\s*,\s*[A-Za-z0-9-]+)*$/;
