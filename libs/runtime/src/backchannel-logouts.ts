@@ -1,5 +1,5 @@
 import type { Subscription } from '@grantline/lib-event-log';
-import type { GrantlineEvent } from '@grantline/lib-events';
+import type { EventOfType, GrantlineEvent } from '@grantline/lib-events';
 import type { Logger } from '@grantline/lib-http';
 import { deliverBackchannelLogouts, type BackchannelContext } from '@grantline/lib-oauth';
 
@@ -108,4 +108,22 @@ export function keepSubscribing(
     clearTimeout(timer);
     void subscription?.close().catch(() => undefined);
   };
+}
+
+/**
+ * Sends the notices a log read from its start shows as owed (`UnsentNotices`, embedded mode): one
+ * end after another, in the background. A notice that fails again is recorded as failed; one that
+ * cannot be recorded is logged and left for the next start.
+ */
+export async function resendOwedBackchannelLogouts(
+  context: BackchannelContext,
+  logger: Logger,
+  owed: readonly EventOfType<'SessionEnded'>[],
+): Promise<void> {
+  if (owed.length > 0) logger.info({ sessions: owed.length }, 'sending back-channel logouts owed before the restart');
+  for (const ended of owed) {
+    await deliverBackchannelLogouts(context, ended).catch((error: unknown) =>
+      logger.warn({ err: error, sessionId: ended.data.sessionId }, 'back-channel logout not recorded'),
+    );
+  }
 }

@@ -27,4 +27,4 @@ export { serve, serviceListener, type ListenerOptions } from './serve-app';
 export { systemPeriodicClock, type PeriodicClock } from './periodic-clock';
 export { exitOnFatal, SerialSteps, type CheckedConsumerOptions } from './checked-consumer';
 export { startIdleClientSweep } from './idle-client-sweeper';
-export { BACKCHANNEL_LOGOUT_GROUP, startBackchannelLogouts } from './backchannel-logouts';
+export { BACKCHANNEL_LOGOUT_GROUP, resendOwedBackchannelLogouts, startBackchannelLogouts } from './backchannel-logouts';

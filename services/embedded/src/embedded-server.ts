@@ -6,13 +6,14 @@ import type { Config } from '@grantline/lib-config';
 import { streams } from '@grantline/lib-events';
 import { FileEventLog } from '@grantline/lib-event-log';
 import { addressOf, createApp, listen, type Logger } from '@grantline/lib-http';
-import { idTokenKeyWarning, randomIds } from '@grantline/lib-oauth';
+import { idTokenKeyWarning, randomIds, UnsentNotices } from '@grantline/lib-oauth';
 import { MemoryAuditStore, MemoryGuardStore, MemoryProjectionStore } from '@grantline/lib-projections';
 import { createTelemetry } from '@grantline/lib-telemetry';
 import {
   createOAuthContext,
   ensureKeyDirectory,
   loadKeyRing,
+  resendOwedBackchannelLogouts,
   serviceListener,
   startBackchannelLogouts,
   startIdleClientSweep,
@@ -44,15 +45,22 @@ export async function startEmbeddedServer(config: Config, logger: Logger): Promi
   const guards = new MemoryGuardStore();
   const store = new MemoryProjectionStore(undefined, guards);
   const audit = new MemoryAuditStore();
+  // Back-channel notices owed when the process stopped: the log read at start shows them.
+  let unsent: UnsentNotices | null = new UnsentNotices();
   await log.subscribe({
     groupId: 'embedded',
     streams,
     fromBeginning: true,
     handleBatch: async (batch) => {
-      for (const { event, position } of batch) await store.apply(event, position);
+      for (const { event, position } of batch) {
+        await store.apply(event, position);
+        unsent?.observe(event);
+      }
       await audit.recordAll(batch);
     },
   });
+  const owed = unsent.owed(Math.floor(Date.now() / 1000));
+  unsent = null;
 
   const keysDir = config.GRANTLINE_SIGNING_KEYS_DIR ?? join(dataDir, 'keys');
   if (!config.GRANTLINE_SIGNING_KEYS) await ensureKeyDirectory(keysDir);
@@ -107,6 +115,7 @@ export async function startEmbeddedServer(config: Config, logger: Logger): Promi
     groupPrefix: config.GRANTLINE_CONSUMER_GROUP_PREFIX,
     beside: true,
   });
+  void resendOwedBackchannelLogouts(context, logger, owed);
   const { port } = addressOf(server);
   return {
     url: `http://${config.GRANTLINE_HOST}:${port}`,

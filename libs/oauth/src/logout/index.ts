@@ -11,3 +11,4 @@ export {
 export { logOut } from './logout-session';
 export { BACKCHANNEL_LOGOUT_EVENT, signLogoutToken } from './logout-token';
 export { backchannelLeaseSeconds, deliverBackchannelLogouts, type BackchannelContext } from './backchannel-delivery';
+export { UnsentNotices } from './unsent-notices';
