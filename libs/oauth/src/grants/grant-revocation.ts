@@ -78,6 +78,7 @@ export async function revokeGrant(
     ),
   );
   await recordDecision(context, { events, readOwnWrite: WRITE_THROUGH });
-  if (reuse)
+  if (reuse) {
     context.metrics.artifactReuseDetected(reuse.reason === 'code_reuse' ? 'authorization_code' : 'refresh_token');
+  }
 }
