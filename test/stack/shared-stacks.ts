@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { removeStackWorkDir } from './stack-work-dir';
 
 /**
  * Stacks that several test files of one jest worker use in turn. Jest gives each test file fresh
@@ -66,7 +67,7 @@ export async function stopSharedStacks(): Promise<void> {
   const deadline = Date.now() + STOP_TIMEOUT_MS;
   while (pids.some(alive) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
   for (const pid of pids.filter(alive)) signal(pid, 'SIGKILL');
-  for (const record of records) rmSync(record.workDir, { recursive: true, force: true });
+  for (const record of records) removeStackWorkDir(record.workDir);
   rmSync(dir, { recursive: true, force: true });
   delete process.env[DIR_VARIABLE];
 }

@@ -1,9 +1,10 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startStack, type RunningStack, type StackOptions } from '@grantline/lib-stack';
 import { REGISTRATION_SETTINGS } from '../support/dynamic-registration-contract';
 import { sharedInWorker } from './shared-stacks';
+import { removeStackWorkDir } from './stack-work-dir';
 
 /** Infra URLs that the jest global setup resolved. */
 export function infraFromEnv() {
@@ -24,7 +25,7 @@ export async function startTestStack(name: string, options: TestStackOptions = {
     ...stack,
     stop: async () => {
       await stack.stop();
-      rmSync(workDir, { recursive: true, force: true });
+      removeStackWorkDir(workDir);
     },
   };
 }
