@@ -1,6 +1,11 @@
 import { MemoryEventLog } from '@grantline/lib-event-log';
 import { streams } from '@grantline/lib-events';
-import { MemoryGuardStore, MemoryProjectionStore } from '@grantline/lib-projections';
+import {
+  MemoryGuardStore,
+  MemoryProjectionStore,
+  ProjectionStoreUnavailableError,
+  ProjectionUnavailableError,
+} from '@grantline/lib-projections';
 import { consentWithdrawn, grantRevoked, tokenRevoked } from '@grantline/lib-testing';
 import { awaitingProjection, WRITE_THROUGH } from './decision';
 import { recordDecision } from './recorder';
@@ -125,6 +130,80 @@ describe('recordDecision', () => {
         }),
       );
       expect(seen).toBeUndefined();
+    });
+
+    describe('when a read finds the store unavailable, the events already recorded', () => {
+      /** A read that fails `failures` times as a Redis command that timed out does, then finds the value. */
+      function flakyRead<T>(failures: number, value: T) {
+        let calls = 0;
+        return async () => {
+          calls += 1;
+          if (calls <= failures) throw new ProjectionStoreUnavailableError('redis unavailable');
+          return value;
+        };
+      }
+
+      it('keeps waiting, and resolves with what it then reads', async () => {
+        const { log, store } = ports();
+        const seen = await recordDecision(
+          { log, store },
+          awaitingProjection([consentWithdrawn('u1', 'c1', 1_000)], {
+            read: flakyRead(2, 1_000),
+            until: (cutoff) => cutoff === 1_000,
+            timeoutMs: 2_000,
+            unseen: () => new Error('not visible yet'),
+          }),
+        );
+        expect(seen).toBe(1_000);
+        expect(log.events).toHaveLength(1);
+      });
+
+      it('answers anyway when the store stays unavailable and the decision gives no error', async () => {
+        const { log, store } = ports();
+        const seen = await recordDecision(
+          { log, store },
+          awaitingProjection([consentWithdrawn('u1', 'c1', 1_000)], {
+            read: async (): Promise<number> => {
+              throw new ProjectionUnavailableError('the projection is being rebuilt');
+            },
+            until: (cutoff) => cutoff === 1_000,
+            timeoutMs: 30,
+          }),
+        );
+        expect(seen).toBeUndefined();
+        expect(log.events).toHaveLength(1);
+      });
+
+      it('fails with the decision’s error, not the store’s, when the store stays unavailable', async () => {
+        const { log, store } = ports();
+        const unseen = new Error('not visible yet');
+        const recording = recordDecision(
+          { log, store },
+          awaitingProjection([consentWithdrawn('u1', 'c1', 1_000)], {
+            read: flakyRead(Number.POSITIVE_INFINITY, null),
+            until: (value) => value !== null,
+            timeoutMs: 30,
+            unseen: () => unseen,
+          }),
+        );
+        await expect(recording).rejects.toBe(unseen);
+      });
+
+      it('still fails at once on an error that is not the store’s', async () => {
+        const { log, store } = ports();
+        const bug = new TypeError('a bug in the read');
+        const recording = recordDecision(
+          { log, store },
+          awaitingProjection([consentWithdrawn('u1', 'c1', 1_000)], {
+            read: async () => {
+              throw bug;
+            },
+            until: () => true,
+            timeoutMs: 2_000,
+          }),
+        );
+        await expect(recording).rejects.toBe(bug);
+      });
     });
 
     it('writes through first when asked to, then waits', async () => {
