@@ -33,7 +33,17 @@ export async function startTestStack(name: string, options: TestStackOptions = {
 async function startInWorkDir(name: string, options: TestStackOptions) {
   const namespace = `t${name}${Date.now().toString(36)}`;
   const workDir = mkdtempSync(join(tmpdir(), `grantline-${name}-`));
-  const stack = await startStack({ infra: infraFromEnv(), publicPort: 0, workDir, namespace, ...options });
+  const stack = await startStack({
+    infra: infraFromEnv(),
+    publicPort: 0,
+    workDir,
+    namespace,
+    ...options,
+    // Two jest workers on two cores: while one starts a stack (ten processes), the other's Redis
+    // may get no CPU for a second or two. As long as the append timeout, so a starved Redis fails
+    // a test only when Kafka would too.
+    env: { GRANTLINE_REDIS_COMMAND_TIMEOUT_MS: '3000', ...options.env },
+  });
   return { stack: { ...stack, namespace }, workDir };
 }
 

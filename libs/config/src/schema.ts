@@ -242,6 +242,15 @@ const settingsObject = z.object({
     ),
   REDIS_URL: z.string().optional().describe('Redis URL for projections and guards (stack mode).'),
   GRANTLINE_REDIS_PREFIX: z.string().default('grantline:').describe('Prefix of every Redis key.'),
+  GRANTLINE_REDIS_COMMAND_TIMEOUT_MS: z.coerce
+    .number()
+    .int()
+    .min(100)
+    .max(30_000)
+    .default(1_000)
+    .describe(
+      'How long a Redis command may take before the request that needs it fails closed (503, or "not visible yet" after a recorded change), in ms.',
+    ),
   GRANTLINE_REDIS_TLS_CA_FILE: z
     .string()
     .min(1)

@@ -71,11 +71,17 @@ describe('kafkaConnectionSecurity', () => {
 });
 
 describe('redisConnectionOptions', () => {
-  it('is the URL and prefix alone without a CA file', () => {
+  it('is the URL, prefix and command timeout alone without a CA file', () => {
     expect(redisConnectionOptions(loadConfig({ REDIS_URL: 'rediss://r:6380' }))).toEqual({
       url: 'rediss://r:6380',
       keyPrefix: 'grantline:',
+      commandTimeoutMs: 1_000,
     });
+    const patient = loadConfig({ REDIS_URL: 'redis://r:6379', GRANTLINE_REDIS_COMMAND_TIMEOUT_MS: '3000' });
+    expect(redisConnectionOptions(patient).commandTimeoutMs).toBe(3_000);
+    expect(() => loadConfig({ GRANTLINE_REDIS_COMMAND_TIMEOUT_MS: '50' })).toThrow(
+      'GRANTLINE_REDIS_COMMAND_TIMEOUT_MS',
+    );
   });
 
   it('requires REDIS_URL unless a URL is given', () => {
@@ -89,6 +95,7 @@ describe('redisConnectionOptions', () => {
     expect(redisConnectionOptions(config, { read })).toEqual({
       url: 'rediss://r:6380',
       keyPrefix: 'grantline:',
+      commandTimeoutMs: 1_000,
       tls: { ca: PEM },
     });
     expect(reads).toEqual(['/etc/redis-ca.crt']);
