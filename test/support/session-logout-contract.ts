@@ -174,7 +174,7 @@ export async function checkOperatorEndsSession(setup: Setup): Promise<void> {
   const delivered = await pollUntil(
     () => auditOf(admin, 'BackchannelLogoutDelivered', { client_id: notified.clientId }),
     (found) => found.length > 0,
-    15_000,
+    30_000,
   );
   expect(delivered).toEqual([
     { sessionId: session?.session_id, clientId: notified.clientId, attempts: 3, status: 200 },
@@ -182,7 +182,7 @@ export async function checkOperatorEndsSession(setup: Setup): Promise<void> {
   const failed = await pollUntil(
     () => auditOf(admin, 'BackchannelLogoutFailed', { client_id: unreachable.clientId }),
     (found) => found.length > 0,
-    15_000,
+    30_000,
   );
   expect(failed).toEqual([
     {
