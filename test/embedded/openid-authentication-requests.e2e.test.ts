@@ -226,6 +226,24 @@ describe('embedded: OpenID Connect authentication requests, built by openid-clie
       state: 'q',
       iss: server.url,
     });
+
+    // A request object is refused where it asked to be answered, when the query says nothing of it.
+    const inObject = `${Buffer.from('{"alg":"none"}').toString('base64url')}.${Buffer.from(
+      JSON.stringify({ response_mode: 'form_post', state: 'in-object', scope: 'openid' }),
+    ).toString('base64url')}.`;
+    const objectOnly = new URLSearchParams({
+      client_id: config.clientMetadata().client_id,
+      redirect_uri: REDIRECT,
+      response_type: 'code',
+      scope: 'openid',
+      request: inObject,
+    });
+    const refusedObject = await new FormBrowser(server.url).get(`/oauth/authorize?${objectOnly}`);
+    expect(refusedObject.status).toBe(200);
+    expect(parseForm(await refusedObject.text())).toMatchObject({
+      action: REDIRECT,
+      hidden: { error: 'request_not_supported', state: 'in-object', iss: server.url },
+    });
   });
 
   it('reads an authentication request sent as a form POST as it reads the query', async () => {

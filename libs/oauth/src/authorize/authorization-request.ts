@@ -8,6 +8,7 @@ import { isWellFormedChallenge } from '../grants/pkce';
 import { grantScopes, parseScope } from '../scopes';
 import { checkOpenIdRequest, OPENID_PARAMETERS, parsePrompt, type OpenIdRequest, type Prompt } from './openid-request';
 import { matchesRegisteredRedirect } from './redirect-uri';
+import { refusalChannelOf } from './refused-request-object';
 import { responseModeOf, type ResponseMode } from './response-mode';
 
 /** A validated authorization request: everything needed to ask the user and issue a code. */
@@ -124,7 +125,16 @@ export async function checkAuthorizationRequest(
   if (repeated.length > 0) return fail('invalid_request', `Repeated parameter: ${repeated.join(', ')}`);
   if (askedMode === null) return fail('invalid_request', 'response_mode must be query or form_post');
   // OpenID Connect Core §6 and §7.2.1: request objects and inline registration are not supported.
-  if (query.has('request')) return fail('request_not_supported', 'Request objects are not supported');
+  const requestObject = query.get('request');
+  if (requestObject !== null) {
+    const refusal: AuthorizationRequestCheck = fail('request_not_supported', 'Request objects are not supported');
+    const { responseMode: objectMode, state: objectState } = refusalChannelOf(requestObject);
+    return {
+      ...refusal,
+      ...(query.has('response_mode') || objectMode === undefined ? {} : { responseMode: objectMode }),
+      ...(query.has('state') || objectState === undefined ? {} : { state: objectState }),
+    };
+  }
   if (query.has('registration'))
     return fail('registration_not_supported', 'The registration parameter is not supported');
   if (query.has('request_uri')) {

@@ -230,6 +230,30 @@ describe('checkAuthorizationRequest', () => {
       expect(result).toMatchObject({ state: 'st-1' });
     });
 
+    it('refuses a request object where it asked to be answered: its response_mode and state stand in for missing ones', async () => {
+      const unsigned = (claims: object) =>
+        `${Buffer.from('{"alg":"none"}').toString('base64url')}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}.`;
+      const inObject = unsigned({ response_mode: 'form_post', state: 'st-object', client_id: 'app' });
+      const only = await check(query({ request: inObject, state: null, response_mode: null }));
+      expectRedirectError(only, 'request_not_supported');
+      expect(only).toMatchObject({ responseMode: 'form_post', state: 'st-object' });
+      // The query's own parameters win; a mode not offered, or an unreadable object, changes nothing.
+      const both = await check(query({ request: inObject, response_mode: 'query' }));
+      expect(both).toMatchObject({ responseMode: 'query', state: 'st-1', error: { error: 'request_not_supported' } });
+      const fragment = await check(query({ request: unsigned({ response_mode: 'fragment' }), state: null }));
+      expect(fragment).toMatchObject({ responseMode: 'query', error: { error: 'request_not_supported' } });
+      expect(fragment).not.toHaveProperty('state');
+      const garbage = await check(query({ request: 'not-a-jwt' }));
+      expect(garbage).toMatchObject({
+        responseMode: 'query',
+        state: 'st-1',
+        error: { error: 'request_not_supported' },
+      });
+      // The redirect URI is still the registered one the query named, never one from the object.
+      const elsewhere = await check(query({ request: unsigned({ redirect_uri: 'https://evil.test/cb' }) }));
+      expect(elsewhere).toMatchObject({ redirectUri: REDIRECT });
+    });
+
     it('a client without the authorization_code grant → unauthorized_client', async () => {
       expectRedirectError(await check(query({ client_id: 'service' })), 'unauthorized_client');
     });
